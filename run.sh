@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# attnview's one entry point on Debian 12:
+#   ./run.sh          install what is missing, build, draw the demo figures
+#   ./run.sh test     the same set-up, then every test (under Xvfb without a display)
+#   ./run.sh bench    the same set-up, then the benchmark (bench/)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential meson ninja-build pkg-config
+  libglib2.0-dev libgtk-4-dev libjson-glib-dev libcairo2-dev libpango1.0-dev
+  libhdf5-dev hdf5-tools liblzf-dev libopenblas-dev
+  hdf5-filter-plugin hdf5-filter-plugin-blosc-serial
+  xvfb xauth xdotool imagemagick librsvg2-bin desktop-file-utils appstream
+  python3-h5py python3-numpy python3-matplotlib fonts-dejavu-core
+)
+
+install_missing () {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "run.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build () {
+  if [ ! -f build/build.ninja ]; then
+    meson setup build --buildtype=debugoptimized
+  fi
+  meson compile -C build
+}
+
+# Core and CLI tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
+build_asan () {
+  if [ ! -f build-asan/build.ninja ]; then
+    meson setup build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+  fi
+  meson compile -C build-asan
+}
+
+with_display () {
+  if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
+    GTK_A11Y=none xvfb-run -a -s "-screen 0 1400x1000x24" "$@"
+  else
+    GTK_A11Y=none "$@"
+  fi
+}
+
+demo () {
+  mkdir -p out
+  local av=build/src/attnview
+  "$av" info data/demo.h5
+  bash tools/demo-figures.sh "$av" data/demo.h5 out
+  echo "run.sh: the demo figures are in $(pwd)/out (figure1.png/.svg/.pdf, figure2.png, figure3.png)"
+  echo "run.sh: the interactive viewer is not part of this build yet; 'build/src/attnview render --help' draws any view"
+}
+
+install_missing "${PACKAGES[@]}"
+build
+case "${1:-}" in
+  "")
+    demo ;;
+  test)
+    with_display meson test -C build --print-errorlogs
+    build_asan
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ASAN_OPTIONS=detect_leaks=1 \
+      meson test -C build-asan --print-errorlogs --suite core --suite cli ;;
+  bench)
+    install_missing python3-torch
+    bash bench/run.sh build/src/attnview ;;
+  *)
+    echo "usage: ./run.sh [test|bench]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,269 @@
+/* attn-cli-render.c: `attnview render FILE -o OUT`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-cli.h"
+#include "attn-error.h"
+#include "attn-export.h"
+#include "attn-h5.h"
+
+#include <math.h>
+#include <stdio.h>
+
+typedef struct
+{
+  char *output, *dataset, *view, *save_view;
+  char *y, *x, *rows, *cols;
+  char **selects, **ranges, **highlights;
+  char *cmap, *norm, *aggregate;
+  gboolean reverse, causal, bare;
+  double gamma, linthresh, vmin, vmax, percentile, center, dpi;
+  char *title, *caption, *row_format, *col_format, *colorbar_label;
+  int width, height;
+  char **files;
+} RenderArgs;
+
+static void
+render_args_clear (RenderArgs *a)
+{
+  g_free (a->output), g_free (a->dataset), g_free (a->view), g_free (a->save_view);
+  g_free (a->y), g_free (a->x), g_free (a->rows), g_free (a->cols);
+  g_strfreev (a->selects), g_strfreev (a->ranges), g_strfreev (a->highlights);
+  g_free (a->cmap), g_free (a->norm), g_free (a->aggregate);
+  g_free (a->title), g_free (a->caption), g_free (a->row_format), g_free (a->col_format);
+  g_free (a->colorbar_label);
+  g_strfreev (a->files);
+}
+
+static GOptionContext *
+render_options (RenderArgs *a)
+{
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Output file (.png, .svg, .pdf)", "OUT" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, "Dataset to draw", "PATH" },
+    { "y", 0, 0, G_OPTION_ARG_STRING, &a->y, "Dimension down the heatmap (default: query)", "DIM" },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &a->x, "Dimension across (default: key)", "DIM" },
+    { "rows", 0, 0, G_OPTION_ARG_STRING, &a->rows, "Dimension of the grid's rows", "DIM" },
+    { "cols", 0, 0, G_OPTION_ARG_STRING, &a->cols, "Dimension of the grid's columns", "DIM" },
+    { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, "Fix a dimension (default 0)",
+      "DIM=I|DIM=@LABEL" },
+    { "range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->ranges, "Half-open range of a shown dimension",
+      "DIM=A:B" },
+    { "cmap", 0, 0, G_OPTION_ARG_STRING, &a->cmap, "Colour map (default viridis)", "NAME" },
+    { "reverse", 0, 0, G_OPTION_ARG_NONE, &a->reverse, "Reverse the colour map", NULL },
+    { "norm", 0, 0, G_OPTION_ARG_STRING, &a->norm, "linear, log, power or symlog", "NORM" },
+    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &a->gamma, "Exponent of the power norm", "G" },
+    { "linthresh", 0, 0, G_OPTION_ARG_DOUBLE, &a->linthresh, "Linear range of symlog", "L" },
+    { "vmin", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmin, "Low end of the colour domain", "V" },
+    { "vmax", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmax, "High end of the colour domain", "V" },
+    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &a->percentile, "Clip at P and 100-P", "P" },
+    { "center", 0, 0, G_OPTION_ARG_DOUBLE, &a->center, "Centre of a diverging domain", "V" },
+    { "aggregate", 0, 0, G_OPTION_ARG_STRING, &a->aggregate, "max or mean (cells per pixel)", "A" },
+    { "causal-mask", 0, 0, G_OPTION_ARG_NONE, &a->causal, "Mask cells with x > y", NULL },
+    { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->highlights, "Highlight rectangle",
+      "DIM=A:B,DIM=C:D[,color=#RRGGBB][,width=PX]" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &a->title, "Title above the grid", "T" },
+    { "caption", 0, 0, G_OPTION_ARG_STRING, &a->caption, "Caption under the grid", "C" },
+    { "row-format", 0, 0, G_OPTION_ARG_STRING, &a->row_format, "Row header ({label}, {index})", "F" },
+    { "col-format", 0, 0, G_OPTION_ARG_STRING, &a->col_format, "Column header", "F" },
+    { "colorbar-label", 0, 0, G_OPTION_ARG_STRING, &a->colorbar_label, "Colour bar label", "L" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &a->width, "Width in px", "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &a->height, "Height in px", "PX" },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a->dpi, "PNG resolution (96: one pixel per px)", "N" },
+    { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view, "Start from a saved view", "SPEC.json" },
+    { "save-view", 0, 0, G_OPTION_ARG_FILENAME, &a->save_view, "Save the view", "SPEC.json" },
+    { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, "One panel, no decoration", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
+    { NULL }
+  };
+  GOptionContext *ctx = g_option_context_new ("FILE -o OUT");
+
+  g_option_context_set_summary (ctx, "Draws a view of a dataset headless to PNG, SVG or PDF.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  return ctx;
+}
+
+static void
+replace (char **dst, char *src)
+{
+  if (src == NULL)
+    return;
+  g_free (*dst);
+  *dst = g_strdup (src);
+}
+
+static gboolean
+apply_lists (AttnViewSpec *spec, RenderArgs *a, GError **error)
+{
+  for (guint i = 0; a->selects && a->selects[i]; i++)
+    if (!attn_view_spec_add_select (spec, a->selects[i], error))
+      return FALSE;
+  for (guint i = 0; a->ranges && a->ranges[i]; i++)
+    if (!attn_view_spec_add_range (spec, a->ranges[i], error))
+      return FALSE;
+  for (guint i = 0; a->highlights && a->highlights[i]; i++)
+    if (!attn_view_spec_add_highlight (spec, a->highlights[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+apply_colour (AttnViewSpec *spec, RenderArgs *a, GError **error)
+{
+  replace (&spec->cmap, a->cmap);
+  spec->reverse |= a->reverse;
+  spec->causal_mask |= a->causal;
+  if (a->norm && !attn_norm_kind_from_string (a->norm, &spec->norm))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--norm %s: expected linear, log, power or symlog", a->norm);
+      return FALSE;
+    }
+  if (a->aggregate && !(spec->has_aggregate = attn_aggregate_from_string (a->aggregate,
+                                                                          &spec->aggregate)))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--aggregate %s: expected max or mean", a->aggregate);
+      return FALSE;
+    }
+  if (!isnan (a->gamma))
+    spec->gamma = a->gamma;
+  if (!isnan (a->linthresh))
+    spec->linthresh = a->linthresh;
+  if (!isnan (a->vmin))
+    spec->vmin = a->vmin, spec->has_vmin = TRUE;
+  if (!isnan (a->vmax))
+    spec->vmax = a->vmax, spec->has_vmax = TRUE;
+  if (!isnan (a->center))
+    spec->center = a->center, spec->has_center = TRUE;
+  if (!isnan (a->percentile))
+    spec->percentile = a->percentile;
+  return TRUE;
+}
+
+/* The view: the saved one if any, with the command line on top. */
+static AttnViewSpec *
+build_spec (RenderArgs *a, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = a->view ? attn_view_spec_load (a->view, error)
+                                          : attn_view_spec_new ();
+
+  if (spec == NULL)
+    return NULL;
+  replace (&spec->dataset, a->dataset);
+  replace (&spec->ydim, a->y), replace (&spec->xdim, a->x);
+  replace (&spec->rowdim, a->rows), replace (&spec->coldim, a->cols);
+  replace (&spec->title, a->title), replace (&spec->caption, a->caption);
+  replace (&spec->row_format, a->row_format), replace (&spec->col_format, a->col_format);
+  replace (&spec->colorbar_label, a->colorbar_label);
+  spec->bare |= a->bare;
+  if (a->width >= 0)
+    spec->width = a->width;
+  if (a->height >= 0)
+    spec->height = a->height;
+  if (!isnan (a->dpi))
+    spec->dpi = a->dpi;
+  if (!apply_lists (spec, a, error) || !apply_colour (spec, a, error))
+    return NULL;
+  if (spec->width > 16384 || spec->height > 16384 || !(spec->dpi >= 10 && spec->dpi <= 2400))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--width and --height must be 0..16384 px and --dpi 10..2400");
+      return NULL;
+    }
+  return g_steal_pointer (&spec);
+}
+
+static int
+check_paths (RenderArgs *a, AttnFormat *format)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (a->files == NULL || g_strv_length (a->files) != 1)
+    return attn_cli_usage_error ("render", "expected exactly one FILE");
+  if (a->output == NULL)
+    return attn_cli_usage_error ("render", "-o OUT is required");
+  if (!attn_format_from_filename (a->output, format, &error))
+    return attn_cli_fail (error);
+  if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0])
+      || (a->view && attn_cli_same_file (a->output, a->view)))
+    return attn_cli_usage_error ("render", "-o must not be the input file");
+  if (a->save_view && (attn_cli_same_file (a->save_view, a->files[0])
+                       || g_strcmp0 (a->save_view, a->files[0]) == 0))
+    return attn_cli_usage_error ("render", "--save-view must not be the input file");
+  return 0;
+}
+
+static void
+print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; warnings && i < warnings->len; i++)
+    attn_cli_warn (g_ptr_array_index (warnings, i));
+}
+
+/* The dataset opened when --dataset was left out: the file's only view. */
+static char *
+only_view_path (AttnH5File *file)
+{
+  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (file, NULL);
+
+  for (guint i = 0; infos && i < infos->len; i++)
+    {
+      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+      if (info->is_view)
+        return g_strdup (info->path);
+    }
+  return NULL;
+}
+
+static int
+render (RenderArgs *a, AttnFormat format)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnViewSpec) spec = build_spec (a, &error);
+  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnArray) array = NULL;
+  g_autoptr (AttnFigure) figure = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+  gboolean ok;
+
+  if (spec == NULL)
+    return attn_cli_fail (error);
+  file = attn_h5_file_open (a->files[0], &error);
+  if (file == NULL || !(array = attn_h5_file_open_array (file, spec->dataset, &error)))
+    return attn_cli_fail (error);
+  print_warnings (warnings = attn_h5_file_take_warnings (file));
+  if (!(figure = attn_figure_new (array, spec, &error)))
+    return attn_cli_fail (error);
+  ok = attn_export_figure (figure, a->output, format, spec->width, spec->height, spec->dpi, NULL,
+                           &error);
+  print_warnings (attn_figure_get_warnings (figure));
+  if (!ok)
+    return attn_cli_fail (error);
+  if (a->save_view)
+    {
+      if (spec->dataset == NULL)
+        spec->dataset = only_view_path (file);
+      if (!attn_view_spec_save (spec, a->save_view, &error))
+        return attn_cli_fail (error);
+    }
+  return 0;
+}
+
+int
+attn_cli_render (int argc, char **argv)
+{
+  RenderArgs a = { .gamma = NAN, .linthresh = NAN, .vmin = NAN, .vmax = NAN, .percentile = NAN,
+                   .center = NAN, .dpi = NAN, .width = -1, .height = -1 };
+  g_autoptr (GOptionContext) ctx = render_options (&a);
+  g_autoptr (GError) error = NULL;
+  AttnFormat format;
+  int status;
+
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    status = attn_cli_usage_error ("render", error->message);
+  else if ((status = check_paths (&a, &format)) == 0)
+    status = render (&a, format);
+  render_args_clear (&a);
+  return status;
+}

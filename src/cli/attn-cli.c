@@ -1,0 +1,42 @@
+/* attn-cli.c: what the headless commands share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-cli.h"
+#include "attn-error.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+int
+attn_cli_fail (const GError *error)
+{
+  g_autofree char *one_line = g_strdup (error->message);
+
+  g_strdelimit (one_line, "\n", ' ');
+  fprintf (stderr, "attnview: %s\n", one_line);
+  return attn_error_exit_status (error);
+}
+
+void
+attn_cli_warn (const char *message)
+{
+  fprintf (stderr, "attnview: warning: %s\n", message);
+}
+
+int
+attn_cli_usage_error (const char *command, const char *message)
+{
+  fprintf (stderr, "attnview %s: %s (see attnview %s --help)\n", command, message, command);
+  return 2;
+}
+
+gboolean
+attn_cli_same_file (const char *a, const char *b)
+{
+  GStatBuf sa, sb;
+
+  if (g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
+    return FALSE;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}

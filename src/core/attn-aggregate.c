@@ -1,0 +1,236 @@
+/* attn-aggregate.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-aggregate.h"
+#include "attn-error.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Rows of a slice are read in stripes of about this many floats. */
+#define STRIPE_FLOATS (1u << 20)
+
+static const char *const aggregate_names[] = { "max", "mean", "maxabs" };
+
+gboolean
+attn_aggregate_from_string (const char *s, AttnAggregate *mode)
+{
+  g_return_val_if_fail (s != NULL && mode != NULL, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (aggregate_names); i++)
+    if (g_str_equal (s, aggregate_names[i]))
+      {
+        *mode = (AttnAggregate) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+attn_aggregate_to_string (AttnAggregate mode)
+{
+  g_return_val_if_fail (mode <= ATTN_AGGREGATE_MAXABS, "max");
+  return aggregate_names[mode];
+}
+
+/* Number of leading columns of absolute row ya that the causal mask leaves. */
+static gsize
+unmasked_columns (const AttnSlice *s, gsize ya)
+{
+  if (!s->causal)
+    return s->nx;
+  if (ya < s->x0)
+    return 0;
+  return MIN (s->nx, ya - s->x0 + 1);
+}
+
+typedef gboolean (*AttnRowsFunc) (const float *rows, gsize first, gsize n, gpointer user_data);
+
+/* Reads the slice stripe by stripe and hands each to func. */
+static gboolean
+slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancellable *cancellable,
+            GError **error)
+{
+  gsize stripe = MAX (1, STRIPE_FLOATS / MAX (s->nx, 1));
+  g_autofree float *buf = g_try_malloc (MIN (stripe, s->ny) * s->nx * sizeof (float) + 1);
+
+  if (buf == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory reading a slice");
+      return FALSE;
+    }
+  for (gsize y = 0; y < s->ny; y += stripe)
+    {
+      gsize n = MIN (stripe, s->ny - y);
+
+      if (!attn_array_read_slice (s->array, s->fixed, s->ydim, s->y0 + y, n, s->xdim, s->x0,
+                                  s->nx, buf, cancellable, error))
+        return FALSE;
+      if (!func (buf, y, n, user_data))
+        return TRUE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  AttnGrid *grid;
+  const AttnSlice *slice;
+  AttnAggregate mode;
+  guint32 *col;     /* nx: grid column of each cell */
+  double *acc;      /* gw */
+  guint32 *count;   /* gw: unmasked cells */
+  guint32 *finite;  /* gw: finite unmasked cells (mean) */
+  guint8 *nan;      /* gw */
+  gint64 row;       /* grid row being accumulated, -1 before the first */
+} GridScan;
+
+static void
+grid_scan_reset (GridScan *g)
+{
+  guint gw = g->grid->gw;
+  double init = g->mode == ATTN_AGGREGATE_MAX ? -INFINITY : 0.0;
+
+  for (guint c = 0; c < gw; c++)
+    g->acc[c] = init;
+  memset (g->count, 0, gw * sizeof (guint32));
+  memset (g->finite, 0, gw * sizeof (guint32));
+  memset (g->nan, 0, gw);
+}
+
+static void
+grid_scan_flush (GridScan *g)
+{
+  AttnGrid *grid = g->grid;
+  float *out = grid->values + (gsize) g->row * grid->gw;
+  guint8 *masked = grid->masked + (gsize) g->row * grid->gw;
+
+  for (guint c = 0; c < grid->gw; c++)
+    {
+      masked[c] = g->count[c] == 0;
+      if (g->count[c] == 0 || g->nan[c])
+        out[c] = NAN;
+      else if (g->mode == ATTN_AGGREGATE_MEAN)
+        out[c] = g->finite[c] ? g->acc[c] / g->finite[c] : g->acc[c];
+      else
+        out[c] = g->acc[c];
+    }
+  grid_scan_reset (g);
+}
+
+/* Folds one row of cells into the accumulators.  acc: max, sum or signed max |x|. */
+static void
+grid_scan_row (GridScan *g, const float *row, gsize n)
+{
+  for (gsize x = 0; x < n; x++)
+    {
+      float v = row[x];
+      guint32 c = g->col[x];
+
+      attn_stats_add (&g->grid->stats, v);
+      g->count[c]++;
+      if (isnan (v))
+        g->nan[c] = 1;
+      else if (g->mode == ATTN_AGGREGATE_MAX)
+        g->acc[c] = MAX (g->acc[c], v);
+      else if (g->mode == ATTN_AGGREGATE_MEAN)
+        g->acc[c] += v, g->finite[c]++;
+      else if (g->count[c] == 1 || fabs (v) > fabs (g->acc[c]))
+        g->acc[c] = v;
+    }
+}
+
+static gboolean
+grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
+{
+  GridScan *g = user_data;
+  const AttnSlice *s = g->slice;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize y = first + i;
+      gint64 r = (gint64) (y * g->grid->gh / s->ny);
+
+      if (r != g->row && g->row >= 0)
+        grid_scan_flush (g);
+      g->row = r;
+      grid_scan_row (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y));
+    }
+  return TRUE;
+}
+
+void
+attn_grid_clear (AttnGrid *grid)
+{
+  g_clear_pointer (&grid->values, g_free);
+  g_clear_pointer (&grid->masked, g_free);
+  grid->gw = grid->gh = 0;
+}
+
+gboolean
+attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
+                   AttnAggregate mode, GCancellable *cancellable, GError **error)
+{
+  GridScan g = { grid, s, mode, .row = -1 };
+  gboolean ok;
+
+  g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, FALSE);
+  attn_grid_clear (grid);
+  attn_stats_init (&grid->stats);
+  grid->gw = (guint) MIN (s->nx, max_w);
+  grid->gh = (guint) MIN (s->ny, max_h);
+  grid->values = g_new (float, (gsize) grid->gw * grid->gh + 1);
+  grid->masked = g_new0 (guint8, (gsize) grid->gw * grid->gh + 1);
+  if (s->nx == 0 || s->ny == 0)
+    return TRUE;
+
+  g.col = g_new (guint32, s->nx);
+  for (gsize x = 0; x < s->nx; x++)
+    g.col[x] = (guint32) (x * grid->gw / s->nx);
+  g.acc = g_new (double, grid->gw);
+  g.count = g_new (guint32, grid->gw);
+  g.finite = g_new (guint32, grid->gw);
+  g.nan = g_new (guint8, grid->gw);
+  grid_scan_reset (&g);
+
+  ok = slice_scan (s, grid_scan_rows, &g, cancellable, error);
+  if (ok && g.row >= 0)
+    grid_scan_flush (&g);
+  g_free (g.col);
+  g_free (g.acc);
+  g_free (g.count);
+  g_free (g.finite);
+  g_free (g.nan);
+  if (!ok)
+    attn_grid_clear (grid);
+  return ok;
+}
+
+typedef struct
+{
+  AttnHistogram *hist;
+  const AttnSlice *slice;
+} HistScan;
+
+static gboolean
+hist_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
+{
+  HistScan *h = user_data;
+
+  for (gsize i = 0; i < n; i++)
+    attn_histogram_add (h->hist, rows + i * h->slice->nx,
+                        unmasked_columns (h->slice, h->slice->y0 + first + i));
+  return TRUE;
+}
+
+gboolean
+attn_slice_histogram (AttnHistogram *hist, const AttnSlice *slice, GCancellable *cancellable,
+                      GError **error)
+{
+  HistScan h = { hist, slice };
+
+  g_return_val_if_fail (hist != NULL && slice != NULL, FALSE);
+  if (slice->nx == 0 || slice->ny == 0)
+    return TRUE;
+  return slice_scan (slice, hist_scan_rows, &h, cancellable, error);
+}

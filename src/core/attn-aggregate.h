@@ -1,0 +1,54 @@
+/* attn-aggregate.h: a 2-D slice reduced to at most one value per pixel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * When a panel has more cells than pixels, each pixel shows the max (or the
+ * mean, or the value of largest magnitude with its sign) of the cells it
+ * covers; never a sample, and the slice is read whole, never with a stride.
+ */
+#pragma once
+
+#include "attn-array.h"
+#include "attn-norm.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATTN_AGGREGATE_MAX,
+  ATTN_AGGREGATE_MEAN,
+  ATTN_AGGREGATE_MAXABS, /* diverging maps: the largest |x|, with its sign */
+} AttnAggregate;
+
+gboolean attn_aggregate_from_string (const char *s, AttnAggregate *mode);
+const char *attn_aggregate_to_string (AttnAggregate mode);
+
+/* One 2-D slice of an array: rows y0..y0+ny of ydim, columns x0..x0+nx of
+ * xdim, every other dimension at fixed[d]. */
+typedef struct
+{
+  AttnArray *array;
+  const gsize *fixed;
+  guint ydim, xdim;
+  gsize y0, ny, x0, nx;
+  gboolean causal; /* cell masked when its absolute x index > its y index */
+} AttnSlice;
+
+typedef struct
+{
+  guint gw, gh;   /* min(nx, max_w) x min(ny, max_h) */
+  float *values;  /* gh * gw, row 0 = y0; NaN when any unmasked cell is NaN */
+  guint8 *masked; /* gh * gw, 1 when every cell under the pixel is masked */
+  AttnStats stats; /* of the unmasked cells at full resolution */
+} AttnGrid;
+
+/* Cell i of n lies in grid entry i * g / n (g <= n). */
+gboolean attn_grid_compute (AttnGrid *grid, const AttnSlice *slice, guint max_w, guint max_h,
+                            AttnAggregate mode, GCancellable *cancellable, GError **error);
+void attn_grid_clear (AttnGrid *grid);
+
+/* Adds every unmasked finite cell of the slice to the histogram. */
+gboolean attn_slice_histogram (AttnHistogram *hist, const AttnSlice *slice,
+                               GCancellable *cancellable, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* attn-array.h: an N-D float array with named dimensions and tick labels
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The one interface behind everything the viewer draws.  A stored HDF5
+ * dataset and (later) a live attention computation are both AttnArrays; the
+ * renderer, the GUI and the CLI only ever see this class.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define ATTN_ARRAY_MAX_RANK 32
+
+#define ATTN_TYPE_ARRAY (attn_array_get_type ())
+G_DECLARE_DERIVABLE_TYPE (AttnArray, attn_array, ATTN, ARRAY, GObject)
+
+struct _AttnArrayClass
+{
+  GObjectClass parent_class;
+
+  /* Reads the box start[rank] + count[rank] as float, C order, into out
+   * (prod(count) floats).  Must check cancellable between blocks. */
+  gboolean (*read_box) (AttnArray *self, const gsize *start, const gsize *count, float *out,
+                        GCancellable *cancellable, GError **error);
+
+  /* Re-reads the extent of a source that can grow.  Optional. */
+  gboolean (*refresh) (AttnArray *self, gboolean *changed, GError **error);
+
+  gpointer padding[8];
+};
+
+/* --- subclass API: describe the shape once, at construction --- */
+void attn_array_set_shape (AttnArray *self, guint rank, const gsize *dims,
+                           const char *const *names);
+void attn_array_set_dim_size (AttnArray *self, guint dim, gsize size);
+/* labels: n strings (n may be < size while a dimension grows); taken over. */
+void attn_array_take_tick_labels (AttnArray *self, guint dim, GPtrArray *labels);
+/* values: n doubles for a numeric scale (epsilons); copied. */
+void attn_array_set_tick_values (AttnArray *self, guint dim, const double *values, gsize n);
+
+/* --- public API --- */
+guint attn_array_get_rank (AttnArray *self);
+gsize attn_array_get_dim_size (AttnArray *self, guint dim);
+const char *attn_array_get_dim_name (AttnArray *self, guint dim);
+gsize attn_array_get_n_tick_labels (AttnArray *self, guint dim);
+/* NULL when the dimension has no labels or index is past the labels. */
+const char *attn_array_get_tick_label (AttnArray *self, guint dim, gsize index);
+/* Numeric scale value, or NAN when the dimension has no numeric scale. */
+double attn_array_get_tick_value (AttnArray *self, guint dim, gsize index);
+gboolean attn_array_can_grow (AttnArray *self);
+void attn_array_set_can_grow (AttnArray *self, gboolean can_grow);
+
+/* A dimension by name (synonyms: token=pos=position=seq, channel=d_head) or
+ * decimal index.  Returns -1 and sets error (listing the names) if none. */
+int attn_array_find_dim (AttnArray *self, const char *name_or_index, GError **error);
+/* The index whose tick label is label; FALSE if none. */
+gboolean attn_array_find_tick (AttnArray *self, guint dim, const char *label, gsize *index);
+/* "layer, head, query, key" — for error messages. */
+char *attn_array_describe_dims (AttnArray *self);
+
+gboolean attn_array_read_box (AttnArray *self, const gsize *start, const gsize *count,
+                              float *out, GCancellable *cancellable, GError **error);
+
+/* A 2-D slice: every dimension fixed at fixed[d] except ydim (rows y0..y0+ny)
+ * and xdim (columns x0..x0+nx).  out[ny*nx], row-major, row 0 = y0, whatever
+ * the order of ydim and xdim in the array (transposed when needed). */
+gboolean attn_array_read_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0,
+                                gsize ny, guint xdim, gsize x0, gsize nx, float *out,
+                                GCancellable *cancellable, GError **error);
+
+gboolean attn_array_refresh (AttnArray *self, gboolean *changed, GError **error);
+
+/* Canonical name for a synonym ("pos" -> "token"), else name itself. */
+const char *attn_dim_canonical_name (const char *name);
+
+G_END_DECLS

@@ -1,0 +1,123 @@
+/* attn-export.c: a figure written as PNG, SVG or PDF
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-export.h"
+#include "attn-error.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <math.h>
+
+/* Larger images than this are refused rather than allocated. */
+#define MAX_PIXELS (16384.0 * 16384.0)
+
+gboolean
+attn_format_from_filename (const char *filename, AttnFormat *format, GError **error)
+{
+  g_autofree char *lower = g_ascii_strdown (filename, -1);
+
+  g_return_val_if_fail (filename != NULL && format != NULL, FALSE);
+  if (g_str_has_suffix (lower, ".png"))
+    *format = ATTN_FORMAT_PNG;
+  else if (g_str_has_suffix (lower, ".svg"))
+    *format = ATTN_FORMAT_SVG;
+  else if (g_str_has_suffix (lower, ".pdf"))
+    *format = ATTN_FORMAT_PDF;
+  else
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "-o %s: the output must end in .png, .svg or .pdf", filename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_surface_t *
+create_surface (AttnFormat format, GByteArray *out, int w, int h, double scale)
+{
+  cairo_surface_t *s;
+
+  switch (format)
+    {
+    case ATTN_FORMAT_SVG:
+      s = cairo_svg_surface_create_for_stream (append_bytes, out, w, h);
+      /* px, not pt: a viewer shows one unit per pixel and images stay 1:1. */
+      cairo_svg_surface_set_document_unit (s, CAIRO_SVG_UNIT_PX);
+      return s;
+    case ATTN_FORMAT_PDF:
+      s = cairo_pdf_surface_create_for_stream (append_bytes, out, w, h);
+      cairo_pdf_surface_set_metadata (s, CAIRO_PDF_METADATA_CREATOR, "attnview");
+      return s;
+    case ATTN_FORMAT_PNG:
+    default:
+      return cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) lround (w * scale),
+                                         (int) lround (h * scale));
+    }
+}
+
+GBytes *
+attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int height,
+                          double dpi, GCancellable *cancellable, GError **error)
+{
+  double scale = format == ATTN_FORMAT_PNG && dpi > 0 ? dpi / 96.0 : 1.0;
+  g_autoptr (AttnLayout) layout = NULL;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  int w, h;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (figure), NULL);
+  layout = attn_render_prepare (figure, width, height, scale, cancellable, error);
+  if (layout == NULL)
+    return NULL;
+  attn_layout_get_size (layout, &w, &h);
+  if ((double) w * h * scale * scale > MAX_PIXELS)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "a %dx%d image at %.0f dpi is too large (at most 16384x16384 pixels)", w, h,
+                   dpi);
+      return NULL;
+    }
+  surface = create_surface (format, out, w, h, scale);
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  attn_render_draw (figure, layout, cr);
+  cairo_destroy (cr);
+  if (format == ATTN_FORMAT_PNG)
+    cairo_surface_write_to_png_stream (surface, append_bytes, out);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "drawing failed: %s",
+                   cairo_status_to_string (status));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+gboolean
+attn_export_figure (AttnFigure *figure, const char *filename, AttnFormat format, int width,
+                    int height, double dpi, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  gsize len;
+  const void *data;
+
+  g_return_val_if_fail (filename != NULL, FALSE);
+  bytes = attn_export_figure_bytes (figure, format, width, height, dpi, cancellable, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  return attn_write_file_atomic (filename, data, len, error);
+}

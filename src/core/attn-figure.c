@@ -1,0 +1,645 @@
+/* attn-figure.c: a view resolved against an array, with its panel data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-figure.h"
+#include "attn-error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A grid this large is a mistake (a token axis as facets), not a figure. */
+#define MAX_PANELS 1024
+
+struct _AttnFigure
+{
+  GObject parent_instance;
+
+  AttnArray *array;
+  AttnViewSpec *spec;
+  AttnAxis y, x, rows, cols;
+  gsize fixed[ATTN_ARRAY_MAX_RANK];
+  guint n_rows, n_cols;
+  AttnPanel *panels;
+  const AttnColormap *cmap;
+  AttnAggregate aggregate;
+  AttnNorm norm;
+  AttnStats stats;
+  gboolean loaded;
+  GPtrArray *warnings;
+};
+
+G_DEFINE_FINAL_TYPE (AttnFigure, attn_figure, G_TYPE_OBJECT)
+
+static void
+attn_figure_finalize (GObject *object)
+{
+  AttnFigure *self = ATTN_FIGURE (object);
+
+  for (guint i = 0; self->panels && i < self->n_rows * self->n_cols; i++)
+    attn_grid_clear (&self->panels[i].grid);
+  g_clear_pointer (&self->panels, g_free);
+  g_clear_object (&self->array);
+  g_clear_pointer (&self->spec, attn_view_spec_free);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  G_OBJECT_CLASS (attn_figure_parent_class)->finalize (object);
+}
+
+static void
+attn_figure_class_init (AttnFigureClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attn_figure_finalize;
+}
+
+static void
+attn_figure_init (AttnFigure *self)
+{
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->y.dim = self->x.dim = self->rows.dim = self->cols.dim = -1;
+}
+
+static gboolean
+resolve_dim (AttnFigure *self, const char *name, int *out, const char *what, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (name == NULL)
+    return TRUE;
+  *out = attn_array_find_dim (self->array, name, &local);
+  if (*out < 0)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s: %s", what, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* y/x default to query/key, else the last two dimensions not faceted. */
+static void
+default_yx (AttnFigure *self)
+{
+  guint rank = attn_array_get_rank (self->array);
+  int q = attn_array_find_dim (self->array, "query", NULL);
+  int k = attn_array_find_dim (self->array, "key", NULL);
+
+  if (self->y.dim < 0 && self->x.dim < 0 && q >= 0 && k >= 0 && q != self->rows.dim
+      && q != self->cols.dim && k != self->rows.dim && k != self->cols.dim)
+    {
+      self->y.dim = q;
+      self->x.dim = k;
+      return;
+    }
+  for (int d = (int) rank - 1; d >= 0 && self->x.dim < 0; d--)
+    if (d != self->y.dim && d != self->rows.dim && d != self->cols.dim)
+      self->x.dim = d;
+  for (int d = (int) rank - 1; d >= 0 && self->y.dim < 0; d--)
+    if (d != self->x.dim && d != self->rows.dim && d != self->cols.dim)
+      self->y.dim = d;
+}
+
+static gboolean
+check_distinct (AttnFigure *self, GError **error)
+{
+  const AttnAxis *axes[] = { &self->y, &self->x, &self->rows, &self->cols };
+  const char *what[] = { "--y", "--x", "--rows", "--cols" };
+
+  if (self->y.dim < 0 || self->x.dim < 0)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "a view needs two dimensions for y and x besides the facets");
+      return FALSE;
+    }
+  for (guint i = 0; i < 4; i++)
+    for (guint j = i + 1; j < 4; j++)
+      if (axes[i]->dim >= 0 && axes[i]->dim == axes[j]->dim)
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "%s and %s both name dimension '%s'", what[i], what[j],
+                       attn_array_get_dim_name (self->array, axes[i]->dim));
+          return FALSE;
+        }
+  return TRUE;
+}
+
+static AttnAxis *
+axis_of_dim (AttnFigure *self, int dim)
+{
+  AttnAxis *axes[] = { &self->y, &self->x, &self->rows, &self->cols };
+
+  for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
+    if (axes[i]->dim == dim)
+      return axes[i];
+  return NULL;
+}
+
+static gboolean
+apply_ranges (AttnFigure *self, GError **error)
+{
+  AttnAxis *axes[] = { &self->y, &self->x, &self->rows, &self->cols };
+
+  for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
+    if (axes[i]->dim >= 0)
+      axes[i]->end = attn_array_get_dim_size (self->array, axes[i]->dim);
+  for (guint i = 0; i < self->spec->ranges->len; i++)
+    {
+      AttnRange *r = g_ptr_array_index (self->spec->ranges, i);
+      int dim;
+      AttnAxis *axis;
+      gsize size;
+
+      if (!resolve_dim (self, r->dim, &dim, "--range", error))
+        return FALSE;
+      if ((axis = axis_of_dim (self, dim)) == NULL)
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "--range %s: '%s' is fixed at one index; a range applies to the y, x, "
+                       "rows or cols dimension", r->dim, attn_array_get_dim_name (self->array, dim));
+          return FALSE;
+        }
+      size = attn_array_get_dim_size (self->array, dim);
+      if (r->start >= size || (r->end != G_MAXSIZE && r->end > size))
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "--range %s: out of range; '%s' has %" G_GSIZE_FORMAT " entries (0:%"
+                       G_GSIZE_FORMAT ")", r->dim, attn_array_get_dim_name (self->array, dim),
+                       size, size);
+          return FALSE;
+        }
+      axis->start = r->start;
+      axis->end = MIN (r->end, size);
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_select (AttnFigure *self, AttnSelect *s, GError **error)
+{
+  int dim;
+  gsize index = s->index, size;
+  const char *name;
+
+  if (!resolve_dim (self, s->dim, &dim, "--select", error))
+    return FALSE;
+  name = attn_array_get_dim_name (self->array, dim);
+  size = attn_array_get_dim_size (self->array, dim);
+  if (axis_of_dim (self, dim) != NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--select %s: '%s' is drawn as y, x, rows or cols; use --range to limit it",
+                   s->dim, name);
+      return FALSE;
+    }
+  if (s->label && !attn_array_find_tick (self->array, dim, s->label, &index))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--select %s=@%s: no tick label '%s' on dimension '%s'%s", s->dim, s->label,
+                   s->label, name,
+                   attn_array_get_n_tick_labels (self->array, dim) ? "" : " (it has no labels)");
+      return FALSE;
+    }
+  if (index >= size)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--select %s=%" G_GSIZE_FORMAT ": index out of range; '%s' has %" G_GSIZE_FORMAT
+                   " entries (0..%" G_GSIZE_FORMAT ")", s->dim, index, name, size, size - 1);
+      return FALSE;
+    }
+  self->fixed[dim] = index;
+  return TRUE;
+}
+
+static gboolean
+resolve_highlights (AttnFigure *self, GError **error)
+{
+  for (guint i = 0; i < self->spec->highlights->len; i++)
+    {
+      AttnHighlight *h = g_ptr_array_index (self->spec->highlights, i);
+      int d0, d1;
+
+      if (!resolve_dim (self, h->dim[0], &d0, "--highlight", error)
+          || !resolve_dim (self, h->dim[1], &d1, "--highlight", error))
+        return FALSE;
+      if (!((d0 == self->y.dim && d1 == self->x.dim) || (d0 == self->x.dim && d1 == self->y.dim)))
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "--highlight: its dimensions must be the y and x dimensions ('%s' and '%s')",
+                       attn_array_get_dim_name (self->array, self->y.dim),
+                       attn_array_get_dim_name (self->array, self->x.dim));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_colour (AttnFigure *self, GError **error)
+{
+  const AttnViewSpec *spec = self->spec;
+  const char *name = spec->cmap ? spec->cmap : spec->has_center ? "coolwarm" : "viridis";
+
+  self->cmap = attn_colormap_find (name);
+  if (self->cmap == NULL)
+    {
+      g_autofree char *names = attn_colormap_describe ();
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--cmap %s: unknown colour map; known: %s", name, names);
+      return FALSE;
+    }
+  if (spec->has_aggregate)
+    self->aggregate = spec->aggregate;
+  else
+    self->aggregate = self->cmap->diverging ? ATTN_AGGREGATE_MAXABS : ATTN_AGGREGATE_MAX;
+  if ((spec->norm == ATTN_NORM_POWER && !(spec->gamma > 0))
+      || (spec->norm == ATTN_NORM_SYMLOG && !(spec->linthresh > 0))
+      || (spec->has_vmin && spec->has_vmax && !(spec->vmax > spec->vmin))
+      || spec->percentile < 0 || spec->percentile >= 50)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "bad colour settings: need --gamma > 0, --linthresh > 0, --vmin < --vmax, "
+                   "0 <= --percentile < 50");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+make_panels (AttnFigure *self, GError **error)
+{
+  self->n_rows = self->rows.dim >= 0 ? (guint) (self->rows.end - self->rows.start) : 1;
+  self->n_cols = self->cols.dim >= 0 ? (guint) (self->cols.end - self->cols.start) : 1;
+  if ((gsize) self->n_rows * self->n_cols > MAX_PANELS)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "%u x %u panels is too many (at most %d); use --range on the facet dimensions",
+                   self->n_rows, self->n_cols, MAX_PANELS);
+      return FALSE;
+    }
+  self->panels = g_new0 (AttnPanel, self->n_rows * self->n_cols);
+  for (guint r = 0; r < self->n_rows; r++)
+    for (guint c = 0; c < self->n_cols; c++)
+      {
+        AttnPanel *p = &self->panels[r * self->n_cols + c];
+        memcpy (p->fixed, self->fixed, sizeof p->fixed);
+        p->row = r;
+        p->col = c;
+        if (self->rows.dim >= 0)
+          p->fixed[self->rows.dim] = self->rows.start + r;
+        if (self->cols.dim >= 0)
+          p->fixed[self->cols.dim] = self->cols.start + c;
+      }
+  return TRUE;
+}
+
+static gboolean
+check_shape (AttnFigure *self, GError **error)
+{
+  guint rank = attn_array_get_rank (self->array);
+
+  if (rank < 2)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "a view needs an array of rank >= 2");
+      return FALSE;
+    }
+  for (guint d = 0; d < rank; d++)
+    if (attn_array_get_dim_size (self->array, d) == 0)
+      {
+        g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                     "dimension '%s' has size 0: nothing to draw",
+                     attn_array_get_dim_name (self->array, d));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+AttnFigure *
+attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
+{
+  g_autoptr (AttnFigure) self = NULL;
+  const AttnViewSpec *s = spec;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (array), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  self = g_object_new (ATTN_TYPE_FIGURE, NULL);
+  self->array = g_object_ref (array);
+  self->spec = attn_view_spec_copy (spec);
+  if (!check_shape (self, error) || !resolve_dim (self, s->rowdim, &self->rows.dim, "--rows", error)
+      || !resolve_dim (self, s->coldim, &self->cols.dim, "--cols", error)
+      || !resolve_dim (self, s->ydim, &self->y.dim, "--y", error)
+      || !resolve_dim (self, s->xdim, &self->x.dim, "--x", error))
+    return NULL;
+  default_yx (self);
+  if (!check_distinct (self, error))
+    return NULL;
+  if (s->bare && (self->rows.dim >= 0 || self->cols.dim >= 0))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--bare draws one panel; it cannot be used with --rows or --cols");
+      return NULL;
+    }
+  if (!apply_ranges (self, error))
+    return NULL;
+  for (guint i = 0; i < s->selects->len; i++)
+    if (!resolve_select (self, g_ptr_array_index (s->selects, i), error))
+      return NULL;
+  if (!resolve_highlights (self, error) || !resolve_colour (self, error)
+      || !make_panels (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+AttnArray *
+attn_figure_get_array (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return self->array;
+}
+
+const AttnViewSpec *
+attn_figure_get_spec (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return self->spec;
+}
+
+const AttnAxis *
+attn_figure_get_y (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return &self->y;
+}
+
+const AttnAxis *
+attn_figure_get_x (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return &self->x;
+}
+
+guint
+attn_figure_get_n_rows (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  return self->n_rows;
+}
+
+guint
+attn_figure_get_n_cols (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  return self->n_cols;
+}
+
+AttnPanel *
+attn_figure_get_panel (AttnFigure *self, guint row, guint col)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  g_return_val_if_fail (row < self->n_rows && col < self->n_cols, NULL);
+  return &self->panels[row * self->n_cols + col];
+}
+
+const AttnColormap *
+attn_figure_get_cmap (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return self->cmap;
+}
+
+gboolean
+attn_figure_get_reverse (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  return self->spec->reverse;
+}
+
+static void
+panel_slice (AttnFigure *self, AttnPanel *p, AttnSlice *s)
+{
+  *s = (AttnSlice){
+    .array = self->array,
+    .fixed = p->fixed,
+    .ydim = (guint) self->y.dim,
+    .xdim = (guint) self->x.dim,
+    .y0 = self->y.start,
+    .ny = self->y.end - self->y.start,
+    .x0 = self->x.start,
+    .nx = self->x.end - self->x.start,
+    .causal = self->spec->causal_mask,
+  };
+}
+
+static gboolean
+percentile_domain (AttnFigure *self, double *lo, double *hi, GCancellable *cancellable,
+                   GError **error)
+{
+  AttnHistogram hist;
+  gboolean ok = TRUE;
+
+  attn_histogram_init (&hist, self->stats.min, self->stats.max);
+  for (guint i = 0; ok && i < self->n_rows * self->n_cols; i++)
+    {
+      AttnSlice s;
+      panel_slice (self, &self->panels[i], &s);
+      ok = attn_slice_histogram (&hist, &s, cancellable, error);
+    }
+  if (ok)
+    {
+      *lo = attn_histogram_percentile (&hist, self->spec->percentile);
+      *hi = attn_histogram_percentile (&hist, 100.0 - self->spec->percentile);
+    }
+  attn_histogram_clear (&hist);
+  return ok;
+}
+
+/* The linked domain: fixed ends, else percentiles, else the data's extent;
+ * symmetric about the centre for diverging maps. */
+static gboolean
+resolve_domain (AttnFigure *self, GCancellable *cancellable, GError **error)
+{
+  const AttnViewSpec *spec = self->spec;
+  double lo = self->stats.min, hi = self->stats.max;
+
+  if (spec->norm == ATTN_NORM_LOG)
+    lo = self->stats.min_positive;
+  if (self->stats.n_finite == 0)
+    lo = 0, hi = 1;
+  else if (spec->percentile > 0 && !percentile_domain (self, &lo, &hi, cancellable, error))
+    return FALSE;
+  if (spec->has_center && !spec->has_vmin && !spec->has_vmax)
+    {
+      double m = MAX (fabs (lo - spec->center), fabs (hi - spec->center));
+      lo = spec->center - m, hi = spec->center + m;
+    }
+  lo = spec->has_vmin ? spec->vmin : lo;
+  hi = spec->has_vmax ? spec->vmax : hi;
+  if (!(hi > lo))
+    {
+      double pad = lo != 0 ? fabs (lo) * 0.05 : 0.5;
+      lo -= spec->has_vmin ? 0 : pad;
+      hi = lo + (spec->has_vmin ? 2 : 1) * pad;
+    }
+  if (spec->norm == ATTN_NORM_LOG && !(lo > 0 && isfinite (lo)))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--norm log needs positive values and a positive --vmin");
+      return FALSE;
+    }
+  self->norm = (AttnNorm){ spec->norm, lo, hi, spec->gamma, spec->linthresh };
+  return TRUE;
+}
+
+static void
+add_value_warnings (AttnFigure *self)
+{
+  if (self->stats.n_nan)
+    g_ptr_array_add (self->warnings,
+                     g_strdup_printf ("%" G_GUINT64_FORMAT " NaN values, drawn in the bad colour "
+                                      "(magenta)", self->stats.n_nan));
+  if (self->stats.n_posinf || self->stats.n_neginf)
+    g_ptr_array_add (self->warnings,
+                     g_strdup_printf ("%" G_GUINT64_FORMAT " +Inf and %" G_GUINT64_FORMAT
+                                      " -Inf values, drawn at the ends of the colour map",
+                                      self->stats.n_posinf, self->stats.n_neginf));
+}
+
+gboolean
+attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellable,
+                  GError **error)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+
+  self->loaded = FALSE;
+  attn_stats_init (&self->stats);
+  for (guint i = 0; i < self->n_rows * self->n_cols; i++)
+    {
+      AttnPanel *p = &self->panels[i];
+      AttnSlice s;
+
+      panel_slice (self, p, &s);
+      if (!attn_grid_compute (&p->grid, &s, MAX (max_w, 1), MAX (max_h, 1), self->aggregate,
+                              cancellable, error))
+        return FALSE;
+      attn_stats_merge (&self->stats, &p->grid.stats);
+    }
+  if (!resolve_domain (self, cancellable, error))
+    return FALSE;
+  g_ptr_array_set_size (self->warnings, 0);
+  add_value_warnings (self);
+  self->loaded = TRUE;
+  return TRUE;
+}
+
+gboolean
+attn_figure_is_loaded (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  return self->loaded;
+}
+
+const AttnNorm *
+attn_figure_get_norm (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return &self->norm;
+}
+
+const AttnStats *
+attn_figure_get_stats (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return &self->stats;
+}
+
+GPtrArray *
+attn_figure_get_warnings (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return self->warnings;
+}
+
+char *
+attn_figure_tick_text (AttnFigure *self, int dim, gsize index)
+{
+  const char *label;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  if (dim < 0)
+    return g_strdup ("");
+  label = attn_array_get_tick_label (self->array, (guint) dim, index);
+  return label ? g_strdup (label) : g_strdup_printf ("%" G_GSIZE_FORMAT, index);
+}
+
+/* 0.5 -> "5e-1", 1e-10 -> "1e-10": how papers write epsilons. */
+static char *
+compact_sci (double v)
+{
+  char buf[64];
+  char *e;
+  int exp;
+
+  g_snprintf (buf, sizeof buf, "%.6e", v);
+  e = strchr (buf, 'e');
+  if (e == NULL)
+    return g_strdup (buf);
+  exp = atoi (e + 1);
+  *e = '\0';
+  /* strip trailing zeros of the mantissa: 5.000000 -> 5 */
+  for (char *p = e - 1; p > buf && (*p == '0' || *p == '.'); p--)
+    {
+      gboolean dot = *p == '.';
+      *p = '\0';
+      if (dot)
+        break;
+    }
+  return g_strdup_printf ("%se%d", buf, exp);
+}
+
+char *
+attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize index)
+{
+  g_autofree char *label = attn_figure_tick_text (self, dim, index);
+  g_autofree char *idx = g_strdup_printf ("%" G_GSIZE_FORMAT, index);
+  g_autofree char *sci = NULL;
+  GString *out = g_string_new (format ? format : "{label}");
+  double v = dim >= 0 ? attn_array_get_tick_value (self->array, (guint) dim, index) : NAN;
+
+  sci = isnan (v) ? g_strdup (label) : compact_sci (v);
+  g_string_replace (out, "{label:e}", sci, 0);
+  g_string_replace (out, "{label}", label, 0);
+  g_string_replace (out, "{index}", idx, 0);
+  return g_string_free (out, FALSE);
+}
+
+char *
+attn_figure_row_header (AttnFigure *self, guint row)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  if (self->rows.dim < 0)
+    return g_strdup ("");
+  return attn_figure_format_header (self, self->spec->row_format, self->rows.dim,
+                                    self->rows.start + row);
+}
+
+char *
+attn_figure_col_header (AttnFigure *self, guint col)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  if (self->cols.dim < 0)
+    return g_strdup ("");
+  return attn_figure_format_header (self, self->spec->col_format, self->cols.dim,
+                                    self->cols.start + col);
+}
+
+guint32
+attn_figure_color_of (AttnFigure *self, const guint32 *lut, double t)
+{
+  gint64 i;
+
+  if (isnan (t))
+    return ATTN_BAD_COLOR;
+  if (t <= 0)
+    return lut[0];
+  i = (gint64) (t * 256.0);
+  return lut[CLAMP (i, 0, 255)];
+}

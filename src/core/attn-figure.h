@@ -1,0 +1,74 @@
+/* attn-figure.h: a view resolved against an array, with its panel data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * attn_figure_new() checks every name and index of the view against the
+ * array (bad ones are ATTN_ERROR_ARGUMENT with the allowed values), lays the
+ * facets out as a grid of panels, and attn_figure_load() reads each panel,
+ * reduced to at most the given pixel size, and resolves the one colour
+ * domain shared by all panels (the linked colour bar).
+ */
+#pragma once
+
+#include "attn-aggregate.h"
+#include "attn-colormap.h"
+#include "attn-view.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint row, col;
+  gsize fixed[ATTN_ARRAY_MAX_RANK];
+  AttnGrid grid;
+} AttnPanel;
+
+/* An axis of the panels (y or x) or of the grid (rows or cols). */
+typedef struct
+{
+  int dim;          /* -1: none */
+  gsize start, end; /* shown indices, half-open */
+} AttnAxis;
+
+#define ATTN_TYPE_FIGURE (attn_figure_get_type ())
+G_DECLARE_FINAL_TYPE (AttnFigure, attn_figure, ATTN, FIGURE, GObject)
+
+AttnFigure *attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error);
+
+AttnArray *attn_figure_get_array (AttnFigure *self);
+const AttnViewSpec *attn_figure_get_spec (AttnFigure *self);
+const AttnAxis *attn_figure_get_y (AttnFigure *self);
+const AttnAxis *attn_figure_get_x (AttnFigure *self);
+guint attn_figure_get_n_rows (AttnFigure *self);
+guint attn_figure_get_n_cols (AttnFigure *self);
+AttnPanel *attn_figure_get_panel (AttnFigure *self, guint row, guint col);
+const AttnColormap *attn_figure_get_cmap (AttnFigure *self);
+gboolean attn_figure_get_reverse (AttnFigure *self);
+
+/* Reads every panel reduced to at most max_w x max_h cells and resolves the
+ * colour domain.  Cancellable between blocks. */
+gboolean attn_figure_load (AttnFigure *self, guint max_w, guint max_h,
+                           GCancellable *cancellable, GError **error);
+gboolean attn_figure_is_loaded (AttnFigure *self);
+/* Valid after a load. */
+const AttnNorm *attn_figure_get_norm (AttnFigure *self);
+const AttnStats *attn_figure_get_stats (AttnFigure *self);
+
+/* Header of grid row r / column c from the view's format ("" without facets). */
+char *attn_figure_row_header (AttnFigure *self, guint row);
+char *attn_figure_col_header (AttnFigure *self, guint col);
+/* Tick text of index i of dimension dim: its label, else the index. */
+char *attn_figure_tick_text (AttnFigure *self, int dim, gsize index);
+/* "{label}" / "{index}" / "{label:e}" substitution. */
+char *attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize index);
+
+/* Warnings (NaN drawn as bad, a highlight outside the data...); one line each. */
+GPtrArray *attn_figure_get_warnings (AttnFigure *self);
+
+/* ARGB32 for a value already normalised (NaN: bad colour). */
+guint32 attn_figure_color_of (AttnFigure *self, const guint32 *lut, double t);
+
+#define ATTN_BAD_COLOR 0xffff00ffu /* magenta: NaN */
+#define ATTN_MASK_COLOR 0xffffffffu /* the figure background */
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* attn-h5.h: HDF5 files and their datasets as AttnArrays
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Files are opened read-only (SWMR-read first, plain read-only second) with
+ * HDF5 file locking off, so that a user's running writer is never blocked.
+ * The viewer never writes to an HDF5 file it opened with this API.
+ */
+#pragma once
+
+#include "attn-array.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *path;        /* "/group/name" */
+  guint rank;
+  gsize dims[ATTN_ARRAY_MAX_RANK];
+  gsize maxdims[ATTN_ARRAY_MAX_RANK]; /* G_MAXSIZE for unlimited */
+  char *type_name;   /* "float32", "float16 (big-endian)", "uint8", "string", "compound"... */
+  char **dim_names;  /* rank names, as the array would name them */
+  char **scales;     /* rank entries: "" or a description of the attached scale */
+  char **filters;    /* filter names, e.g. "shuffle", "gzip" */
+  gboolean is_scale; /* an H5DS dimension scale */
+  gboolean is_view;  /* numeric, rank >= 2, not a scale: can be drawn */
+} AttnH5DatasetInfo;
+
+void attn_h5_dataset_info_free (AttnH5DatasetInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnH5DatasetInfo, attn_h5_dataset_info_free)
+
+#define ATTN_TYPE_H5_FILE (attn_h5_file_get_type ())
+G_DECLARE_FINAL_TYPE (AttnH5File, attn_h5_file, ATTN, H5_FILE, GObject)
+
+/* Errors: ATTN_ERROR_INPUT for a missing, empty, truncated or non-HDF5 file,
+ * with one line that says which. */
+AttnH5File *attn_h5_file_open (const char *filename, GError **error);
+const char *attn_h5_file_get_filename (AttnH5File *self);
+
+/* Every dataset in the file, depth first, in name order; AttnH5DatasetInfo*. */
+GPtrArray *attn_h5_file_list_datasets (AttnH5File *self, GError **error);
+
+/* The one dataset that is a view when path is NULL (else an error that lists
+ * the views).  Errors for rank < 2, a 0-sized dimension, a non-numeric type,
+ * a filter that no library provides (named). */
+AttnArray *attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error);
+
+/* Warnings met so far (a scale of the wrong length...), each one line;
+ * the caller frees the array.  Clears the list. */
+GPtrArray *attn_h5_file_take_warnings (AttnH5File *self);
+
+/* Whether a dataset exists at path. */
+gboolean attn_h5_file_has_dataset (AttnH5File *self, const char *path);
+
+G_END_DECLS

@@ -1,0 +1,662 @@
+/* attn-view.c: the view spec, its command-line syntax and its JSON form
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-view.h"
+#include "attn-error.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+static void
+attn_select_free (AttnSelect *s)
+{
+  g_free (s->dim);
+  g_free (s->label);
+  g_free (s);
+}
+
+static void
+attn_range_free (AttnRange *r)
+{
+  g_free (r->dim);
+  g_free (r);
+}
+
+static void
+attn_highlight_free (AttnHighlight *h)
+{
+  g_free (h->dim[0]);
+  g_free (h->dim[1]);
+  g_free (h);
+}
+
+AttnViewSpec *
+attn_view_spec_new (void)
+{
+  AttnViewSpec *spec = g_new0 (AttnViewSpec, 1);
+
+  spec->selects = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_select_free);
+  spec->ranges = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_range_free);
+  spec->highlights = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_highlight_free);
+  spec->gamma = 1.0;
+  spec->linthresh = 1e-3;
+  spec->dpi = 96.0;
+  return spec;
+}
+
+void
+attn_view_spec_free (AttnViewSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->dataset);
+  g_free (spec->ydim);
+  g_free (spec->xdim);
+  g_free (spec->rowdim);
+  g_free (spec->coldim);
+  g_ptr_array_unref (spec->selects);
+  g_ptr_array_unref (spec->ranges);
+  g_ptr_array_unref (spec->highlights);
+  g_free (spec->cmap);
+  g_free (spec->title);
+  g_free (spec->caption);
+  g_free (spec->row_format);
+  g_free (spec->col_format);
+  g_free (spec->colorbar_label);
+  g_free (spec);
+}
+
+AttnViewSpec *
+attn_view_spec_copy (const AttnViewSpec *spec)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  node = attn_view_spec_to_json (spec);
+  return attn_view_spec_from_json (node, NULL);
+}
+
+static gboolean
+parse_size (const char *s, gsize *out)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXSIZE - 1, &v, NULL))
+    return FALSE;
+  *out = (gsize) v;
+  return TRUE;
+}
+
+/* "DIM=VALUE" -> dim, value; both non-empty. */
+static gboolean
+split_assignment (const char *text, char **dim, const char **value, const char *what,
+                  GError **error)
+{
+  const char *eq = strchr (text, '=');
+
+  if (eq == NULL || eq == text || eq[1] == '\0')
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s '%s': expected %s", what, text,
+                   g_str_equal (what, "--select") ? "DIM=INDEX or DIM=@LABEL" : "DIM=A:B");
+      return FALSE;
+    }
+  *dim = g_strndup (text, eq - text);
+  *value = eq + 1;
+  return TRUE;
+}
+
+gboolean
+attn_view_spec_add_select (AttnViewSpec *spec, const char *text, GError **error)
+{
+  g_autofree char *dim = NULL;
+  AttnSelect *sel;
+  const char *value;
+  gsize index = 0;
+
+  g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
+  if (!split_assignment (text, &dim, &value, "--select", error))
+    return FALSE;
+  if (value[0] != '@' && !parse_size (value, &index))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--select %s: '%s' is not an index (0, 1, ...; no negative indices) "
+                   "nor a tick label (@LABEL)", text, value);
+      return FALSE;
+    }
+  sel = g_new0 (AttnSelect, 1);
+  sel->dim = g_steal_pointer (&dim);
+  sel->index = index;
+  sel->label = value[0] == '@' ? g_strdup (value + 1) : NULL;
+  g_ptr_array_add (spec->selects, sel);
+  return TRUE;
+}
+
+/* "A:B", "A:" or ":B", half-open, A < B. */
+static gboolean
+parse_extent (const char *text, gsize *start, gsize *end)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ":", -1);
+
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  *start = 0;
+  *end = G_MAXSIZE;
+  if (parts[0][0] && !parse_size (parts[0], start))
+    return FALSE;
+  if (parts[1][0] && !parse_size (parts[1], end))
+    return FALSE;
+  return *end > *start;
+}
+
+gboolean
+attn_view_spec_add_range (AttnViewSpec *spec, const char *text, GError **error)
+{
+  g_autofree char *dim = NULL;
+  const char *value;
+  gsize start, end;
+  AttnRange *r;
+
+  g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
+  if (!split_assignment (text, &dim, &value, "--range", error))
+    return FALSE;
+  if (!parse_extent (value, &start, &end))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--range %s: expected DIM=A:B with 0 <= A < B (half-open; A or B may be left "
+                   "out)", text);
+      return FALSE;
+    }
+  r = g_new0 (AttnRange, 1);
+  r->dim = g_steal_pointer (&dim);
+  r->start = start;
+  r->end = end;
+  g_ptr_array_add (spec->ranges, r);
+  return TRUE;
+}
+
+gboolean
+attn_parse_color (const char *text, double rgb[3])
+{
+  guint64 v;
+
+  if (text == NULL || text[0] != '#' || strlen (text) != 7
+      || !g_ascii_string_to_unsigned (text + 1, 16, 0, 0xffffff, &v, NULL))
+    return FALSE;
+  rgb[0] = ((v >> 16) & 0xff) / 255.0;
+  rgb[1] = ((v >> 8) & 0xff) / 255.0;
+  rgb[2] = (v & 0xff) / 255.0;
+  return TRUE;
+}
+
+static gboolean
+highlight_part (AttnHighlight *h, guint *n_extents, const char *part)
+{
+  const char *eq = strchr (part, '=');
+  g_autofree char *key = eq ? g_strndup (part, eq - part) : NULL;
+  double w;
+
+  if (key == NULL || key[0] == '\0')
+    return FALSE;
+  if (g_str_equal (key, "color") || g_str_equal (key, "colour"))
+    return attn_parse_color (eq + 1, h->rgb);
+  if (g_str_equal (key, "width"))
+    {
+      char *endp = NULL;
+      w = g_ascii_strtod (eq + 1, &endp);
+      h->width = w;
+      return endp && *endp == '\0' && w > 0 && w <= 100;
+    }
+  if (*n_extents >= 2 || !parse_extent (eq + 1, &h->start[*n_extents], &h->end[*n_extents]))
+    return FALSE;
+  h->dim[(*n_extents)++] = g_steal_pointer (&key);
+  return TRUE;
+}
+
+gboolean
+attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  AttnHighlight *h;
+  guint n = 0;
+
+  g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
+  h = g_new0 (AttnHighlight, 1);
+  h->width = 2.0;
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    if (!highlight_part (h, &n, parts[i]))
+      {
+        g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                     "--highlight %s: bad part '%s'; expected DIM=A:B,DIM=C:D"
+                     "[,color=#RRGGBB][,width=PX]", text, parts[i]);
+        attn_highlight_free (h);
+        return FALSE;
+      }
+  if (n != 2 || g_str_equal (h->dim[0], h->dim[1]))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--highlight %s: needs extents along two different dimensions "
+                   "(DIM=A:B,DIM=C:D)", text);
+      attn_highlight_free (h);
+      return FALSE;
+    }
+  g_ptr_array_add (spec->highlights, h);
+  return TRUE;
+}
+
+/* --- JSON --- */
+
+static void
+add_string (JsonBuilder *b, const char *key, const char *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (b, key);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+add_extent (JsonBuilder *b, gsize start, gsize end)
+{
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, (gint64) start);
+  if (end == G_MAXSIZE)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, (gint64) end);
+  json_builder_end_array (b);
+}
+
+static void
+add_selects_ranges (JsonBuilder *b, const AttnViewSpec *spec)
+{
+  json_builder_set_member_name (b, "select");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < spec->selects->len; i++)
+    {
+      AttnSelect *s = g_ptr_array_index (spec->selects, i);
+      json_builder_set_member_name (b, s->dim);
+      if (s->label)
+        {
+          g_autofree char *at = g_strconcat ("@", s->label, NULL);
+          json_builder_add_string_value (b, at);
+        }
+      else
+        json_builder_add_int_value (b, (gint64) s->index);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "range");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < spec->ranges->len; i++)
+    {
+      AttnRange *r = g_ptr_array_index (spec->ranges, i);
+      json_builder_set_member_name (b, r->dim);
+      add_extent (b, r->start, r->end);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+add_highlights (JsonBuilder *b, const AttnViewSpec *spec)
+{
+  json_builder_set_member_name (b, "highlights");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < spec->highlights->len; i++)
+    {
+      AttnHighlight *h = g_ptr_array_index (spec->highlights, i);
+      g_autofree char *color = g_strdup_printf ("#%02x%02x%02x", (int) lround (h->rgb[0] * 255),
+                                                (int) lround (h->rgb[1] * 255),
+                                                (int) lround (h->rgb[2] * 255));
+      json_builder_begin_object (b);
+      for (guint k = 0; k < 2; k++)
+        {
+          json_builder_set_member_name (b, h->dim[k]);
+          add_extent (b, h->start[k], h->end[k]);
+        }
+      add_string (b, "color", color);
+      json_builder_set_member_name (b, "width");
+      json_builder_add_double_value (b, h->width);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_double (JsonBuilder *b, const char *key, gboolean has, double value)
+{
+  if (!has)
+    return;
+  json_builder_set_member_name (b, key);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+add_colour (JsonBuilder *b, const AttnViewSpec *spec)
+{
+  add_string (b, "cmap", spec->cmap);
+  json_builder_set_member_name (b, "reverse");
+  json_builder_add_boolean_value (b, spec->reverse);
+  add_string (b, "norm", attn_norm_kind_to_string (spec->norm));
+  add_double (b, "gamma", TRUE, spec->gamma);
+  add_double (b, "linthresh", TRUE, spec->linthresh);
+  add_double (b, "vmin", spec->has_vmin, spec->vmin);
+  add_double (b, "vmax", spec->has_vmax, spec->vmax);
+  add_double (b, "center", spec->has_center, spec->center);
+  add_double (b, "percentile", spec->percentile > 0, spec->percentile);
+  if (spec->has_aggregate)
+    add_string (b, "aggregate", attn_aggregate_to_string (spec->aggregate));
+  json_builder_set_member_name (b, "causal_mask");
+  json_builder_add_boolean_value (b, spec->causal_mask);
+}
+
+JsonNode *
+attn_view_spec_to_json (const AttnViewSpec *spec)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "attnview_view");
+  json_builder_add_int_value (b, 1);
+  add_string (b, "dataset", spec->dataset);
+  add_string (b, "y", spec->ydim);
+  add_string (b, "x", spec->xdim);
+  add_string (b, "rows", spec->rowdim);
+  add_string (b, "cols", spec->coldim);
+  add_selects_ranges (b, spec);
+  add_colour (b, spec);
+  add_highlights (b, spec);
+  add_string (b, "title", spec->title);
+  add_string (b, "caption", spec->caption);
+  add_string (b, "row_format", spec->row_format);
+  add_string (b, "col_format", spec->col_format);
+  add_string (b, "colorbar_label", spec->colorbar_label);
+  add_double (b, "width", spec->width > 0, spec->width);
+  add_double (b, "height", spec->height > 0, spec->height);
+  add_double (b, "dpi", TRUE, spec->dpi);
+  json_builder_set_member_name (b, "bare");
+  json_builder_add_boolean_value (b, spec->bare);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* --- reading JSON back: every member is checked for its type --- */
+
+typedef struct
+{
+  JsonObject *obj;
+  GError **error;
+  gboolean failed;
+} Reader;
+
+static JsonNode *
+member (Reader *r, const char *key, JsonNodeType type, GType value_type)
+{
+  JsonNode *n;
+
+  if (r->failed || !json_object_has_member (r->obj, key))
+    return NULL;
+  n = json_object_get_member (r->obj, key);
+  if (JSON_NODE_TYPE (n) == JSON_NODE_NULL)
+    return NULL;
+  if (JSON_NODE_TYPE (n) != type
+      || (type == JSON_NODE_VALUE && value_type == G_TYPE_STRING
+          && json_node_get_value_type (n) != G_TYPE_STRING)
+      || (type == JSON_NODE_VALUE && value_type == G_TYPE_DOUBLE
+          && json_node_get_value_type (n) != G_TYPE_DOUBLE
+          && json_node_get_value_type (n) != G_TYPE_INT64)
+      || (type == JSON_NODE_VALUE && value_type == G_TYPE_BOOLEAN
+          && json_node_get_value_type (n) != G_TYPE_BOOLEAN))
+    {
+      g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: member '%s' has the wrong type",
+                   key);
+      r->failed = TRUE;
+      return NULL;
+    }
+  return n;
+}
+
+static char *
+get_string (Reader *r, const char *key)
+{
+  JsonNode *n = member (r, key, JSON_NODE_VALUE, G_TYPE_STRING);
+  return n ? g_strdup (json_node_get_string (n)) : NULL;
+}
+
+static gboolean
+get_double (Reader *r, const char *key, double *out)
+{
+  JsonNode *n = member (r, key, JSON_NODE_VALUE, G_TYPE_DOUBLE);
+
+  if (n == NULL)
+    return FALSE;
+  *out = json_node_get_double (n);
+  return TRUE;
+}
+
+static gboolean
+get_bool (Reader *r, const char *key)
+{
+  JsonNode *n = member (r, key, JSON_NODE_VALUE, G_TYPE_BOOLEAN);
+  return n ? json_node_get_boolean (n) : FALSE;
+}
+
+static gboolean
+read_extent (JsonNode *n, gsize *start, gsize *end)
+{
+  JsonArray *a;
+  JsonNode *e;
+
+  if (!JSON_NODE_HOLDS_ARRAY (n) || json_array_get_length (a = json_node_get_array (n)) != 2)
+    return FALSE;
+  e = json_array_get_element (a, 0);
+  if (json_node_get_value_type (e) != G_TYPE_INT64 || json_node_get_int (e) < 0)
+    return FALSE;
+  *start = (gsize) json_node_get_int (e);
+  e = json_array_get_element (a, 1);
+  if (JSON_NODE_HOLDS_NULL (e))
+    *end = G_MAXSIZE;
+  else if (json_node_get_value_type (e) == G_TYPE_INT64 && json_node_get_int (e) > 0)
+    *end = (gsize) json_node_get_int (e);
+  else
+    return FALSE;
+  return *end > *start;
+}
+
+static void
+bad_member (Reader *r, const char *what, const char *key)
+{
+  if (!r->failed)
+    g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: bad %s entry '%s'", what, key);
+  r->failed = TRUE;
+}
+
+static void
+read_selects (Reader *r, AttnViewSpec *spec)
+{
+  JsonNode *n = member (r, "select", JSON_NODE_OBJECT, G_TYPE_INVALID);
+  g_autoptr (GList) keys = n ? json_object_get_members (json_node_get_object (n)) : NULL;
+
+  for (GList *l = keys; l && !r->failed; l = l->next)
+    {
+      JsonNode *v = json_object_get_member (json_node_get_object (n), l->data);
+      g_autofree char *text = NULL;
+
+      if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
+        text = g_strdup_printf ("%s=%s", (char *) l->data, json_node_get_string (v));
+      else if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_INT64)
+        text = g_strdup_printf ("%s=%" G_GINT64_FORMAT, (char *) l->data, json_node_get_int (v));
+      if (text == NULL || !attn_view_spec_add_select (spec, text, NULL))
+        bad_member (r, "select", l->data);
+    }
+}
+
+static void
+read_ranges (Reader *r, AttnViewSpec *spec)
+{
+  JsonNode *n = member (r, "range", JSON_NODE_OBJECT, G_TYPE_INVALID);
+  g_autoptr (GList) keys = n ? json_object_get_members (json_node_get_object (n)) : NULL;
+
+  for (GList *l = keys; l && !r->failed; l = l->next)
+    {
+      AttnRange *range = g_new0 (AttnRange, 1);
+
+      range->dim = g_strdup (l->data);
+      g_ptr_array_add (spec->ranges, range);
+      if (!read_extent (json_object_get_member (json_node_get_object (n), l->data), &range->start,
+                        &range->end))
+        bad_member (r, "range", l->data);
+    }
+}
+
+static void
+read_highlight (Reader *r, AttnViewSpec *spec, JsonObject *o)
+{
+  Reader hr = { o, r->error, FALSE };
+  g_autoptr (GList) keys = json_object_get_members (o);
+  g_autofree char *color = get_string (&hr, "color");
+  AttnHighlight *h = g_new0 (AttnHighlight, 1);
+  guint n = 0;
+
+  g_ptr_array_add (spec->highlights, h);
+  h->width = 2.0;
+  get_double (&hr, "width", &h->width);
+  if (color && !attn_parse_color (color, h->rgb))
+    bad_member (r, "highlight colour", color);
+  for (GList *l = keys; l && !r->failed; l = l->next)
+    {
+      if (g_str_equal (l->data, "color") || g_str_equal (l->data, "width"))
+        continue;
+      if (n == 2 || !read_extent (json_object_get_member (o, l->data), &h->start[n], &h->end[n]))
+        bad_member (r, "highlight", l->data);
+      else
+        h->dim[n++] = g_strdup (l->data);
+    }
+  if (n != 2 || hr.failed)
+    bad_member (r, "highlight", "extents");
+}
+
+static void
+read_highlights (Reader *r, AttnViewSpec *spec)
+{
+  JsonNode *n = member (r, "highlights", JSON_NODE_ARRAY, G_TYPE_INVALID);
+  JsonArray *a = n ? json_node_get_array (n) : NULL;
+
+  for (guint i = 0; a && i < json_array_get_length (a) && !r->failed; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_OBJECT (e))
+        bad_member (r, "highlights", "(not an object)");
+      else
+        read_highlight (r, spec, json_node_get_object (e));
+    }
+}
+
+static void
+read_colour (Reader *r, AttnViewSpec *spec)
+{
+  g_autofree char *norm = get_string (r, "norm");
+  g_autofree char *agg = get_string (r, "aggregate");
+  double v;
+
+  spec->cmap = get_string (r, "cmap");
+  spec->reverse = get_bool (r, "reverse");
+  if (norm && !attn_norm_kind_from_string (norm, &spec->norm))
+    bad_member (r, "norm", norm);
+  if (agg && !(spec->has_aggregate = attn_aggregate_from_string (agg, &spec->aggregate)))
+    bad_member (r, "aggregate", agg);
+  get_double (r, "gamma", &spec->gamma);
+  get_double (r, "linthresh", &spec->linthresh);
+  spec->has_vmin = get_double (r, "vmin", &spec->vmin);
+  spec->has_vmax = get_double (r, "vmax", &spec->vmax);
+  spec->has_center = get_double (r, "center", &spec->center);
+  get_double (r, "percentile", &spec->percentile);
+  spec->causal_mask = get_bool (r, "causal_mask");
+  if (get_double (r, "width", &v))
+    spec->width = (int) v;
+  if (get_double (r, "height", &v))
+    spec->height = (int) v;
+  get_double (r, "dpi", &spec->dpi);
+}
+
+AttnViewSpec *
+attn_view_spec_from_json (JsonNode *node, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  Reader r = { NULL, error, FALSE };
+
+  g_return_val_if_fail (node != NULL, NULL);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: not a JSON object");
+      return NULL;
+    }
+  r.obj = json_node_get_object (node);
+  spec->dataset = get_string (&r, "dataset");
+  spec->ydim = get_string (&r, "y");
+  spec->xdim = get_string (&r, "x");
+  spec->rowdim = get_string (&r, "rows");
+  spec->coldim = get_string (&r, "cols");
+  read_selects (&r, spec);
+  read_ranges (&r, spec);
+  read_colour (&r, spec);
+  read_highlights (&r, spec);
+  spec->title = get_string (&r, "title");
+  spec->caption = get_string (&r, "caption");
+  spec->row_format = get_string (&r, "row_format");
+  spec->col_format = get_string (&r, "col_format");
+  spec->colorbar_label = get_string (&r, "colorbar_label");
+  spec->bare = get_bool (&r, "bare");
+  if (r.failed)
+    return NULL;
+  return g_steal_pointer (&spec);
+}
+
+gboolean
+attn_view_spec_save (const AttnViewSpec *spec, const char *filename, GError **error)
+{
+  g_autoptr (JsonNode) node = attn_view_spec_to_json (spec);
+  g_autofree char *text = json_to_string (node, TRUE);
+  g_autofree char *with_nl = g_strconcat (text, "\n", NULL);
+
+  return attn_write_file_atomic (filename, with_nl, strlen (with_nl), error);
+}
+
+AttnViewSpec *
+attn_view_spec_load (const char *filename, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  AttnViewSpec *spec;
+
+  if (!json_parser_load_from_file (parser, filename, &local))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
+      return NULL;
+    }
+  spec = attn_view_spec_from_json (json_parser_get_root (parser), &local);
+  if (spec == NULL)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
+  return spec;
+}
+
+gboolean
+attn_write_file_atomic (const char *filename, const void *contents, gsize length,
+                        GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  g_return_val_if_fail (filename != NULL, FALSE);
+  /* g_file_set_contents writes a temporary file, fsyncs and renames it. */
+  if (!g_file_set_contents_full (filename, contents, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", filename,
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,90 @@
+/* attn-view.h: what to draw, independent of where the numbers come from
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A view names the heatmap's y and x dimensions, optional facet dimensions
+ * for the grid's rows and columns, a fixed index for every other dimension,
+ * ranges, the colour settings and the decorations.  Dimensions are kept by
+ * name (or index, as text) and resolved against an array by AttnFigure, so a
+ * view saved as JSON applies to any file with the same dimension names.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "attn-aggregate.h"
+#include "attn-norm.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *dim;
+  gsize index;
+  char *label; /* picks by tick label when not NULL ("@LABEL") */
+} AttnSelect;
+
+typedef struct
+{
+  char *dim;
+  gsize start, end; /* half-open; end G_MAXSIZE = to the end */
+} AttnRange;
+
+typedef struct
+{
+  char *dim[2];      /* the dimensions the two extents run along */
+  gsize start[2], end[2];
+  double rgb[3];
+  double width;      /* line width in px */
+} AttnHighlight;
+
+typedef struct
+{
+  char *dataset;
+  char *ydim, *xdim;         /* NULL: query/key, else the last two */
+  char *rowdim, *coldim;     /* NULL: no faceting */
+  GPtrArray *selects;        /* AttnSelect* */
+  GPtrArray *ranges;         /* AttnRange* */
+  GPtrArray *highlights;     /* AttnHighlight* */
+
+  char *cmap;                /* NULL: viridis, or coolwarm with a centre */
+  gboolean reverse;
+  AttnNormKind norm;
+  double gamma, linthresh;
+  gboolean has_vmin, has_vmax, has_center;
+  double vmin, vmax, center;
+  double percentile;         /* 0: none; else clip at P and 100-P */
+  gboolean has_aggregate;
+  AttnAggregate aggregate;   /* default max, maxabs on a diverging map */
+  gboolean causal_mask;
+
+  char *title, *caption;
+  char *row_format, *col_format; /* "{label}", "{index}", "{label:e}" */
+  char *colorbar_label;
+  int width, height;          /* px; 0: automatic */
+  double dpi;                 /* 96 = one px per pixel */
+  gboolean bare;
+} AttnViewSpec;
+
+AttnViewSpec *attn_view_spec_new (void);
+AttnViewSpec *attn_view_spec_copy (const AttnViewSpec *spec);
+void attn_view_spec_free (AttnViewSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnViewSpec, attn_view_spec_free)
+
+/* Command-line syntax: "DIM=I" or "DIM=@LABEL"; "DIM=A:B"; highlights
+ * "DIM=A:B,DIM=C:D[,color=#RRGGBB][,width=PX]".  ATTN_ERROR_ARGUMENT. */
+gboolean attn_view_spec_add_select (AttnViewSpec *spec, const char *text, GError **error);
+gboolean attn_view_spec_add_range (AttnViewSpec *spec, const char *text, GError **error);
+gboolean attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **error);
+gboolean attn_parse_color (const char *text, double rgb[3]);
+
+JsonNode *attn_view_spec_to_json (const AttnViewSpec *spec);
+AttnViewSpec *attn_view_spec_from_json (JsonNode *node, GError **error);
+gboolean attn_view_spec_save (const AttnViewSpec *spec, const char *filename, GError **error);
+AttnViewSpec *attn_view_spec_load (const char *filename, GError **error);
+
+/* Writes contents to filename atomically (temporary file + rename). */
+gboolean attn_write_file_atomic (const char *filename, const void *contents, gsize length,
+                                 GError **error);
+
+G_END_DECLS

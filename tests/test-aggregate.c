@@ -1,0 +1,204 @@
+/* test-aggregate.c: cells reduced to pixels: max, mean, signed max |x|,
+ * the causal mask and NaN
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-aggregate.h"
+#include "attn-mem-array.h"
+
+#include <math.h>
+
+static AttnArray *
+make (gsize ny, gsize nx, float (*f) (gsize y, gsize x))
+{
+  const gsize dims[] = { ny, nx };
+  const char *names[] = { "query", "key" };
+  AttnArray *a = attn_mem_array_new (2, dims, names, NULL);
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+
+  for (gsize y = 0; y < ny; y++)
+    for (gsize x = 0; x < nx; x++)
+      d[y * nx + x] = f (y, x);
+  return a;
+}
+
+static AttnSlice
+whole (AttnArray *a)
+{
+  return (AttnSlice){ a, NULL, 0, 1, 0, attn_array_get_dim_size (a, 0), 0,
+                      attn_array_get_dim_size (a, 1), FALSE };
+}
+
+static float
+f_index (gsize y, gsize x)
+{
+  return (float) (y * 10 + x);
+}
+
+static void
+test_identity (void)
+{
+  g_autoptr (AttnArray) a = make (3, 5, f_index);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  g_assert_true (attn_grid_compute (&g, &s, 100, 100, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_cmpuint (g.gw, ==, 5);
+  g_assert_cmpuint (g.gh, ==, 3);
+  for (int y = 0; y < 3; y++)
+    for (int x = 0; x < 5; x++)
+      g_assert_cmpfloat (g.values[y * 5 + x], ==, y * 10 + x);
+  g_assert_cmpfloat (g.stats.min, ==, 0);
+  g_assert_cmpfloat (g.stats.max, ==, 24);
+  attn_grid_clear (&g);
+}
+
+static void
+test_max_mean (void)
+{
+  g_autoptr (AttnArray) a = make (4, 6, f_index);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  /* 6 columns into 3: cells {0,1}, {2,3}, {4,5}; 4 rows into 2 */
+  g_assert_true (attn_grid_compute (&g, &s, 3, 2, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_cmpfloat (g.values[0], ==, 11);
+  g_assert_cmpfloat (g.values[2], ==, 15);
+  g_assert_cmpfloat (g.values[3], ==, 31);
+  g_assert_true (attn_grid_compute (&g, &s, 3, 2, ATTN_AGGREGATE_MEAN, NULL, NULL));
+  g_assert_cmpfloat (g.values[0], ==, 5.5);
+  g_assert_cmpfloat (g.values[5], ==, 29.5);
+  attn_grid_clear (&g);
+}
+
+static float
+f_signed (gsize y, gsize x)
+{
+  return x == 1 ? -5.0f : (float) x;
+}
+
+static void
+test_maxabs (void)
+{
+  g_autoptr (AttnArray) a = make (1, 4, f_signed);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  /* {0, -5} -> -5 (largest magnitude, sign kept); {2, 3} -> 3 */
+  g_assert_true (attn_grid_compute (&g, &s, 2, 1, ATTN_AGGREGATE_MAXABS, NULL, NULL));
+  g_assert_cmpfloat (g.values[0], ==, -5);
+  g_assert_cmpfloat (g.values[1], ==, 3);
+  attn_grid_clear (&g);
+}
+
+static float
+f_nan_corner (gsize y, gsize x)
+{
+  return (y == 0 && x == 3) ? NAN : 1.0f;
+}
+
+static void
+test_causal_and_nan (void)
+{
+  g_autoptr (AttnArray) a = make (4, 4, f_nan_corner);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  /* The NaN at (0, 3) is above the diagonal: masked, not shown, not counted. */
+  s.causal = TRUE;
+  g_assert_true (attn_grid_compute (&g, &s, 4, 4, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_true (g.masked[0 * 4 + 1] && g.masked[0 * 4 + 3] && g.masked[2 * 4 + 3]);
+  g_assert_false (g.masked[3 * 4 + 3] || g.masked[1 * 4 + 0]);
+  g_assert_cmpuint (g.stats.n_nan, ==, 0);
+  g_assert_cmpuint (g.stats.n_finite, ==, 10);
+  /* 2x2 pixels: the top-right pixel covers only masked cells. */
+  g_assert_true (attn_grid_compute (&g, &s, 2, 2, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_true (g.masked[1]);
+  g_assert_false (g.masked[0] || g.masked[2] || g.masked[3]);
+  /* Unmasked, the NaN makes its pixel bad. */
+  s.causal = FALSE;
+  g_assert_true (attn_grid_compute (&g, &s, 2, 2, ATTN_AGGREGATE_MEAN, NULL, NULL));
+  g_assert_true (isnan (g.values[1]));
+  g_assert_cmpfloat (g.values[0], ==, 1);
+  g_assert_cmpuint (g.stats.n_nan, ==, 1);
+  attn_grid_clear (&g);
+}
+
+static void
+test_causal_range (void)
+{
+  g_autoptr (AttnArray) a = make (8, 8, f_index);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  /* Rows 2..4, columns 3..6: the mask uses absolute indices (x > y). */
+  s.y0 = 2, s.ny = 3, s.x0 = 3, s.nx = 4, s.causal = TRUE;
+  g_assert_true (attn_grid_compute (&g, &s, 10, 10, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_true (g.masked[0]);                    /* (2, 3) */
+  g_assert_false (g.masked[1 * 4 + 0]);           /* (3, 3) */
+  g_assert_true (g.masked[1 * 4 + 1]);            /* (3, 4) */
+  g_assert_false (g.masked[2 * 4 + 1]);           /* (4, 4) */
+  g_assert_cmpfloat (g.values[2 * 4 + 1], ==, 44);
+  attn_grid_clear (&g);
+}
+
+static float
+f_sink (gsize y, gsize x)
+{
+  if (x == 0)
+    return 0.8f;
+  return x == y ? 0.6f : 1e-4f;
+}
+
+/* 4096 x 4096 into 300 x 300, read in several stripes: the first-token
+ * column and the diagonal survive at their full value. */
+static void
+test_large_sink (void)
+{
+  g_autoptr (AttnArray) a = make (4096, 4096, f_sink);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  s.causal = TRUE;
+  g_assert_true (attn_grid_compute (&g, &s, 300, 300, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_cmpuint (g.gw, ==, 300);
+  for (guint y = 0; y < 300; y++)
+    {
+      g_assert_cmpfloat (g.values[y * 300], ==, 0.8f);
+      if (y > 0)
+        g_assert_cmpfloat (g.values[y * 300 + y], ==, 0.6f);
+      if (y + 2 < 300)
+        g_assert_true (g.masked[y * 300 + y + 2]);
+    }
+  g_assert_cmpfloat (g.stats.max, ==, 0.8f);
+  g_assert_cmpuint (g.stats.n_finite, ==, 4096ull * 4097 / 2);
+  attn_grid_clear (&g);
+}
+
+static void
+test_histogram (void)
+{
+  g_autoptr (AttnArray) a = make (4, 4, f_index);
+  AttnSlice s = whole (a);
+  AttnHistogram h;
+
+  s.causal = TRUE;
+  attn_histogram_init (&h, 0, 33);
+  g_assert_true (attn_slice_histogram (&h, &s, NULL, NULL));
+  g_assert_cmpuint (h.total, ==, 10);
+  attn_histogram_clear (&h);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/aggregate/identity", test_identity);
+  g_test_add_func ("/aggregate/max-mean", test_max_mean);
+  g_test_add_func ("/aggregate/maxabs", test_maxabs);
+  g_test_add_func ("/aggregate/causal-and-nan", test_causal_and_nan);
+  g_test_add_func ("/aggregate/causal-range", test_causal_range);
+  g_test_add_func ("/aggregate/large-sink", test_large_sink);
+  g_test_add_func ("/aggregate/histogram", test_histogram);
+  return g_test_run ();
+}

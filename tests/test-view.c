@@ -1,0 +1,200 @@
+/* test-view.c: the view spec, its command-line syntax and JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-error.h"
+#include "attn-test-util.h"
+#include "attn-view.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static void
+test_select (void)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  const char *bad[] = { "layer", "=3", "layer=", "layer=-1", "layer=x", "layer=1.5", NULL };
+  AttnSelect *s;
+
+  g_assert_true (attn_view_spec_add_select (spec, "layer=3", NULL));
+  g_assert_true (attn_view_spec_add_select (spec, "token=@-1", NULL));
+  s = g_ptr_array_index (spec->selects, 0);
+  g_assert_cmpstr (s->dim, ==, "layer");
+  g_assert_cmpuint (s->index, ==, 3);
+  g_assert_null (s->label);
+  s = g_ptr_array_index (spec->selects, 1);
+  g_assert_cmpstr (s->label, ==, "-1");
+  for (int i = 0; bad[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_false (attn_view_spec_add_select (spec, bad[i], &error));
+      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+    }
+  g_assert_cmpuint (spec->selects->len, ==, 2);
+}
+
+static void
+test_range (void)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  const char *bad[] = { "query=5:5", "query=6:5", "query=5", "query=-1:4", "query=a:b",
+                        "query=1:2:3", NULL };
+  AttnRange *r;
+
+  g_assert_true (attn_view_spec_add_range (spec, "query=2:10", NULL));
+  g_assert_true (attn_view_spec_add_range (spec, "key=4:", NULL));
+  r = g_ptr_array_index (spec->ranges, 0);
+  g_assert_cmpuint (r->start, ==, 2);
+  g_assert_cmpuint (r->end, ==, 10);
+  r = g_ptr_array_index (spec->ranges, 1);
+  g_assert_cmpuint (r->end, ==, G_MAXSIZE);
+  for (int i = 0; bad[i]; i++)
+    g_assert_false (attn_view_spec_add_range (spec, bad[i], NULL));
+}
+
+static void
+test_highlight (void)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  const char *bad[] = { "layer=1:3", "layer=1:3,layer=2:4", "layer=1:3,token=2:4,color=red",
+                        "layer=1:3,token=2:4,width=0", "layer=1:3,token=2:4,key=1:2", NULL };
+  AttnHighlight *h;
+
+  g_assert_true (attn_view_spec_add_highlight (spec, "layer=1:3,token=2:4,color=#ff8000,width=3",
+                                               NULL));
+  h = g_ptr_array_index (spec->highlights, 0);
+  g_assert_cmpstr (h->dim[0], ==, "layer");
+  g_assert_cmpstr (h->dim[1], ==, "token");
+  g_assert_cmpuint (h->start[1], ==, 2);
+  g_assert_cmpfloat_with_epsilon (h->rgb[1], 128 / 255.0, 1e-12);
+  g_assert_cmpfloat (h->width, ==, 3);
+  g_assert_true (attn_view_spec_add_highlight (spec, "layer=0:1,token=0:1", NULL));
+  h = g_ptr_array_index (spec->highlights, 1);
+  g_assert_cmpfloat (h->rgb[0] + h->rgb[1] + h->rgb[2], ==, 0); /* black by default */
+  g_assert_cmpfloat (h->width, ==, 2);
+  for (int i = 0; bad[i]; i++)
+    g_assert_false (attn_view_spec_add_highlight (spec, bad[i], NULL));
+  g_assert_cmpuint (spec->highlights->len, ==, 2);
+}
+
+static AttnViewSpec *
+full_spec (void)
+{
+  AttnViewSpec *spec = attn_view_spec_new ();
+
+  spec->dataset = g_strdup ("/figure1/attention");
+  spec->rowdim = g_strdup ("component");
+  spec->coldim = g_strdup ("epsilon");
+  spec->cmap = g_strdup ("RdBu_r");
+  spec->reverse = TRUE;
+  spec->norm = ATTN_NORM_SYMLOG;
+  spec->linthresh = 0.01;
+  spec->has_vmin = TRUE;
+  spec->vmin = -0.25;
+  spec->has_center = TRUE;
+  spec->percentile = 1.5;
+  spec->has_aggregate = TRUE;
+  spec->aggregate = ATTN_AGGREGATE_MEAN;
+  spec->causal_mask = TRUE;
+  spec->title = g_strdup ("Attention ε");
+  spec->caption = g_strdup ("Figure 1: \"quoted\"");
+  spec->row_format = g_strdup ("Modifying {label}");
+  spec->width = 900;
+  spec->dpi = 192;
+  attn_view_spec_add_select (spec, "layer=@3", NULL);
+  attn_view_spec_add_select (spec, "head=2", NULL);
+  attn_view_spec_add_range (spec, "query=0:64", NULL);
+  attn_view_spec_add_range (spec, "key=3:", NULL);
+  attn_view_spec_add_highlight (spec, "query=1:3,key=2:4,color=#123456,width=1.5", NULL);
+  return spec;
+}
+
+static void
+test_json_roundtrip (void)
+{
+  g_autoptr (AttnViewSpec) spec = full_spec ();
+  g_autofree char *path = g_build_filename (attn_test_tmpdir (), "view.json", NULL);
+  g_autoptr (AttnViewSpec) back = NULL;
+  g_autoptr (JsonNode) a = NULL, b = NULL;
+  g_autofree char *ta = NULL, *tb = NULL;
+  AttnHighlight *h;
+
+  g_assert_true (attn_view_spec_save (spec, path, NULL));
+  back = attn_view_spec_load (path, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->caption, ==, spec->caption);
+  g_assert_cmpstr (back->title, ==, "Attention ε");
+  g_assert_cmpint (back->norm, ==, ATTN_NORM_SYMLOG);
+  g_assert_true (back->has_vmin && !back->has_vmax && back->has_center);
+  g_assert_cmpfloat (back->vmin, ==, -0.25);
+  g_assert_cmpint (back->aggregate, ==, ATTN_AGGREGATE_MEAN);
+  g_assert_cmpuint (back->ranges->len, ==, 2);
+  g_assert_cmpuint (((AttnRange *) g_ptr_array_index (back->ranges, 1))->end, ==, G_MAXSIZE);
+  g_assert_cmpstr (((AttnSelect *) g_ptr_array_index (back->selects, 0))->label, ==, "3");
+  h = g_ptr_array_index (back->highlights, 0);
+  g_assert_cmpfloat_with_epsilon (h->rgb[2], 0x56 / 255.0, 1e-12);
+  g_assert_cmpfloat (h->width, ==, 1.5);
+  g_assert_cmpint (back->width, ==, 900);
+  /* Saving what was loaded gives the same JSON. */
+  a = attn_view_spec_to_json (spec);
+  b = attn_view_spec_to_json (back);
+  ta = json_to_string (a, FALSE);
+  tb = json_to_string (b, FALSE);
+  g_assert_cmpstr (ta, ==, tb);
+}
+
+static void
+test_json_errors (void)
+{
+  const char *bad[] = {
+    "not json", "[1, 2]", "{\"y\": 3}", "{\"norm\": \"cubic\"}",
+    "{\"range\": {\"query\": [5, 2]}}", "{\"range\": {\"query\": \"0:4\"}}",
+    "{\"select\": {\"layer\": -1}}", "{\"highlights\": [{\"query\": [0, 1]}]}",
+    "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"color\": \"red\"}]}",
+    "{\"reverse\": \"yes\"}", NULL
+  };
+
+  for (int i = 0; bad[i]; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/bad%d.json", attn_test_tmpdir (), i);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AttnViewSpec) spec = NULL;
+
+      g_assert_true (g_file_set_contents (path, bad[i], -1, NULL));
+      spec = attn_view_spec_load (path, &error);
+      g_assert_null (spec);
+      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_INPUT);
+      g_assert_null (strchr (error->message, '\n'));
+    }
+}
+
+static void
+test_atomic_write (void)
+{
+  g_autofree char *path = g_build_filename (attn_test_tmpdir (), "atomic.txt", NULL);
+  g_autofree char *dir = g_build_filename (attn_test_tmpdir (), "ro", NULL);
+  g_autofree char *inside = g_build_filename (dir, "x.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (attn_write_file_atomic (path, "one", 3, NULL));
+  g_assert_true (attn_write_file_atomic (path, "two!", 4, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "two!");
+  /* A folder that does not exist: an error, nothing written. */
+  g_assert_false (attn_write_file_atomic (inside, "x", 1, &error));
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FAILED);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/view/select", test_select);
+  g_test_add_func ("/view/range", test_range);
+  g_test_add_func ("/view/highlight", test_highlight);
+  g_test_add_func ("/view/json-roundtrip", test_json_roundtrip);
+  g_test_add_func ("/view/json-errors", test_json_errors);
+  g_test_add_func ("/view/atomic-write", test_atomic_write);
+  return g_test_run ();
+}
