@@ -83,7 +83,7 @@ attn_test_spawn (const char *const *argv, char **out, char **err)
   g_autoptr (GError) error = NULL;
   int status = -1;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status,
                      &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
   if (WIFEXITED (status))

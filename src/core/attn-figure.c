@@ -544,6 +544,22 @@ attn_figure_get_norm (AttnFigure *self)
   return &self->norm;
 }
 
+gboolean
+attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm)
+{
+  const AttnViewSpec *spec;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  spec = self->spec;
+  if (self->loaded)
+    *norm = self->norm;
+  else if (spec->has_vmin && spec->has_vmax)
+    *norm = (AttnNorm){ spec->norm, spec->vmin, spec->vmax, spec->gamma, spec->linthresh };
+  else
+    return FALSE;
+  return TRUE;
+}
+
 const AttnStats *
 attn_figure_get_stats (AttnFigure *self)
 {

@@ -53,6 +53,9 @@ gboolean attn_figure_is_loaded (AttnFigure *self);
 /* Valid after a load. */
 const AttnNorm *attn_figure_get_norm (AttnFigure *self);
 const AttnStats *attn_figure_get_stats (AttnFigure *self);
+/* The norm after a load, or before one when the view fixes both ends of the
+ * domain; FALSE when it depends on data not read yet. */
+gboolean attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm);
 
 /* Header of grid row r / column c from the view's format ("" without facets). */
 char *attn_figure_row_header (AttnFigure *self, guint row);

@@ -152,14 +152,14 @@ static void
 measure_colorbar (AttnLayout *l, AttnFigure *fig)
 {
   const AttnViewSpec *spec = attn_figure_get_spec (fig);
+  AttnNorm norm;
   double w;
 
   l->cb_tick_w = 0;
   l->n_ticks = 0;
-  if (attn_figure_is_loaded (fig))
+  if (attn_figure_peek_norm (fig, &norm))
     {
-      const AttnNorm *norm = attn_figure_get_norm (fig);
-      l->n_ticks = attn_norm_ticks (norm, l->ticks, MAX_CB_TICKS);
+      l->n_ticks = attn_norm_ticks (&norm, l->ticks, MAX_CB_TICKS);
       for (guint i = 0; i < l->n_ticks; i++)
         {
           double step = l->n_ticks > 1 ? l->ticks[1] - l->ticks[0] : 0;
@@ -395,15 +395,8 @@ attn_render_prepare (AttnFigure *fig, int width, int height, double scale,
 
 /* --- drawing --- */
 
-static void
-set_rgb (cairo_t *cr, guint32 argb)
-{
-  cairo_set_source_rgb (cr, ((argb >> 16) & 0xff) / 255.0, ((argb >> 8) & 0xff) / 255.0,
-                        (argb & 0xff) / 255.0);
-}
-
-/* Text with its logical box placed by (ax, ay) in 0..1 at (x, y); rotated
- * by -90 degrees (reading upwards) when vertical. */
+/* Text whose box on screen has the point (x, y) at fraction (ax, ay) of its
+ * width and height; vertical text reads upwards (rotated by -90 degrees). */
 static void
 draw_text (AttnLayout *l, cairo_t *cr, int font, const char *text, double x, double y, double ax,
            double ay, gboolean vertical)
@@ -419,8 +412,9 @@ draw_text (AttnLayout *l, cairo_t *cr, int font, const char *text, double x, dou
   cairo_translate (cr, x, y);
   if (vertical)
     {
+      /* text u runs up the screen, text v to the right */
       cairo_rotate (cr, -G_PI / 2);
-      cairo_move_to (cr, -ay * w, -ax * h);
+      cairo_move_to (cr, -(1.0 - ay) * w, -ax * h);
     }
   else
     cairo_move_to (cr, -ax * w, -ay * h);
@@ -546,7 +540,7 @@ draw_y_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
     }
   cairo_set_source_rgb (cr, 0, 0, 0);
   draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), y->dim),
-             r->x - TICK_LEN - 3 - l->ytick_w - 4, r->y + r->h / 2, 0.5, 1.0, TRUE);
+             r->x - TICK_LEN - 3 - l->ytick_w - 4, r->y + r->h / 2, 1.0, 0.5, TRUE);
 }
 
 static void
@@ -568,7 +562,7 @@ draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, 0, 0, 0);
       if (l->x_rotated)
-        draw_text (l, cr, F_TICK, t, cx, base, 0.5, 1.0, TRUE);
+        draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, TRUE);
       else
         draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, FALSE);
     }
@@ -610,7 +604,7 @@ draw_colorbar (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const guint32 *lut)
     }
   if (has_text (spec->colorbar_label))
     draw_text (l, cr, F_AXIS, spec->colorbar_label, bar.x + bar.w + TICK_LEN + 3 + l->cb_tick_w + 8,
-               bar.y + bar.h / 2, 0.5, 0.0, TRUE);
+               bar.y + bar.h / 2, 0.0, 0.5, TRUE);
 }
 
 static void
@@ -631,7 +625,7 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
   for (guint r = 0; r < l->n_rows && l->rowhdr_h > 0; r++)
     {
       g_autofree char *t = attn_figure_row_header (fig, r);
-      draw_text (l, cr, F_HEADER, t, PAD, l->grid_y + r * (l->ph + GAP) + l->ph / 2, 0.5, 0.0,
+      draw_text (l, cr, F_HEADER, t, PAD, l->grid_y + r * (l->ph + GAP) + l->ph / 2, 0.0, 0.5,
                  TRUE);
     }
   if (l->caption_h > 0)

@@ -1,0 +1,454 @@
+/* test-render.c: the figure renderer and its exports, pixel by pixel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-error.h"
+#include "attn-export.h"
+#include "attn-mem-array.h"
+#include "attn-test-util.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  const guint8 *data;
+  gsize len, pos;
+} Reader;
+
+static cairo_status_t
+read_bytes (void *closure, unsigned char *out, unsigned int length)
+{
+  Reader *r = closure;
+
+  if (r->pos + length > r->len)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (out, r->data + r->pos, length);
+  r->pos += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_surface_t *
+decode_png (GBytes *bytes)
+{
+  Reader r = { g_bytes_get_data (bytes, &r.len), 0, 0 };
+  cairo_surface_t *s;
+
+  r.len = g_bytes_get_size (bytes);
+  s = cairo_image_surface_create_from_png_stream (read_bytes, &r);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  return s;
+}
+
+static guint32
+pixel (cairo_surface_t *s, int x, int y)
+{
+  const guint8 *d = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
+
+  return ((const guint32 *) (d + (gsize) y * stride))[x] & 0xffffff;
+}
+
+static guint32
+cmap_rgb (const char *name, gboolean reverse, double t)
+{
+  guint8 rgb[3];
+
+  attn_colormap_rgb (attn_colormap_find (name), reverse, t, rgb);
+  return (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
+}
+
+static AttnArray *
+make_qk (gsize lead, gsize n, float (*f) (gsize p, gsize y, gsize x))
+{
+  const gsize dims[] = { lead, lead, n, n };
+  const char *names[] = { "component", "epsilon", "query", "key" };
+  AttnArray *a = attn_mem_array_new (4, dims, names, NULL);
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+
+  for (gsize p = 0; p < lead * lead; p++)
+    for (gsize y = 0; y < n; y++)
+      for (gsize x = 0; x < n; x++)
+        d[(p * n + y) * n + x] = f (p, y, x);
+  return a;
+}
+
+static GBytes *
+render (AttnArray *a, AttnViewSpec *spec, AttnFormat format, AttnFigure **out_figure)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnFigure) fig = attn_figure_new (a, spec, &error);
+  GBytes *bytes;
+
+  g_assert_no_error (error);
+  bytes = attn_export_figure_bytes (fig, format, spec->width, spec->height, spec->dpi, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  if (out_figure)
+    *out_figure = g_steal_pointer (&fig);
+  return bytes;
+}
+
+static float
+f_known (gsize p, gsize y, gsize x)
+{
+  return (float) (y * 4 + x) / 11.0f; /* 0 .. 1 over a 3x4 panel */
+}
+
+/* Row 0 at the top, column 0 at the left, each cell its colour-map entry. */
+static void
+test_bare_pixels (void)
+{
+  const gsize dims[] = { 3, 4 };
+  g_autoptr (AttnArray) a = attn_mem_array_new (2, dims, NULL, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (GBytes) png = NULL;
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+  cairo_surface_t *s;
+
+  for (gsize i = 0; i < 12; i++)
+    d[i] = f_known (0, i / 4, i % 4);
+  spec->bare = TRUE;
+  spec->has_vmin = spec->has_vmax = TRUE;
+  spec->vmin = 0, spec->vmax = 1;
+  spec->cmap = g_strdup ("magma");
+  spec->reverse = TRUE;
+  png = render (a, spec, ATTN_FORMAT_PNG, NULL);
+  s = decode_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 4);
+  g_assert_cmpint (cairo_image_surface_get_height (s), ==, 3);
+  for (int y = 0; y < 3; y++)
+    for (int x = 0; x < 4; x++)
+      g_assert_cmphex (pixel (s, x, y), ==, cmap_rgb ("magma", TRUE, (y * 4 + x) / 11.0f));
+  cairo_surface_destroy (s);
+}
+
+static float
+f_sink (gsize p, gsize y, gsize x)
+{
+  if (x == 0)
+    return 0.8f;
+  return x == y ? 0.6f : 0.0005f;
+}
+
+/* A one-token sink and a one-cell diagonal in a 4096-token panel drawn 300
+ * px wide keep their colour on every pixel row (matplotlib's nearest
+ * sampling drops them). */
+static void
+test_sink_4096 (void)
+{
+  g_autoptr (AttnArray) a = make_qk (1, 4096, f_sink);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (GBytes) png = NULL;
+  guint32 sink = cmap_rgb ("viridis", FALSE, 0.8), diag = cmap_rgb ("viridis", FALSE, 0.6);
+  cairo_surface_t *s;
+
+  spec->bare = TRUE;
+  spec->causal_mask = TRUE;
+  spec->has_vmin = spec->has_vmax = TRUE;
+  spec->vmin = 0, spec->vmax = 1;
+  spec->width = spec->height = 300;
+  png = render (a, spec, ATTN_FORMAT_PNG, NULL);
+  s = decode_png (png);
+  for (int y = 0; y < 300; y++)
+    {
+      g_assert_cmphex (pixel (s, 0, y), ==, sink);
+      if (y > 0)
+        g_assert_cmphex (pixel (s, y, y), ==, diag);
+      if (y < 298)
+        g_assert_cmphex (pixel (s, y + 2, y), ==, 0xffffff); /* masked: background */
+    }
+  cairo_surface_destroy (s);
+}
+
+/* The same sink in a 3x3 grid at T = 2048, through the full layout. */
+static void
+test_sink_grid (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 2048, f_sink);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (GBytes) png = NULL;
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (AttnLayout) layout = NULL;
+  guint32 sink = cmap_rgb ("coolwarm", FALSE, 0.8);
+  cairo_surface_t *s;
+  AttnRect r;
+
+  spec->rowdim = g_strdup ("component");
+  spec->coldim = g_strdup ("epsilon");
+  spec->cmap = g_strdup ("coolwarm");
+  spec->has_vmin = spec->has_vmax = TRUE;
+  spec->vmin = 0, spec->vmax = 1;
+  spec->causal_mask = TRUE;
+  spec->width = 900;
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  s = decode_png (png);
+  layout = attn_layout_new (fig, 900, 0, 1.0);
+  for (guint row = 0; row < 3; row++)
+    for (guint col = 0; col < 3; col++)
+      {
+        attn_layout_get_panel_rect (layout, row, col, &r);
+        g_assert_cmpfloat (r.w, >, 200);
+        for (int y = 0; y < (int) r.h; y++)
+          g_assert_cmphex (pixel (s, (int) r.x, (int) r.y + y), ==, sink);
+      }
+  cairo_surface_destroy (s);
+}
+
+static float
+f_pattern (gsize p, gsize y, gsize x)
+{
+  double v = exp (-fabs ((double) y - (double) x) / 3.0) * 0.6 + (x == 0 ? 0.35 : 0);
+  return (float) (v * (0.6 + 0.2 * (p % 3)) / (1 + 0.1 * (p / 3)));
+}
+
+static AttnViewSpec *
+grid_spec (int width)
+{
+  AttnViewSpec *spec = attn_view_spec_new ();
+
+  spec->rowdim = g_strdup ("component");
+  spec->coldim = g_strdup ("epsilon");
+  spec->cmap = g_strdup ("coolwarm");
+  spec->causal_mask = TRUE;
+  spec->title = g_strdup ("Attention under perturbation");
+  spec->caption = g_strdup ("Figure 1: a caption long enough to wrap onto a second line of the "
+                            "figure, under the grid of panels and the colour bar.");
+  spec->row_format = g_strdup ("Modifying {index}");
+  spec->col_format = g_strdup ("ε = {index}");
+  spec->colorbar_label = g_strdup ("Attention Weight");
+  spec->has_vmin = spec->has_vmax = TRUE;
+  spec->vmin = 0, spec->vmax = 1;
+  spec->width = width;
+  attn_view_spec_add_highlight (spec, "query=8:16,key=0:4,color=#000000,width=2", NULL);
+  return spec;
+}
+
+static double
+image_difference (cairo_surface_t *a, cairo_surface_t *b, int *max_channel)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  gsize differ = 0;
+
+  *max_channel = 0;
+  g_assert_cmpint (w, ==, cairo_image_surface_get_width (b));
+  g_assert_cmpint (h, ==, cairo_image_surface_get_height (b));
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = pixel (a, x, y), q = pixel (b, x, y);
+        int m = 0;
+        for (int c = 0; c < 24; c += 8)
+          m = MAX (m, abs ((int) ((p >> c) & 0xff) - (int) ((q >> c) & 0xff)));
+        *max_channel = MAX (*max_channel, m);
+        differ += m > 16;
+      }
+  return (double) differ / ((double) w * h);
+}
+
+/* Golden image, fonts pinned to DejaVu (tests/fonts.conf): at most 0.5% of
+ * the pixels may differ by more than 16 in a channel (antialiasing). */
+static void
+test_golden_grid (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 32, f_pattern);
+  g_autoptr (AttnViewSpec) spec = grid_spec (800);
+  g_autoptr (GBytes) png = render (a, spec, ATTN_FORMAT_PNG, NULL);
+  g_autofree char *golden = g_build_filename (attn_test_srcdir (), "tests", "data",
+                                              "golden-grid.png", NULL);
+  g_autoptr (GBytes) want = NULL;
+  cairo_surface_t *got_s, *want_s;
+  double frac;
+  int maxc;
+
+  if (g_getenv ("ATTN_UPDATE_GOLDEN"))
+    g_assert_true (g_file_set_contents (golden, g_bytes_get_data (png, NULL),
+                                        g_bytes_get_size (png), NULL));
+  want = attn_test_read_file (golden);
+  g_assert_nonnull (want);
+  got_s = decode_png (png);
+  want_s = decode_png (want);
+  frac = image_difference (got_s, want_s, &maxc);
+  g_test_message ("golden: %.4f%% of pixels differ by > 16, largest channel difference %d",
+                  frac * 100, maxc);
+  if (frac > 0.005)
+    {
+      g_autofree char *keep = g_build_filename (attn_test_tmpdir (), "golden-got.png", NULL);
+      g_file_set_contents (keep, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL);
+      g_error ("the grid differs from tests/data/golden-grid.png (%.3f%%); got %s", frac * 100,
+               keep);
+    }
+  cairo_surface_destroy (got_s);
+  cairo_surface_destroy (want_s);
+}
+
+static float
+f_random (gsize p, gsize y, gsize x)
+{
+  guint32 h = (guint32) ((p * 7919 + y) * 104729 + x) * 2654435761u;
+  return (float) ((h >> 8) & 0xffff) / 65535.0f;
+}
+
+/* SVG: a 3x3 grid of 512x512 panels is small, and rsvg-convert shows the
+ * same cells as the PNG export: no blur at cell edges. */
+static void
+test_svg_crisp (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 512, f_random);
+  g_autoptr (AttnViewSpec) spec = grid_spec (1000);
+  g_autoptr (GBytes) svg = NULL, png = NULL, via_rsvg = NULL;
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (AttnLayout) layout = NULL;
+  g_autofree char *svg_path = g_build_filename (attn_test_tmpdir (), "grid.svg", NULL);
+  g_autofree char *png_path = g_build_filename (attn_test_tmpdir (), "grid-rsvg.png", NULL);
+  const char *argv[] = { "rsvg-convert", "-o", png_path, svg_path, NULL };
+  cairo_surface_t *ps, *rs;
+  gsize differ = 0, total = 0;
+  AttnRect r;
+
+  g_ptr_array_set_size (spec->highlights, 0);
+  svg = render (a, spec, ATTN_FORMAT_SVG, NULL);
+  g_test_message ("3x3 grid of 512x512 panels as SVG: %zu bytes", g_bytes_get_size (svg));
+  g_assert_cmpuint (g_bytes_get_size (svg), <, 5 * 1024 * 1024);
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  g_assert_true (g_file_set_contents (svg_path, g_bytes_get_data (svg, NULL),
+                                      g_bytes_get_size (svg), NULL));
+  if (!g_find_program_in_path ("rsvg-convert"))
+    {
+      g_test_skip ("rsvg-convert is not installed (librsvg2-bin)");
+      return;
+    }
+  g_assert_cmpint (attn_test_spawn (argv, NULL, NULL), ==, 0);
+  via_rsvg = attn_test_read_file (png_path);
+  ps = decode_png (png);
+  rs = decode_png (via_rsvg);
+  layout = attn_layout_new (fig, 1000, 0, 1.0);
+  for (guint p = 0; p < 9; p++)
+    {
+      attn_layout_get_panel_rect (layout, p / 3, p % 3, &r);
+      for (int y = (int) r.y + 1; y < (int) (r.y + r.h) - 1; y++)
+        for (int x = (int) r.x + 1; x < (int) (r.x + r.w) - 1; x++, total++)
+          differ += pixel (ps, x, y) != pixel (rs, x, y);
+    }
+  g_test_message ("rsvg vs PNG: %zu of %zu panel pixels differ", differ, total);
+  g_assert_cmpuint (differ, <=, total / 1000);
+  cairo_surface_destroy (ps);
+  cairo_surface_destroy (rs);
+}
+
+static void
+test_pdf_and_dpi (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 32, f_pattern);
+  g_autoptr (AttnViewSpec) spec = grid_spec (600);
+  g_autoptr (GBytes) pdf = render (a, spec, ATTN_FORMAT_PDF, NULL);
+  g_autoptr (GBytes) png1 = NULL, png2 = NULL;
+  cairo_surface_t *s1, *s2;
+
+  g_assert_cmpmem (g_bytes_get_data (pdf, NULL), 5, "%PDF-", 5);
+  png1 = render (a, spec, ATTN_FORMAT_PNG, NULL);
+  spec->dpi = 192;
+  png2 = render (a, spec, ATTN_FORMAT_PNG, NULL);
+  s1 = decode_png (png1);
+  s2 = decode_png (png2);
+  g_assert_cmpint (cairo_image_surface_get_width (s1), ==, 600);
+  g_assert_cmpint (cairo_image_surface_get_width (s2), ==, 1200);
+  g_assert_cmpint (cairo_image_surface_get_height (s2), ==, 2 * cairo_image_surface_get_height (s1));
+  cairo_surface_destroy (s1);
+  cairo_surface_destroy (s2);
+}
+
+static void
+test_headers (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 4, f_pattern);
+  g_autoptr (AttnViewSpec) spec = grid_spec (600);
+  g_autoptr (AttnFigure) fig = NULL;
+  const double eps[] = { 0.5, 1e-3, 1e-10 };
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *h0 = NULL, *h2 = NULL, *r1 = NULL, *t = NULL;
+
+  g_ptr_array_add (names, g_strdup ("Query"));
+  g_ptr_array_add (names, g_strdup ("Key"));
+  g_ptr_array_add (names, g_strdup ("Value"));
+  attn_array_take_tick_labels (a, 0, names);
+  attn_array_set_tick_values (a, 1, eps, 3);
+  g_free (spec->col_format);
+  spec->col_format = g_strdup ("ε = {label:e}");
+  g_free (spec->row_format);
+  spec->row_format = g_strdup ("Modifying {label} ({index})");
+  fig = attn_figure_new (a, spec, NULL);
+  h0 = attn_figure_col_header (fig, 0);
+  h2 = attn_figure_col_header (fig, 2);
+  r1 = attn_figure_row_header (fig, 1);
+  t = attn_figure_tick_text (fig, 2, 3);
+  g_assert_cmpstr (h0, ==, "ε = 5e-1");
+  g_assert_cmpstr (h2, ==, "ε = 1e-10");
+  g_assert_cmpstr (r1, ==, "Modifying Key (1)");
+  g_assert_cmpstr (t, ==, "3");
+}
+
+static void
+expect_error (AttnArray *a, void (*tweak) (AttnViewSpec *), const char *needle)
+{
+  g_autoptr (AttnViewSpec) spec = grid_spec (600);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnFigure) fig = NULL;
+
+  tweak (spec);
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_null (fig);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  if (strstr (error->message, needle) == NULL)
+    g_error ("'%s' does not mention '%s'", error->message, needle);
+}
+
+static void tw_unknown (AttnViewSpec *s) { s->ydim = g_strdup ("layer"); }
+static void tw_same (AttnViewSpec *s) { s->ydim = g_strdup ("component"); }
+static void tw_select_shown (AttnViewSpec *s) { attn_view_spec_add_select (s, "query=1", NULL); }
+static void tw_range_far (AttnViewSpec *s) { attn_view_spec_add_range (s, "key=0:99", NULL); }
+static void tw_cmap (AttnViewSpec *s) { g_free (s->cmap); s->cmap = g_strdup ("jet"); }
+static void tw_bare (AttnViewSpec *s) { s->bare = TRUE; }
+static void tw_label (AttnViewSpec *s)
+{
+  g_clear_pointer (&s->coldim, g_free);
+  attn_view_spec_add_select (s, "epsilon=@1e-3", NULL);
+}
+static void tw_index (AttnViewSpec *s)
+{
+  g_clear_pointer (&s->coldim, g_free);
+  attn_view_spec_add_select (s, "epsilon=3", NULL);
+}
+static void tw_hl (AttnViewSpec *s) { attn_view_spec_add_highlight (s, "component=0:1,key=0:1", NULL); }
+
+static void
+test_errors (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 8, f_pattern);
+
+  expect_error (a, tw_unknown, "component (3), epsilon (3), query (8), key (8)");
+  expect_error (a, tw_same, "both name dimension 'component'");
+  expect_error (a, tw_select_shown, "use --range");
+  expect_error (a, tw_range_far, "out of range");
+  expect_error (a, tw_cmap, "viridis");
+  expect_error (a, tw_bare, "--bare");
+  expect_error (a, tw_label, "no tick label '1e-3'");
+  expect_error (a, tw_index, "0..2");
+  expect_error (a, tw_hl, "y and x dimensions");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/render/bare-pixels", test_bare_pixels);
+  g_test_add_func ("/render/sink-4096", test_sink_4096);
+  g_test_add_func ("/render/sink-grid", test_sink_grid);
+  g_test_add_func ("/render/golden-grid", test_golden_grid);
+  g_test_add_func ("/render/svg-crisp", test_svg_crisp);
+  g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
+  g_test_add_func ("/render/headers", test_headers);
+  g_test_add_func ("/render/errors", test_errors);
+  return g_test_run ();
+}
