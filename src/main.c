@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "attn-config.h"
+#include "attn-render.h"
 #include "cli/attn-cli.h"
 
 static int
@@ -34,7 +35,11 @@ main (int argc, char **argv)
   if (argc >= 2 && strcmp (argv[1], "info") == 0)
     return attn_cli_info (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "render") == 0)
-    return attn_cli_render (argc - 1, argv + 1);
+    {
+      int status = attn_cli_render (argc - 1, argv + 1);
+      attn_render_shutdown ();
+      return status;
+    }
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     return usage (stdout, 0);
   if (argc >= 2 && strcmp (argv[1], "--version") == 0)

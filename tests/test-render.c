@@ -441,6 +441,8 @@ test_errors (void)
 int
 main (int argc, char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/render/bare-pixels", test_bare_pixels);
   g_test_add_func ("/render/sink-4096", test_sink_4096);
@@ -450,5 +452,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/errors", test_errors);
-  return g_test_run ();
+  status = g_test_run ();
+  attn_render_shutdown ();
+  return status;
 }

@@ -5,6 +5,7 @@
 #include "attn-render.h"
 #include "attn-error.h"
 
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -674,4 +675,12 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
       draw_colorbar (l, cr, fig, lut);
     }
   cairo_restore (cr);
+}
+
+void
+attn_render_shutdown (void)
+{
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  FcFini ();
 }

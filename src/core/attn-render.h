@@ -43,4 +43,9 @@ AttnLayout *attn_render_prepare (AttnFigure *figure, int width, int height, doub
 /* Paints a loaded figure; cr's user space is px, scaled by the layout's scale. */
 void attn_render_draw (AttnFigure *figure, AttnLayout *layout, cairo_t *cr);
 
+/* Releases the process's font caches (Pango, cairo, fontconfig) so that a
+ * leak checker at exit sees nothing; call once, last, when no layout or
+ * figure is alive. */
+void attn_render_shutdown (void);
+
 G_END_DECLS
