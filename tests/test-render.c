@@ -302,6 +302,7 @@ test_svg_crisp (void)
   g_autoptr (AttnLayout) layout = NULL;
   g_autofree char *svg_path = g_build_filename (attn_test_tmpdir (), "grid.svg", NULL);
   g_autofree char *png_path = g_build_filename (attn_test_tmpdir (), "grid-rsvg.png", NULL);
+  g_autofree char *rsvg = NULL;
   const char *argv[] = { "rsvg-convert", "-o", png_path, svg_path, NULL };
   cairo_surface_t *ps, *rs;
   gsize differ = 0, total = 0;
@@ -314,7 +315,8 @@ test_svg_crisp (void)
   png = render (a, spec, ATTN_FORMAT_PNG, &fig);
   g_assert_true (g_file_set_contents (svg_path, g_bytes_get_data (svg, NULL),
                                       g_bytes_get_size (svg), NULL));
-  if (!g_find_program_in_path ("rsvg-convert"))
+  rsvg = g_find_program_in_path ("rsvg-convert");
+  if (rsvg == NULL)
     {
       g_test_skip ("rsvg-convert is not installed (librsvg2-bin)");
       return;
