@@ -1,0 +1,55 @@
+/* attn-h5-private.h: shared between attn-h5.c and attn-h5-scales.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "attn-h5.h"
+#include "attn-h5-convert.h"
+
+#include <hdf5.h>
+
+G_BEGIN_DECLS
+
+/* Call first in every function that calls HDF5, in whatever thread: silences
+ * HDF5's error printing (per thread in this build) and, once per process,
+ * adds the plugin directory and registers the LZF filter. */
+void attn_h5_thread_init (void);
+
+/* This thread's HDF5 error stack as one short line (its deepest message);
+ * clears the stack.  *is_filter: the failure came from the filter pipeline. */
+char *attn_h5_take_error (gboolean *is_filter);
+
+/* Sets an ATTN_ERROR error; returns FALSE. */
+gboolean attn_h5_fail (GError **error, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* Adds one warning line to the file's list (thread-safe). */
+void attn_h5_file_add_warning (AttnH5File *self, const char *warning);
+
+/* "float32", "float16 (big-endian)", "int8", "string", "compound"... */
+char *attn_h5_type_name (hid_t type);
+/* The type's bytes can be converted by attn_h5_convert_to_float. */
+gboolean attn_h5_type_raw_format (hid_t type, AttnH5NumFormat *fmt);
+
+/* Filter names of the dataset's pipeline ("shuffle", "gzip", ...). */
+char **attn_h5_filter_names (hid_t dset);
+/* ATTN_ERROR_FILTER naming the first filter HDF5 cannot apply. */
+gboolean attn_h5_check_filters (hid_t dset, const char *path, GError **error);
+
+/* Strings of a string dataset or attribute (vlen or fixed, any shape), valid
+ * UTF-8, trailing NULs and spaces stripped; NULL if not strings or on error. */
+GPtrArray *attn_h5_read_strings (hid_t obj, gboolean is_attr);
+
+/* rank names as found in the file ("" where none): DIMENSION_LABELS, else the
+ * name of an attached scale, else NeXus @axes. */
+char **attn_h5_dim_names (hid_t dset, const char *path, guint rank);
+/* "" or "'tokens': 6 strings" for dimension dim. */
+char *attn_h5_scale_description (hid_t dset, guint dim);
+
+/* Sets the tick labels (and values) of array from the attached scales;
+ * scales of the wrong length are ignored with one warning per dimension
+ * (bit d of *warned: already said).  refresh: re-read the scales' extents. */
+void attn_h5_apply_scales (AttnArray *array, AttnH5File *file, hid_t dset, const char *path,
+                           const hsize_t *maxdims, gboolean refresh, guint32 *warned);
+
+G_END_DECLS

@@ -1,0 +1,791 @@
+/* attn-h5.c: HDF5 files and their datasets as AttnArrays
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every function that calls HDF5 starts with attn_h5_thread_init(): error
+ * printing is switched off per thread in this build, and errors come back as
+ * GErrors made from the deepest message of HDF5's error stack.
+ */
+#include "attn-h5-private.h"
+#include "attn-config.h"
+#include "attn-error.h"
+#include "attn-h5-lzf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <glib/gstdio.h>
+#include <hdf5_hl.h>
+#include <string.h>
+
+/* Rows of about this many bytes per H5Dread when a dataset is contiguous. */
+#define BLOCK_BYTES ((gsize) 4 << 20)
+
+struct _AttnH5File
+{
+  GObject parent_instance;
+  char *filename;
+  hid_t fid;
+  GMutex lock; /* guards warnings */
+  GPtrArray *warnings;
+};
+
+G_DEFINE_FINAL_TYPE (AttnH5File, attn_h5_file, G_TYPE_OBJECT)
+
+#define ATTN_TYPE_H5_ARRAY (attn_h5_array_get_type ())
+G_DECLARE_FINAL_TYPE (AttnH5Array, attn_h5_array, ATTN, H5_ARRAY, AttnArray)
+
+struct _AttnH5Array
+{
+  AttnArray parent_instance;
+  AttnH5File *file;
+  char *path;
+  hid_t dset;
+  hid_t mem_type;      /* H5T_NATIVE_FLOAT, or a copy of the file type (raw) */
+  gboolean raw;        /* read the file's bytes, convert with fmt */
+  AttnH5NumFormat fmt;
+  gboolean chunked;
+  hsize_t chunk[ATTN_ARRAY_MAX_RANK];
+  hsize_t maxdims[ATTN_ARRAY_MAX_RANK];
+  guint32 warned;      /* dimensions whose scale was already reported */
+};
+
+G_DEFINE_FINAL_TYPE (AttnH5Array, attn_h5_array, ATTN_TYPE_ARRAY)
+
+/* --- HDF5 set-up and errors --- */
+
+static gpointer
+init_once (gpointer data)
+{
+  if (ATTN_HDF5_PLUGIN_DIR[0] != '\0' && H5PLappend (ATTN_HDF5_PLUGIN_DIR) < 0)
+    H5Eclear2 (H5E_DEFAULT);
+  if (!attn_h5_lzf_register ())
+    H5Eclear2 (H5E_DEFAULT);
+  return NULL;
+}
+
+void
+attn_h5_thread_init (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  g_once (&once, init_once, NULL);
+}
+
+typedef struct
+{
+  char *desc;
+  hid_t min_num;
+  gboolean pline;
+} ErrorWalk;
+
+static herr_t
+error_walk_cb (unsigned int n, const H5E_error2_t *e, void *data)
+{
+  ErrorWalk *w = data;
+
+  if (n == 0)
+    {
+      w->desc = g_strdup (e->desc ? e->desc : "");
+      w->min_num = e->min_num;
+    }
+  if (e->maj_num == H5E_PLINE)
+    w->pline = TRUE;
+  return 0;
+}
+
+char *
+attn_h5_take_error (gboolean *is_filter)
+{
+  ErrorWalk w = { NULL, H5I_INVALID_HID, FALSE };
+  char minor[256] = "";
+
+  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, error_walk_cb, &w);
+  if (w.min_num >= 0 && H5Eget_msg (w.min_num, NULL, minor, sizeof minor) < 0)
+    minor[0] = '\0';
+  H5Eclear2 (H5E_DEFAULT);
+  if (is_filter)
+    *is_filter = w.pline;
+  if (w.desc && w.desc[0])
+    return w.desc;
+  g_free (w.desc);
+  return g_strdup (minor[0] ? minor : "unknown HDF5 error");
+}
+
+gboolean
+attn_h5_fail (GError **error, int code, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  g_propagate_error (error, g_error_new_valist (ATTN_ERROR, code, format, ap));
+  va_end (ap);
+  return FALSE;
+}
+
+/* --- AttnH5DatasetInfo --- */
+
+void
+attn_h5_dataset_info_free (AttnH5DatasetInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->path);
+  g_free (info->type_name);
+  g_strfreev (info->dim_names);
+  g_strfreev (info->scales);
+  g_strfreev (info->filters);
+  g_free (info);
+}
+
+/* --- the array --- */
+
+static void
+attn_h5_array_finalize (GObject *object)
+{
+  AttnH5Array *self = ATTN_H5_ARRAY (object);
+
+  attn_h5_thread_init ();
+  if (self->raw && self->mem_type >= 0)
+    H5Tclose (self->mem_type);
+  if (self->dset >= 0)
+    H5Dclose (self->dset);
+  g_clear_object (&self->file);
+  g_free (self->path);
+  G_OBJECT_CLASS (attn_h5_array_parent_class)->finalize (object);
+}
+
+static void
+set_read_error (AttnH5Array *self, GError **error)
+{
+  gboolean is_filter = FALSE;
+  g_autofree char *msg = attn_h5_take_error (&is_filter);
+
+  if (is_filter)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_FILTER, "%s: a compression filter failed (%s)",
+                 self->path, msg);
+  else
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: cannot read (%s)", self->path, msg);
+}
+
+/* Reads n indices of dimension d0 from pos (the rest: the box) into dst. */
+static gboolean
+read_block (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *count, guint d0,
+            gsize pos, gsize n, gsize inner, float *dst, void *scratch, GError **error)
+{
+  guint rank = attn_array_get_rank (ATTN_ARRAY (self));
+  hsize_t bstart[ATTN_ARRAY_MAX_RANK], bcount[ATTN_ARRAY_MAX_RANK];
+  hsize_t nelem = (hsize_t) n * inner;
+  hid_t mspace;
+  herr_t status = -1;
+
+  for (guint i = 0; i < rank; i++)
+    {
+      bstart[i] = start[i];
+      bcount[i] = count[i];
+    }
+  bstart[d0] = pos;
+  bcount[d0] = n;
+  mspace = H5Screate_simple (1, &nelem, NULL);
+  if (mspace >= 0 && H5Sselect_hyperslab (fspace, H5S_SELECT_SET, bstart, NULL, bcount, NULL) >= 0)
+    status = H5Dread (self->dset, self->mem_type, mspace, fspace, H5P_DEFAULT,
+                      self->raw ? scratch : (void *) dst);
+  if (status < 0)
+    set_read_error (self, error); /* before any other HDF5 call clears the stack */
+  if (mspace >= 0)
+    H5Sclose (mspace);
+  if (status < 0)
+    return FALSE;
+  if (self->raw)
+    attn_h5_convert_to_float (&self->fmt, scratch, dst, nelem);
+  return TRUE;
+}
+
+/* Indices of dimension d0 per block: chunk-aligned when chunked. */
+static gsize
+block_step (AttnH5Array *self, guint d0, gsize inner)
+{
+  gsize elem = self->raw ? self->fmt.size : sizeof (float);
+  gsize step = MAX (BLOCK_BYTES / MAX (inner * elem, 1), 1);
+
+  if (self->chunked)
+    step = MAX (step / self->chunk[d0], 1) * self->chunk[d0];
+  return step;
+}
+
+static gboolean
+read_blocks (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *count, guint d0,
+             gsize inner, float *out, GCancellable *cancellable, GError **error)
+{
+  gsize step = block_step (self, d0, inner);
+  gsize stop = start[d0] + count[d0];
+  g_autofree void *scratch = NULL;
+
+  if (self->raw)
+    {
+      scratch = g_try_malloc (MIN (step, count[d0]) * inner * self->fmt.size);
+      if (scratch == NULL)
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "%s: out of memory", self->path);
+          return FALSE;
+        }
+    }
+  for (gsize pos = start[d0], end; pos < stop; pos = end)
+    {
+      end = MIN (stop, (pos / step + 1) * step);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!read_block (self, fspace, start, count, d0, pos, end - pos, inner,
+                       out + (pos - start[d0]) * inner, scratch, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+attn_h5_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
+                        GCancellable *cancellable, GError **error)
+{
+  AttnH5Array *self = ATTN_H5_ARRAY (array);
+  guint rank = attn_array_get_rank (array);
+  guint d0 = rank - 1;
+  gsize inner = 1;
+  hid_t fspace;
+  gboolean ok;
+
+  for (guint i = 0; i < rank; i++)
+    if (count[i] == 0)
+      return TRUE;
+  for (guint i = 0; i + 1 < rank; i++)
+    if (count[i] > 1)
+      {
+        d0 = i;
+        break;
+      }
+  for (guint i = d0 + 1; i < rank; i++)
+    inner *= count[i];
+
+  attn_h5_thread_init ();
+  fspace = H5Dget_space (self->dset);
+  if (fspace < 0)
+    {
+      set_read_error (self, error);
+      return FALSE;
+    }
+  ok = read_blocks (self, fspace, start, count, d0, inner, out, cancellable, error);
+  H5Sclose (fspace);
+  return ok;
+}
+
+/* The current extent: dims (and maxdims, may be NULL); -1 on error, with
+ * HDF5's message in *msg when msg is not NULL. */
+static int
+dataset_extent (hid_t dset, hsize_t *dims, hsize_t *maxdims, char **msg)
+{
+  hid_t space = H5Dget_space (dset);
+  int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
+
+  if (rank > ATTN_ARRAY_MAX_RANK)
+    rank = -1;
+  if (rank >= 0 && H5Sget_simple_extent_dims (space, dims, maxdims) < 0)
+    rank = -1;
+  if (rank < 0 && msg)
+    *msg = attn_h5_take_error (NULL); /* before H5Sclose clears the stack */
+  if (space >= 0)
+    H5Sclose (space);
+  return rank;
+}
+
+static gboolean
+attn_h5_array_refresh (AttnArray *array, gboolean *changed, GError **error)
+{
+  AttnH5Array *self = ATTN_H5_ARRAY (array);
+  guint rank = attn_array_get_rank (array);
+  hsize_t dims[ATTN_ARRAY_MAX_RANK];
+  g_autofree char *msg = NULL;
+  gboolean any = FALSE;
+
+  attn_h5_thread_init ();
+  if (H5Drefresh (self->dset) < 0)
+    H5Eclear2 (H5E_DEFAULT); /* a plain read-only open: the extent below still helps */
+  if (dataset_extent (self->dset, dims, NULL, &msg) != (int) rank)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: cannot re-read the shape (%s)",
+                   self->path, msg ? msg : "rank changed");
+      return FALSE;
+    }
+  for (guint i = 0; i < rank; i++)
+    if (dims[i] != attn_array_get_dim_size (array, i))
+      {
+        attn_array_set_dim_size (array, i, dims[i]);
+        any = TRUE;
+      }
+  if (any)
+    attn_h5_apply_scales (array, self->file, self->dset, self->path, self->maxdims, TRUE,
+                          &self->warned);
+  if (changed)
+    *changed = any;
+  return TRUE;
+}
+
+static void
+attn_h5_array_class_init (AttnH5ArrayClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attn_h5_array_finalize;
+  ATTN_ARRAY_CLASS (klass)->read_box = attn_h5_array_read_box;
+  ATTN_ARRAY_CLASS (klass)->refresh = attn_h5_array_refresh;
+}
+
+static void
+attn_h5_array_init (AttnH5Array *self)
+{
+  self->dset = H5I_INVALID_HID;
+  self->mem_type = H5I_INVALID_HID;
+}
+
+/* How to read: the file's bytes (converted here) or HDF5's conversion. */
+static void
+setup_read (AttnH5Array *self)
+{
+  hid_t type = H5Dget_type (self->dset);
+  hid_t dcpl = H5Dget_create_plist (self->dset);
+  guint rank = attn_array_get_rank (ATTN_ARRAY (self));
+  gboolean native_f32;
+
+  self->raw = attn_h5_type_raw_format (type, &self->fmt);
+  native_f32 = self->raw && self->fmt.klass == ATTN_H5_NUM_FLOAT && self->fmt.size == 4
+               && !self->fmt.swap;
+  if (self->raw && !native_f32)
+    self->mem_type = H5Tcopy (type); /* identical types: HDF5 converts nothing */
+  else
+    {
+      self->raw = FALSE;
+      self->mem_type = H5T_NATIVE_FLOAT;
+    }
+  self->chunked = dcpl >= 0 && H5Pget_layout (dcpl) == H5D_CHUNKED
+                  && H5Pget_chunk (dcpl, (int) rank, self->chunk) == (int) rank;
+  if (dcpl >= 0)
+    H5Pclose (dcpl);
+  H5Tclose (type);
+}
+
+/* Takes dset. */
+static AttnArray *
+attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
+{
+  AttnH5Array *self = g_object_new (ATTN_TYPE_H5_ARRAY, NULL);
+  AttnArray *array = ATTN_ARRAY (self);
+  hsize_t hdims[ATTN_ARRAY_MAX_RANK];
+  gsize dims[ATTN_ARRAY_MAX_RANK];
+  int rank = dataset_extent (dset, hdims, self->maxdims, NULL);
+  g_auto (GStrv) names = attn_h5_dim_names (dset, path, (guint) rank);
+  gboolean grow = FALSE;
+
+  self->file = g_object_ref (file);
+  self->path = g_strdup (path);
+  self->dset = dset;
+  for (int i = 0; i < rank; i++)
+    {
+      dims[i] = hdims[i];
+      grow |= self->maxdims[i] == H5S_UNLIMITED;
+    }
+  attn_array_set_shape (array, (guint) rank, dims, (const char *const *) names);
+  attn_array_set_can_grow (array, grow);
+  setup_read (self);
+  attn_h5_apply_scales (array, file, dset, path, self->maxdims, FALSE, &self->warned);
+  return array;
+}
+
+/* --- the file --- */
+
+static void
+attn_h5_file_finalize (GObject *object)
+{
+  AttnH5File *self = ATTN_H5_FILE (object);
+
+  attn_h5_thread_init ();
+  if (self->fid >= 0)
+    H5Fclose (self->fid);
+  g_free (self->filename);
+  g_ptr_array_unref (self->warnings);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (attn_h5_file_parent_class)->finalize (object);
+}
+
+static void
+attn_h5_file_class_init (AttnH5FileClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attn_h5_file_finalize;
+}
+
+static void
+attn_h5_file_init (AttnH5File *self)
+{
+  self->fid = H5I_INVALID_HID;
+  g_mutex_init (&self->lock);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* One clear line for a file that is missing, empty, unreadable or not HDF5. */
+static gboolean
+check_file (const char *filename, GError **error)
+{
+  GStatBuf st;
+  htri_t is_hdf5;
+  int saved;
+
+  if (g_stat (filename, &st) != 0 || g_access (filename, R_OK) != 0)
+    {
+      saved = errno;
+      return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: %s", filename,
+                           saved == ENOENT ? "no such file" : g_strerror (saved));
+    }
+  if (S_ISDIR (st.st_mode))
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: a directory, not an HDF5 file", filename);
+  if (st.st_size == 0)
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: empty file (0 bytes)", filename);
+  is_hdf5 = H5Fis_hdf5 (filename);
+  if (is_hdf5 == 0)
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: not an HDF5 file", filename);
+  if (is_hdf5 < 0)
+    {
+      g_autofree char *msg = attn_h5_take_error (NULL);
+      return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: cannot read (%s)", filename, msg);
+    }
+  return TRUE;
+}
+
+static hid_t
+open_fid (const char *filename, GError **error)
+{
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  hid_t fid;
+
+#if H5_VERSION_GE(1, 10, 7)
+  H5Pset_file_locking (fapl, FALSE, TRUE);
+#endif
+  fid = H5Fopen (filename, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+  if (fid < 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      fid = H5Fopen (filename, H5F_ACC_RDONLY, fapl);
+    }
+  if (fid < 0)
+    {
+      g_autofree char *msg = attn_h5_take_error (NULL);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: truncated or damaged HDF5 file (%s)",
+                   filename, msg);
+    }
+  H5Pclose (fapl);
+  return fid;
+}
+
+AttnH5File *
+attn_h5_file_open (const char *filename, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  AttnH5File *self;
+  hid_t fid;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  attn_h5_thread_init ();
+  if (!check_file (filename, &local) || (fid = open_fid (filename, &local)) < 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  self = g_object_new (ATTN_TYPE_H5_FILE, NULL);
+  self->filename = g_strdup (filename);
+  self->fid = fid;
+  return self;
+}
+
+const char *
+attn_h5_file_get_filename (AttnH5File *self)
+{
+  g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
+  return self->filename;
+}
+
+void
+attn_h5_file_add_warning (AttnH5File *self, const char *warning)
+{
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->warnings, g_strdup (warning));
+  g_mutex_unlock (&self->lock);
+}
+
+GPtrArray *
+attn_h5_file_take_warnings (AttnH5File *self)
+{
+  GPtrArray *taken;
+
+  g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
+  g_mutex_lock (&self->lock);
+  taken = self->warnings;
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_unlock (&self->lock);
+  return taken;
+}
+
+/* "/a/b" for "a/b" or "/a/b". */
+static char *
+absolute_path (const char *path)
+{
+  return path[0] == '/' ? g_strdup (path) : g_strconcat ("/", path, NULL);
+}
+
+/* The dataset at path, or -1 (no error set). */
+static hid_t
+open_dataset (AttnH5File *self, const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr (GString) prefix = g_string_new (NULL);
+  hid_t obj;
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      if (parts[i][0] == '\0')
+        continue;
+      g_string_append_printf (prefix, "/%s", parts[i]);
+      if (H5Lexists (self->fid, prefix->str, H5P_DEFAULT) <= 0)
+        {
+          H5Eclear2 (H5E_DEFAULT);
+          return H5I_INVALID_HID;
+        }
+    }
+  obj = prefix->len ? H5Oopen (self->fid, prefix->str, H5P_DEFAULT) : H5I_INVALID_HID;
+  if (obj >= 0 && H5Iget_type (obj) != H5I_DATASET)
+    {
+      H5Oclose (obj);
+      obj = H5I_INVALID_HID;
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  return obj;
+}
+
+gboolean
+attn_h5_file_has_dataset (AttnH5File *self, const char *path)
+{
+  hid_t dset;
+
+  g_return_val_if_fail (ATTN_IS_H5_FILE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  attn_h5_thread_init ();
+  dset = open_dataset (self, path);
+  if (dset < 0)
+    return FALSE;
+  H5Dclose (dset);
+  return TRUE;
+}
+
+/* Names made unique as AttnArray does it: token, token_1. */
+static char **
+unique_names (char **raw, guint rank)
+{
+  char **names = g_new0 (char *, rank + 1);
+
+  for (guint i = 0; i < rank; i++)
+    {
+      g_autofree char *base = raw[i][0] ? g_strdup (raw[i]) : g_strdup_printf ("dim%u", i);
+      char *cand = g_strdup (base);
+
+      for (guint n = 1; g_strv_contains ((const char *const *) names, cand); n++)
+        {
+          g_free (cand);
+          cand = g_strdup_printf ("%s_%u", base, n);
+        }
+      names[i] = cand;
+    }
+  return names;
+}
+
+static gboolean
+type_is_numeric (hid_t dset)
+{
+  hid_t type = H5Dget_type (dset);
+  H5T_class_t klass = type >= 0 ? H5Tget_class (type) : H5T_NO_CLASS;
+
+  if (type >= 0)
+    H5Tclose (type);
+  return klass == H5T_INTEGER || klass == H5T_FLOAT;
+}
+
+static AttnH5DatasetInfo *
+dataset_info (hid_t dset, const char *path)
+{
+  AttnH5DatasetInfo *info = g_new0 (AttnH5DatasetInfo, 1);
+  hsize_t dims[ATTN_ARRAY_MAX_RANK], maxdims[ATTN_ARRAY_MAX_RANK];
+  int rank = dataset_extent (dset, dims, maxdims, NULL);
+  hid_t type = H5Dget_type (dset);
+  g_auto (GStrv) raw = NULL;
+
+  info->path = g_strdup (path);
+  info->rank = (guint) MAX (rank, 0);
+  for (guint i = 0; i < info->rank; i++)
+    {
+      info->dims[i] = dims[i];
+      info->maxdims[i] = maxdims[i] == H5S_UNLIMITED ? G_MAXSIZE : maxdims[i];
+    }
+  info->type_name = attn_h5_type_name (type);
+  raw = attn_h5_dim_names (dset, path, info->rank);
+  info->dim_names = unique_names (raw, info->rank);
+  info->scales = g_new0 (char *, info->rank + 1);
+  for (guint i = 0; i < info->rank; i++)
+    info->scales[i] = attn_h5_scale_description (dset, i);
+  info->filters = attn_h5_filter_names (dset);
+  info->is_scale = H5DSis_scale (dset) > 0;
+  info->is_view = !info->is_scale && rank >= 2 && type_is_numeric (dset);
+  H5Tclose (type);
+  H5Eclear2 (H5E_DEFAULT);
+  return info;
+}
+
+static herr_t
+visit_cb (hid_t group, const char *name, const H5L_info_t *linfo, void *data)
+{
+  GPtrArray *paths = data;
+  hid_t obj;
+
+  if (linfo->type != H5L_TYPE_HARD)
+    return 0;
+  obj = H5Oopen (group, name, H5P_DEFAULT);
+  if (obj >= 0 && H5Iget_type (obj) == H5I_DATASET)
+    g_ptr_array_add (paths, g_strconcat ("/", name, NULL));
+  if (obj >= 0)
+    H5Oclose (obj);
+  H5Eclear2 (H5E_DEFAULT);
+  return 0;
+}
+
+GPtrArray *
+attn_h5_file_list_datasets (AttnH5File *self, GError **error)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *infos;
+
+  g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  attn_h5_thread_init ();
+  if (H5Lvisit (self->fid, H5_INDEX_NAME, H5_ITER_INC, visit_cb, paths) < 0)
+    {
+      g_autofree char *msg = attn_h5_take_error (NULL);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: cannot list the datasets (%s)",
+                   self->filename, msg);
+      return NULL;
+    }
+  infos = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_h5_dataset_info_free);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      hid_t dset = open_dataset (self, g_ptr_array_index (paths, i));
+      if (dset < 0)
+        continue;
+      g_ptr_array_add (infos, dataset_info (dset, g_ptr_array_index (paths, i)));
+      H5Dclose (dset);
+    }
+  return infos;
+}
+
+static char *
+describe_shape (const AttnH5DatasetInfo *info)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < info->rank; i++)
+    g_string_append_printf (s, "%s%" G_GSIZE_FORMAT, i ? " x " : "", info->dims[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* Why the dataset cannot be a view, or TRUE. */
+static gboolean
+check_view (hid_t dset, const AttnH5DatasetInfo *info, GError **error)
+{
+  g_autofree char *shape = describe_shape (info);
+
+  if (info->is_scale)
+    return attn_h5_fail (error, ATTN_ERROR_INPUT,
+                         "%s is a dimension scale (tick labels), not a view", info->path);
+  if (!type_is_numeric (dset))
+    return attn_h5_fail (error, ATTN_ERROR_INPUT,
+                         "%s holds %s data, not numbers; a view needs a numeric dataset",
+                         info->path, info->type_name);
+  if (info->rank < 2)
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s has rank %u; a view needs rank >= 2",
+                         info->path, info->rank);
+  for (guint i = 0; i < info->rank; i++)
+    if (info->dims[i] == 0)
+      return attn_h5_fail (error, ATTN_ERROR_INPUT,
+                           "%s has shape %s: dimension '%s' is empty, nothing to show",
+                           info->path, shape, info->dim_names[i]);
+  return attn_h5_check_filters (dset, info->path, error);
+}
+
+static char *
+join_views (GPtrArray *infos, guint *n_views)
+{
+  GString *s = g_string_new (NULL);
+
+  *n_views = 0;
+  for (guint i = 0; i < infos->len; i++)
+    {
+      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+      if (!info->is_view)
+        continue;
+      g_string_append_printf (s, "%s%s", (*n_views)++ ? ", " : "", info->path);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* The one view of the file, or an error that lists them. */
+static char *
+only_view (AttnH5File *self, GError **error)
+{
+  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (self, error);
+  g_autofree char *views = NULL;
+  guint n = 0;
+
+  if (infos == NULL)
+    return NULL;
+  views = join_views (infos, &n);
+  if (n == 1)
+    return g_steal_pointer (&views);
+  if (n == 0)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                 "%s has no dataset that can be drawn (numeric, rank >= 2)", self->filename);
+  else
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s has %u views (%s); name one",
+                 self->filename, n, views);
+  return NULL;
+}
+
+AttnArray *
+attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error)
+{
+  g_autoptr (AttnH5DatasetInfo) info = NULL;
+  g_autofree char *abs = NULL;
+  hid_t dset;
+
+  g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  attn_h5_thread_init ();
+
+  abs = path ? absolute_path (path) : only_view (self, error);
+  if (abs == NULL)
+    return NULL;
+  dset = open_dataset (self, abs);
+  if (dset < 0)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s has no dataset '%s'",
+                   self->filename, abs);
+      return NULL;
+    }
+  info = dataset_info (dset, abs);
+  if (!check_view (dset, info, error))
+    {
+      H5Dclose (dset);
+      return NULL;
+    }
+  return attn_h5_array_new (self, dset, abs);
+}
