@@ -474,12 +474,13 @@ test_missing_filters (void)
       g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FILTER);
       g_assert_nonnull (strstr (error->message, "zfp filter (32013)"));
     }
-  else /* a zfp plugin: the garbage chunks fail at read time */
+  else /* a zfp plugin: the garbage chunks either fail as a filter error or
+          decode to numbers (zfp has no checksum); never a crash */
     {
       float *out = g_new (float, 32 * 32);
       const gsize start[] = { 0, 0 }, count[] = { 32, 32 };
-      g_assert_false (attn_array_read_box (zfp, start, count, out, NULL, &error));
-      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FILTER);
+      if (!attn_array_read_box (zfp, start, count, out, NULL, &error))
+        g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FILTER);
       g_free (out);
     }
 }
