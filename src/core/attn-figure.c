@@ -11,6 +11,10 @@
 
 /* A grid this large is a mistake (a token axis as facets), not a figure. */
 #define MAX_PANELS 1024
+/* Every cell shown is read (never sampled): past these a view would take
+ * minutes or gigabytes, so it is refused with a hint to use --range. */
+#define MAX_CELLS ((guint64) 1 << 31)
+#define MAX_ROW_CELLS ((guint64) 1 << 26)
 
 struct _AttnFigure
 {
@@ -264,6 +268,23 @@ resolve_colour (AttnFigure *self, GError **error)
 }
 
 static gboolean
+check_cells (AttnFigure *self, GError **error)
+{
+  guint64 ny = self->y.end - self->y.start, nx = self->x.end - self->x.start;
+  guint64 per_panel = ny * nx;
+
+  if (nx <= MAX_ROW_CELLS && per_panel / nx == ny
+      && per_panel <= MAX_CELLS / ((guint64) self->n_rows * self->n_cols))
+    return TRUE;
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+               "%u panel(s) of %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " cells is more than "
+               "can be drawn (at most %" G_GUINT64_FORMAT " cells in all, %" G_GUINT64_FORMAT
+               " across); use --range to show a part",
+               self->n_rows * self->n_cols, ny, nx, MAX_CELLS, MAX_ROW_CELLS);
+  return FALSE;
+}
+
+static gboolean
 make_panels (AttnFigure *self, GError **error)
 {
   self->n_rows = self->rows.dim >= 0 ? (guint) (self->rows.end - self->rows.start) : 1;
@@ -275,6 +296,8 @@ make_panels (AttnFigure *self, GError **error)
                    self->n_rows, self->n_cols, MAX_PANELS);
       return FALSE;
     }
+  if (!check_cells (self, error))
+    return FALSE;
   self->panels = g_new0 (AttnPanel, self->n_rows * self->n_cols);
   for (guint r = 0; r < self->n_rows; r++)
     for (guint c = 0; c < self->n_cols; c++)
