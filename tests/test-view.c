@@ -147,7 +147,7 @@ static void
 test_json_errors (void)
 {
   const char *bad[] = {
-    "not json", "[1, 2]", "{\"y\": 3}", "{\"norm\": \"cubic\"}",
+    "", "not json", "[1, 2]", "{\"y\": 3}", "{\"norm\": \"cubic\"}",
     "{\"range\": {\"query\": [5, 2]}}", "{\"range\": {\"query\": \"0:4\"}}",
     "{\"select\": {\"layer\": -1}}", "{\"highlights\": [{\"query\": [0, 1]}]}",
     "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"color\": \"red\"}]}",

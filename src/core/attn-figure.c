@@ -176,6 +176,23 @@ apply_ranges (AttnFigure *self, GError **error)
   return TRUE;
 }
 
+/* "its labels are first, mid, -1" (the first dozen) for error messages. */
+static char *
+describe_ticks (AttnArray *array, guint dim)
+{
+  gsize n = attn_array_get_n_tick_labels (array, dim);
+  GString *s;
+
+  if (n == 0)
+    return g_strdup ("it has no tick labels");
+  s = g_string_new ("its labels are ");
+  for (gsize i = 0; i < MIN (n, 12); i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", attn_array_get_tick_label (array, dim, i));
+  if (n > 12)
+    g_string_append_printf (s, ", ... (%" G_GSIZE_FORMAT " in all)", n);
+  return g_string_free (s, FALSE);
+}
+
 static gboolean
 resolve_select (AttnFigure *self, AttnSelect *s, GError **error)
 {
@@ -196,10 +213,10 @@ resolve_select (AttnFigure *self, AttnSelect *s, GError **error)
     }
   if (s->label && !attn_array_find_tick (self->array, dim, s->label, &index))
     {
+      g_autofree char *known = describe_ticks (self->array, dim);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s=@%s: no tick label '%s' on dimension '%s'%s", s->dim, s->label,
-                   s->label, name,
-                   attn_array_get_n_tick_labels (self->array, dim) ? "" : " (it has no labels)");
+                   "--select %s=@%s: no tick label '%s' on dimension '%s'; %s", s->dim, s->label,
+                   s->label, name, known);
       return FALSE;
     }
   if (index >= size)
@@ -679,6 +696,8 @@ attn_figure_color_of (AttnFigure *self, const guint32 *lut, double t)
     return ATTN_BAD_COLOR;
   if (t <= 0)
     return lut[0];
+  if (t >= 1) /* also +Inf, whose cast to an integer is undefined */
+    return lut[255];
   i = (gint64) (t * 256.0);
   return lut[CLAMP (i, 0, 255)];
 }

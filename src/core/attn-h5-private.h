@@ -44,7 +44,14 @@ GPtrArray *attn_h5_read_strings (hid_t obj, gboolean is_attr);
  * name of an attached scale, else NeXus @axes. */
 char **attn_h5_dim_names (hid_t dset, const char *path, guint rank);
 /* "" or "'tokens': 6 strings" for dimension dim. */
-char *attn_h5_scale_description (hid_t dset, guint dim);
+/* "'name': 5 strings"; when the scale's length does not fit the dimension,
+ * says so and sets *mismatch_scale to its name and *mismatch_n to its length
+ * (when mismatch_scale is not NULL). */
+char *attn_h5_scale_description (hid_t dset, guint dim, gsize size, gboolean unlimited,
+                                 char **mismatch_scale, gsize *mismatch_n);
+/* The one warning text for a scale of the wrong length. */
+char *attn_h5_scale_mismatch (const char *path, const char *scale, const char *dim, gsize n,
+                              gsize size);
 
 /* Sets the tick labels (and values) of array from the attached scales;
  * scales of the wrong length are ignored with one warning per dimension

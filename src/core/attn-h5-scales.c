@@ -487,11 +487,21 @@ scale_labels (hid_t scale, double **values)
 }
 
 char *
-attn_h5_scale_description (hid_t dset, guint dim)
+attn_h5_scale_mismatch (const char *path, const char *scale, const char *dim, gsize n, gsize size)
+{
+  return g_strdup_printf ("%s: scale '%s' of dimension '%s' has %" G_GSIZE_FORMAT
+                          " labels for %" G_GSIZE_FORMAT " entries; ignored",
+                          path, scale, dim, n, size);
+}
+
+char *
+attn_h5_scale_description (hid_t dset, guint dim, gsize size, gboolean unlimited,
+                           char **mismatch_scale, gsize *mismatch_n)
 {
   hid_t scale = open_scale (dset, dim);
   hid_t type, space;
   g_autofree char *name = NULL, *type_name = NULL;
+  gsize n;
   char *desc;
 
   if (scale < 0)
@@ -500,9 +510,15 @@ attn_h5_scale_description (hid_t dset, guint dim)
   type = H5Dget_type (scale);
   space = H5Dget_space (scale);
   type_name = attn_h5_type_name (type);
-  desc = g_strdup_printf ("'%s': %" G_GINT64_FORMAT " %s%s", name,
-                          (gint64) H5Sget_simple_extent_npoints (space), type_name,
-                          H5Tget_class (type) == H5T_STRING ? "s" : "");
+  n = (gsize) H5Sget_simple_extent_npoints (space);
+  desc = g_strdup_printf ("'%s': %" G_GSIZE_FORMAT " %s%s%s", name, n, type_name,
+                          H5Tget_class (type) == H5T_STRING ? "s" : "",
+                          n == size || (n < size && unlimited) ? "" : " (wrong length: ignored)");
+  if (mismatch_scale && !(n == size || (n < size && unlimited)))
+    {
+      *mismatch_scale = g_strdup (name);
+      *mismatch_n = n;
+    }
   H5Tclose (type);
   H5Sclose (space);
   H5Dclose (scale);
@@ -523,9 +539,7 @@ labels_fit (AttnArray *array, AttnH5File *file, const char *path, guint dim, gsi
   if (*warned & (1u << dim))
     return FALSE;
   *warned |= 1u << dim;
-  msg = g_strdup_printf ("%s: scale '%s' of dimension '%s' has %" G_GSIZE_FORMAT
-                         " labels for %" G_GSIZE_FORMAT " entries; ignored",
-                         path, name, attn_array_get_dim_name (array, dim), n, size);
+  msg = attn_h5_scale_mismatch (path, name, attn_array_get_dim_name (array, dim), n, size);
   attn_h5_file_add_warning (file, msg);
   return FALSE;
 }

@@ -613,8 +613,27 @@ type_is_numeric (hid_t dset)
   return klass == H5T_INTEGER || klass == H5T_FLOAT;
 }
 
+/* Scales of the wrong length are ignored by the array; `info` says so too. */
+static char *
+scale_description (AttnH5File *warn_to, hid_t dset, AttnH5DatasetInfo *info, guint dim)
+{
+  g_autofree char *mismatch = NULL;
+  gsize n = 0;
+  char *desc = attn_h5_scale_description (dset, dim, info->dims[dim],
+                                          info->maxdims[dim] == G_MAXSIZE,
+                                          warn_to ? &mismatch : NULL, &n);
+
+  if (mismatch)
+    {
+      g_autofree char *msg = attn_h5_scale_mismatch (info->path, mismatch, info->dim_names[dim],
+                                                     n, info->dims[dim]);
+      attn_h5_file_add_warning (warn_to, msg);
+    }
+  return desc;
+}
+
 static AttnH5DatasetInfo *
-dataset_info (hid_t dset, const char *path)
+dataset_info (AttnH5File *warn_to, hid_t dset, const char *path)
 {
   AttnH5DatasetInfo *info = g_new0 (AttnH5DatasetInfo, 1);
   hsize_t dims[ATTN_ARRAY_MAX_RANK], maxdims[ATTN_ARRAY_MAX_RANK];
@@ -634,7 +653,7 @@ dataset_info (hid_t dset, const char *path)
   info->dim_names = unique_names (raw, info->rank);
   info->scales = g_new0 (char *, info->rank + 1);
   for (guint i = 0; i < info->rank; i++)
-    info->scales[i] = attn_h5_scale_description (dset, i);
+    info->scales[i] = scale_description (warn_to, dset, info, i);
   info->filters = attn_h5_filter_names (dset);
   info->is_scale = H5DSis_scale (dset) > 0;
   info->is_view = !info->is_scale && rank >= 2 && type_is_numeric (dset);
@@ -682,7 +701,7 @@ attn_h5_file_list_datasets (AttnH5File *self, GError **error)
       hid_t dset = open_dataset (self, g_ptr_array_index (paths, i));
       if (dset < 0)
         continue;
-      g_ptr_array_add (infos, dataset_info (dset, g_ptr_array_index (paths, i)));
+      g_ptr_array_add (infos, dataset_info (self, dset, g_ptr_array_index (paths, i)));
       H5Dclose (dset);
     }
   return infos;
@@ -781,7 +800,7 @@ attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error)
                    self->filename, abs);
       return NULL;
     }
-  info = dataset_info (dset, abs);
+  info = dataset_info (NULL, dset, abs);
   if (!check_view (dset, info, error))
     {
       H5Dclose (dset);

@@ -637,6 +637,11 @@ attn_view_spec_load (const char *filename, GError **error)
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
       return NULL;
     }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: empty file, not a view", filename);
+      return NULL;
+    }
   spec = attn_view_spec_from_json (json_parser_get_root (parser), &local);
   if (spec == NULL)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
