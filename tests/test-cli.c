@@ -215,6 +215,18 @@ test_refuse_zero_size (void)
   refused ("zero.h5", "out.png", NEEDLES ("empty"), "render", "zero.h5", "-o", "out.png");
 }
 
+/* Huge dimensions: refused at once with a hint, not read for minutes. */
+static void
+test_refuse_huge (void)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  refused ("huge.h5", "out.png", NEEDLES ("--range"), "render", "huge.h5", "-o", "out.png");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  render_ok ("huge.h5", "part.png", "render", "huge.h5", "--range", "dim0=0:512", "--range",
+                  "dim1=99488:100000", "-o", "part.png");
+}
+
 static void
 test_refuse_unknown_filter (void)
 {
@@ -744,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/refuse/missing", test_refuse_missing);
   g_test_add_func ("/cli/refuse/rank1", test_refuse_rank1);
   g_test_add_func ("/cli/refuse/zero-size", test_refuse_zero_size);
+  g_test_add_func ("/cli/refuse/huge", test_refuse_huge);
   g_test_add_func ("/cli/refuse/unknown-filter", test_refuse_unknown_filter);
   g_test_add_func ("/cli/refuse/unknown-dimension", test_refuse_unknown_dimension);
   g_test_add_func ("/cli/refuse/index-out-of-range", test_refuse_index_out_of_range);
