@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attn-application.h"
 #include "attn-config.h"
 #include "attn-render.h"
 #include "cli/attn-cli.h"
@@ -18,6 +19,7 @@ usage (FILE *out, int status)
 {
   fprintf (out,
            "Usage:\n"
+           "  attnview [FILE...]               open the viewer (the bundled demo when no FILE)\n"
            "  attnview info FILE [--json]      datasets: path, shape, type, dimension names, scales\n"
            "  attnview render FILE -o OUT      draw a view headless to .png/.svg/.pdf\n"
            "  attnview --version\n"
@@ -47,7 +49,6 @@ main (int argc, char **argv)
       printf ("attnview %s\n", ATTN_VERSION);
       return 0;
     }
-  fprintf (stderr, "attnview: the interactive viewer is not part of this build; "
-                   "the commands are 'info' and 'render'\n");
-  return usage (stderr, 2);
+  /* GTK keeps its font map to the end: no attn_render_shutdown() here. */
+  return attn_application_run (argc, argv);
 }

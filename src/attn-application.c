@@ -1,0 +1,196 @@
+/* attn-application.c: the GtkApplication of the viewer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-application.h"
+#include "attn-config.h"
+#include "attn-window.h"
+
+struct _AttnApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AttnApplication, attn_application, GTK_TYPE_APPLICATION)
+
+char *
+attn_application_find_demo (void)
+{
+  const char *env = g_getenv ("ATTN_DEMO");
+  const char *dirs[] = { ATTN_SOURCE_DATADIR, ATTN_PKGDATADIR };
+
+  if (env && *env)
+    return g_file_test (env, G_FILE_TEST_IS_REGULAR) ? g_strdup (env) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "demo.h5", NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+GtkWindow *
+attn_application_new_window (AttnApplication *self, GFile *file)
+{
+  AttnWindow *window = attn_window_new (GTK_APPLICATION (self));
+
+  if (file)
+    attn_window_open (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+static void
+attn_application_activate (GApplication *app)
+{
+  g_autofree char *demo = attn_application_find_demo ();
+  g_autoptr (GFile) file = demo ? g_file_new_for_path (demo) : NULL;
+
+  attn_application_new_window (ATTN_APPLICATION (app), file);
+}
+
+/* The first file goes to an empty window, if there is one; every other
+ * file gets a window of its own. */
+static void
+attn_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  for (int i = 0; i < n_files; i++)
+    {
+      if (active && ATTN_IS_WINDOW (active) && attn_window_is_empty (ATTN_WINDOW (active)))
+        {
+          attn_window_open (ATTN_WINDOW (active), files[i]);
+          gtk_window_present (active);
+          active = NULL;
+        }
+      else
+        attn_application_new_window (ATTN_APPLICATION (app), files[i]);
+    }
+}
+
+static void
+action_quit (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
+
+  /* Closing each window lets it flush its sidecar. */
+  while (windows)
+    {
+      GList *next = windows->next;
+      gtk_window_destroy (windows->data);
+      windows = next;
+    }
+}
+
+static void
+action_new_window (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_application_new_window (ATTN_APPLICATION (data), NULL);
+}
+
+static void
+action_about (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  const char *authors[] = { "The attnview authors", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (data)),
+                         "program-name", "Attention Viewer",
+                         "logo-icon-name", ATTN_APP_ID,
+                         "version", ATTN_VERSION,
+                         "comments", "Explore transformer attention tensors stored in HDF5",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         "website", "https://github.com/attnview/attnview",
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", action_quit },
+  { "new-window", action_new_window },
+  { "about", action_about },
+};
+
+static void
+set_accels (GtkApplication *app)
+{
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q" } },
+    { "app.new-window", { "<Control>n" } },
+    { "win.open", { "<Control>o" } },
+    { "win.close", { "<Control>w" } },
+    { "win.export", { "<Control>e" } },
+    { "win.copy-png", { "<Control><Shift>c" } },
+    { "win.save-view", { "<Control>s" } },
+    { "win.open-view", { "<Control><Shift>o" } },
+    { "win.undo", { "<Control>z" } },
+    { "win.redo", { "<Control><Shift>z", "<Control>y" } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal" } },
+    { "win.zoom-out", { "<Control>minus" } },
+    { "win.zoom-fit", { "<Control>0" } },
+    { "win.highlight-tool", { "<Control>r" } },
+    { "win.compare-qkv", { "<Control>k" } },
+    { "win.show-sidebar", { "F9" } },
+    { "win.focus-heatmap", { "F6" } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}
+
+static void
+load_style (void)
+{
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/io/github/attnview/Attnview/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+attn_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (attn_application_parent_class)->startup (app);
+  load_style ();
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  set_accels (GTK_APPLICATION (app));
+  gtk_window_set_default_icon_name (ATTN_APP_ID);
+
+}
+
+static void
+attn_application_class_init (AttnApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = attn_application_startup;
+  app_class->activate = attn_application_activate;
+  app_class->open = attn_application_open;
+}
+
+static void
+attn_application_init (AttnApplication *self)
+{
+}
+
+AttnApplication *
+attn_application_new (GApplicationFlags extra_flags)
+{
+  return g_object_new (ATTN_TYPE_APPLICATION,
+                       "application-id", ATTN_APP_ID,
+                       "resource-base-path", "/io/github/attnview/Attnview",
+                       "flags", G_APPLICATION_HANDLES_OPEN | extra_flags,
+                       NULL);
+}
+
+int
+attn_application_run (int argc, char **argv)
+{
+  g_autoptr (AttnApplication) app = attn_application_new (G_APPLICATION_DEFAULT_FLAGS);
+
+  g_set_application_name ("Attention Viewer");
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

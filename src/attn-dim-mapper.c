@@ -1,0 +1,285 @@
+/* attn-dim-mapper.c: which dimension goes where
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-dim-mapper.h"
+
+typedef struct
+{
+  AttnDimMapper *self;
+  guint dim;
+  GtkWidget *role, *fixed_box, *scale, *tick, *range_box, *from, *to, *range_text;
+} DimRow;
+
+struct _AttnDimMapper
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+  AttnSession *session;
+  GPtrArray *rows; /* DimRow* */
+  gboolean updating;
+};
+
+G_DEFINE_FINAL_TYPE (AttnDimMapper, attn_dim_mapper, GTK_TYPE_WIDGET)
+
+static const char *const role_names[] = { "y (down)", "x (across)", "grid rows", "grid columns",
+                                          "fixed", NULL };
+
+static char *
+tick_text (AttnArray *a, guint dim, gsize i)
+{
+  const char *label = attn_array_get_tick_label (a, dim, i);
+  double v = attn_array_get_tick_value (a, dim, i);
+
+  if (label)
+    return g_strdup (label);
+  if (v == v)
+    return g_strdup_printf ("%g", v);
+  return NULL;
+}
+
+static void
+update_row (AttnDimMapper *self, DimRow *row)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+  AttnRole role = attn_session_get_role (self->session, row->dim);
+  gsize size = attn_array_get_dim_size (a, row->dim), index, start, end;
+  g_autofree char *label = NULL, *first = NULL, *last = NULL, *text = NULL;
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (row->role), role);
+  gtk_widget_set_visible (row->fixed_box, role == ATTN_ROLE_FIXED && size > 1);
+  gtk_widget_set_visible (row->range_box, role != ATTN_ROLE_FIXED && size > 1);
+  index = attn_session_get_fixed (self->session, row->dim);
+  gtk_range_set_range (GTK_RANGE (row->scale), 0, MAX (1, (double) size - 1));
+  gtk_range_set_value (GTK_RANGE (row->scale), (double) index);
+  label = tick_text (a, row->dim, index);
+  text = label ? g_strdup_printf ("%" G_GSIZE_FORMAT " · %s", index, label)
+               : g_strdup_printf ("%" G_GSIZE_FORMAT, index);
+  gtk_label_set_text (GTK_LABEL (row->tick), text);
+  attn_session_get_range (self->session, row->dim, &start, &end);
+  gtk_spin_button_set_range (GTK_SPIN_BUTTON (row->from), 0, (double) size - 1);
+  gtk_spin_button_set_range (GTK_SPIN_BUTTON (row->to), 0, (double) size - 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (row->from), (double) start);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (row->to), (double) end - 1);
+  first = tick_text (a, row->dim, start);
+  last = tick_text (a, row->dim, end - 1);
+  g_free (text);
+  text = first && last ? g_strdup_printf ("“%s” … “%s”", first, last) : g_strdup ("");
+  gtk_label_set_text (GTK_LABEL (row->range_text), text);
+  gtk_widget_set_visible (row->range_text, text[0] != '\0');
+}
+
+static void
+update (AttnDimMapper *self)
+{
+  self->updating = TRUE;
+  for (guint i = 0; i < self->rows->len; i++)
+    update_row (self, g_ptr_array_index (self->rows, i));
+  self->updating = FALSE;
+}
+
+static void
+role_changed (GtkDropDown *drop, GParamSpec *pspec, DimRow *row)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (row->self->updating)
+    return;
+  if (!attn_session_set_role (row->self->session, row->dim, gtk_drop_down_get_selected (drop),
+                              &error))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (drop));
+      update (row->self);
+    }
+}
+
+static void
+index_changed (GtkRange *range, DimRow *row)
+{
+  if (!row->self->updating)
+    attn_session_set_fixed (row->self->session, row->dim, (gsize) gtk_range_get_value (range));
+}
+
+static void
+range_changed (GtkSpinButton *spin, DimRow *row)
+{
+  gsize from, to;
+
+  if (row->self->updating)
+    return;
+  from = (gsize) gtk_spin_button_get_value (GTK_SPIN_BUTTON (row->from));
+  to = (gsize) gtk_spin_button_get_value (GTK_SPIN_BUTTON (row->to));
+  if (to < from)
+    {
+      update (row->self);
+      return;
+    }
+  attn_session_set_range (row->self->session, row->dim, from, to + 1);
+}
+
+static GtkWidget *
+spin (DimRow *row, const char *tooltip)
+{
+  GtkWidget *s = gtk_spin_button_new_with_range (0, 1, 1);
+
+  gtk_widget_set_tooltip_text (s, tooltip);
+  gtk_widget_set_hexpand (s, TRUE);
+  g_signal_connect (s, "value-changed", G_CALLBACK (range_changed), row);
+  return s;
+}
+
+static GtkWidget *
+build_row (AttnDimMapper *self, DimRow *row, AttnArray *a)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autofree char *title = g_strdup_printf ("%s  (%" G_GSIZE_FORMAT ")",
+                                            attn_array_get_dim_name (a, row->dim),
+                                            attn_array_get_dim_size (a, row->dim));
+  GtkWidget *name = gtk_label_new (title);
+
+  gtk_widget_add_css_class (box, "dim-row");
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (name, "heading");
+  row->role = gtk_drop_down_new_from_strings (role_names);
+  gtk_widget_set_tooltip_text (row->role, "Where this dimension goes");
+  g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
+  gtk_box_append (GTK_BOX (head), name);
+  gtk_box_append (GTK_BOX (head), row->role);
+  gtk_box_append (GTK_BOX (box), head);
+
+  row->fixed_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  row->scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 1);
+  gtk_scale_set_draw_value (GTK_SCALE (row->scale), FALSE);
+  gtk_widget_set_hexpand (row->scale, TRUE);
+  gtk_range_set_round_digits (GTK_RANGE (row->scale), 0);
+  g_signal_connect (row->scale, "value-changed", G_CALLBACK (index_changed), row);
+  row->tick = gtk_label_new (NULL);
+  gtk_label_set_ellipsize (GTK_LABEL (row->tick), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (row->tick), 12);
+  gtk_label_set_xalign (GTK_LABEL (row->tick), 0);
+  gtk_widget_add_css_class (row->tick, "numeric");
+  gtk_box_append (GTK_BOX (row->fixed_box), row->scale);
+  gtk_box_append (GTK_BOX (row->fixed_box), row->tick);
+  gtk_box_append (GTK_BOX (box), row->fixed_box);
+
+  row->range_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  {
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    row->from = spin (row, "First index shown");
+    row->to = spin (row, "Last index shown");
+    gtk_box_append (GTK_BOX (line), gtk_label_new ("from"));
+    gtk_box_append (GTK_BOX (line), row->from);
+    gtk_box_append (GTK_BOX (line), gtk_label_new ("to"));
+    gtk_box_append (GTK_BOX (line), row->to);
+    gtk_box_append (GTK_BOX (row->range_box), line);
+  }
+  row->range_text = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (row->range_text), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (row->range_text), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (row->range_text, "dim-label");
+  gtk_box_append (GTK_BOX (row->range_box), row->range_text);
+  gtk_box_append (GTK_BOX (box), row->range_box);
+  return box;
+}
+
+static void
+rebuild (AttnDimMapper *self)
+{
+  AttnArray *a = self->session ? attn_session_get_array (self->session) : NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->box)))
+    gtk_box_remove (GTK_BOX (self->box), child);
+  g_ptr_array_set_size (self->rows, 0);
+  for (guint d = 0; a && d < attn_array_get_rank (a); d++)
+    {
+      DimRow *row = g_new0 (DimRow, 1);
+      row->self = self;
+      row->dim = d;
+      g_ptr_array_add (self->rows, row);
+      gtk_box_append (GTK_BOX (self->box), build_row (self, row, a));
+    }
+  if (a)
+    update (self);
+}
+
+void
+attn_dim_mapper_set_session (AttnDimMapper *self, AttnSession *session)
+{
+  g_return_if_fail (ATTN_IS_DIM_MAPPER (self));
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session)
+    {
+      g_signal_connect_swapped (session, "array-changed", G_CALLBACK (rebuild), self);
+      g_signal_connect_swapped (session, "changed", G_CALLBACK (update), self);
+      g_signal_connect_swapped (session, "data-changed", G_CALLBACK (update), self);
+    }
+  rebuild (self);
+}
+
+static DimRow *
+row_of (AttnDimMapper *self, guint dim)
+{
+  return dim < self->rows->len ? g_ptr_array_index (self->rows, dim) : NULL;
+}
+
+GtkWidget *
+attn_dim_mapper_get_role_control (AttnDimMapper *self, guint dim)
+{
+  DimRow *row = row_of (self, dim);
+  return row ? row->role : NULL;
+}
+
+GtkWidget *
+attn_dim_mapper_get_index_control (AttnDimMapper *self, guint dim)
+{
+  DimRow *row = row_of (self, dim);
+  return row ? row->scale : NULL;
+}
+
+GtkWidget *
+attn_dim_mapper_get_range_control (AttnDimMapper *self, guint dim, gboolean end)
+{
+  DimRow *row = row_of (self, dim);
+  return row ? (end ? row->to : row->from) : NULL;
+}
+
+static void
+attn_dim_mapper_dispose (GObject *object)
+{
+  AttnDimMapper *self = ATTN_DIM_MAPPER (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  G_OBJECT_CLASS (attn_dim_mapper_parent_class)->dispose (object);
+}
+
+static void
+attn_dim_mapper_class_init (AttnDimMapperClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = attn_dim_mapper_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "dimmapper");
+}
+
+static void
+attn_dim_mapper_init (AttnDimMapper *self)
+{
+  self->rows = g_ptr_array_new_with_free_func (g_free);
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+}
+
+GtkWidget *
+attn_dim_mapper_new (void)
+{
+  return g_object_new (ATTN_TYPE_DIM_MAPPER, NULL);
+}

@@ -1,0 +1,78 @@
+/* attn-heatmap-view-private.h: shared by the heatmap view's two files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * attn-heatmap-view.c loads and draws; attn-heatmap-input.c turns pointer
+ * and keys into hover, zoom, pan, panel selection and highlight edits.
+ */
+#pragma once
+
+#include "attn-heatmap-view.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_PAN,
+  DRAG_CREATE,
+  DRAG_MOVE,
+  DRAG_RESIZE,
+} DragMode;
+
+struct _AttnHeatmapView
+{
+  GtkWidget parent_instance;
+
+  AttnSession *session;
+  AttnFigure *figure; /* loaded, on screen */
+  AttnLayout *layout;
+  int ox, oy;         /* where the layout's origin lies in the widget */
+  int req_w, req_h;   /* the size the last load was asked for */
+  GCancellable *cancellable;
+  guint load_id, busy_id;
+  gboolean busy;
+  char *error;
+
+  /* viewport: shown part of the full y/x extents, absolute indices */
+  int ydim, xdim;
+  gsize fy0, fy1, fx0, fx1;
+  gsize vy0, vy1, vx0, vx1;
+  gboolean zoomed;
+  double full_vmin, full_vmax; /* the auto domain unzoomed: kept while zoomed */
+
+  /* hover */
+  gboolean hover_valid;
+  guint hrow, hcol;
+  gsize hy, hx;
+  char *hover_text;
+
+  AttnTool tool;
+  int selected_highlight;
+  GHashTable *panel_selection; /* GUINT_TO_POINTER (row << 16 | col) + 1 */
+  guint anchor_row, anchor_col;
+
+  /* a drag in progress */
+  DragMode drag;
+  guint drag_row, drag_col;
+  double drag_x, drag_y;
+  gsize drag_vy0, drag_vy1, drag_vx0, drag_vx1;
+  gsize cell_y, cell_x;                 /* cell under the press */
+  gsize orig[4];                        /* y0 y1 x0 x1 of the edited rectangle */
+  gsize preview[4];
+  gboolean moved;
+  double zoom_scale;
+};
+
+void attn_heatmap_view_class_init_input (GtkWidgetClass *widget_class);
+void attn_heatmap_view_init_input (AttnHeatmapView *self);
+void attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr);
+void attn_heatmap_view_queue_load (AttnHeatmapView *self);
+void attn_heatmap_view_notify_hover (AttnHeatmapView *self, const char *text);
+void attn_heatmap_view_notify_zoomed (AttnHeatmapView *self);
+void attn_heatmap_view_emit_panels_selected (AttnHeatmapView *self);
+
+/* Cells y0..y1, x0..x1 (half-open) of a highlight on the current y/x. */
+gboolean attn_heatmap_highlight_cells (AttnHeatmapView *self, const AttnHighlight *h, gsize c[4]);
+
+G_END_DECLS

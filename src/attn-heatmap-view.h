@@ -1,0 +1,79 @@
+/* attn-heatmap-view.h: the panel grid, drawn by the core renderer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Draws the session's figure with attn_render_draw(), loading it (HDF5 reads
+ * and aggregation) in a worker thread whenever the view, the zoom or the
+ * size changes; a newer request cancels the one in flight.  Hover reads out
+ * the cell under the pointer and marks it in every panel; zoom and pan move
+ * one viewport shared by all panels; the highlight tool draws, moves and
+ * resizes rectangles snapped to cells.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "attn-render.h"
+#include "attn-session.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ATTN_TOOL_PAN,
+  ATTN_TOOL_HIGHLIGHT,
+} AttnTool;
+
+#define ATTN_TYPE_HEATMAP_VIEW (attn_heatmap_view_get_type ())
+G_DECLARE_FINAL_TYPE (AttnHeatmapView, attn_heatmap_view, ATTN, HEATMAP_VIEW, GtkWidget)
+
+GtkWidget *attn_heatmap_view_new (AttnSession *session);
+AttnSession *attn_heatmap_view_get_session (AttnHeatmapView *self);
+void attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session);
+
+/* The figure on screen and its layout; NULL before the first load. */
+AttnFigure *attn_heatmap_view_get_figure (AttnHeatmapView *self);
+AttnLayout *attn_heatmap_view_get_layout (AttnHeatmapView *self);
+/* A load is running (TRUE at once; "busy" turns TRUE after 200 ms). */
+gboolean attn_heatmap_view_is_loading (AttnHeatmapView *self);
+gboolean attn_heatmap_view_get_busy (AttnHeatmapView *self);
+const char *attn_heatmap_view_get_hover_text (AttnHeatmapView *self);
+const char *attn_heatmap_view_get_error (AttnHeatmapView *self);
+
+AttnTool attn_heatmap_view_get_tool (AttnHeatmapView *self);
+void attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool);
+
+/* The shown part of the y and x dimensions (absolute indices, half-open). */
+void attn_heatmap_view_get_viewport (AttnHeatmapView *self, gsize *y0, gsize *y1, gsize *x0,
+                                     gsize *x1);
+void attn_heatmap_view_set_viewport (AttnHeatmapView *self, gsize y0, gsize y1, gsize x0,
+                                     gsize x1);
+/* factor < 1 zooms in, about the point (fy, fx) given as fractions of the
+ * viewport. */
+void attn_heatmap_view_zoom (AttnHeatmapView *self, double factor, double fy, double fx);
+void attn_heatmap_view_zoom_fit (AttnHeatmapView *self);
+gboolean attn_heatmap_view_is_zoomed (AttnHeatmapView *self);
+/* Pans by fractions of the viewport. */
+void attn_heatmap_view_pan (AttnHeatmapView *self, double dy, double dx);
+
+/* Pointer position (widget px) to panel and cell; FALSE outside panels. */
+gboolean attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row,
+                                guint *col, gsize *iy, gsize *ix);
+/* Cell (iy, ix) of panel (row, col) to its centre in widget px. */
+gboolean attn_heatmap_view_cell_position (AttnHeatmapView *self, guint row, guint col,
+                                          gsize iy, gsize ix, double *x, double *y);
+
+/* The index into the session's highlights, -1 for none. */
+int attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self);
+void attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index);
+void attn_heatmap_view_delete_selected (AttnHeatmapView *self);
+
+/* Panels picked by clicking (Ctrl toggles, Shift extends), row-major flags. */
+gboolean attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint col);
+gboolean attn_heatmap_view_has_panel_selection (AttnHeatmapView *self);
+void attn_heatmap_view_clear_panel_selection (AttnHeatmapView *self);
+/* The render spec of what is on screen (zoom included); with only_selected,
+ * limited to the block of panels around the selection. */
+AttnViewSpec *attn_heatmap_view_dup_screen_spec (AttnHeatmapView *self, gboolean only_selected);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* attn-highlight-list.h: the highlight rectangles, editable in the sidebar
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "attn-heatmap-view.h"
+
+G_BEGIN_DECLS
+
+#define ATTN_TYPE_HIGHLIGHT_LIST (attn_highlight_list_get_type ())
+G_DECLARE_FINAL_TYPE (AttnHighlightList, attn_highlight_list, ATTN, HIGHLIGHT_LIST, GtkWidget)
+
+GtkWidget *attn_highlight_list_new (void);
+/* The list edits the view's session and follows its selected rectangle. */
+void attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view);
+guint attn_highlight_list_get_n_rows (AttnHighlightList *self);
+
+G_END_DECLS

@@ -1,0 +1,522 @@
+/* attn-session.c: the view state shared by a window's widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-session.h"
+
+#include <string.h>
+
+#define MAX_UNDO 100
+
+struct _AttnSession
+{
+  GObject parent_instance;
+
+  AttnArray *array;
+  char *dataset;
+  AttnViewSpec *spec;
+  AttnFigure *figure; /* spec resolved, never loaded */
+  GPtrArray *undo;    /* GPtrArray* of AttnHighlight*, oldest first */
+  GPtrArray *redo;
+  GMutex data_lock; /* one reader of the array at a time */
+};
+
+G_DEFINE_FINAL_TYPE (AttnSession, attn_session, G_TYPE_OBJECT)
+
+enum { ARRAY_CHANGED, CHANGED, DATA_CHANGED, HISTORY_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+AttnHighlight *
+attn_session_highlight_copy (const AttnHighlight *h)
+{
+  AttnHighlight *c = g_new (AttnHighlight, 1);
+
+  *c = *h;
+  c->dim[0] = g_strdup (h->dim[0]);
+  c->dim[1] = g_strdup (h->dim[1]);
+  return c;
+}
+
+void
+attn_session_highlight_free (AttnHighlight *h)
+{
+  if (h == NULL)
+    return;
+  g_free (h->dim[0]);
+  g_free (h->dim[1]);
+  g_free (h);
+}
+
+static GPtrArray *
+copy_highlights (GPtrArray *from)
+{
+  GPtrArray *to = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_session_highlight_free);
+
+  for (guint i = 0; from && i < from->len; i++)
+    g_ptr_array_add (to, attn_session_highlight_copy (g_ptr_array_index (from, i)));
+  return to;
+}
+
+static void
+attn_session_dispose (GObject *object)
+{
+  AttnSession *self = ATTN_SESSION (object);
+
+  g_clear_object (&self->figure);
+  g_clear_object (&self->array);
+  G_OBJECT_CLASS (attn_session_parent_class)->dispose (object);
+}
+
+static void
+attn_session_finalize (GObject *object)
+{
+  AttnSession *self = ATTN_SESSION (object);
+
+  g_clear_pointer (&self->spec, attn_view_spec_free);
+  g_clear_pointer (&self->dataset, g_free);
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_clear_pointer (&self->redo, g_ptr_array_unref);
+  g_mutex_clear (&self->data_lock);
+  G_OBJECT_CLASS (attn_session_parent_class)->finalize (object);
+}
+
+static void
+attn_session_class_init (AttnSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = attn_session_dispose;
+  object_class->finalize = attn_session_finalize;
+  signals[ARRAY_CHANGED] = g_signal_new ("array-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[DATA_CHANGED] = g_signal_new ("data-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[HISTORY_CHANGED] = g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+attn_session_init (AttnSession *self)
+{
+  g_mutex_init (&self->data_lock);
+  self->spec = attn_view_spec_new ();
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+}
+
+AttnSession *
+attn_session_new (void)
+{
+  return g_object_new (ATTN_TYPE_SESSION, NULL);
+}
+
+/* Highlights whose dimensions are not the y and x of spec on array. */
+static void
+drop_foreign_highlights (AttnViewSpec *spec, AttnArray *array)
+{
+  g_autoptr (AttnViewSpec) bare = attn_view_spec_copy (spec);
+  g_autoptr (AttnFigure) fig = NULL;
+  int y, x;
+
+  g_ptr_array_set_size (bare->highlights, 0);
+  if (!(fig = attn_figure_new (array, bare, NULL)))
+    return;
+  y = attn_figure_get_y (fig)->dim, x = attn_figure_get_x (fig)->dim;
+  for (guint i = spec->highlights->len; i-- > 0;)
+    {
+      AttnHighlight *h = g_ptr_array_index (spec->highlights, i);
+      int d0 = attn_array_find_dim (array, h->dim[0], NULL);
+      int d1 = attn_array_find_dim (array, h->dim[1], NULL);
+      if (!((d0 == y && d1 == x) || (d0 == x && d1 == y)))
+        g_ptr_array_remove_index (spec->highlights, i);
+    }
+}
+
+void
+attn_session_set_array (AttnSession *self, AttnArray *array, const char *dataset,
+                        const AttnViewSpec *spec)
+{
+  g_autoptr (AttnViewSpec) copy = spec ? attn_view_spec_copy (spec) : attn_view_spec_new ();
+
+  g_return_if_fail (ATTN_IS_SESSION (self));
+  g_set_object (&self->array, array);
+  g_free (self->dataset);
+  self->dataset = g_strdup (dataset);
+  g_clear_object (&self->figure);
+  g_ptr_array_set_size (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  if (array)
+    {
+      g_autoptr (AttnViewSpec) render = attn_view_spec_copy (copy);
+      drop_foreign_highlights (render, array);
+      self->figure = attn_figure_new (array, render, NULL);
+      if (self->figure == NULL)
+        {
+          g_clear_pointer (&copy, attn_view_spec_free);
+          copy = attn_view_spec_new ();
+          self->figure = attn_figure_new (array, copy, NULL);
+        }
+    }
+  g_free (copy->dataset);
+  copy->dataset = g_strdup (dataset);
+  attn_view_spec_free (self->spec);
+  self->spec = g_steal_pointer (&copy);
+  g_signal_emit (self, signals[ARRAY_CHANGED], 0);
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+}
+
+AttnArray *
+attn_session_get_array (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return self->array;
+}
+
+const char *
+attn_session_get_dataset (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return self->dataset;
+}
+
+const AttnViewSpec *
+attn_session_get_spec (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return self->spec;
+}
+
+AttnFigure *
+attn_session_get_figure (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return self->figure;
+}
+
+AttnViewSpec *
+attn_session_dup_spec (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return attn_view_spec_copy (self->spec);
+}
+
+AttnViewSpec *
+attn_session_dup_render_spec (AttnSession *self)
+{
+  AttnViewSpec *spec;
+
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  spec = attn_view_spec_copy (self->spec);
+  if (self->array)
+    drop_foreign_highlights (spec, self->array);
+  return spec;
+}
+
+gboolean
+attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
+{
+  g_autoptr (AttnViewSpec) owned = spec;
+  g_autoptr (AttnViewSpec) render = NULL;
+  AttnFigure *figure;
+
+  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  if (self->array == NULL)
+    return FALSE;
+  render = attn_view_spec_copy (spec);
+  drop_foreign_highlights (render, self->array);
+  if (!(figure = attn_figure_new (self->array, render, error)))
+    return FALSE;
+  g_clear_object (&self->figure);
+  self->figure = figure;
+  attn_view_spec_free (self->spec);
+  self->spec = g_steal_pointer (&owned);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+/* --- dimensions --- */
+
+static int
+find_dim (AttnSession *self, const char *name)
+{
+  return name ? attn_array_find_dim (self->array, name, NULL) : -1;
+}
+
+AttnRole
+attn_session_get_role (AttnSession *self, guint dim)
+{
+  AttnFigure *f;
+
+  g_return_val_if_fail (ATTN_IS_SESSION (self), ATTN_ROLE_FIXED);
+  if ((f = self->figure) == NULL)
+    return ATTN_ROLE_FIXED;
+  if (attn_figure_get_y (f)->dim == (int) dim)
+    return ATTN_ROLE_Y;
+  if (attn_figure_get_x (f)->dim == (int) dim)
+    return ATTN_ROLE_X;
+  if (find_dim (self, self->spec->rowdim) == (int) dim)
+    return ATTN_ROLE_ROWS;
+  if (find_dim (self, self->spec->coldim) == (int) dim)
+    return ATTN_ROLE_COLS;
+  return ATTN_ROLE_FIXED;
+}
+
+static char **
+role_slot (AttnViewSpec *spec, AttnRole role)
+{
+  switch (role)
+    {
+    case ATTN_ROLE_Y: return &spec->ydim;
+    case ATTN_ROLE_X: return &spec->xdim;
+    case ATTN_ROLE_ROWS: return &spec->rowdim;
+    case ATTN_ROLE_COLS: return &spec->coldim;
+    case ATTN_ROLE_FIXED:
+    default: return NULL;
+    }
+}
+
+static void
+remove_by_dim (GPtrArray *list, AttnArray *array, guint dim)
+{
+  /* AttnSelect and AttnRange both start with their char *dim. */
+  for (guint i = list->len; i-- > 0;)
+    {
+      char **name = g_ptr_array_index (list, i);
+      if (attn_array_find_dim (array, *name, NULL) == (int) dim)
+        g_ptr_array_remove_index (list, i);
+    }
+}
+
+/* The first fixed dimension (other than except), to take over y or x. */
+static int
+first_fixed (AttnSession *self, guint except)
+{
+  for (guint d = 0; d < attn_array_get_rank (self->array); d++)
+    if (d != except && attn_session_get_role (self, d) == ATTN_ROLE_FIXED)
+      return (int) d;
+  return -1;
+}
+
+/* Roles are a permutation: the dimension that held the new role takes the
+ * old role of dim (y/x never stay empty). */
+gboolean
+attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = NULL;
+  AttnRole old;
+  int holder = -1;
+  char **slot;
+
+  g_return_val_if_fail (ATTN_IS_SESSION (self) && self->array, FALSE);
+  old = attn_session_get_role (self, dim);
+  if (old == role)
+    return TRUE;
+  for (guint d = 0; d < attn_array_get_rank (self->array) && role != ATTN_ROLE_FIXED; d++)
+    if (attn_session_get_role (self, d) == role)
+      holder = (int) d;
+  if (holder < 0 && (old == ATTN_ROLE_Y || old == ATTN_ROLE_X)
+      && (holder = first_fixed (self, dim)) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "a heatmap needs a y and an x dimension");
+      return FALSE;
+    }
+  spec = attn_view_spec_copy (self->spec);
+  /* Pin y and x by name so that the defaults never move under the user. */
+  if (spec->ydim == NULL)
+    spec->ydim = g_strdup (attn_array_get_dim_name (self->array,
+                                                    attn_figure_get_y (self->figure)->dim));
+  if (spec->xdim == NULL)
+    spec->xdim = g_strdup (attn_array_get_dim_name (self->array,
+                                                    attn_figure_get_x (self->figure)->dim));
+  if ((slot = role_slot (spec, old)))
+    {
+      g_free (*slot);
+      *slot = holder >= 0 ? g_strdup (attn_array_get_dim_name (self->array, holder)) : NULL;
+    }
+  if ((slot = role_slot (spec, role)))
+    {
+      g_free (*slot);
+      *slot = g_strdup (attn_array_get_dim_name (self->array, dim));
+    }
+  remove_by_dim (spec->selects, self->array, dim);
+  remove_by_dim (spec->ranges, self->array, dim);
+  if (holder >= 0)
+    {
+      remove_by_dim (spec->selects, self->array, holder);
+      remove_by_dim (spec->ranges, self->array, holder);
+    }
+  return attn_session_update (self, g_steal_pointer (&spec), error);
+}
+
+gsize
+attn_session_get_fixed (AttnSession *self, guint dim)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), 0);
+  if (self->figure == NULL)
+    return 0;
+  return attn_figure_get_panel (self->figure, 0, 0)->fixed[dim];
+}
+
+void
+attn_session_set_fixed (AttnSession *self, guint dim, gsize index)
+{
+  g_autoptr (AttnViewSpec) spec = NULL;
+  AttnSelect *s;
+
+  g_return_if_fail (ATTN_IS_SESSION (self) && self->array);
+  if (attn_session_get_fixed (self, dim) == index)
+    return;
+  spec = attn_view_spec_copy (self->spec);
+  remove_by_dim (spec->selects, self->array, dim);
+  s = g_new0 (AttnSelect, 1);
+  s->dim = g_strdup (attn_array_get_dim_name (self->array, dim));
+  s->index = index;
+  g_ptr_array_add (spec->selects, s);
+  attn_session_update (self, g_steal_pointer (&spec), NULL);
+}
+
+void
+attn_session_get_range (AttnSession *self, guint dim, gsize *start, gsize *end)
+{
+  g_return_if_fail (ATTN_IS_SESSION (self) && self->array);
+  *start = 0;
+  *end = attn_array_get_dim_size (self->array, dim);
+  for (guint i = 0; i < self->spec->ranges->len; i++)
+    {
+      AttnRange *r = g_ptr_array_index (self->spec->ranges, i);
+      if (attn_array_find_dim (self->array, r->dim, NULL) == (int) dim)
+        {
+          *start = r->start;
+          *end = MIN (r->end, *end);
+        }
+    }
+}
+
+void
+attn_session_set_range (AttnSession *self, guint dim, gsize start, gsize end)
+{
+  g_autoptr (AttnViewSpec) spec = NULL;
+  gsize s0, e0, size = attn_array_get_dim_size (self->array, dim);
+
+  g_return_if_fail (ATTN_IS_SESSION (self) && self->array);
+  attn_session_get_range (self, dim, &s0, &e0);
+  end = MIN (end, size);
+  if ((s0 == start && e0 == end) || start >= end)
+    return;
+  spec = attn_view_spec_copy (self->spec);
+  remove_by_dim (spec->ranges, self->array, dim);
+  if (start > 0 || end < size)
+    {
+      AttnRange *r = g_new0 (AttnRange, 1);
+      r->dim = g_strdup (attn_array_get_dim_name (self->array, dim));
+      r->start = start;
+      r->end = end;
+      g_ptr_array_add (spec->ranges, r);
+    }
+  attn_session_update (self, g_steal_pointer (&spec), NULL);
+}
+
+/* --- highlights and their history --- */
+
+static void
+replace_highlights (AttnSession *self, GPtrArray *list)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_copy (self->spec);
+
+  g_ptr_array_set_size (spec->highlights, 0);
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (spec->highlights, attn_session_highlight_copy (g_ptr_array_index (list, i)));
+  attn_session_update (self, g_steal_pointer (&spec), NULL);
+}
+
+GPtrArray *
+attn_session_dup_highlights (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return copy_highlights (self->spec->highlights);
+}
+
+void
+attn_session_set_highlights (AttnSession *self, GPtrArray *highlights)
+{
+  g_return_if_fail (ATTN_IS_SESSION (self) && highlights != NULL);
+  g_ptr_array_add (self->undo, copy_highlights (self->spec->highlights));
+  if (self->undo->len > MAX_UNDO)
+    g_ptr_array_remove_index (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  replace_highlights (self, highlights);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+}
+
+gboolean
+attn_session_can_undo (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
+  return self->undo->len > 0;
+}
+
+gboolean
+attn_session_can_redo (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
+  return self->redo->len > 0;
+}
+
+static void
+step_history (AttnSession *self, GPtrArray *from, GPtrArray *to)
+{
+  GPtrArray *list;
+
+  if (from->len == 0)
+    return;
+  list = g_ptr_array_steal_index (from, from->len - 1);
+  g_ptr_array_add (to, copy_highlights (self->spec->highlights));
+  replace_highlights (self, list);
+  g_ptr_array_unref (list);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+}
+
+void
+attn_session_undo (AttnSession *self)
+{
+  g_return_if_fail (ATTN_IS_SESSION (self));
+  step_history (self, self->undo, self->redo);
+}
+
+void
+attn_session_redo (AttnSession *self)
+{
+  g_return_if_fail (ATTN_IS_SESSION (self));
+  step_history (self, self->redo, self->undo);
+}
+
+void
+attn_session_data_changed (AttnSession *self)
+{
+  g_autoptr (AttnViewSpec) render = NULL;
+  AttnFigure *figure;
+
+  g_return_if_fail (ATTN_IS_SESSION (self));
+  if (self->array == NULL)
+    return;
+  /* The extent changed: resolve again (ranges to the end follow it). */
+  render = attn_session_dup_render_spec (self);
+  if ((figure = attn_figure_new (self->array, render, NULL)))
+    {
+      g_clear_object (&self->figure);
+      self->figure = figure;
+    }
+  g_signal_emit (self, signals[DATA_CHANGED], 0);
+}
+
+GMutex *
+attn_session_get_data_lock (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return &self->data_lock;
+}

@@ -1,0 +1,550 @@
+/* attn-window-actions.c: the window's commands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every command is a GAction of the window ("win.NAME"), with its
+ * accelerator set by the application; attn_window_update_actions() is the
+ * one place that enables and disables them.
+ */
+#include "attn-window-private.h"
+#include "attn-application.h"
+#include "attn-export.h"
+
+#include <string.h>
+
+#define MAX_RECENT 10
+
+static void
+set_enabled (AttnWindow *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static gboolean
+has_component (AttnWindow *self)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+
+  return a && attn_array_find_dim (a, "component", NULL) >= 0;
+}
+
+void
+attn_window_update_actions (AttnWindow *self)
+{
+  gboolean shown = attn_session_get_array (self->session) != NULL;
+  const char *const needs_data[] = { "export", "copy-png", "save-view", "open-view", "zoom-in",
+                                     "zoom-out", "highlight-tool" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (needs_data); i++)
+    set_enabled (self, needs_data[i], shown);
+  set_enabled (self, "zoom-fit", shown && attn_heatmap_view_is_zoomed (self->heatmap));
+  set_enabled (self, "undo", attn_session_can_undo (self->session));
+  set_enabled (self, "redo", attn_session_can_redo (self->session));
+  set_enabled (self, "compare-qkv", has_component (self));
+}
+
+/* --- files --- */
+
+static void
+open_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr (GFile) file = g_list_model_get_item (files, i);
+          attn_window_open_here_or_new (self, file);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static GtkFileFilter *
+filter_new (const char *name, const char *const *patterns)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; patterns[i]; i++)
+    gtk_file_filter_add_pattern (filter, patterns[i]);
+  return filter;
+}
+
+static void
+action_open (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  AttnWindow *self = data;
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Open HDF5 Files", GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                              "_Open", "_Cancel");
+  const char *const h5[] = { "*.h5", "*.hdf5", "*.hdf", "*.he5", "*.nc", NULL };
+  const char *const all[] = { "*", NULL };
+  g_autoptr (GtkFileFilter) f1 = filter_new ("HDF5 files", h5);
+  g_autoptr (GtkFileFilter) f2 = filter_new ("All files", all);
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f1);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f2);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+action_open_recent (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  attn_window_open_here_or_new (ATTN_WINDOW (data), file);
+}
+
+static int
+recent_newest_first (gconstpointer a, gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified ((GtkRecentInfo *) a);
+  GDateTime *tb = gtk_recent_info_get_modified ((GtkRecentInfo *) b);
+
+  return g_date_time_compare (tb, ta);
+}
+
+void
+attn_window_update_recent (AttnWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (self->recent);
+  guint n = 0;
+
+  g_menu_remove_all (self->recent_submenu);
+  items = g_list_sort (items, recent_newest_first);
+  for (GList *l = items; l && n < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      g_autofree char *label = NULL;
+      g_autoptr (GMenuItem) item = NULL;
+
+      if (!gtk_recent_info_has_group (info, "attnview") || !gtk_recent_info_exists (info))
+        continue;
+      label = g_strdup (gtk_recent_info_get_display_name (info));
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
+                                         gtk_recent_info_get_uri (info));
+      g_menu_append_item (self->recent_submenu, item);
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  if (n == 0)
+    {
+      g_autoptr (GMenuItem) none = g_menu_item_new ("No Recent Files", "win.no-recent");
+      g_menu_append_item (self->recent_submenu, none);
+    }
+}
+
+static void
+action_close (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+}
+
+/* --- export, copy, views --- */
+
+static AttnFigure *
+screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = attn_heatmap_view_dup_screen_spec (self->heatmap, only_selected);
+
+  if (spec == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nothing is shown");
+      return NULL;
+    }
+  if (!titles)
+    {
+      g_clear_pointer (&spec->title, g_free);
+      g_clear_pointer (&spec->caption, g_free);
+    }
+  return attn_figure_new (attn_session_get_array (self->session), spec, error);
+}
+
+gboolean
+attn_window_export (AttnWindow *self, const char *filename, gboolean only_selected,
+                    gboolean titles, double dpi, GError **error)
+{
+  g_autoptr (AttnFigure) figure = NULL;
+  GMutex *lock = attn_session_get_data_lock (self->session);
+  AttnFormat format;
+  gboolean ok;
+
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  if (!attn_format_from_filename (filename, &format, error)
+      || !(figure = screen_figure (self, only_selected, titles, error)))
+    return FALSE;
+  g_mutex_lock (lock);
+  ok = attn_export_figure (figure, filename, format, 0, 0, dpi, NULL, error);
+  g_mutex_unlock (lock);
+  return ok;
+}
+
+typedef struct
+{
+  AttnFigure *figure;
+  GMutex *lock;
+  char *filename; /* NULL: to the clipboard */
+  AttnFormat format;
+  double dpi;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->figure);
+  g_free (job->filename);
+  g_free (job);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ExportJob *job = data;
+  GError *error = NULL;
+  GBytes *bytes = NULL;
+  gboolean ok;
+
+  g_mutex_lock (job->lock);
+  if (job->filename)
+    ok = attn_export_figure (job->figure, job->filename, job->format, 0, 0, job->dpi,
+                             cancellable, &error);
+  else
+    ok = (bytes = attn_export_figure_bytes (job->figure, ATTN_FORMAT_PNG, 0, 0, job->dpi,
+                                            cancellable, &error)) != NULL;
+  g_mutex_unlock (job->lock);
+  if (!ok)
+    g_task_return_error (task, error);
+  else if (bytes)
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+export_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AttnWindow *self = ATTN_WINDOW (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *msg = NULL;
+
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        attn_window_show_error (self, error->message);
+      return;
+    }
+  if (job->filename == NULL)
+    {
+      g_autoptr (GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
+      if (texture)
+        gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (self)), texture);
+      msg = g_strdup (texture ? "Copied the figure as PNG" : error->message);
+    }
+  else
+    msg = g_strdup_printf ("Exported %s", job->filename);
+  gtk_label_set_text (GTK_LABEL (self->status_label), msg);
+}
+
+static void
+run_export (AttnWindow *self, const char *filename, gboolean only_selected, gboolean titles,
+            double dpi)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  job->filename = g_strdup (filename);
+  job->dpi = dpi;
+  job->lock = attn_session_get_data_lock (self->session);
+  if ((filename && !attn_format_from_filename (filename, &job->format, &error))
+      || !(job->figure = screen_figure (self, only_selected, titles, &error)))
+    {
+      attn_window_show_error (self, error->message);
+      export_job_free (job);
+      return;
+    }
+  if (self->export_cancellable == NULL)
+    self->export_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->export_cancellable, export_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+export_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
+{
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
+      g_autofree char *path = g_file_get_path (file);
+      const char *panels = gtk_file_chooser_get_choice (chooser, "panels");
+      const char *titles = gtk_file_chooser_get_choice (chooser, "titles");
+      const char *dpi = gtk_file_chooser_get_choice (chooser, "dpi");
+
+      run_export (self, path, g_strcmp0 (panels, "selected") == 0, g_strcmp0 (titles, "false") != 0,
+                  dpi ? g_ascii_strtod (dpi, NULL) : 96.0);
+    }
+  g_object_unref (dialog);
+}
+
+static char *
+suggested_name (AttnWindow *self, const char *ext)
+{
+  g_autofree char *base = self->file ? g_file_get_basename (self->file) : g_strdup ("figure");
+  g_autofree char *dataset = g_strdup (attn_session_get_dataset (self->session));
+  char *dot = strrchr (base, '.');
+
+  if (dot)
+    *dot = '\0';
+  g_strdelimit (dataset, "/", '-');
+  return g_strdup_printf ("%s%s.%s", base, dataset ? dataset : "", ext);
+}
+
+static void
+action_export (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  AttnWindow *self = data;
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Figure", GTK_WINDOW (self),
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                              "_Export", "_Cancel");
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+  const char *dpis[] = { "96", "192", "300", NULL };
+  const char *dpi_labels[] = { "96 dpi (screen)", "192 dpi", "300 dpi", NULL };
+  const char *panels[] = { "all", "selected", NULL };
+  const char *panel_labels[] = { "The whole grid", "The selected panels", NULL };
+  g_autofree char *name = suggested_name (self, "png");
+
+  gtk_file_chooser_set_current_name (chooser, name);
+  gtk_file_chooser_add_choice (chooser, "dpi", "PNG resolution", dpis, dpi_labels);
+  gtk_file_chooser_set_choice (chooser, "dpi", "96");
+  gtk_file_chooser_add_choice (chooser, "titles", "Title and caption", NULL, NULL);
+  gtk_file_chooser_set_choice (chooser, "titles", "true");
+  if (attn_heatmap_view_has_panel_selection (self->heatmap))
+    {
+      gtk_file_chooser_add_choice (chooser, "panels", "Panels", panels, panel_labels);
+      gtk_file_chooser_set_choice (chooser, "panels", "selected");
+    }
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+action_copy_png (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  AttnWindow *self = data;
+
+  run_export (self, NULL, attn_heatmap_view_has_panel_selection (self->heatmap), TRUE, 96.0);
+}
+
+gboolean
+attn_window_save_view (AttnWindow *self, const char *filename, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = attn_heatmap_view_dup_screen_spec (self->heatmap, FALSE);
+
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  if (spec == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nothing is shown");
+      return FALSE;
+    }
+  return attn_view_spec_save (spec, filename, error);
+}
+
+gboolean
+attn_window_load_view (AttnWindow *self, const char *filename, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_load (filename, error);
+  const char *dataset;
+
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  if (spec == NULL)
+    return FALSE;
+  dataset = attn_session_get_dataset (self->session);
+  if (spec->dataset && g_strcmp0 (spec->dataset, dataset) != 0
+      && !attn_window_show_dataset (self, spec->dataset, error))
+    return FALSE;
+  if (spec->dataset == NULL)
+    spec->dataset = g_strdup (attn_session_get_dataset (self->session));
+  return attn_session_update (self->session, g_steal_pointer (&spec), error);
+}
+
+static void
+view_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
+{
+  gboolean save = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog))
+                  == GTK_FILE_CHOOSER_ACTION_SAVE;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+
+      if (!(save ? attn_window_save_view (self, path, &error)
+                 : attn_window_load_view (self, path, &error)))
+        attn_window_show_error (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+view_dialog (AttnWindow *self, gboolean save)
+{
+  GtkFileChooserNative *dialog
+      = gtk_file_chooser_native_new (save ? "Save View" : "Open View", GTK_WINDOW (self),
+                                     save ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                          : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                     save ? "_Save" : "_Open", "_Cancel");
+  const char *const json[] = { "*.json", NULL };
+  g_autoptr (GtkFileFilter) filter = filter_new ("View specs (JSON)", json);
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (save)
+    {
+      g_autofree char *name = suggested_name (self, "view.json");
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+    }
+  g_signal_connect (dialog, "response", G_CALLBACK (view_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+action_save_view (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  view_dialog (data, TRUE);
+}
+
+static void
+action_open_view (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  view_dialog (data, FALSE);
+}
+
+/* --- view --- */
+
+static void
+action_undo (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_session_undo (ATTN_WINDOW (data)->session);
+}
+
+static void
+action_redo (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_session_redo (ATTN_WINDOW (data)->session);
+}
+
+static void
+action_zoom_in (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_heatmap_view_zoom (ATTN_WINDOW (data)->heatmap, 0.8, 0.5, 0.5);
+}
+
+static void
+action_zoom_out (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_heatmap_view_zoom (ATTN_WINDOW (data)->heatmap, 1.25, 0.5, 0.5);
+}
+
+static void
+action_zoom_fit (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_heatmap_view_zoom_fit (ATTN_WINDOW (data)->heatmap);
+}
+
+static void
+action_highlight_tool (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  AttnWindow *self = data;
+  gboolean on = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  attn_heatmap_view_set_tool (self->heatmap, on ? ATTN_TOOL_HIGHLIGHT : ATTN_TOOL_PAN);
+  if (on)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->sidebar_stack), "highlights");
+}
+
+static void
+action_show_sidebar (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  g_simple_action_set_state (action, state);
+  gtk_widget_set_visible (ATTN_WINDOW (data)->sidebar, g_variant_get_boolean (state));
+}
+
+static void
+action_follow (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  g_simple_action_set_state (action, state);
+  attn_window_update_follow (ATTN_WINDOW (data));
+}
+
+/* Components as rows, epsilons (when fixed) as columns: Q/K/V side by side. */
+static void
+action_compare_qkv (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  AttnWindow *self = data;
+  AttnArray *a = attn_session_get_array (self->session);
+  int comp = a ? attn_array_find_dim (a, "component", NULL) : -1;
+  int eps = a ? attn_array_find_dim (a, "epsilon", NULL) : -1;
+  g_autoptr (GError) error = NULL;
+
+  if (comp < 0)
+    return;
+  if (!attn_session_set_role (self->session, (guint) comp, ATTN_ROLE_ROWS, &error))
+    attn_window_show_error (self, error->message);
+  else if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)
+    attn_session_set_role (self->session, (guint) eps, ATTN_ROLE_COLS, NULL);
+}
+
+static void
+action_focus_heatmap (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (ATTN_WINDOW (data)->heatmap));
+}
+
+static const GActionEntry win_actions[] = {
+  { "open", action_open },
+  { "open-recent", action_open_recent, "s" },
+  { "close", action_close },
+  { "export", action_export },
+  { "copy-png", action_copy_png },
+  { "save-view", action_save_view },
+  { "open-view", action_open_view },
+  { "undo", action_undo },
+  { "redo", action_redo },
+  { "zoom-in", action_zoom_in },
+  { "zoom-out", action_zoom_out },
+  { "zoom-fit", action_zoom_fit },
+  { "highlight-tool", NULL, NULL, "false", action_highlight_tool },
+  { "show-sidebar", NULL, NULL, "true", action_show_sidebar },
+  { "follow", NULL, NULL, "true", action_follow },
+  { "compare-qkv", action_compare_qkv },
+  { "focus-heatmap", action_focus_heatmap },
+};
+
+static void
+tool_changed (AttnWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "highlight-tool");
+  gboolean on = attn_heatmap_view_get_tool (self->heatmap) == ATTN_TOOL_HIGHLIGHT;
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (on));
+}
+
+void
+attn_window_install_actions (AttnWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
+  g_signal_connect_swapped (self->heatmap, "notify::tool", G_CALLBACK (tool_changed), self);
+}

@@ -1,0 +1,48 @@
+/* attn-window-private.h: shared by attn-window.c and attn-window-actions.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "attn-h5.h"
+#include "attn-sidecar.h"
+#include "attn-window.h"
+
+G_BEGIN_DECLS
+
+struct _AttnWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template */
+  GtkPaned *paned;
+  GtkWidget *sidebar, *sidebar_stack, *content_stack, *spinner, *error_label, *status_label;
+  GtkWidget *follow_button, *title_label, *subtitle_label, *tool_button, *sidebar_button;
+  AttnDatasetTree *dataset_tree;
+  AttnDimMapper *dim_mapper;
+  AttnColourPanel *colour_panel;
+  AttnHighlightList *highlight_list;
+  AttnHeatmapView *heatmap;
+  GMenu *recent_submenu;
+
+  AttnSession *session;
+  GFile *file;
+  AttnH5File *h5;
+  AttnSidecar *sidecar;
+  GSettings *settings;
+  GtkRecentManager *recent;
+  GCancellable *export_cancellable;
+  char *error;
+  guint follow_id, error_id;
+};
+
+void attn_window_install_actions (AttnWindow *self);
+void attn_window_update_actions (AttnWindow *self);
+void attn_window_show_error (AttnWindow *self, const char *message);
+void attn_window_update_recent (AttnWindow *self);
+/* Starts or stops following a growing dataset. */
+void attn_window_update_follow (AttnWindow *self);
+/* A new window for file when this one already shows a file, else this one. */
+void attn_window_open_here_or_new (AttnWindow *self, GFile *file);
+
+G_END_DECLS

@@ -1,0 +1,492 @@
+/* attn-window.c: one window, one file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-window-private.h"
+#include "attn-application.h"
+
+#define FOLLOW_INTERVAL_MS 1000
+#define ERROR_SHOWN_MS 10000
+
+G_DEFINE_FINAL_TYPE (AttnWindow, attn_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* --- errors and status --- */
+
+static gboolean
+hide_error (gpointer data)
+{
+  AttnWindow *self = data;
+
+  self->error_id = 0;
+  gtk_widget_set_visible (self->error_label, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+void
+attn_window_show_error (AttnWindow *self, const char *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  g_clear_handle_id (&self->error_id, g_source_remove);
+  gtk_label_set_text (GTK_LABEL (self->error_label), message ? message : "");
+  gtk_widget_set_visible (self->error_label, message != NULL);
+  if (message)
+    self->error_id = g_timeout_add (ERROR_SHOWN_MS, hide_error, self);
+}
+
+const char *
+attn_window_get_error (AttnWindow *self)
+{
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), NULL);
+  return self->error;
+}
+
+static char *
+describe_array (AttnWindow *self)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+  GString *s;
+
+  if (a == NULL)
+    return g_strdup ("");
+  s = g_string_new (attn_session_get_dataset (self->session));
+  g_string_append (s, "  ·  ");
+  for (guint d = 0; d < attn_array_get_rank (a); d++)
+    g_string_append_printf (s, "%s%s %" G_GSIZE_FORMAT, d ? " × " : "",
+                            attn_array_get_dim_name (a, d), attn_array_get_dim_size (a, d));
+  g_string_append (s, "  ·  hover for values, scroll or +/− to zoom, drag to pan");
+  return g_string_free (s, FALSE);
+}
+
+static void
+update_status (AttnWindow *self)
+{
+  const char *hover = attn_heatmap_view_get_hover_text (self->heatmap);
+  g_autofree char *text = hover ? NULL : describe_array (self);
+
+  gtk_label_set_text (GTK_LABEL (self->status_label), hover ? hover : text);
+}
+
+static void
+heatmap_error_changed (AttnWindow *self)
+{
+  const char *error = attn_heatmap_view_get_error (self->heatmap);
+
+  if (error)
+    attn_window_show_error (self, error);
+}
+
+static void
+busy_changed (AttnWindow *self)
+{
+  gboolean busy = attn_heatmap_view_get_busy (self->heatmap);
+
+  gtk_widget_set_visible (self->spinner, busy);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
+}
+
+static void
+heatmap_loaded (AttnWindow *self)
+{
+  AttnFigure *fig = attn_heatmap_view_get_figure (self->heatmap);
+  const AttnNorm *norm = attn_figure_get_norm (fig);
+
+  attn_colour_panel_set_shown_domain (self->colour_panel, norm->vmin, norm->vmax);
+}
+
+/* --- following a growing dataset --- */
+
+static gboolean
+follow_tick (gpointer data)
+{
+  AttnWindow *self = data;
+  AttnArray *a = attn_session_get_array (self->session);
+  GMutex *lock = attn_session_get_data_lock (self->session);
+  g_autoptr (GError) error = NULL;
+  gboolean changed = FALSE, ok;
+
+  if (a == NULL || !g_mutex_trylock (lock))
+    return G_SOURCE_CONTINUE;
+  ok = attn_array_refresh (a, &changed, &error);
+  g_mutex_unlock (lock);
+  if (!ok)
+    attn_window_show_error (self, error->message);
+  else if (changed)
+    attn_session_data_changed (self->session);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+attn_window_update_follow (AttnWindow *self)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "follow");
+  g_autoptr (GVariant) state = g_action_get_state (action);
+  gboolean can_grow = a && attn_array_can_grow (a);
+
+  gtk_widget_set_visible (self->follow_button, can_grow);
+  if (can_grow && g_variant_get_boolean (state))
+    {
+      if (self->follow_id == 0)
+        self->follow_id = g_timeout_add (FOLLOW_INTERVAL_MS, follow_tick, self);
+    }
+  else
+    g_clear_handle_id (&self->follow_id, g_source_remove);
+}
+
+/* --- datasets and files --- */
+
+static void
+session_changed (AttnWindow *self)
+{
+  const char *dataset = attn_session_get_dataset (self->session);
+
+  if (self->sidecar && dataset)
+    attn_sidecar_store (self->sidecar, dataset, attn_session_get_spec (self->session));
+  attn_window_update_actions (self);
+  update_status (self);
+}
+
+gboolean
+attn_window_show_dataset (AttnWindow *self, const char *dataset, GError **error)
+{
+  /* dataset may belong to the sidecar, which the new view rewrites */
+  g_autofree char *path = g_strdup (dataset);
+  g_autoptr (AttnArray) array = NULL;
+  g_autoptr (AttnViewSpec) spec = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  if (self->h5 == NULL)
+    return FALSE;
+  if (!(array = attn_h5_file_open_array (self->h5, path, error)))
+    return FALSE;
+  warnings = attn_h5_file_take_warnings (self->h5);
+  spec = self->sidecar ? attn_sidecar_dup_view (self->sidecar, path) : NULL;
+  attn_session_set_array (self->session, array, path, spec);
+  attn_dataset_tree_select (self->dataset_tree, path);
+  gtk_label_set_text (GTK_LABEL (self->subtitle_label), path);
+  gtk_widget_set_visible (self->subtitle_label, TRUE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "heatmap");
+  if (warnings && warnings->len > 0)
+    attn_window_show_error (self, g_ptr_array_index (warnings, 0));
+  else
+    attn_window_show_error (self, NULL);
+  attn_window_update_follow (self);
+  return TRUE;
+}
+
+static void
+dataset_chosen (AttnDatasetTree *tree, const char *path, AttnWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!attn_window_show_dataset (self, path, &error))
+    attn_window_show_error (self, error->message);
+}
+
+/* The dataset to show first: the one shown last time, else the first view. */
+static const char *
+first_dataset (AttnWindow *self, GPtrArray *infos)
+{
+  const char *current = attn_sidecar_get_current (self->sidecar);
+
+  if (current && attn_h5_file_has_dataset (self->h5, current))
+    for (guint i = 0; i < infos->len; i++)
+      {
+        AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+        if (info->is_view && g_strcmp0 (info->path, current) == 0)
+          return current;
+      }
+  for (guint i = 0; i < infos->len; i++)
+    {
+      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+      if (info->is_view)
+        return info->path;
+    }
+  return NULL;
+}
+
+static void
+add_recent (AttnWindow *self, GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = { 0 };
+  const char *groups[] = { "attnview", NULL };
+
+  data.mime_type = (char *) "application/x-hdf5";
+  data.app_name = (char *) g_get_application_name ();
+  data.app_exec = (char *) "attnview %u";
+  data.groups = (char **) groups;
+  gtk_recent_manager_add_full (self->recent, uri, &data);
+}
+
+gboolean
+attn_window_open (AttnWindow *self, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *base = g_file_get_basename (file);
+  g_autoptr (AttnH5File) h5 = NULL;
+  g_autoptr (GPtrArray) infos = NULL;
+  const char *dataset;
+
+  g_return_val_if_fail (ATTN_IS_WINDOW (self) && G_IS_FILE (file), FALSE);
+  if (path == NULL || !(h5 = attn_h5_file_open (path, &error))
+      || !(infos = attn_h5_file_list_datasets (h5, &error)))
+    {
+      g_autofree char *msg = g_strdup_printf ("Cannot open “%s”: %s", base,
+                                              error ? error->message : "not a local file");
+      attn_window_show_error (self, msg);
+      return FALSE;
+    }
+  if (self->sidecar)
+    attn_sidecar_flush (self->sidecar, NULL);
+  attn_session_set_array (self->session, NULL, NULL, NULL);
+  g_set_object (&self->h5, h5);
+  g_set_object (&self->file, file);
+  g_clear_object (&self->sidecar);
+  self->sidecar = attn_sidecar_new (path);
+  attn_dataset_tree_set_datasets (self->dataset_tree, infos);
+  gtk_label_set_text (GTK_LABEL (self->title_label), base);
+  gtk_window_set_title (GTK_WINDOW (self), base);
+  add_recent (self, file);
+  if ((dataset = first_dataset (self, infos)) == NULL)
+    {
+      attn_window_show_error (self, "This file has no dataset of rank 2 or more to draw.");
+      gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");
+      return TRUE;
+    }
+  if (!attn_window_show_dataset (self, dataset, &error))
+    attn_window_show_error (self, error->message);
+  return TRUE;
+}
+
+void
+attn_window_open_here_or_new (AttnWindow *self, GFile *file)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (attn_window_is_empty (self) || !ATTN_IS_APPLICATION (app))
+    attn_window_open (self, file);
+  else
+    attn_application_new_window (ATTN_APPLICATION (app), file);
+}
+
+gboolean
+attn_window_is_empty (AttnWindow *self)
+{
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), TRUE);
+  return self->file == NULL;
+}
+
+GFile *
+attn_window_get_file (AttnWindow *self)
+{
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), NULL);
+  return self->file;
+}
+
+const char *
+attn_window_get_sidecar_path (AttnWindow *self)
+{
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), NULL);
+  return self->sidecar ? attn_sidecar_get_path (self->sidecar) : NULL;
+}
+
+gboolean
+attn_window_flush_sidecar (AttnWindow *self, GError **error)
+{
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  return self->sidecar == NULL || attn_sidecar_flush (self->sidecar, error);
+}
+
+/* --- drag and drop --- */
+
+static gboolean
+drop_files (GtkDropTarget *target, const GValue *value, double x, double y, AttnWindow *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (files == NULL)
+    return FALSE;
+  attn_window_open (self, files->data);
+  for (GSList *l = files->next; l && ATTN_IS_APPLICATION (app); l = l->next)
+    attn_application_new_window (ATTN_APPLICATION (app), l->data);
+  return TRUE;
+}
+
+/* --- getters --- */
+
+AttnSession *
+attn_window_get_session (AttnWindow *self)
+{
+  return self->session;
+}
+
+AttnHeatmapView *
+attn_window_get_heatmap (AttnWindow *self)
+{
+  return self->heatmap;
+}
+
+AttnDimMapper *
+attn_window_get_dim_mapper (AttnWindow *self)
+{
+  return self->dim_mapper;
+}
+
+AttnColourPanel *
+attn_window_get_colour_panel (AttnWindow *self)
+{
+  return self->colour_panel;
+}
+
+AttnDatasetTree *
+attn_window_get_dataset_tree (AttnWindow *self)
+{
+  return self->dataset_tree;
+}
+
+AttnHighlightList *
+attn_window_get_highlight_list (AttnWindow *self)
+{
+  return self->highlight_list;
+}
+
+/* --- life cycle --- */
+
+static void
+load_settings (AttnWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, ATTN_APP_ID,
+                                                                                 TRUE)
+                                              : NULL;
+
+  /* Without the schema (not installed, no GSETTINGS_SCHEMA_DIR) the window
+   * works with its defaults rather than abort. */
+  if (schema == NULL)
+    return;
+  self->settings = g_settings_new (ATTN_APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+}
+
+static gboolean
+close_request (GtkWindow *window)
+{
+  AttnWindow *self = ATTN_WINDOW (window);
+  int w, h;
+
+  if (self->sidecar)
+    attn_sidecar_flush (self->sidecar, NULL);
+  if (self->settings)
+    {
+      gtk_window_get_default_size (window, &w, &h);
+      g_settings_set_int (self->settings, "window-width", w);
+      g_settings_set_int (self->settings, "window-height", h);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->paned));
+    }
+  return GTK_WINDOW_CLASS (attn_window_parent_class)->close_request (window);
+}
+
+static void
+attn_window_dispose (GObject *object)
+{
+  AttnWindow *self = ATTN_WINDOW (object);
+
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  g_clear_handle_id (&self->error_id, g_source_remove);
+  if (self->export_cancellable)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  if (self->recent)
+    g_signal_handlers_disconnect_by_data (self->recent, self);
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->sidecar);
+  /* GtkWindow unparents its own child and titlebar (dispose_template would
+   * unparent them twice in GTK 4.8). */
+  g_clear_object (&self->session);
+  g_clear_object (&self->h5);
+  g_clear_object (&self->file);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->error, g_free);
+  G_OBJECT_CLASS (attn_window_parent_class)->dispose (object);
+}
+
+static void
+attn_window_class_init (AttnWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = attn_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = close_request;
+  g_type_ensure (ATTN_TYPE_DATASET_TREE);
+  g_type_ensure (ATTN_TYPE_DIM_MAPPER);
+  g_type_ensure (ATTN_TYPE_COLOUR_PANEL);
+  g_type_ensure (ATTN_TYPE_HIGHLIGHT_LIST);
+  g_type_ensure (ATTN_TYPE_HEATMAP_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/attnview/Attnview/attn-window.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnWindow, name)
+  CHILD (paned); CHILD (sidebar); CHILD (sidebar_stack); CHILD (content_stack); CHILD (spinner);
+  CHILD (error_label); CHILD (status_label); CHILD (follow_button); CHILD (title_label);
+  CHILD (subtitle_label); CHILD (tool_button); CHILD (sidebar_button); CHILD (dataset_tree);
+  CHILD (dim_mapper); CHILD (colour_panel); CHILD (highlight_list); CHILD (heatmap);
+  CHILD (recent_submenu);
+#undef CHILD
+}
+
+static void
+connect_widgets (AttnWindow *self)
+{
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  attn_heatmap_view_set_session (self->heatmap, self->session);
+  attn_dim_mapper_set_session (self->dim_mapper, self->session);
+  attn_colour_panel_set_session (self->colour_panel, self->session);
+  attn_highlight_list_set_view (self->highlight_list, self->heatmap);
+  g_signal_connect (self->dataset_tree, "dataset-chosen", G_CALLBACK (dataset_chosen), self);
+  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed), self);
+  g_signal_connect_swapped (self->session, "history-changed",
+                            G_CALLBACK (attn_window_update_actions), self);
+  g_signal_connect_swapped (self->heatmap, "notify::hover-text", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->heatmap, "notify::error", G_CALLBACK (heatmap_error_changed),
+                            self);
+  g_signal_connect_swapped (self->heatmap, "notify::busy", G_CALLBACK (busy_changed), self);
+  g_signal_connect_swapped (self->heatmap, "notify::zoomed",
+                            G_CALLBACK (attn_window_update_actions), self);
+  g_signal_connect_swapped (self->heatmap, "panels-selected",
+                            G_CALLBACK (attn_window_update_actions), self);
+  g_signal_connect_swapped (self->heatmap, "loaded", G_CALLBACK (heatmap_loaded), self);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_files), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  self->recent = gtk_recent_manager_get_default ();
+  g_signal_connect_swapped (self->recent, "changed", G_CALLBACK (attn_window_update_recent), self);
+}
+
+static void
+attn_window_init (AttnWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->session = attn_session_new ();
+  attn_window_install_actions (self);
+  connect_widgets (self);
+  load_settings (self);
+  attn_window_update_recent (self);
+  attn_window_update_actions (self);
+  attn_window_update_follow (self);
+}
+
+AttnWindow *
+attn_window_new (GtkApplication *app)
+{
+  return g_object_new (ATTN_TYPE_WINDOW, "application", app, NULL);
+}

@@ -1,0 +1,486 @@
+/* test-gui-window.c: the viewer's window, driven in-process under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Opens a file in a real AttnWindow, changes the mapping and colours through
+ * the sidebar's widgets, draws the heatmap into a texture and checks its
+ * pixels, draws / moves / deletes a rectangle through the view's drag
+ * gesture, zooms with the view's key actions, exports, saves and reopens a
+ * view, checks the sidecar, and follows a file that an h5py SWMR writer
+ * appends to.  Every test is skipped when there is no display.
+ */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "attn-application.h"
+#include "attn-colormap.h"
+#include "attn-test-util.h"
+#include "attn-window.h"
+
+static gboolean have_display;
+static AttnApplication *app;
+
+static void
+iterate_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_true (done (data));
+}
+
+static gboolean
+loaded (gpointer data)
+{
+  AttnHeatmapView *view = attn_window_get_heatmap (data);
+
+  return !attn_heatmap_view_is_loading (view) && attn_heatmap_view_get_figure (view) != NULL
+         && gtk_widget_get_width (GTK_WIDGET (view)) > 0;
+}
+
+static void
+wait_loaded (AttnWindow *window)
+{
+  /* let a change queue its load first */
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  iterate_until (loaded, window, 20000);
+}
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (attn_test_tmpdir (), name, NULL);
+}
+
+/* fresh: without the sidecar earlier tests left */
+static AttnWindow *
+open_window (const char *name, gboolean fresh)
+{
+  g_autofree char *path = fixture (name);
+  g_autofree char *sidecar = g_strconcat (path, ".attnview.json", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AttnWindow *window = attn_window_new (GTK_APPLICATION (app));
+
+  if (fresh)
+    g_remove (sidecar);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (attn_window_open (window, file));
+  wait_loaded (window);
+  return window;
+}
+
+static void
+close_window (AttnWindow *window)
+{
+  g_assert_true (attn_window_flush_sidecar (window, NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The heatmap as drawn, ARGB32 (premultiplied, opaque). */
+static guint8 *
+render_view (AttnWindow *window, int *w, int *h, gsize *stride)
+{
+  GtkWidget *view = GTK_WIDGET (attn_window_get_heatmap (window));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
+  guint8 *data;
+
+  GTK_WIDGET_GET_CLASS (view)->snapshot (view, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (renderer, node, NULL);
+  *w = gdk_texture_get_width (texture), *h = gdk_texture_get_height (texture);
+  *stride = (gsize) *w * 4;
+  data = g_malloc (*stride * *h);
+  gdk_texture_download (texture, data, *stride);
+  return data;
+}
+
+/* The colour drawn at the centre of cell (iy, ix) of panel (row, col). */
+static guint32
+cell_colour (AttnWindow *window, guint row, guint col, gsize iy, gsize ix)
+{
+  int w, h;
+  gsize stride;
+  g_autofree guint8 *px = render_view (window, &w, &h, &stride);
+  double x, y;
+  guint32 v;
+
+  g_assert_true (attn_heatmap_view_cell_position (attn_window_get_heatmap (window), row, col, iy,
+                                                  ix, &x, &y));
+  g_assert_true (x >= 0 && x < w && y >= 0 && y < h);
+  memcpy (&v, px + (gsize) y * stride + (gsize) x * 4, 4);
+  return v & 0xffffff;
+}
+
+static guint32
+map_colour (const char *cmap, double t)
+{
+  guint8 rgb[3];
+
+  attn_colormap_rgb (attn_colormap_find (cmap), FALSE, t, rgb);
+  return (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
+}
+
+static void
+test_open_defaults (void)
+{
+  AttnWindow *window;
+  AttnFigure *fig;
+  AttnSession *session;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpstr (attn_session_get_dataset (session), ==, "/attn");
+  g_assert_cmpstr (attn_dataset_tree_get_selected (attn_window_get_dataset_tree (window)), ==, "/attn");
+  /* the defaults of `render`: y=query, x=key, everything else at 0 */
+  g_assert_cmpint (attn_figure_get_y (fig)->dim, ==, 2);
+  g_assert_cmpint (attn_figure_get_x (fig)->dim, ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_rows (fig) * attn_figure_get_n_cols (fig), ==, 1);
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_FIXED);
+  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 0);
+  /* cell (0, 0) is 1.0, the top of viridis; (0, 5) is masked-to-zero 0.0 */
+  g_assert_cmphex (cell_colour (window, 0, 0, 0, 0), ==, map_colour ("viridis", 1.0));
+  g_assert_cmphex (cell_colour (window, 0, 0, 0, 5), ==, map_colour ("viridis", 0.0));
+  close_window (window);
+}
+
+static void
+test_mapping (void)
+{
+  AttnWindow *window;
+  AttnDimMapper *mapper;
+  AttnSession *session;
+  AttnFigure *fig;
+  g_autofree char *header = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  mapper = attn_window_get_dim_mapper (window);
+  /* component -> grid rows, epsilon -> grid columns, through the drop-downs */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (attn_dim_mapper_get_role_control (mapper, 0)),
+                              ATTN_ROLE_ROWS);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (attn_dim_mapper_get_role_control (mapper, 1)),
+                              ATTN_ROLE_COLS);
+  wait_loaded (window);
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpuint (attn_figure_get_n_rows (fig), ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 3);
+  header = attn_figure_row_header (fig, 0);
+  g_assert_cmpstr (header, ==, "Modifying Query");
+  /* the value row is a pure sink: (5, 0) is 1.0 in the bottom row */
+  g_assert_cmphex (cell_colour (window, 2, 1, 5, 0), ==, map_colour ("viridis", 1.0));
+  /* epsilon back to fixed, its slider to index 2 */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (attn_dim_mapper_get_role_control (mapper, 1)),
+                              ATTN_ROLE_FIXED);
+  gtk_range_set_value (GTK_RANGE (attn_dim_mapper_get_index_control (mapper, 1)), 2);
+  wait_loaded (window);
+  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 2);
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 1);
+  g_assert_cmpuint (attn_figure_get_panel (fig, 0, 0)->fixed[1], ==, 2);
+  /* a key range 0..9 through the spin buttons */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (attn_dim_mapper_get_range_control (mapper, 3, TRUE)), 9);
+  wait_loaded (window);
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpuint (attn_figure_get_x (fig)->end, ==, 10);
+  close_window (window);
+}
+
+static void
+test_colour (void)
+{
+  AttnWindow *window;
+  AttnViewSpec *spec;
+  AttnFigure *fig;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  spec = attn_session_dup_spec (attn_window_get_session (window));
+  g_free (spec->cmap);
+  spec->cmap = g_strdup ("magma");
+  spec->has_vmin = spec->has_vmax = TRUE;
+  spec->vmin = 0, spec->vmax = 2;
+  spec->causal_mask = TRUE;
+  g_assert_true (attn_session_update (attn_window_get_session (window), spec, NULL));
+  wait_loaded (window);
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpstr (attn_figure_get_cmap (fig)->name, ==, "magma");
+  g_assert_cmpfloat (attn_figure_get_norm (fig)->vmax, ==, 2.0);
+  /* 1.0 on the domain 0..2 is the middle of magma; above the diagonal is masked white */
+  g_assert_cmphex (cell_colour (window, 0, 0, 0, 0), ==, map_colour ("magma", 0.5));
+  g_assert_cmphex (cell_colour (window, 0, 0, 0, 5), ==, 0xffffff);
+  close_window (window);
+}
+
+static GtkGesture *
+drag_gesture (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_DRAG (c))
+        return GTK_GESTURE (c);
+    }
+  g_assert_not_reached ();
+}
+
+/* A drag from the centre of cell a to the centre of cell b of panel (0, 0). */
+static void
+drag_cells (AttnWindow *window, gsize ay, gsize ax, gsize by, gsize bx)
+{
+  AttnHeatmapView *view = attn_window_get_heatmap (window);
+  GtkGesture *drag = drag_gesture (GTK_WIDGET (view));
+  double x0, y0, x1, y1;
+
+  g_assert_true (attn_heatmap_view_cell_position (view, 0, 0, ay, ax, &x0, &y0));
+  g_assert_true (attn_heatmap_view_cell_position (view, 0, 0, by, bx, &x1, &y1));
+  g_signal_emit_by_name (drag, "drag-begin", x0, y0);
+  g_signal_emit_by_name (drag, "drag-update", (x1 - x0) / 2, (y1 - y0) / 2);
+  g_signal_emit_by_name (drag, "drag-update", x1 - x0, y1 - y0);
+  g_signal_emit_by_name (drag, "drag-end", x1 - x0, y1 - y0);
+}
+
+static const AttnHighlight *
+highlight (AttnWindow *window, guint i)
+{
+  return g_ptr_array_index (attn_session_get_spec (attn_window_get_session (window))->highlights, i);
+}
+
+static void
+test_highlights (void)
+{
+  AttnWindow *window;
+  AttnHeatmapView *view;
+  AttnSession *session;
+  g_autofree char *sidecar = NULL;
+  g_autofree char *contents = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  view = attn_window_get_heatmap (window);
+  session = attn_window_get_session (window);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "highlight-tool", NULL);
+  g_assert_cmpint (attn_heatmap_view_get_tool (view), ==, ATTN_TOOL_HIGHLIGHT);
+  /* draw: cells 2..5 x 1..3 */
+  drag_cells (window, 2, 1, 5, 3);
+  wait_loaded (window);
+  g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 1);
+  g_assert_cmpstr (highlight (window, 0)->dim[0], ==, "query");
+  g_assert_cmpuint (highlight (window, 0)->start[0], ==, 2);
+  g_assert_cmpuint (highlight (window, 0)->end[0], ==, 6);
+  g_assert_cmpuint (highlight (window, 0)->start[1], ==, 1);
+  g_assert_cmpuint (highlight (window, 0)->end[1], ==, 4);
+  g_assert_cmpint (attn_heatmap_view_get_selected_highlight (view), ==, 0);
+  g_assert_cmpuint (attn_highlight_list_get_n_rows (attn_window_get_highlight_list (window)), ==, 1);
+  /* its frame is drawn black on the panel */
+  g_assert_cmphex (cell_colour (window, 0, 0, 3, 1) != 0, ==, TRUE);
+  /* move it by (+4, +6) cells: grab inside and drag */
+  drag_cells (window, 3, 2, 7, 8);
+  wait_loaded (window);
+  g_assert_cmpuint (highlight (window, 0)->start[0], ==, 6);
+  g_assert_cmpuint (highlight (window, 0)->end[0], ==, 10);
+  g_assert_cmpuint (highlight (window, 0)->start[1], ==, 7);
+  g_assert_cmpuint (highlight (window, 0)->end[1], ==, 10);
+  /* the sidecar holds it */
+  g_assert_true (attn_window_flush_sidecar (window, NULL));
+  sidecar = g_strdup (attn_window_get_sidecar_path (window));
+  g_assert_true (g_file_get_contents (sidecar, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"highlights\""));
+  g_assert_nonnull (strstr (contents, "attnview-sidecar"));
+  /* Delete through the view's key binding, then undo */
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.delete", NULL);
+  g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "undo", NULL);
+  g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 1);
+  g_assert_cmpuint (highlight (window, 0)->start[0], ==, 6);
+  close_window (window);
+  /* reopening the file brings the rectangle back */
+  window = open_window ("qkv.h5", FALSE);
+  g_assert_cmpuint (attn_session_get_spec (attn_window_get_session (window))->highlights->len, ==, 1);
+  g_assert_cmpuint (highlight (window, 0)->end[1], ==, 10);
+  close_window (window);
+}
+
+static void
+test_zoom (void)
+{
+  AttnWindow *window;
+  AttnHeatmapView *view;
+  AttnFigure *fig;
+  gsize y0, y1, x0, x1;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  view = attn_window_get_heatmap (window);
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.zoom", "d", 0.5);
+  wait_loaded (window);
+  attn_heatmap_view_get_viewport (view, &y0, &y1, &x0, &x1);
+  g_assert_cmpuint (y1 - y0, ==, 12);
+  g_assert_cmpuint (x1 - x0, ==, 12);
+  fig = attn_heatmap_view_get_figure (view);
+  g_assert_cmpuint (attn_figure_get_y (fig)->end - attn_figure_get_y (fig)->start, ==, 12);
+  g_assert_true (attn_heatmap_view_is_zoomed (view));
+  /* pan right with the arrow key's action, then fit */
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.pan", "(dd)", 0.0, 0.25);
+  wait_loaded (window);
+  attn_heatmap_view_get_viewport (view, &y0, &y1, &x0, &x1);
+  g_assert_cmpuint (x0, ==, 9);
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.zoom", "d", 0.0);
+  wait_loaded (window);
+  g_assert_false (attn_heatmap_view_is_zoomed (view));
+  fig = attn_heatmap_view_get_figure (view);
+  g_assert_cmpuint (attn_figure_get_x (fig)->end, ==, 24);
+  close_window (window);
+}
+
+static void
+test_export_and_views (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  g_autofree char *png = fixture ("export.png");
+  g_autofree char *svg = fixture ("export.svg");
+  g_autofree char *view = fixture ("view.json");
+  g_autofree char *cli_png = fixture ("cli.png");
+  g_autofree char *h5 = fixture ("qkv.h5");
+  g_autoptr (GBytes) a = NULL;
+  g_autoptr (GBytes) b = NULL;
+  g_autofree char *svg_text = NULL;
+  const char *argv[] = { attn_test_attnview (), "render", h5, "--view", view, "-o", cli_png, NULL };
+  AttnViewSpec *spec;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  attn_session_set_role (session, 0, ATTN_ROLE_ROWS, NULL);
+  spec = attn_session_dup_spec (session);
+  g_free (spec->cmap), spec->cmap = g_strdup ("coolwarm");
+  g_free (spec->title), spec->title = g_strdup ("Exported");
+  attn_session_update (session, spec, NULL);
+  wait_loaded (window);
+  g_assert_true (attn_window_export (window, png, FALSE, TRUE, 96, NULL));
+  g_assert_true (attn_window_export (window, svg, FALSE, TRUE, 96, NULL));
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  /* the saved view re-renders from the command line to the same PNG */
+  g_assert_true (attn_window_save_view (window, view, NULL));
+  g_assert_cmpint (attn_test_spawn (argv, NULL, NULL), ==, 0);
+  a = attn_test_read_file (png);
+  b = attn_test_read_file (cli_png);
+  g_assert_true (g_bytes_equal (a, b));
+  /* change the view, then open the saved one again */
+  attn_session_set_role (session, 0, ATTN_ROLE_FIXED, NULL);
+  g_assert_null (attn_session_get_spec (session)->rowdim);
+  g_assert_true (attn_window_load_view (window, view, NULL));
+  wait_loaded (window);
+  g_assert_cmpstr (attn_session_get_spec (session)->rowdim, ==, "component");
+  g_assert_cmpstr (attn_session_get_spec (session)->cmap, ==, "coolwarm");
+  g_assert_cmpuint (attn_figure_get_n_rows (attn_heatmap_view_get_figure (attn_window_get_heatmap (window))), ==, 3);
+  close_window (window);
+}
+
+static gboolean
+grew (gpointer data)
+{
+  AttnWindow *window = data;
+  AttnFigure *fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+
+  return loaded (window) && attn_figure_get_y (fig)->end >= 5;
+}
+
+static void
+test_follow (void)
+{
+  AttnWindow *window;
+  g_autofree char *path = fixture ("grow.h5");
+  g_autofree char *script = g_build_filename (attn_test_srcdir (), "tests", "make-gui-fixtures.py",
+                                              NULL);
+  const char *create[] = { attn_test_python (), script, "grow", path, "0", NULL };
+  const char *append[] = { attn_test_python (), script, "grow", path, "6", NULL };
+  GPid pid;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_assert_cmpint (attn_test_spawn (create, NULL, NULL), ==, 0);
+  window = open_window ("grow.h5", TRUE);
+  g_assert_true (attn_array_can_grow (attn_session_get_array (attn_window_get_session (window))));
+  g_assert_cmpuint (attn_figure_get_y (attn_heatmap_view_get_figure (attn_window_get_heatmap (window)))->end, ==, 2);
+  /* the viewer holds the file open; the writer must still open it */
+  g_assert_true (g_spawn_async (NULL, (char **) append, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, NULL));
+  iterate_until (grew, window, 30000);
+  g_spawn_close_pid (pid);
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *qkv = NULL;
+  int status;
+
+  have_display = g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY");
+  if (have_display)
+    gtk_test_init (&argc, &argv, NULL);
+  else
+    g_test_init (&argc, &argv, NULL);
+  g_setenv ("XDG_STATE_HOME", attn_test_tmpdir (), TRUE);
+  g_setenv ("XDG_DATA_HOME", attn_test_tmpdir (), TRUE);
+  if (have_display)
+    {
+      g_free (attn_test_run_python ("make-gui-fixtures.py", "write", attn_test_tmpdir (), NULL));
+      app = attn_application_new (G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+    }
+  g_test_add_func ("/gui/open-defaults", test_open_defaults);
+  g_test_add_func ("/gui/mapping", test_mapping);
+  g_test_add_func ("/gui/colour", test_colour);
+  g_test_add_func ("/gui/highlights", test_highlights);
+  g_test_add_func ("/gui/zoom", test_zoom);
+  g_test_add_func ("/gui/export-and-views", test_export_and_views);
+  g_test_add_func ("/gui/follow", test_follow);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
