@@ -555,17 +555,19 @@ draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
   for (gsize i = first; i < x->end; i += l->xstep)
     {
       g_autofree char *t = attn_figure_tick_text (fig, x->dim, i);
-      double cx = r->x + (i - x->start + 0.5) * cell;
+      double cx = r->x + (i - x->start + 0.5) * cell, w = 0;
 
+      /* A flat label that would run into the next panel's is left out. */
+      if (!l->x_rotated)
+        text_size (l, F_TICK, t, &w, NULL);
+      if (cx - w / 2 < r->x - GAP / 2 + 1 || cx + w / 2 > r->x + r->w + GAP / 2 - 1)
+        continue;
       cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
       cairo_move_to (cr, cx, r->y + r->h + 0.5);
       cairo_rel_line_to (cr, 0, TICK_LEN);
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, 0, 0, 0);
-      if (l->x_rotated)
-        draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, TRUE);
-      else
-        draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, FALSE);
+      draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, l->x_rotated);
     }
   draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), x->dim),
              r->x + r->w / 2, base + l->xtick_h + 4, 0.5, 0.0, FALSE);
