@@ -186,7 +186,9 @@ read_block (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *co
     }
   bstart[d0] = pos;
   bcount[d0] = n;
-  mspace = H5Screate_simple (1, &nelem, NULL);
+  /* The memory space has the block's own shape: with any other shape HDF5
+   * maps chunks element by element (20x slower for a 2048^2 chunk). */
+  mspace = H5Screate_simple ((int) rank, bcount, NULL);
   if (mspace >= 0 && H5Sselect_hyperslab (fspace, H5S_SELECT_SET, bstart, NULL, bcount, NULL) >= 0)
     status = H5Dread (self->dset, self->mem_type, mspace, fspace, H5P_DEFAULT,
                       self->raw ? scratch : (void *) dst);
