@@ -713,12 +713,6 @@ main (int argc, char **argv)
   /* meson's test environment turns locking off for every HDF5 user; the lock
    * test must see HDF5's default, as a user's job would. */
   g_unsetenv ("HDF5_USE_FILE_LOCKING");
-  /* Debian's blosc plugin allocates a global context when it loads and never
-   * frees it; HDF5 unloads plugins at exit, after which LeakSanitizer calls
-   * that memory lost.  Without HDF5's exit handler the plugin stays mapped
-   * and its memory reachable.  (Nothing of ours is hidden: our own leaks are
-   * unreachable either way.) */
-  H5dont_atexit ();
   g_test_init (&argc, &argv, NULL);
   out = attn_test_run_python ("make-h5-fixtures.py", attn_test_tmpdir (), NULL);
 
