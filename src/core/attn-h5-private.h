@@ -15,6 +15,8 @@ G_BEGIN_DECLS
  * HDF5's error printing (per thread in this build) and, once per process,
  * adds the plugin directory and registers the LZF filter. */
 void attn_h5_thread_init (void);
+/* Holds the system's filter plugins open for good (see attn-h5.c). */
+void attn_h5_pin_plugins (void);
 
 /* This thread's HDF5 error stack as one short line (its deepest message);
  * clears the stack.  *is_filter: the failure came from the filter pipeline. */

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "attn-h5-lzf.h"
 #include "attn-h5-private.h"
 #include "attn-error.h"
 
@@ -161,6 +162,9 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
       g_autofree char *name = NULL;
       H5Z_filter_t id = filter_get (dcpl, i, &name);
 
+      /* Built-in filters (< 256) and the in-process lzf need no plugin. */
+      if (id >= H5Z_FILTER_RESERVED && id != ATTN_H5_FILTER_LZF)
+        attn_h5_pin_plugins ();
       if (H5Zfilter_avail (id) <= 0)
         {
           g_autofree char *what = filter_known_name (id) ? g_strdup_printf ("the %s filter", name)

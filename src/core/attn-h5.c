@@ -75,11 +75,27 @@ pin_plugins (const char *dir_path)
 }
 
 static gpointer
+pin_once (gpointer data)
+{
+  if (ATTN_HDF5_PLUGIN_DIR[0] != '\0')
+    pin_plugins (ATTN_HDF5_PLUGIN_DIR);
+  return NULL;
+}
+
+/* Before HDF5 first looks for a plugin: loading them costs time that a file
+ * without plugin filters does not need to spend. */
+void
+attn_h5_pin_plugins (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, pin_once, NULL);
+}
+
+static gpointer
 init_once (gpointer data)
 {
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-  if (ATTN_HDF5_PLUGIN_DIR[0] != '\0')
-    pin_plugins (ATTN_HDF5_PLUGIN_DIR);
   if (ATTN_HDF5_PLUGIN_DIR[0] != '\0' && H5PLappend (ATTN_HDF5_PLUGIN_DIR) < 0)
     H5Eclear2 (H5E_DEFAULT);
   if (!attn_h5_lzf_register ())
