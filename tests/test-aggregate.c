@@ -115,8 +115,13 @@ test_causal_and_nan (void)
   g_assert_true (attn_grid_compute (&g, &s, 2, 2, ATTN_AGGREGATE_MAX, NULL, NULL));
   g_assert_true (g.masked[1]);
   g_assert_false (g.masked[0] || g.masked[2] || g.masked[3]);
-  /* Unmasked, the NaN makes its pixel bad. */
+  /* Unmasked, the NaN makes its pixel bad, with max as with mean. */
   s.causal = FALSE;
+  g_assert_true (attn_grid_compute (&g, &s, 2, 2, ATTN_AGGREGATE_MAX, NULL, NULL));
+  g_assert_true (isnan (g.values[1]));
+  g_assert_cmpfloat (g.values[0], ==, 1);
+  g_assert_cmpuint (g.stats.n_nan, ==, 1);
+  g_assert_cmpuint (g.stats.n_finite, ==, 15);
   g_assert_true (attn_grid_compute (&g, &s, 2, 2, ATTN_AGGREGATE_MEAN, NULL, NULL));
   g_assert_true (isnan (g.values[1]));
   g_assert_cmpfloat (g.values[0], ==, 1);
@@ -175,6 +180,37 @@ test_large_sink (void)
   attn_grid_clear (&g);
 }
 
+static float
+f_inf (gsize y, gsize x)
+{
+  if (x == 5)
+    return y == 1 ? INFINITY : -INFINITY;
+  return (float) x - 3.0f;
+}
+
+/* Infinities: the run that holds one is folded cell by cell; the domain
+ * statistics count them apart and keep the finite extremes. */
+static void
+test_max_infinities (void)
+{
+  g_autoptr (AttnArray) a = make (2, 8, f_inf);
+  AttnSlice s = whole (a);
+  AttnGrid g = { 0 };
+
+  g_assert_true (attn_grid_compute (&g, &s, 4, 2, ATTN_AGGREGATE_MAX, NULL, NULL));
+  /* columns {4, 5}: row 0 has -Inf beside 1, row 1 +Inf */
+  g_assert_cmpfloat (g.values[2], ==, 1.0f);
+  g_assert_true (isinf (g.values[4 + 2]) && g.values[4 + 2] > 0);
+  g_assert_cmpfloat (g.values[3], ==, 4.0f);
+  g_assert_cmpfloat (g.stats.min, ==, -3.0f);
+  g_assert_cmpfloat (g.stats.max, ==, 4.0f);
+  g_assert_cmpfloat (g.stats.min_positive, ==, 1.0f);
+  g_assert_cmpuint (g.stats.n_posinf, ==, 1);
+  g_assert_cmpuint (g.stats.n_neginf, ==, 1);
+  g_assert_cmpuint (g.stats.n_finite, ==, 14);
+  attn_grid_clear (&g);
+}
+
 static void
 test_histogram (void)
 {
@@ -199,6 +235,7 @@ main (int argc, char **argv)
   g_test_add_func ("/aggregate/causal-and-nan", test_causal_and_nan);
   g_test_add_func ("/aggregate/causal-range", test_causal_range);
   g_test_add_func ("/aggregate/large-sink", test_large_sink);
+  g_test_add_func ("/aggregate/max-infinities", test_max_infinities);
   g_test_add_func ("/aggregate/histogram", test_histogram);
   return g_test_run ();
 }

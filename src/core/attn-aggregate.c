@@ -78,6 +78,7 @@ typedef struct
   const AttnSlice *slice;
   AttnAggregate mode;
   guint32 *col;     /* nx: grid column of each cell */
+  gsize *first;     /* gw + 1: first cell of each grid column, then nx */
   double *acc;      /* gw */
   guint32 *count;   /* gw: unmasked cells */
   guint32 *finite;  /* gw: finite unmasked cells (mean) */
@@ -118,14 +119,15 @@ grid_scan_flush (GridScan *g)
   grid_scan_reset (g);
 }
 
-/* Folds one row of cells into the accumulators.  acc: max, sum or signed max |x|. */
+/* Folds n cells of a row, the first at column x0, into the accumulators.
+ * acc: max, sum or signed max |x|. */
 static void
-grid_scan_row (GridScan *g, const float *row, gsize n)
+grid_scan_row (GridScan *g, const float *row, gsize n, gsize x0)
 {
   for (gsize x = 0; x < n; x++)
     {
       float v = row[x];
-      guint32 c = g->col[x];
+      guint32 c = g->col[x0 + x];
 
       attn_stats_add (&g->grid->stats, v);
       g->count[c]++;
@@ -137,6 +139,40 @@ grid_scan_row (GridScan *g, const float *row, gsize n)
         g->acc[c] += v, g->finite[c]++;
       else if (g->count[c] == 1 || fabs (v) > fabs (g->acc[c]))
         g->acc[c] = v;
+    }
+}
+
+/* The common case, max of finite cells: one column's run of cells at a time,
+ * with no branch per cell; a run holding NaN or Inf goes cell by cell. */
+static void
+grid_scan_row_max (GridScan *g, const float *row, gsize n)
+{
+  AttnStats *st = &g->grid->stats;
+
+  for (guint c = 0; c < g->grid->gw && g->first[c] < n; c++)
+    {
+      gsize a = g->first[c], e = MIN (g->first[c + 1], n);
+      float mx = -INFINITY, mn = INFINITY, mp = INFINITY, bad = 0.0f;
+
+      for (gsize x = a; x < e; x++)
+        {
+          float v = row[x], p = v > 0.0f ? v : INFINITY;
+          mx = v > mx ? v : mx;
+          mn = v < mn ? v : mn;
+          mp = p < mp ? p : mp;
+          bad += v - v; /* 0 unless a cell is NaN or infinite */
+        }
+      if (!(bad == 0.0f))
+        {
+          grid_scan_row (g, row + a, e - a, a);
+          continue;
+        }
+      g->acc[c] = MAX (g->acc[c], mx);
+      g->count[c] += (guint32) (e - a);
+      st->n_finite += e - a;
+      st->min = MIN (st->min, mn);
+      st->max = MAX (st->max, mx);
+      st->min_positive = MIN (st->min_positive, mp);
     }
 }
 
@@ -154,7 +190,10 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
       if (r != g->row && g->row >= 0)
         grid_scan_flush (g);
       g->row = r;
-      grid_scan_row (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y));
+      if (g->mode == ATTN_AGGREGATE_MAX)
+        grid_scan_row_max (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y));
+      else
+        grid_scan_row (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y), 0);
     }
   return TRUE;
 }
@@ -185,8 +224,12 @@ attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
     return TRUE;
 
   g.col = g_new (guint32, s->nx);
+  g.first = g_new (gsize, grid->gw + 1);
   for (gsize x = 0; x < s->nx; x++)
     g.col[x] = (guint32) (x * grid->gw / s->nx);
+  /* cell x is in column c when c * nx <= x * gw < (c + 1) * nx */
+  for (guint c = 0; c <= grid->gw; c++)
+    g.first[c] = ((gsize) c * s->nx + grid->gw - 1) / grid->gw;
   g.acc = g_new (double, grid->gw);
   g.count = g_new (guint32, grid->gw);
   g.finite = g_new (guint32, grid->gw);
@@ -197,6 +240,7 @@ attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
   if (ok && g.row >= 0)
     grid_scan_flush (&g);
   g_free (g.col);
+  g_free (g.first);
   g_free (g.acc);
   g_free (g.count);
   g_free (g.finite);
