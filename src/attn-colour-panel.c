@@ -19,6 +19,10 @@ struct _AttnColourPanel
   GtkSpinButton *param, *vmin, *vmax, *percentile;
   GtkWidget *param_label, *vmin_label, *vmax_label, *percentile_label;
   GtkEditable *title, *caption, *row_format, *col_format, *colorbar_label;
+  GtkCheckButton *difference;
+  GtkDropDown *baseline;
+  GArray *baselines; /* gsize pairs: the (row, col) facet indices of each entry */
+  char *baseline_names; /* the entries, joined: the model is rebuilt when they change */
 
   AttnSession *session;
   GtkStringList *names;
@@ -109,6 +113,45 @@ update_visibility (AttnColourPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->percentile), domain == DOMAIN_PERCENTILE);
 }
 
+/* The baseline choices: every panel of the grid, by its headers. */
+static void
+update_baselines (AttnColourPanel *self, AttnFigure *fig, const AttnViewSpec *spec)
+{
+  const AttnAxis *rows = attn_figure_get_rows (fig), *cols = attn_figure_get_cols (fig);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  g_array_set_size (self->baselines, 0);
+  for (guint r = 0; r < attn_figure_get_n_rows (fig); r++)
+    for (guint c = 0; c < attn_figure_get_n_cols (fig); c++)
+      {
+        g_autofree char *rh = attn_figure_row_header (fig, r);
+        g_autofree char *ch = attn_figure_col_header (fig, c);
+        g_autofree char *name = g_strdup_printf ("%s%s%s", rh, rh[0] && ch[0] ? " · " : "", ch);
+        gsize at[2] = { rows->dim >= 0 ? rows->start + r : 0, cols->dim >= 0 ? cols->start + c : 0 };
+
+        if (at[0] == spec->baseline_row && at[1] == spec->baseline_col)
+          selected = self->baselines->len / 2;
+        g_array_append_vals (self->baselines, at, 2);
+        g_ptr_array_add (names, g_strdup (name[0] ? name : "(one panel)"));
+      }
+  g_ptr_array_add (names, NULL);
+  joined = g_strjoinv ("\n", (char **) names->pdata);
+  if (g_strcmp0 (joined, self->baseline_names) != 0)
+    {
+      g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const *) names->pdata);
+      gtk_drop_down_set_model (self->baseline, G_LIST_MODEL (model));
+      g_free (self->baseline_names);
+      self->baseline_names = g_steal_pointer (&joined);
+    }
+  if (gtk_drop_down_get_selected (self->baseline) != selected)
+    gtk_drop_down_set_selected (self->baseline, selected);
+  gtk_check_button_set_active (self->difference, spec->difference);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->difference), rows->dim >= 0 || cols->dim >= 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->baseline), spec->difference);
+}
+
 static void
 update (AttnColourPanel *self)
 {
@@ -139,6 +182,7 @@ update (AttnColourPanel *self)
   set_text (self->row_format, spec->row_format);
   set_text (self->col_format, spec->col_format);
   set_text (self->colorbar_label, spec->colorbar_label);
+  update_baselines (self, fig, spec);
   update_visibility (self);
   self->updating = FALSE;
 }
@@ -161,6 +205,28 @@ apply_domain (AttnColourPanel *self, AttnViewSpec *spec)
   spec->vmin = gtk_spin_button_get_value (self->vmin);
   spec->vmax = gtk_spin_button_get_value (self->vmax);
   spec->percentile = domain == DOMAIN_PERCENTILE ? gtk_spin_button_get_value (self->percentile) : 0;
+}
+
+static gboolean
+same_spec (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  g_autoptr (JsonNode) na = attn_view_spec_to_json (a);
+  g_autoptr (JsonNode) nb = attn_view_spec_to_json (b);
+
+  return json_node_equal (na, nb);
+}
+
+static void
+apply_difference (AttnColourPanel *self, AttnViewSpec *spec)
+{
+  guint i = gtk_drop_down_get_selected (self->baseline);
+
+  spec->difference = gtk_check_button_get_active (self->difference);
+  if (i != GTK_INVALID_LIST_POSITION && 2 * i + 1 < self->baselines->len)
+    {
+      spec->baseline_row = g_array_index (self->baselines, gsize, 2 * i);
+      spec->baseline_col = g_array_index (self->baselines, gsize, 2 * i + 1);
+    }
 }
 
 static void
@@ -192,6 +258,9 @@ commit (AttnColourPanel *self)
   g_free (spec->row_format), spec->row_format = entry_text (self->row_format);
   g_free (spec->col_format), spec->col_format = entry_text (self->col_format);
   g_free (spec->colorbar_label), spec->colorbar_label = entry_text (self->colorbar_label);
+  apply_difference (self, spec);
+  if (same_spec (spec, attn_session_get_spec (self->session)))
+    return;
   if (!attn_session_update (self->session, g_steal_pointer (&spec), NULL))
     gtk_widget_error_bell (GTK_WIDGET (self));
 }
@@ -241,6 +310,8 @@ attn_colour_panel_dispose (GObject *object)
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->baselines, g_array_unref);
+  g_clear_pointer (&self->baseline_names, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATTN_TYPE_COLOUR_PANEL);
   G_OBJECT_CLASS (attn_colour_panel_parent_class)->dispose (object);
 }
@@ -260,7 +331,7 @@ attn_colour_panel_class_init (AttnColourPanelClass *klass)
   CHILD (reverse); CHILD (causal); CHILD (param); CHILD (vmin); CHILD (vmax);
   CHILD (percentile); CHILD (param_label); CHILD (vmin_label); CHILD (vmax_label);
   CHILD (percentile_label); CHILD (title); CHILD (caption); CHILD (row_format);
-  CHILD (col_format); CHILD (colorbar_label);
+  CHILD (col_format); CHILD (colorbar_label); CHILD (difference); CHILD (baseline);
 #undef CHILD
 }
 
@@ -276,6 +347,7 @@ attn_colour_panel_init (AttnColourPanel *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->baselines = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->names = gtk_string_list_new ((const char *const *) attn_colormap_list ());
   g_signal_connect (factory, "setup", G_CALLBACK (cmap_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (cmap_bind), self);
@@ -300,7 +372,23 @@ attn_colour_panel_init (AttnColourPanel *self)
   connect_commit (self->row_format, "changed", self);
   connect_commit (self->col_format, "changed", self);
   connect_commit (self->colorbar_label, "changed", self);
+  connect_commit (self->difference, "toggled", self);
+  connect_commit (self->baseline, "notify::selected", self);
   update_visibility (self);
+}
+
+GtkWidget *
+attn_colour_panel_get_difference_control (AttnColourPanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_COLOUR_PANEL (self), NULL);
+  return GTK_WIDGET (self->difference);
+}
+
+GtkWidget *
+attn_colour_panel_get_baseline_control (AttnColourPanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_COLOUR_PANEL (self), NULL);
+  return GTK_WIDGET (self->baseline);
 }
 
 GtkWidget *

@@ -17,6 +17,9 @@ GtkWidget *attn_colour_panel_new (void);
 void attn_colour_panel_set_session (AttnColourPanel *self, AttnSession *session);
 /* The domain on screen, the start values when switching to a fixed one. */
 void attn_colour_panel_set_shown_domain (AttnColourPanel *self, double vmin, double vmax);
+/* The difference-mode toggle and the baseline panel chooser (for tests). */
+GtkWidget *attn_colour_panel_get_difference_control (AttnColourPanel *self);
+GtkWidget *attn_colour_panel_get_baseline_control (AttnColourPanel *self);
 /* A preview of a colour map, w x h, left to right. */
 GdkTexture *attn_colour_panel_preview (const char *name, int w, int h);
 

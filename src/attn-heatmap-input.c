@@ -57,6 +57,52 @@ attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row, gu
   return FALSE;
 }
 
+static gboolean
+header_rect (AttnHeatmapView *self, gboolean row, guint index, AttnRect *r)
+{
+  if (self->figure == NULL || self->layout == NULL
+      || !attn_layout_get_header_rect (self->layout, row, index, r))
+    return FALSE;
+  r->x += self->ox;
+  r->y += self->oy;
+  return TRUE;
+}
+
+gboolean
+attn_heatmap_view_hit_header (AttnHeatmapView *self, double x, double y, gboolean *row,
+                              guint *index)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
+  for (int is_row = 0; self->figure && is_row < 2; is_row++)
+    {
+      guint n = is_row ? attn_figure_get_n_rows (self->figure) : attn_figure_get_n_cols (self->figure);
+      for (guint i = 0; i < n; i++)
+        {
+          AttnRect r;
+          if (header_rect (self, is_row, i, &r) && x >= r.x && x < r.x + r.w && y >= r.y
+              && y < r.y + r.h)
+            {
+              *row = is_row, *index = i;
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+attn_heatmap_view_header_position (AttnHeatmapView *self, gboolean row, guint index, double *x,
+                                   double *y)
+{
+  AttnRect r;
+
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
+  if (!header_rect (self, row, index, &r))
+    return FALSE;
+  *x = r.x + r.w / 2, *y = r.y + r.h / 2;
+  return TRUE;
+}
+
 /* The px box of cells y0..y1, x0..x1 in panel (row, col). */
 static gboolean
 cells_box (AttnHeatmapView *self, guint row, guint col, const gsize c[4], AttnRect *box)
@@ -372,18 +418,84 @@ select_panel (AttnHeatmapView *self, guint row, guint col, GdkModifierType mods)
   attn_heatmap_view_emit_panels_selected (self);
 }
 
+/* Rows (or columns) a..b of the grid, all their panels. */
+static void
+add_lines (AttnHeatmapView *self, gboolean row, guint a, guint b)
+{
+  guint n_rows = attn_figure_get_n_rows (self->figure), n_cols = attn_figure_get_n_cols (self->figure);
+
+  for (guint i = MIN (a, b); i <= MAX (a, b); i++)
+    for (guint j = 0; j < (row ? n_cols : n_rows); j++)
+      g_hash_table_add (self->panel_selection, row ? panel_key (i, j) : panel_key (j, i));
+}
+
+static gboolean
+line_selected (AttnHeatmapView *self, gboolean row, guint index)
+{
+  guint n = row ? attn_figure_get_n_cols (self->figure) : attn_figure_get_n_rows (self->figure);
+
+  for (guint j = 0; j < n; j++)
+    if (!g_hash_table_contains (self->panel_selection,
+                                row ? panel_key (index, j) : panel_key (j, index)))
+      return FALSE;
+  return TRUE;
+}
+
+void
+attn_heatmap_view_select_header (AttnHeatmapView *self, gboolean row, guint index,
+                                 GdkModifierType mods)
+{
+  guint n;
+
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  if (self->figure == NULL)
+    return;
+  n = row ? attn_figure_get_n_rows (self->figure) : attn_figure_get_n_cols (self->figure);
+  g_return_if_fail (index < n);
+  if (mods & GDK_SHIFT_MASK && g_hash_table_size (self->panel_selection) > 0)
+    add_lines (self, row, row ? self->anchor_row : self->anchor_col, index);
+  else if (mods & GDK_CONTROL_MASK)
+    {
+      gboolean all = line_selected (self, row, index);
+      guint m = row ? attn_figure_get_n_cols (self->figure) : attn_figure_get_n_rows (self->figure);
+
+      for (guint j = 0; all && j < m; j++)
+        g_hash_table_remove (self->panel_selection, row ? panel_key (index, j) : panel_key (j, index));
+      if (!all)
+        add_lines (self, row, index, index);
+    }
+  else
+    {
+      g_hash_table_remove_all (self->panel_selection);
+      add_lines (self, row, index, index);
+    }
+  if (row)
+    self->anchor_row = index;
+  else
+    self->anchor_col = index;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  attn_heatmap_view_emit_panels_selected (self);
+}
+
 /* --- highlight edits --- */
 
 static AttnHighlight *
 new_highlight (AttnHeatmapView *self, const gsize c[4])
 {
   AttnArray *a = attn_session_get_array (self->session);
-  AttnHighlight *h = g_new0 (AttnHighlight, 1);
+  AttnHighlight *h = attn_highlight_new ();
 
   h->dim[0] = g_strdup (attn_array_get_dim_name (a, (guint) self->ydim));
   h->dim[1] = g_strdup (attn_array_get_dim_name (a, (guint) self->xdim));
   h->start[0] = c[0], h->end[0] = c[1], h->start[1] = c[2], h->end[1] = c[3];
-  h->width = 2.0;
+  if (!self->link_highlights)
+    {
+      const AttnAxis *rows = attn_figure_get_rows (self->figure);
+      const AttnAxis *cols = attn_figure_get_cols (self->figure);
+
+      h->row = rows->dim >= 0 ? (int) (rows->start + self->drag_row) : -1;
+      h->col = cols->dim >= 0 ? (int) (cols->start + self->drag_col) : -1;
+    }
   return h;
 }
 
@@ -408,6 +520,7 @@ highlight_at (AttnHeatmapView *self, double x, double y, guint row, guint col)
       gsize c[4];
       AttnRect b;
       if (attn_heatmap_highlight_cells (self, g_ptr_array_index (list, i), c)
+          && attn_figure_highlight_on_panel (self->figure, g_ptr_array_index (list, i), row, col)
           && cells_box (self, row, col, c, &b) && x >= b.x - 3 && x <= b.x + b.w + 3
           && y >= b.y - 3 && y <= b.y + b.h + 3)
         return (int) i;
@@ -426,6 +539,8 @@ grab_handle (AttnHeatmapView *self, double x, double y, guint row, guint col)
 
   if (self->selected_highlight < 0 || (guint) self->selected_highlight >= list->len
       || !attn_heatmap_highlight_cells (self, g_ptr_array_index (list, self->selected_highlight), c)
+      || !attn_figure_highlight_on_panel (self->figure,
+                                          g_ptr_array_index (list, self->selected_highlight), row, col)
       || !cells_box (self, row, col, c, &b))
     return FALSE;
   for (int corner = 0; corner < 4; corner++)
@@ -516,7 +631,9 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, AttnHeatmapView *self)
   self->drag_x = x, self->drag_y = y;
   if (!attn_heatmap_view_hit (self, x, y, &row, &col, &iy, &ix))
     {
-      if (self->tool == ATTN_TOOL_HIGHLIGHT)
+      if (attn_heatmap_view_hit_header (self, x, y, &self->header_row, &self->header_index))
+        self->drag = DRAG_HEADER;
+      else if (self->tool == ATTN_TOOL_HIGHLIGHT)
         attn_heatmap_view_set_selected_highlight (self, -1);
       return;
     }
@@ -537,9 +654,12 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *sel
   AttnRect r;
   gsize iy, ix;
 
-  if (self->drag == DRAG_NONE || !panel_rect (self, self->drag_row, self->drag_col, &r))
-    return;
   if (!self->moved && fabs (dx) < 3 && fabs (dy) < 3)
+    return;
+  if (self->drag == DRAG_HEADER)
+    self->moved = TRUE;
+  if (self->drag == DRAG_NONE || self->drag == DRAG_HEADER
+      || !panel_rect (self, self->drag_row, self->drag_col, &r))
     return;
   self->moved = TRUE;
   if (self->drag == DRAG_PAN)
@@ -560,8 +680,12 @@ drag_end (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *self)
 {
   DragMode mode = self->drag;
 
-  self->drag = mode == DRAG_PAN || !self->moved ? DRAG_NONE : mode;
-  if (mode == DRAG_PAN && !self->moved)
+  self->drag = mode == DRAG_PAN || mode == DRAG_HEADER || !self->moved ? DRAG_NONE : mode;
+  if (mode == DRAG_HEADER && !self->moved)
+    attn_heatmap_view_select_header (
+        self, self->header_row, self->header_index,
+        gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
+  else if (mode == DRAG_PAN && !self->moved)
     select_panel (self, self->drag_row, self->drag_col,
                   gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
   else if (self->drag != DRAG_NONE)
@@ -620,9 +744,13 @@ draw_edit (AttnHeatmapView *self, cairo_t *cr)
   GPtrArray *list = attn_session_get_spec (self->session)->highlights;
   gboolean editing = self->drag == DRAG_CREATE || self->drag == DRAG_MOVE
                      || self->drag == DRAG_RESIZE;
+  const AttnHighlight *h = NULL;
   gsize c[4];
   static const double dash[] = { 4, 3 };
 
+  if (self->drag != DRAG_CREATE && self->selected_highlight >= 0
+      && (guint) self->selected_highlight < list->len)
+    h = g_ptr_array_index (list, self->selected_highlight);
   if (editing)
     memcpy (c, self->preview, sizeof c);
   else if (self->selected_highlight < 0 || (guint) self->selected_highlight >= list->len
@@ -632,7 +760,10 @@ draw_edit (AttnHeatmapView *self, cairo_t *cr)
     for (guint col = 0; col < attn_figure_get_n_cols (self->figure); col++)
       {
         AttnRect b;
-        if (!cells_box (self, r, col, c, &b))
+        if ((h && !attn_figure_highlight_on_panel (self->figure, h, r, col))
+            || (self->drag == DRAG_CREATE && !self->link_highlights
+                && (r != self->drag_row || col != self->drag_col))
+            || !cells_box (self, r, col, c, &b))
           continue;
         cairo_save (cr);
         cairo_set_dash (cr, dash, 2, 0);

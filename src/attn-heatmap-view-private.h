@@ -18,6 +18,7 @@ typedef enum
   DRAG_CREATE,
   DRAG_MOVE,
   DRAG_RESIZE,
+  DRAG_HEADER, /* a press on a row or column header: selects on release */
 } DragMode;
 
 struct _AttnHeatmapView
@@ -29,6 +30,9 @@ struct _AttnHeatmapView
   AttnLayout *layout;
   int ox, oy;         /* where the layout's origin lies in the widget */
   int req_w, req_h;   /* the size the last load was asked for */
+  int fit_w, fit_h;   /* the layout size it was fitted to */
+  guint n_recoloured; /* colour-only changes drawn without a load */
+  gboolean data_stale; /* the array or its data changed: the next change loads */
   GCancellable *cancellable;
   guint load_id, busy_id;
   gboolean busy;
@@ -48,6 +52,7 @@ struct _AttnHeatmapView
   char *hover_text;
 
   AttnTool tool;
+  gboolean link_highlights; /* new rectangles go on every panel */
   int selected_highlight;
   GHashTable *panel_selection; /* GUINT_TO_POINTER (row << 16 | col) + 1 */
   guint anchor_row, anchor_col;
@@ -61,6 +66,8 @@ struct _AttnHeatmapView
   gsize orig[4];                        /* y0 y1 x0 x1 of the edited rectangle */
   gsize preview[4];
   gboolean moved;
+  gboolean header_row;                  /* DRAG_HEADER: a row (else a column) */
+  guint header_index;
   double zoom_scale;
 };
 

@@ -21,6 +21,7 @@ enum
   PROP_TOOL,
   PROP_SELECTED_HIGHLIGHT,
   PROP_ZOOMED,
+  PROP_LINK_HIGHLIGHTS,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -36,6 +37,7 @@ typedef struct
   double scale;
   AttnLayout *layout;
   int ox, oy;
+  int fit_w, fit_h;
 } LoadData;
 
 static void
@@ -192,6 +194,7 @@ prepare_fitted (LoadData *d, GCancellable *cancellable, GError **error)
   int w = d->width, h = 0, lw, lh;
   AttnRect r;
 
+
   attn_layout_get_size (natural, &lw, &lh);
   if (lh > d->height)
     {
@@ -207,6 +210,7 @@ prepare_fitted (LoadData *d, GCancellable *cancellable, GError **error)
         w = MAX (64, d->width - (int) (n_cols * (r.w - target)));
       h = d->height;
     }
+  d->fit_w = w, d->fit_h = h;
   layout = attn_render_prepare (d->figure, w, h, d->scale, cancellable, error);
   if (layout)
     {
@@ -260,6 +264,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->layout, attn_layout_free);
   self->layout = g_steal_pointer (&d->layout);
   self->ox = d->ox, self->oy = d->oy;
+  self->fit_w = d->fit_w, self->fit_h = d->fit_h;
   if (!self->zoomed)
     {
       self->full_vmin = attn_figure_get_norm (self->figure)->vmin;
@@ -281,6 +286,48 @@ busy_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Only the colours changed: the panels on screen are kept, the colour map
+ * and domain resolved again from their statistics, and the figure laid out
+ * anew (the colour-bar ticks may take another width).  FALSE when a load is
+ * needed: anything else changed, or the panels' pixel size did. */
+static gboolean
+recolour (AttnHeatmapView *self, const AttnViewSpec *spec, int w, int h)
+{
+  guint pw0, ph0, pw1, ph1;
+  int lw, lh;
+
+  if (self->figure == NULL || self->layout == NULL || self->cancellable != NULL || self->data_stale
+      || attn_figure_get_array (self->figure) != attn_session_get_array (self->session)
+      || w != self->req_w || h != self->req_h || !attn_figure_can_set_colour (self->figure, spec)
+      || !attn_figure_set_colour (self->figure, spec, NULL))
+    return FALSE;
+  attn_layout_get_panel_pixels (self->layout, &pw0, &ph0);
+  attn_layout_update_colour (self->layout, self->figure, self->fit_w, self->fit_h);
+  attn_layout_get_panel_pixels (self->layout, &pw1, &ph1);
+  attn_layout_get_size (self->layout, &lw, &lh);
+  self->ox = MAX (0, (w - lw) / 2);
+  self->oy = MAX (0, (h - lh) / 2);
+  if (!self->zoomed)
+    {
+      self->full_vmin = attn_figure_get_norm (self->figure)->vmin;
+      self->full_vmax = attn_figure_get_norm (self->figure)->vmax;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (pw0 != pw1 || ph0 != ph1)
+    return FALSE; /* drawn stretched until the load is done */
+  set_error (self, NULL);
+  self->n_recoloured++;
+  g_signal_emit (self, signals[LOADED], 0);
+  return TRUE;
+}
+
+guint
+attn_heatmap_view_get_n_recoloured (AttnHeatmapView *self)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), 0);
+  return self->n_recoloured;
+}
+
 static gboolean
 start_load (gpointer data)
 {
@@ -295,6 +342,8 @@ start_load (gpointer data)
   self->load_id = 0;
   if (w <= 1 || h <= 1 || !(spec = attn_heatmap_view_dup_screen_spec (self, FALSE)))
     return G_SOURCE_REMOVE;
+  if (recolour (self, spec, w, h))
+    return G_SOURCE_REMOVE;
   if (!(figure = attn_figure_new (attn_session_get_array (self->session), spec, &error)))
     {
       set_error (self, error->message);
@@ -304,6 +353,7 @@ start_load (gpointer data)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->data_stale = FALSE;
   d = g_new0 (LoadData, 1);
   d->figure = figure;
   d->lock = attn_session_get_data_lock (self->session);
@@ -353,8 +403,16 @@ session_changed (AttnHeatmapView *self)
 }
 
 static void
+data_changed (AttnHeatmapView *self)
+{
+  self->data_stale = TRUE;
+  session_changed (self);
+}
+
+static void
 array_changed (AttnHeatmapView *self)
 {
+  self->data_stale = TRUE;
   self->zoomed = FALSE;
   self->full_vmin = self->full_vmax = 0;
   self->ydim = self->xdim = -1;
@@ -382,7 +440,7 @@ attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session)
     {
       g_signal_connect_swapped (session, "array-changed", G_CALLBACK (array_changed), self);
       g_signal_connect_swapped (session, "changed", G_CALLBACK (session_changed), self);
-      g_signal_connect_swapped (session, "data-changed", G_CALLBACK (session_changed), self);
+      g_signal_connect_swapped (session, "data-changed", G_CALLBACK (data_changed), self);
       array_changed (self);
       session_changed (self);
     }
@@ -441,6 +499,24 @@ attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool)
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), tool == ATTN_TOOL_HIGHLIGHT ? "crosshair"
                                                                                     : "default");
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TOOL]);
+}
+
+gboolean
+attn_heatmap_view_get_link_highlights (AttnHeatmapView *self)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), TRUE);
+  return self->link_highlights;
+}
+
+void
+attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link)
+{
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  link = !!link;
+  if (self->link_highlights == link)
+    return;
+  self->link_highlights = link;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LINK_HIGHLIGHTS]);
 }
 
 int
@@ -551,6 +627,7 @@ attn_heatmap_view_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_TOOL: g_value_set_int (value, self->tool); break;
     case PROP_SELECTED_HIGHLIGHT: g_value_set_int (value, self->selected_highlight); break;
     case PROP_ZOOMED: g_value_set_boolean (value, self->zoomed); break;
+    case PROP_LINK_HIGHLIGHTS: g_value_set_boolean (value, self->link_highlights); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -565,6 +642,9 @@ attn_heatmap_view_set_property (GObject *object, guint prop_id, const GValue *va
     {
     case PROP_SESSION: attn_heatmap_view_set_session (self, g_value_get_object (value)); break;
     case PROP_TOOL: attn_heatmap_view_set_tool (self, g_value_get_int (value)); break;
+    case PROP_LINK_HIGHLIGHTS:
+      attn_heatmap_view_set_link_highlights (self, g_value_get_boolean (value));
+      break;
     case PROP_SELECTED_HIGHLIGHT:
       attn_heatmap_view_set_selected_highlight (self, g_value_get_int (value));
       break;
@@ -595,6 +675,7 @@ attn_heatmap_view_class_init (AttnHeatmapViewClass *klass)
   props[PROP_SELECTED_HIGHLIGHT] = g_param_spec_int ("selected-highlight", NULL, NULL, -1,
                                                      G_MAXINT, -1, rw);
   props[PROP_ZOOMED] = g_param_spec_boolean ("zoomed", NULL, NULL, FALSE, ro);
+  props[PROP_LINK_HIGHLIGHTS] = g_param_spec_boolean ("link-highlights", NULL, NULL, TRUE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -608,6 +689,7 @@ static void
 attn_heatmap_view_init (AttnHeatmapView *self)
 {
   self->selected_highlight = -1;
+  self->link_highlights = TRUE;
   self->ydim = self->xdim = -1;
   self->panel_selection = g_hash_table_new (NULL, NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

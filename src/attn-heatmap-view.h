@@ -37,6 +37,8 @@ AttnLayout *attn_heatmap_view_get_layout (AttnHeatmapView *self);
 /* A load is running (TRUE at once; "busy" turns TRUE after 200 ms). */
 gboolean attn_heatmap_view_is_loading (AttnHeatmapView *self);
 gboolean attn_heatmap_view_get_busy (AttnHeatmapView *self);
+/* How many changes were colour-only and drawn without a load. */
+guint attn_heatmap_view_get_n_recoloured (AttnHeatmapView *self);
 const char *attn_heatmap_view_get_hover_text (AttnHeatmapView *self);
 const char *attn_heatmap_view_get_error (AttnHeatmapView *self);
 
@@ -63,10 +65,27 @@ gboolean attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint
 gboolean attn_heatmap_view_cell_position (AttnHeatmapView *self, guint row, guint col,
                                           gsize iy, gsize ix, double *x, double *y);
 
+/* TRUE (the default): a rectangle drawn goes on every panel; FALSE: on the
+ * panel it is drawn in.  Property "link-highlights". */
+gboolean attn_heatmap_view_get_link_highlights (AttnHeatmapView *self);
+void attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link);
+
 /* The index into the session's highlights, -1 for none. */
 int attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self);
 void attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index);
 void attn_heatmap_view_delete_selected (AttnHeatmapView *self);
+
+/* The header of grid row (row TRUE) or column index under (x, y) in widget
+ * px, and the centre of one; FALSE where there is none. */
+gboolean attn_heatmap_view_hit_header (AttnHeatmapView *self, double x, double y, gboolean *row,
+                                       guint *index);
+gboolean attn_heatmap_view_header_position (AttnHeatmapView *self, gboolean row, guint index,
+                                            double *x, double *y);
+/* Selects the panels of a whole grid row or column, as a click on its
+ * header does: alone, or with Ctrl toggled, or with Shift extended from the
+ * last one clicked. */
+void attn_heatmap_view_select_header (AttnHeatmapView *self, gboolean row, guint index,
+                                      GdkModifierType mods);
 
 /* Panels picked by clicking (Ctrl toggles, Shift extends), row-major flags. */
 gboolean attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint col);

@@ -21,7 +21,7 @@ struct _AttnHighlightList
 {
   GtkWidget parent_instance;
 
-  GtkWidget *box, *list, *empty;
+  GtkWidget *box, *list, *empty, *linked;
   AttnHeatmapView *view;
   AttnSession *session;
   GPtrArray *rows; /* HlRow* */
@@ -100,9 +100,7 @@ build_row (AttnHighlightList *self, HlRow *r, const AttnHighlight *h)
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *style = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *del = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  g_autofree char *title = g_strdup_printf ("Rectangle %u · all panels", r->index + 1);
-
-  r->title = gtk_label_new (title);
+  r->title = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (r->title), 0);
   gtk_widget_set_hexpand (r->title, TRUE);
   gtk_widget_add_css_class (r->title, "heading");
@@ -127,12 +125,39 @@ build_row (AttnHighlightList *self, HlRow *r, const AttnHighlight *h)
   return box;
 }
 
+/* "Rectangle 2 · all panels" or "· component 1, epsilon 2" (tick labels). */
+static char *
+row_title (AttnHighlightList *self, guint index, const AttnHighlight *h)
+{
+  AttnFigure *f = attn_session_get_figure (self->session);
+  const AttnAxis *axes[2] = { f ? attn_figure_get_rows (f) : NULL,
+                              f ? attn_figure_get_cols (f) : NULL };
+  int at[2] = { h->row, h->col };
+  GString *s = g_string_new (NULL);
+  guint n = 0;
+
+  g_string_printf (s, "Rectangle %u · ", index + 1);
+  for (guint i = 0; i < 2; i++)
+    if (at[i] >= 0 && axes[i] && axes[i]->dim >= 0)
+      {
+        g_autofree char *tick = attn_figure_tick_text (f, axes[i]->dim, (gsize) at[i]);
+        g_string_append_printf (s, "%s%s %s", n++ ? ", " : "",
+                                attn_array_get_dim_name (attn_figure_get_array (f), axes[i]->dim),
+                                tick);
+      }
+  if (n == 0)
+    g_string_append (s, "all panels");
+  return g_string_free (s, FALSE);
+}
+
 static void
 fill_row (HlRow *r, const AttnHighlight *h)
 {
+  g_autofree char *title = row_title (r->self, r->index, h);
   GdkRGBA rgba = { h->rgb[0], h->rgb[1], h->rgb[2], 1.0 };
   double v[N_FIELDS] = { h->start[0], h->end[0] - 1.0, h->start[1], h->end[1] - 1.0, h->width };
 
+  gtk_label_set_text (GTK_LABEL (r->title), title);
   for (guint f = 0; f < N_FIELDS; f++)
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
@@ -200,7 +225,24 @@ attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view)
   self->session = g_object_ref (attn_heatmap_view_get_session (view));
   g_signal_connect_swapped (self->session, "changed", G_CALLBACK (update), self);
   g_signal_connect_swapped (view, "notify::selected-highlight", G_CALLBACK (sync_selection), self);
+  g_object_bind_property (view, "link-highlights", self->linked, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   update (self);
+}
+
+GtkWidget *
+attn_highlight_list_get_linked_control (AttnHighlightList *self)
+{
+  g_return_val_if_fail (ATTN_IS_HIGHLIGHT_LIST (self), NULL);
+  return self->linked;
+}
+
+const char *
+attn_highlight_list_get_row_title (AttnHighlightList *self, guint index)
+{
+  g_return_val_if_fail (ATTN_IS_HIGHLIGHT_LIST (self), NULL);
+  g_return_val_if_fail (index < self->rows->len, NULL);
+  return gtk_label_get_text (GTK_LABEL (((HlRow *) g_ptr_array_index (self->rows, index))->title));
 }
 
 guint
@@ -246,6 +288,9 @@ attn_highlight_list_init (AttnHighlightList *self)
                                "over a panel to draw one.");
   gtk_label_set_wrap (GTK_LABEL (self->empty), TRUE);
   gtk_widget_add_css_class (self->empty, "dim-label");
+  self->linked = gtk_check_button_new_with_label ("Linked: new rectangles on every panel");
+  gtk_widget_set_tooltip_text (self->linked, "Off: a rectangle belongs to the panel it is drawn in");
+  gtk_box_append (GTK_BOX (self->box), self->linked);
   gtk_box_append (GTK_BOX (self->box), self->empty);
   gtk_box_append (GTK_BOX (self->box), self->list);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));

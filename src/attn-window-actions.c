@@ -149,7 +149,8 @@ action_close (GSimpleAction *action, GVariant *param, gpointer data)
 /* --- export, copy, views --- */
 
 static AttnFigure *
-screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, GError **error)
+screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, gboolean colorbar,
+               GError **error)
 {
   g_autoptr (AttnViewSpec) spec = attn_heatmap_view_dup_screen_spec (self->heatmap, only_selected);
 
@@ -158,17 +159,14 @@ screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, GError
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nothing is shown");
       return NULL;
     }
-  if (!titles)
-    {
-      g_clear_pointer (&spec->title, g_free);
-      g_clear_pointer (&spec->caption, g_free);
-    }
+  spec->no_titles |= !titles;
+  spec->no_colorbar |= !colorbar;
   return attn_figure_new (attn_session_get_array (self->session), spec, error);
 }
 
 gboolean
 attn_window_export (AttnWindow *self, const char *filename, gboolean only_selected,
-                    gboolean titles, double dpi, GError **error)
+                    gboolean titles, gboolean colorbar, double dpi, GError **error)
 {
   g_autoptr (AttnFigure) figure = NULL;
   GMutex *lock = attn_session_get_data_lock (self->session);
@@ -177,7 +175,7 @@ attn_window_export (AttnWindow *self, const char *filename, gboolean only_select
 
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
   if (!attn_format_from_filename (filename, &format, error)
-      || !(figure = screen_figure (self, only_selected, titles, error)))
+      || !(figure = screen_figure (self, only_selected, titles, colorbar, error)))
     return FALSE;
   g_mutex_lock (lock);
   ok = attn_export_figure (figure, filename, format, 0, 0, dpi, NULL, error);
@@ -255,7 +253,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer data)
 
 static void
 run_export (AttnWindow *self, const char *filename, gboolean only_selected, gboolean titles,
-            double dpi)
+            gboolean colorbar, double dpi)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
@@ -265,7 +263,7 @@ run_export (AttnWindow *self, const char *filename, gboolean only_selected, gboo
   job->dpi = dpi;
   job->lock = attn_session_get_data_lock (self->session);
   if ((filename && !attn_format_from_filename (filename, &job->format, &error))
-      || !(job->figure = screen_figure (self, only_selected, titles, &error)))
+      || !(job->figure = screen_figure (self, only_selected, titles, colorbar, &error)))
     {
       attn_window_show_error (self, error->message);
       export_job_free (job);
@@ -289,10 +287,11 @@ export_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
       g_autofree char *path = g_file_get_path (file);
       const char *panels = gtk_file_chooser_get_choice (chooser, "panels");
       const char *titles = gtk_file_chooser_get_choice (chooser, "titles");
+      const char *colorbar = gtk_file_chooser_get_choice (chooser, "colorbar");
       const char *dpi = gtk_file_chooser_get_choice (chooser, "dpi");
 
       run_export (self, path, g_strcmp0 (panels, "selected") == 0, g_strcmp0 (titles, "false") != 0,
-                  dpi ? g_ascii_strtod (dpi, NULL) : 96.0);
+                  g_strcmp0 (colorbar, "false") != 0, dpi ? g_ascii_strtod (dpi, NULL) : 96.0);
     }
   g_object_unref (dialog);
 }
@@ -327,8 +326,10 @@ action_export (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_file_chooser_set_current_name (chooser, name);
   gtk_file_chooser_add_choice (chooser, "dpi", "PNG resolution", dpis, dpi_labels);
   gtk_file_chooser_set_choice (chooser, "dpi", "96");
-  gtk_file_chooser_add_choice (chooser, "titles", "Title and caption", NULL, NULL);
+  gtk_file_chooser_add_choice (chooser, "titles", "Titles, caption and headers", NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "titles", "true");
+  gtk_file_chooser_add_choice (chooser, "colorbar", "Colour bar", NULL, NULL);
+  gtk_file_chooser_set_choice (chooser, "colorbar", "true");
   if (attn_heatmap_view_has_panel_selection (self->heatmap))
     {
       gtk_file_chooser_add_choice (chooser, "panels", "Panels", panels, panel_labels);
@@ -343,7 +344,7 @@ action_copy_png (GSimpleAction *action, GVariant *param, gpointer data)
 {
   AttnWindow *self = data;
 
-  run_export (self, NULL, attn_heatmap_view_has_panel_selection (self->heatmap), TRUE, 96.0);
+  run_export (self, NULL, attn_heatmap_view_has_panel_selection (self->heatmap), TRUE, TRUE, 96.0);
 }
 
 gboolean

@@ -35,9 +35,11 @@ gboolean attn_window_show_dataset (AttnWindow *self, const char *path, GError **
 const char *attn_window_get_error (AttnWindow *self);
 
 /* Writes the figure on screen (zoom included; only the selected panels when
- * asked and any are selected) as PNG/SVG/PDF, as `render --view` would. */
+ * asked and any are selected) as PNG/SVG/PDF, as `render --view` would;
+ * without titles (title, caption, row/column headers) or the colour bar
+ * when asked. */
 gboolean attn_window_export (AttnWindow *self, const char *filename, gboolean only_selected,
-                             gboolean titles, double dpi, GError **error);
+                             gboolean titles, gboolean colorbar, double dpi, GError **error);
 gboolean attn_window_save_view (AttnWindow *self, const char *filename, GError **error);
 gboolean attn_window_load_view (AttnWindow *self, const char *filename, GError **error);
 /* Where the sidecar is (or would be) written; NULL without a file. */

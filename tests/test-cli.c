@@ -647,6 +647,30 @@ test_view_roundtrip (void)
   g_remove ("view-b.png");
 }
 
+/* --no-colorbar and --no-titles reach the view and the drawing. */
+static void
+test_no_colorbar (void)
+{
+  g_autoptr (GBytes) full = NULL, plain = NULL, again = NULL;
+  g_autofree char *json = NULL;
+
+  if (!render_ok ("labels.h5", "full.png", "render", "labels.h5", "--title", "T", "-o", "full.png")
+      || !render_ok ("labels.h5", "plain.png", "render", "labels.h5", "--title", "T",
+                     "--no-colorbar", "--no-titles", "--save-view", "view.json", "-o", "plain.png")
+      || !render_ok ("labels.h5", "again.png", "render", "labels.h5", "--view", "view.json", "-o",
+                     "again.png"))
+    return;
+  g_assert_true (g_file_get_contents ("view.json", &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"no_colorbar\" : true"));
+  g_assert_nonnull (strstr (json, "\"no_titles\" : true"));
+  full = attn_test_read_file ("full.png");
+  plain = attn_test_read_file ("plain.png");
+  again = attn_test_read_file ("again.png");
+  g_assert_false (bytes_same (full, plain));
+  g_assert_true (bytes_same (plain, again));
+  g_remove ("full.png"), g_remove ("plain.png"), g_remove ("again.png"), g_remove ("view.json");
+}
+
 /* ---- atomic output ---- */
 
 static void
@@ -789,6 +813,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/info/json", test_info_json);
   g_test_add_func ("/cli/info/warning", test_info_warning);
   g_test_add_func ("/cli/view/roundtrip", test_view_roundtrip);
+  g_test_add_func ("/cli/view/no-colorbar", test_no_colorbar);
   g_test_add_func ("/cli/output/replaced", test_output_replaced);
   g_test_add_func ("/cli/output/failed-render-keeps-it", test_failed_render_keeps_output);
   g_test_add_func ("/cli/output/formats", test_output_formats);

@@ -391,6 +391,277 @@ test_headers (void)
   g_assert_cmpstr (t, ==, "3");
 }
 
+/* A loaded figure drawn at its natural size, as the viewer draws it. */
+static cairo_surface_t *
+draw_loaded (AttnFigure *fig, AttnLayout *layout)
+{
+  int w, h;
+  cairo_surface_t *s;
+  cairo_t *cr;
+
+  attn_layout_get_size (layout, &w, &h);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cr = cairo_create (s);
+  attn_render_draw (fig, layout, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+/* A colour-only change keeps the panels (nothing is read again: data
+ * changed behind the figure's back stay unseen) and resolves the domain
+ * from the stored statistics. */
+static void
+test_set_colour (void)
+{
+  g_autoptr (AttnArray) a = make_qk (1, 4, f_known);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) next = NULL;
+  g_autoptr (AttnFigure) fig = attn_figure_new (a, spec, NULL);
+  g_autoptr (AttnLayout) layout = NULL;
+  g_autoptr (GError) error = NULL;
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+  const float *grid_before;
+  double lo = 0, hi = 15.0 / 11.0;
+  cairo_surface_t *s;
+  AttnRect r;
+
+  layout = attn_render_prepare (fig, 0, 0, 1.0, NULL, &error);
+  g_assert_no_error (error);
+  grid_before = attn_figure_get_panel (fig, 0, 0)->grid.values;
+  g_assert_cmpfloat_with_epsilon (attn_figure_get_norm (fig)->vmax, hi, 1e-6);
+  for (gsize i = 0; i < 16; i++)
+    d[i] = 100.0f; /* not read again by a colour change */
+
+  next = attn_view_spec_copy (spec);
+  next->cmap = g_strdup ("magma");
+  next->reverse = TRUE;
+  next->norm = ATTN_NORM_POWER;
+  next->gamma = 2.0;
+  g_assert_true (attn_figure_can_set_colour (fig, next));
+  g_assert_true (attn_figure_set_colour (fig, next, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (attn_figure_get_cmap (fig)->name, ==, "magma");
+  g_assert_true (attn_figure_get_reverse (fig));
+  g_assert_cmpint (attn_figure_get_norm (fig)->kind, ==, ATTN_NORM_POWER);
+  g_assert_cmpfloat_with_epsilon (attn_figure_get_norm (fig)->vmin, lo, 1e-6);
+  g_assert_cmpfloat_with_epsilon (attn_figure_get_norm (fig)->vmax, hi, 1e-6);
+  g_assert_true (attn_figure_get_panel (fig, 0, 0)->grid.values == grid_before);
+  /* cell (3, 3) = 15/11 is the top: reversed magma at 1 is magma at 0 */
+  s = draw_loaded (fig, layout);
+  attn_layout_get_panel_rect (layout, 0, 0, &r);
+  g_assert_cmphex (pixel (s, (int) (r.x + r.w - 2), (int) (r.y + r.h - 2)), ==,
+                   cmap_rgb ("magma", TRUE, 1.0));
+  cairo_surface_destroy (s);
+
+  /* fixed ends: cell (0, 1) = 1/11 on 0..2/11 is the middle (power 2: 0.25) */
+  next->has_vmin = next->has_vmax = TRUE;
+  next->vmin = 0, next->vmax = 2.0 / 11.0;
+  g_assert_true (attn_figure_set_colour (fig, next, NULL));
+  g_assert_cmpfloat (attn_figure_get_norm (fig)->vmax, ==, 2.0 / 11.0);
+  g_assert_cmpfloat_with_epsilon (attn_norm_apply (attn_figure_get_norm (fig), 1.0 / 11.0), 0.25,
+                                  1e-9);
+
+  /* a bad setting fails and keeps the figure */
+  g_free (next->cmap), next->cmap = g_strdup ("no-such-map");
+  g_assert_false (attn_figure_set_colour (fig, next, &error));
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpstr (attn_figure_get_cmap (fig)->name, ==, "magma");
+
+  /* not colour-only: a mask, a range, or a diverging map (max |x| cells) */
+  g_free (next->cmap), next->cmap = g_strdup ("viridis");
+  next->causal_mask = TRUE;
+  g_assert_false (attn_figure_can_set_colour (fig, next));
+  next->causal_mask = FALSE;
+  attn_view_spec_add_range (next, "key=0:2", NULL);
+  g_assert_false (attn_figure_can_set_colour (fig, next));
+  g_ptr_array_set_size (next->ranges, 0);
+  g_assert_true (attn_figure_can_set_colour (fig, next));
+  g_free (next->cmap), next->cmap = g_strdup ("coolwarm");
+  g_assert_false (attn_figure_can_set_colour (fig, next));
+  g_assert_false (attn_figure_set_colour (fig, next, NULL));
+}
+
+static gboolean
+all_white (cairo_surface_t *s, int x0, int y0, int x1, int y1)
+{
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      if (pixel (s, x, y) != 0xffffff)
+        return FALSE;
+  return TRUE;
+}
+
+/* no_colorbar leaves the bar out and gives its room to the panels;
+ * no_titles leaves out the title, caption and headers. Both survive JSON. */
+static void
+test_no_colorbar_titles (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 32, f_pattern);
+  g_autoptr (AttnViewSpec) spec = grid_spec (800);
+  g_autoptr (AttnViewSpec) copy = NULL;
+  g_autoptr (AttnFigure) with = NULL, without = NULL;
+  g_autoptr (GBytes) png_with = NULL, png_without = NULL;
+  g_autoptr (AttnLayout) lw = NULL, lo = NULL;
+  cairo_surface_t *s;
+  AttnRect rw, ro, hdr;
+  int w, h;
+
+  png_with = render (a, spec, ATTN_FORMAT_PNG, &with);
+  spec->no_colorbar = spec->no_titles = TRUE;
+  copy = attn_view_spec_copy (spec);
+  g_assert_true (copy->no_colorbar && copy->no_titles);
+  png_without = render (a, copy, ATTN_FORMAT_PNG, &without);
+  lw = attn_layout_new (with, 800, 0, 1.0);
+  lo = attn_layout_new (without, 800, 0, 1.0);
+  attn_layout_get_panel_rect (lw, 0, 2, &rw);
+  attn_layout_get_panel_rect (lo, 0, 2, &ro);
+  /* wider panels, higher up (no title, no column headers) */
+  g_assert_cmpfloat (ro.w, >, rw.w + 20);
+  g_assert_cmpfloat (ro.y, <, rw.y);
+  g_assert_false (attn_layout_get_header_rect (lo, FALSE, 0, &hdr));
+  g_assert_true (attn_layout_get_header_rect (lw, FALSE, 0, &hdr));
+  g_assert_cmpfloat (hdr.y + hdr.h, ==, rw.y);
+  s = decode_png (png_without);
+  w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  g_assert_cmpint (w, ==, 800);
+  /* right of the last panel and above the first: nothing drawn */
+  g_assert_true (all_white (s, (int) (ro.x + ro.w + 2), 0, w, h));
+  g_assert_true (all_white (s, 0, 0, w, (int) ro.y - 2));
+  /* the panels still are: the sink column of panel (0, 2) */
+  g_assert_false (all_white (s, (int) ro.x + 1, (int) ro.y + 1, (int) ro.x + 2, (int) ro.y + 2));
+  cairo_surface_destroy (s);
+  s = decode_png (png_with);
+  g_assert_false (all_white (s, (int) (rw.x + rw.w + 2), 0, cairo_image_surface_get_width (s),
+                             cairo_image_surface_get_height (s)));
+  cairo_surface_destroy (s);
+}
+
+/* Pure red within 2 px of (x, y) on row y. */
+static gboolean
+red_near (cairo_surface_t *s, double x, double y)
+{
+  for (int dx = -2; dx <= 2; dx++)
+    if (pixel (s, (int) x + dx, (int) y) == 0xff0000)
+      return TRUE;
+  return FALSE;
+}
+
+/* A highlight with a panel is drawn on that panel only (row index along
+ * the rows dimension, absolute; -1 every column); an export of a block of
+ * panels keeps it on its panel. */
+static void
+test_highlight_panel (void)
+{
+  g_autoptr (AttnArray) a = make_qk (3, 32, f_pattern);
+  g_autoptr (AttnViewSpec) spec = grid_spec (800);
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (AttnLayout) layout = NULL;
+  g_autoptr (GBytes) png = NULL;
+  AttnHighlight *h;
+  cairo_surface_t *s;
+
+  g_ptr_array_set_size (spec->highlights, 0);
+  g_assert_true (attn_view_spec_add_highlight (spec, "query=8:16,key=8:16,color=#ff0000", NULL));
+  h = g_ptr_array_index (spec->highlights, 0);
+  h->row = 1; /* component 1, every epsilon */
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  s = decode_png (png);
+  layout = attn_layout_new (fig, 800, 0, 1.0);
+  for (guint r = 0; r < 3; r++)
+    for (guint c = 0; c < 3; c++)
+      {
+        AttnRect rect;
+        attn_layout_get_panel_rect (layout, r, c, &rect);
+        g_assert_cmpint (red_near (s, rect.x + rect.w * 8 / 32, rect.y + rect.h * 12 / 32), ==,
+                         r == 1);
+      }
+  cairo_surface_destroy (s);
+  g_clear_pointer (&png, g_bytes_unref);
+  g_clear_pointer (&layout, attn_layout_free);
+  g_clear_object (&fig);
+  /* only components 1..2 shown: component 1 is now grid row 0 */
+  attn_view_spec_add_range (spec, "component=1:3", NULL);
+  h->col = 2;
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  s = decode_png (png);
+  layout = attn_layout_new (fig, 800, 0, 1.0);
+  for (guint r = 0; r < 2; r++)
+    for (guint c = 0; c < 3; c++)
+      {
+        AttnRect rect;
+        attn_layout_get_panel_rect (layout, r, c, &rect);
+        g_assert_cmpint (red_near (s, rect.x + rect.w * 8 / 32, rect.y + rect.h * 12 / 32), ==,
+                         r == 0 && c == 2);
+        g_assert_cmpint (attn_figure_highlight_on_panel (fig, h, r, c), ==, r == 0 && c == 2);
+      }
+  cairo_surface_destroy (s);
+}
+
+/* Difference mode subtracts the baseline panel cell by cell before
+ * aggregating: max |x| then sees the true differences (aggregating first,
+ * then subtracting, would give 0 and -2 below instead of 1 and -3). */
+static void
+test_difference (void)
+{
+  static const float base[16] = { 0, 5, 3, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2 };
+  static const float other[16] = { 1, 5, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2, 2, 2, 9 };
+  const gsize dims[] = { 3, 4, 4 };
+  const char *names[] = { "component", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (3, dims, names, NULL);
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (GError) error = NULL;
+  const AttnGrid *g;
+  const float want[4] = { 1, -3, 0, 7 };
+
+  memcpy (d, base, sizeof base);
+  memcpy (d + 16, other, sizeof other);
+  memcpy (d + 32, base, sizeof base);
+  spec->coldim = g_strdup ("component");
+  spec->cmap = g_strdup ("viridis"); /* not diverging: coolwarm is used */
+  spec->difference = TRUE;
+  spec->baseline_col = 0;
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_no_error (error);
+  g_assert_true (attn_figure_get_cmap (fig)->diverging);
+  g_assert_true (attn_figure_load (fig, 2, 2, NULL, &error));
+  g_assert_no_error (error);
+  g = &attn_figure_get_panel (fig, 0, 1)->grid;
+  g_assert_cmpuint (g->gw, ==, 2);
+  g_assert_cmpuint (g->gh, ==, 2);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (g->values[i], ==, want[i]);
+  for (guint c = 0; c < 3; c += 2)
+    for (int i = 0; i < 4; i++)
+      g_assert_cmpfloat (attn_figure_get_panel (fig, 0, c)->grid.values[i], ==, 0.0f);
+  /* the domain is symmetric about 0 over the differences */
+  g_assert_cmpfloat (attn_figure_get_norm (fig)->vmin, ==, -7.0);
+  g_assert_cmpfloat (attn_figure_get_norm (fig)->vmax, ==, 7.0);
+  /* at full size every cell is its difference; baseline 1 flips the sign */
+  g_clear_object (&fig);
+  spec->baseline_col = 1;
+  fig = attn_figure_new (a, spec, NULL);
+  g_assert_true (attn_figure_load (fig, 4, 4, NULL, NULL));
+  g = &attn_figure_get_panel (fig, 0, 0)->grid;
+  for (int i = 0; i < 16; i++)
+    g_assert_cmpfloat (g->values[i], ==, base[i] - other[i]);
+  /* no grid, or a baseline outside the facet: refused */
+  g_clear_object (&fig);
+  spec->baseline_col = 3;
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_null (fig);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_pointer (&spec->coldim, g_free);
+  spec->baseline_col = 0;
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_null (fig);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+}
+
 static void
 expect_error (AttnArray *a, void (*tweak) (AttnViewSpec *), const char *needle)
 {
@@ -454,6 +725,10 @@ main (int argc, char **argv)
   g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/errors", test_errors);
+  g_test_add_func ("/render/set-colour", test_set_colour);
+  g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);
+  g_test_add_func ("/render/highlight-panel", test_highlight_panel);
+  g_test_add_func ("/render/difference", test_difference);
   status = g_test_run ();
   attn_render_shutdown ();
   return status;

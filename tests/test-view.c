@@ -143,6 +143,53 @@ test_json_roundtrip (void)
   g_assert_cmpstr (ta, ==, tb);
 }
 
+/* A highlight's panel and the drawing flags survive JSON; a highlight
+ * without "panel" is on every panel. */
+static void
+test_json_panel (void)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) back = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  AttnHighlight *h;
+
+  g_assert_true (attn_view_spec_add_highlight (spec, "query=0:2,key=1:3", NULL));
+  g_assert_true (attn_view_spec_add_highlight (spec, "query=0:2,key=1:3", NULL));
+  g_assert_true (attn_view_spec_add_highlight (spec, "query=0:2,key=1:3", NULL));
+  h = g_ptr_array_index (spec->highlights, 0);
+  g_assert_cmpint (h->row, ==, -1);
+  g_assert_cmpint (h->col, ==, -1);
+  h->row = 2, h->col = 1;
+  ((AttnHighlight *) g_ptr_array_index (spec->highlights, 1))->col = 4;
+  spec->no_colorbar = TRUE;
+  spec->difference = TRUE;
+  spec->baseline_row = 2, spec->baseline_col = 0;
+  node = attn_view_spec_to_json (spec);
+  text = json_to_string (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"panel\":[2,1]"));
+  g_assert_nonnull (strstr (text, "\"panel\":[null,4]"));
+  g_assert_nonnull (strstr (text, "\"no_colorbar\":true"));
+  g_assert_nonnull (strstr (text, "\"difference\":[2,0]"));
+  g_assert_null (strstr (text, "no_titles"));
+  back = attn_view_spec_from_json (node, NULL);
+  g_assert_nonnull (back);
+  g_assert_true (back->no_colorbar && !back->no_titles);
+  g_assert_true (back->difference);
+  g_assert_cmpuint (back->baseline_row, ==, 2);
+  g_assert_cmpuint (back->baseline_col, ==, 0);
+  h = g_ptr_array_index (back->highlights, 0);
+  g_assert_cmpint (h->row, ==, 2);
+  g_assert_cmpint (h->col, ==, 1);
+  g_assert_cmpstr (h->dim[1], ==, "key");
+  h = g_ptr_array_index (back->highlights, 1);
+  g_assert_cmpint (h->row, ==, -1);
+  g_assert_cmpint (h->col, ==, 4);
+  h = g_ptr_array_index (back->highlights, 2);
+  g_assert_cmpint (h->row, ==, -1);
+  g_assert_cmpint (h->col, ==, -1);
+}
+
 static void
 test_json_errors (void)
 {
@@ -151,7 +198,9 @@ test_json_errors (void)
     "{\"range\": {\"query\": [5, 2]}}", "{\"range\": {\"query\": \"0:4\"}}",
     "{\"select\": {\"layer\": -1}}", "{\"highlights\": [{\"query\": [0, 1]}]}",
     "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"color\": \"red\"}]}",
-    "{\"reverse\": \"yes\"}", NULL
+    "{\"reverse\": \"yes\"}",
+    "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"panel\": [-1, 0]}]}",
+    "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"panel\": [1]}]}", NULL
   };
 
   for (int i = 0; bad[i]; i++)
@@ -194,6 +243,7 @@ main (int argc, char **argv)
   g_test_add_func ("/view/range", test_range);
   g_test_add_func ("/view/highlight", test_highlight);
   g_test_add_func ("/view/json-roundtrip", test_json_roundtrip);
+  g_test_add_func ("/view/json-panel", test_json_panel);
   g_test_add_func ("/view/json-errors", test_json_errors);
   g_test_add_func ("/view/atomic-write", test_atomic_write);
   return g_test_run ();

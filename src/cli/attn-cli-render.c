@@ -16,7 +16,7 @@ typedef struct
   char *y, *x, *rows, *cols;
   char **selects, **ranges, **highlights;
   char *cmap, *norm, *aggregate;
-  gboolean reverse, causal, bare;
+  gboolean reverse, causal, bare, no_colorbar, no_titles;
   double gamma, linthresh, vmin, vmax, percentile, center, dpi;
   char *title, *caption, *row_format, *col_format, *colorbar_label;
   int width, height;
@@ -73,6 +73,9 @@ render_options (RenderArgs *a)
     { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view, "Start from a saved view", "SPEC.json" },
     { "save-view", 0, 0, G_OPTION_ARG_FILENAME, &a->save_view, "Save the view", "SPEC.json" },
     { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, "One panel, no decoration", NULL },
+    { "no-colorbar", 0, 0, G_OPTION_ARG_NONE, &a->no_colorbar, "Leave the colour bar out", NULL },
+    { "no-titles", 0, 0, G_OPTION_ARG_NONE, &a->no_titles,
+      "Leave out the title, caption and row/column headers", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
     { NULL }
   };
@@ -157,6 +160,8 @@ build_spec (RenderArgs *a, GError **error)
   replace (&spec->row_format, a->row_format), replace (&spec->col_format, a->col_format);
   replace (&spec->colorbar_label, a->colorbar_label);
   spec->bare |= a->bare;
+  spec->no_colorbar |= a->no_colorbar;
+  spec->no_titles |= a->no_titles;
   if (a->width >= 0)
     spec->width = a->width;
   if (a->height >= 0)

@@ -46,15 +46,26 @@ unmasked_columns (const AttnSlice *s, gsize ya)
 
 typedef gboolean (*AttnRowsFunc) (const float *rows, gsize first, gsize n, gpointer user_data);
 
-/* Reads the slice stripe by stripe and hands each to func. */
+/* out[i] -= base[i] over n floats: the difference to the baseline panel. */
+static void
+subtract_baseline (float *out, const float *base, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] -= base[i];
+}
+
+/* Reads the slice stripe by stripe (minus the baseline's, in difference
+ * mode) and hands each to func. */
 static gboolean
 slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancellable *cancellable,
             GError **error)
 {
   gsize stripe = MAX (1, STRIPE_FLOATS / MAX (s->nx, 1));
-  g_autofree float *buf = g_try_malloc (MIN (stripe, s->ny) * s->nx * sizeof (float) + 1);
+  gsize bytes = MIN (stripe, s->ny) * s->nx * sizeof (float) + 1;
+  g_autofree float *buf = g_try_malloc (bytes);
+  g_autofree float *base = s->baseline_fixed ? g_try_malloc (bytes) : NULL;
 
-  if (buf == NULL)
+  if (buf == NULL || (s->baseline_fixed && base == NULL))
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory reading a slice");
       return FALSE;
@@ -66,6 +77,13 @@ slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancella
       if (!attn_array_read_slice (s->array, s->fixed, s->ydim, s->y0 + y, n, s->xdim, s->x0,
                                   s->nx, buf, cancellable, error))
         return FALSE;
+      if (base)
+        {
+          if (!attn_array_read_slice (s->array, s->baseline_fixed, s->ydim, s->y0 + y, n, s->xdim,
+                                      s->x0, s->nx, base, cancellable, error))
+            return FALSE;
+          subtract_baseline (buf, base, n * s->nx);
+        }
       if (!func (buf, y, n, user_data))
         return TRUE;
     }

@@ -32,6 +32,9 @@ typedef struct
   guint ydim, xdim;
   gsize y0, ny, x0, nx;
   gboolean causal; /* cell masked when its absolute x index > its y index */
+  /* Difference mode: when not NULL, the same cells of the slice at these
+   * fixed indices are subtracted cell by cell, before any aggregation. */
+  const gsize *baseline_fixed;
 } AttnSlice;
 
 typedef struct

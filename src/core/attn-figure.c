@@ -24,12 +24,14 @@ struct _AttnFigure
   AttnViewSpec *spec;
   AttnAxis y, x, rows, cols;
   gsize fixed[ATTN_ARRAY_MAX_RANK];
+  gsize baseline_fixed[ATTN_ARRAY_MAX_RANK]; /* difference mode */
   guint n_rows, n_cols;
   AttnPanel *panels;
   const AttnColormap *cmap;
   AttnAggregate aggregate;
   AttnNorm norm;
   AttnStats stats;
+  double pct_lo, pct_hi; /* the percentile domain of the last load */
   gboolean loaded;
   GPtrArray *warnings;
 };
@@ -253,13 +255,35 @@ resolve_highlights (AttnFigure *self, GError **error)
   return TRUE;
 }
 
+/* The colour map a spec draws with (NULL: unknown name): difference mode
+ * needs a diverging one. */
+static const AttnColormap *
+spec_cmap (const AttnViewSpec *spec, const char **name)
+{
+  const AttnColormap *cmap;
+
+  *name = spec->cmap ? spec->cmap : spec->has_center || spec->difference ? "coolwarm" : "viridis";
+  cmap = attn_colormap_find (*name);
+  if (cmap && spec->difference && !cmap->diverging)
+    cmap = attn_colormap_find ("coolwarm");
+  return cmap;
+}
+
+static AttnAggregate
+spec_aggregate (const AttnViewSpec *spec, const AttnColormap *cmap)
+{
+  if (spec->has_aggregate)
+    return spec->aggregate;
+  return cmap->diverging ? ATTN_AGGREGATE_MAXABS : ATTN_AGGREGATE_MAX;
+}
+
 static gboolean
 resolve_colour (AttnFigure *self, GError **error)
 {
   const AttnViewSpec *spec = self->spec;
-  const char *name = spec->cmap ? spec->cmap : spec->has_center ? "coolwarm" : "viridis";
+  const char *name;
 
-  self->cmap = attn_colormap_find (name);
+  self->cmap = spec_cmap (spec, &name);
   if (self->cmap == NULL)
     {
       g_autofree char *names = attn_colormap_describe ();
@@ -267,10 +291,7 @@ resolve_colour (AttnFigure *self, GError **error)
                    "--cmap %s: unknown colour map; known: %s", name, names);
       return FALSE;
     }
-  if (spec->has_aggregate)
-    self->aggregate = spec->aggregate;
-  else
-    self->aggregate = self->cmap->diverging ? ATTN_AGGREGATE_MAXABS : ATTN_AGGREGATE_MAX;
+  self->aggregate = spec_aggregate (spec, self->cmap);
   if ((spec->norm == ATTN_NORM_POWER && !(spec->gamma > 0))
       || (spec->norm == ATTN_NORM_SYMLOG && !(spec->linthresh > 0))
       || (spec->has_vmin && spec->has_vmax && !(spec->vmax > spec->vmin))
@@ -331,6 +352,43 @@ make_panels (AttnFigure *self, GError **error)
   return TRUE;
 }
 
+/* The baseline panel's indices: those of every panel, with the row and
+ * column facets at the baseline's. */
+static gboolean
+resolve_baseline (AttnFigure *self, GError **error)
+{
+  const AttnViewSpec *spec = self->spec;
+  const AttnAxis *facets[2] = { &self->rows, &self->cols };
+  gsize at[2] = { spec->baseline_row, spec->baseline_col };
+
+  if (!spec->difference)
+    return TRUE;
+  if (self->rows.dim < 0 && self->cols.dim < 0)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "difference mode needs a grid of panels (--rows or --cols)");
+      return FALSE;
+    }
+  memcpy (self->baseline_fixed, self->fixed, sizeof self->fixed);
+  for (guint i = 0; i < 2; i++)
+    {
+      gsize size;
+      if (facets[i]->dim < 0)
+        continue;
+      size = attn_array_get_dim_size (self->array, facets[i]->dim);
+      if (at[i] >= size)
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "difference baseline: index %" G_GSIZE_FORMAT " out of range; '%s' has %"
+                       G_GSIZE_FORMAT " entries", at[i],
+                       attn_array_get_dim_name (self->array, facets[i]->dim), size);
+          return FALSE;
+        }
+      self->baseline_fixed[facets[i]->dim] = at[i];
+    }
+  return TRUE;
+}
+
 static gboolean
 check_shape (AttnFigure *self, GError **error)
 {
@@ -384,7 +442,7 @@ attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
     if (!resolve_select (self, g_ptr_array_index (s->selects, i), error))
       return NULL;
   if (!resolve_highlights (self, error) || !resolve_colour (self, error)
-      || !make_panels (self, error))
+      || !make_panels (self, error) || !resolve_baseline (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -415,6 +473,20 @@ attn_figure_get_x (AttnFigure *self)
 {
   g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
   return &self->x;
+}
+
+const AttnAxis *
+attn_figure_get_rows (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return &self->rows;
+}
+
+const AttnAxis *
+attn_figure_get_cols (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return &self->cols;
 }
 
 guint
@@ -466,6 +538,7 @@ panel_slice (AttnFigure *self, AttnPanel *p, AttnSlice *s)
     .x0 = self->x.start,
     .nx = self->x.end - self->x.start,
     .causal = self->spec->causal_mask,
+    .baseline_fixed = self->spec->difference ? self->baseline_fixed : NULL,
   };
 }
 
@@ -485,17 +558,18 @@ percentile_domain (AttnFigure *self, double *lo, double *hi, GCancellable *cance
     }
   if (ok)
     {
-      *lo = attn_histogram_percentile (&hist, self->spec->percentile);
-      *hi = attn_histogram_percentile (&hist, 100.0 - self->spec->percentile);
+      *lo = self->pct_lo = attn_histogram_percentile (&hist, self->spec->percentile);
+      *hi = self->pct_hi = attn_histogram_percentile (&hist, 100.0 - self->spec->percentile);
     }
   attn_histogram_clear (&hist);
   return ok;
 }
 
 /* The linked domain: fixed ends, else percentiles, else the data's extent;
- * symmetric about the centre for diverging maps. */
+ * symmetric about the centre for diverging maps.  Without reread the
+ * percentiles of the last load are used again (a colour-only change). */
 static gboolean
-resolve_domain (AttnFigure *self, GCancellable *cancellable, GError **error)
+resolve_domain (AttnFigure *self, gboolean reread, GCancellable *cancellable, GError **error)
 {
   const AttnViewSpec *spec = self->spec;
   double lo = self->stats.min, hi = self->stats.max;
@@ -504,12 +578,15 @@ resolve_domain (AttnFigure *self, GCancellable *cancellable, GError **error)
     lo = self->stats.min_positive;
   if (self->stats.n_finite == 0)
     lo = 0, hi = 1;
+  else if (spec->percentile > 0 && !reread)
+    lo = self->pct_lo, hi = self->pct_hi;
   else if (spec->percentile > 0 && !percentile_domain (self, &lo, &hi, cancellable, error))
     return FALSE;
-  if (spec->has_center && !spec->has_vmin && !spec->has_vmax)
+  if ((spec->has_center || spec->difference) && !spec->has_vmin && !spec->has_vmax)
     {
-      double m = MAX (fabs (lo - spec->center), fabs (hi - spec->center));
-      lo = spec->center - m, hi = spec->center + m;
+      double c = spec->has_center ? spec->center : 0.0;
+      double m = MAX (fabs (lo - c), fabs (hi - c));
+      lo = c - m, hi = c + m;
     }
   lo = spec->has_vmin ? spec->vmin : lo;
   hi = spec->has_vmax ? spec->vmax : hi;
@@ -562,11 +639,87 @@ attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *canc
         return FALSE;
       attn_stats_merge (&self->stats, &p->grid.stats);
     }
-  if (!resolve_domain (self, cancellable, error))
+  if (!resolve_domain (self, TRUE, cancellable, error))
     return FALSE;
   g_ptr_array_set_size (self->warnings, 0);
   add_value_warnings (self);
   self->loaded = TRUE;
+  return TRUE;
+}
+
+/* The spec's colour settings: what a colour-only change may alter. */
+static void
+copy_colour_fields (AttnViewSpec *to, const AttnViewSpec *from)
+{
+  g_free (to->cmap);
+  to->cmap = g_strdup (from->cmap);
+  g_free (to->colorbar_label);
+  to->colorbar_label = g_strdup (from->colorbar_label);
+  to->reverse = from->reverse;
+  to->norm = from->norm;
+  to->gamma = from->gamma, to->linthresh = from->linthresh;
+  to->has_vmin = from->has_vmin, to->vmin = from->vmin;
+  to->has_vmax = from->has_vmax, to->vmax = from->vmax;
+  to->has_center = from->has_center, to->center = from->center;
+}
+
+static gboolean
+same_spec (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  g_autoptr (JsonNode) na = attn_view_spec_to_json (a);
+  g_autoptr (JsonNode) nb = attn_view_spec_to_json (b);
+
+  return json_node_equal (na, nb);
+}
+
+gboolean
+attn_figure_can_set_colour (AttnFigure *self, const AttnViewSpec *spec)
+{
+  g_autoptr (AttnViewSpec) merged = NULL;
+  const AttnColormap *cmap;
+  const char *name;
+  AttnAggregate agg;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  if (!self->loaded)
+    return FALSE;
+  /* everything but the colour settings must be as loaded */
+  merged = attn_view_spec_copy (self->spec);
+  copy_colour_fields (merged, spec);
+  if (!same_spec (merged, spec))
+    return FALSE;
+  /* and the cells must be aggregated the same way (max vs max |x|) */
+  if ((cmap = spec_cmap (spec, &name)) == NULL)
+    return FALSE;
+  agg = spec_aggregate (spec, cmap);
+  return agg == self->aggregate;
+}
+
+gboolean
+attn_figure_set_colour (AttnFigure *self, const AttnViewSpec *spec, GError **error)
+{
+  g_autoptr (AttnViewSpec) old = NULL;
+  const AttnColormap *old_cmap;
+  AttnNorm old_norm;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  if (!attn_figure_can_set_colour (self, spec))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "not a colour-only change of a loaded figure");
+      return FALSE;
+    }
+  old = attn_view_spec_copy (self->spec);
+  old_cmap = self->cmap, old_norm = self->norm;
+  copy_colour_fields (self->spec, spec);
+  if (!resolve_colour (self, error) || !resolve_domain (self, FALSE, NULL, error))
+    {
+      /* a bad setting leaves the figure as it was */
+      copy_colour_fields (self->spec, old);
+      self->cmap = old_cmap, self->norm = old_norm;
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -605,6 +758,18 @@ attn_figure_get_stats (AttnFigure *self)
 {
   g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
   return &self->stats;
+}
+
+gboolean
+attn_figure_highlight_on_panel (AttnFigure *self, const AttnHighlight *h, guint row, guint col)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  g_return_val_if_fail (h != NULL, FALSE);
+  if (h->row >= 0 && self->rows.dim >= 0 && (gsize) h->row != self->rows.start + row)
+    return FALSE;
+  if (h->col >= 0 && self->cols.dim >= 0 && (gsize) h->col != self->cols.start + col)
+    return FALSE;
+  return TRUE;
 }
 
 GPtrArray *

@@ -39,6 +39,9 @@ AttnArray *attn_figure_get_array (AttnFigure *self);
 const AttnViewSpec *attn_figure_get_spec (AttnFigure *self);
 const AttnAxis *attn_figure_get_y (AttnFigure *self);
 const AttnAxis *attn_figure_get_x (AttnFigure *self);
+/* The grid's facets; dim -1 without one. */
+const AttnAxis *attn_figure_get_rows (AttnFigure *self);
+const AttnAxis *attn_figure_get_cols (AttnFigure *self);
 guint attn_figure_get_n_rows (AttnFigure *self);
 guint attn_figure_get_n_cols (AttnFigure *self);
 AttnPanel *attn_figure_get_panel (AttnFigure *self, guint row, guint col);
@@ -50,6 +53,16 @@ gboolean attn_figure_get_reverse (AttnFigure *self);
 gboolean attn_figure_load (AttnFigure *self, guint max_w, guint max_h,
                            GCancellable *cancellable, GError **error);
 gboolean attn_figure_is_loaded (AttnFigure *self);
+
+/* A colour-only change: spec differs from the figure's only in the colour
+ * map, reverse, norm and its parameters, fixed vmin/vmax, centre or the
+ * colour-bar label, and aggregates the cells the same way.  Then the loaded
+ * panels are kept and only the colour map and domain are resolved again,
+ * from the statistics gathered by the last load (nothing is read).
+ * attn_figure_set_colour() fails (ATTN_ERROR_ARGUMENT, figure unchanged)
+ * for anything else or for bad settings. */
+gboolean attn_figure_can_set_colour (AttnFigure *self, const AttnViewSpec *spec);
+gboolean attn_figure_set_colour (AttnFigure *self, const AttnViewSpec *spec, GError **error);
 /* Valid after a load. */
 const AttnNorm *attn_figure_get_norm (AttnFigure *self);
 const AttnStats *attn_figure_get_stats (AttnFigure *self);
@@ -64,6 +77,10 @@ char *attn_figure_col_header (AttnFigure *self, guint col);
 char *attn_figure_tick_text (AttnFigure *self, int dim, gsize index);
 /* "{label}" / "{index}" / "{label:e}" substitution. */
 char *attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize index);
+
+/* Whether highlight h is drawn on panel (row, col) of the grid. */
+gboolean attn_figure_highlight_on_panel (AttnFigure *self, const AttnHighlight *h, guint row,
+                                         guint col);
 
 /* Warnings (NaN drawn as bad, a highlight outside the data...); one line each. */
 GPtrArray *attn_figure_get_warnings (AttnFigure *self);

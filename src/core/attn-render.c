@@ -30,13 +30,14 @@ struct _AttnLayout
   guint n_rows, n_cols;
   double pw, ph;             /* panel size, px (integers) */
   double grid_x, grid_y;     /* top-left of panel (0, 0) */
-  double title_h, colhdr_h, rowhdr_h, ylabel_h, ytick_w, xtick_h, xlabel_h;
+  double title_h, colhdr_h, rowhdr_h, ylabel_h, ytick_w, xtick_w, xtick_h, xlabel_h;
   double cb_tick_w, cb_label_h, caption_h;
   gsize ystep, xstep;        /* tick thinning */
   gboolean x_rotated;
   double ticks[MAX_CB_TICKS];
   guint n_ticks;
   gboolean bare;
+  gboolean colorbar; /* drawn (not --no-colorbar) */
 };
 
 static PangoLayout *
@@ -158,6 +159,10 @@ measure_colorbar (AttnLayout *l, AttnFigure *fig)
 
   l->cb_tick_w = 0;
   l->n_ticks = 0;
+  l->cb_label_h = 0;
+  l->colorbar = !spec->no_colorbar;
+  if (!l->colorbar)
+    return;
   if (attn_figure_peek_norm (fig, &norm))
     {
       l->n_ticks = attn_norm_ticks (&norm, l->ticks, MAX_CB_TICKS);
@@ -183,6 +188,9 @@ measure_headers (AttnLayout *l, AttnFigure *fig)
   double h;
 
   l->title_h = 0;
+  l->colhdr_h = l->rowhdr_h = 0;
+  if (spec->no_titles)
+    return;
   if (has_text (spec->title))
     text_size (l, F_TITLE, spec->title, NULL, &l->title_h);
   l->colhdr_h = l->rowhdr_h = 0;
@@ -210,7 +218,7 @@ measure_axes (AttnLayout *l, AttnFigure *fig)
   text_size (l, F_AXIS, attn_array_get_dim_name (a, y->dim), NULL, &l->ylabel_h);
   text_size (l, F_AXIS, attn_array_get_dim_name (a, x->dim), NULL, &l->xlabel_h);
   l->ytick_w = max_tick_width (l, fig, y, NULL);
-  xw = max_tick_width (l, fig, x, &xh);
+  xw = l->xtick_w = max_tick_width (l, fig, x, &xh);
   /* Text labels (tokens) stand upright; short numbers lie flat. */
   l->x_rotated = axis_has_labels (fig, x) && xw > 1.5 * xh;
   l->xtick_h = l->x_rotated ? xw : xh;
@@ -225,6 +233,8 @@ left_margin (AttnLayout *l)
 static double
 right_margin (AttnLayout *l)
 {
+  if (!l->colorbar)
+    return PAD;
   return CB_GAP + CB_WIDTH + TICK_LEN + 3 + l->cb_tick_w + (l->cb_label_h > 0 ? 8 + l->cb_label_h : 0)
          + PAD;
 }
@@ -250,7 +260,7 @@ measure_caption (AttnLayout *l, AttnFigure *fig)
   PangoRectangle r;
 
   l->caption_h = 0;
-  if (!has_text (caption))
+  if (!has_text (caption) || attn_figure_get_spec (fig)->no_titles)
     return;
   layout = text_layout (l, F_CAPTION, caption);
   pango_layout_set_width (layout, (int) ((l->width - 2 * PAD) * PANGO_SCALE));
@@ -303,7 +313,7 @@ thin_ticks (AttnLayout *l, AttnFigure *fig)
 
   text_size (l, F_TICK, "0", NULL, &tick_h);
   l->ystep = tick_step (l->ph / (double) (y->end - y->start), tick_h * 1.15);
-  xw = l->x_rotated ? tick_h * 1.15 : max_tick_width (l, fig, x, NULL) + 8;
+  xw = l->x_rotated ? tick_h * 1.15 : l->xtick_w + 8;
   l->xstep = tick_step (l->pw / (double) (x->end - x->start), xw);
 }
 
@@ -344,6 +354,17 @@ attn_layout_new (AttnFigure *fig, int width, int height, double scale)
 }
 
 void
+attn_layout_update_colour (AttnLayout *l, AttnFigure *fig, int width, int height)
+{
+  g_return_if_fail (l != NULL && ATTN_IS_FIGURE (fig));
+  if (l->bare)
+    return;
+  measure_colorbar (l, fig);
+  place_panels (l, fig, width, height);
+  thin_ticks (l, fig);
+}
+
+void
 attn_layout_get_size (AttnLayout *l, int *width, int *height)
 {
   g_return_if_fail (l != NULL);
@@ -361,6 +382,22 @@ attn_layout_get_panel_rect (AttnLayout *l, guint row, guint col, AttnRect *rect)
   rect->y = l->grid_y + row * (l->ph + GAP);
   rect->w = l->pw;
   rect->h = l->ph;
+}
+
+gboolean
+attn_layout_get_header_rect (AttnLayout *l, gboolean row, guint index, AttnRect *rect)
+{
+  AttnRect p;
+
+  g_return_val_if_fail (l != NULL && rect != NULL, FALSE);
+  if (l->bare || index >= (row ? l->n_rows : l->n_cols) || (row ? l->rowhdr_h : l->colhdr_h) <= 0)
+    return FALSE;
+  attn_layout_get_panel_rect (l, row ? index : 0, row ? 0 : index, &p);
+  if (row)
+    *rect = (AttnRect){ PAD, p.y, l->rowhdr_h + 8, p.h };
+  else
+    *rect = (AttnRect){ p.x, l->grid_y - 4 - l->colhdr_h, p.w, l->colhdr_h + 4 };
+  return TRUE;
 }
 
 void
@@ -483,7 +520,7 @@ draw_panel_image (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnPanel *
 }
 
 static void
-draw_highlights (cairo_t *cr, AttnFigure *fig, const AttnRect *rect)
+draw_highlights (cairo_t *cr, AttnFigure *fig, guint row, guint col, const AttnRect *rect)
 {
   const AttnViewSpec *spec = attn_figure_get_spec (fig);
   const AttnAxis *y = attn_figure_get_y (fig), *x = attn_figure_get_x (fig);
@@ -499,7 +536,7 @@ draw_highlights (cairo_t *cr, AttnFigure *fig, const AttnRect *rect)
       double x0 = CLAMP ((double) h->start[ix], (double) x->start, (double) x->end);
       double x1 = CLAMP ((double) h->end[ix], (double) x->start, (double) x->end);
 
-      if (y1 <= y0 || x1 <= x0)
+      if (y1 <= y0 || x1 <= x0 || !attn_figure_highlight_on_panel (fig, h, row, col))
         continue;
       cairo_rectangle (cr, rect->x + (x0 - x->start) * cx, rect->y + (y0 - y->start) * cy,
                        (x1 - x0) * cx, (y1 - y0) * cy);
@@ -662,7 +699,7 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
         if (l->bare)
           rect = (AttnRect){ 0, 0, l->width, l->height };
         draw_panel_image (l, cr, fig, attn_figure_get_panel (fig, r, c), lut, &rect);
-        draw_highlights (cr, fig, &rect);
+        draw_highlights (cr, fig, r, c, &rect);
         if (l->bare)
           continue;
         draw_frame (cr, &rect);
@@ -674,7 +711,8 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
   if (!l->bare)
     {
       draw_headers (l, cr, fig);
-      draw_colorbar (l, cr, fig, lut);
+      if (l->colorbar)
+        draw_colorbar (l, cr, fig, lut);
     }
   cairo_restore (cr);
 }

@@ -29,9 +29,18 @@ AttnLayout *attn_layout_new (AttnFigure *figure, int width, int height, double s
 void attn_layout_free (AttnLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnLayout, attn_layout_free)
 
+/* After attn_figure_set_colour(): measures the colour bar again and places
+ * the panels anew, keeping the text measured for the headers and axes
+ * (width/height as given to attn_layout_new). */
+void attn_layout_update_colour (AttnLayout *layout, AttnFigure *figure, int width, int height);
+
 void attn_layout_get_size (AttnLayout *layout, int *width, int *height);
 /* The panel's rectangle in px. */
 void attn_layout_get_panel_rect (AttnLayout *layout, guint row, guint col, AttnRect *rect);
+/* The box of the header of grid row (row TRUE) or column `index`, in px:
+ * the band beside (above) its panels; FALSE when there is none. */
+gboolean attn_layout_get_header_rect (AttnLayout *layout, gboolean row, guint index,
+                                      AttnRect *rect);
 /* The size every panel image has, in device pixels. */
 void attn_layout_get_panel_pixels (AttnLayout *layout, guint *w, guint *h);
 

@@ -33,6 +33,16 @@ attn_highlight_free (AttnHighlight *h)
   g_free (h);
 }
 
+AttnHighlight *
+attn_highlight_new (void)
+{
+  AttnHighlight *h = g_new0 (AttnHighlight, 1);
+
+  h->width = 2.0;
+  h->row = h->col = -1;
+  return h;
+}
+
 AttnViewSpec *
 attn_view_spec_new (void)
 {
@@ -223,8 +233,7 @@ attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **err
   guint n = 0;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
-  h = g_new0 (AttnHighlight, 1);
-  h->width = 2.0;
+  h = attn_highlight_new ();
   parts = g_strsplit (text, ",", -1);
   for (guint i = 0; parts[i]; i++)
     if (!highlight_part (h, &n, parts[i]))
@@ -299,6 +308,25 @@ add_selects_ranges (JsonBuilder *b, const AttnViewSpec *spec)
   json_builder_end_object (b);
 }
 
+/* "panel": [row, col], null for every row / column; left out for all panels. */
+static void
+add_panel (JsonBuilder *b, const AttnHighlight *h)
+{
+  if (h->row < 0 && h->col < 0)
+    return;
+  json_builder_set_member_name (b, "panel");
+  json_builder_begin_array (b);
+  for (int i = 0; i < 2; i++)
+    {
+      int v = i ? h->col : h->row;
+      if (v < 0)
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_int_value (b, v);
+    }
+  json_builder_end_array (b);
+}
+
 static void
 add_highlights (JsonBuilder *b, const AttnViewSpec *spec)
 {
@@ -319,6 +347,7 @@ add_highlights (JsonBuilder *b, const AttnViewSpec *spec)
       add_string (b, "color", color);
       json_builder_set_member_name (b, "width");
       json_builder_add_double_value (b, h->width);
+      add_panel (b, h);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -350,6 +379,25 @@ add_colour (JsonBuilder *b, const AttnViewSpec *spec)
     add_string (b, "aggregate", attn_aggregate_to_string (spec->aggregate));
   json_builder_set_member_name (b, "causal_mask");
   json_builder_add_boolean_value (b, spec->causal_mask);
+  if (spec->difference)
+    {
+      /* "difference": [baseline row, baseline col] */
+      json_builder_set_member_name (b, "difference");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, (gint64) spec->baseline_row);
+      json_builder_add_int_value (b, (gint64) spec->baseline_col);
+      json_builder_end_array (b);
+    }
+}
+
+/* Written only when set, so views without it read as before. */
+static void
+add_flag (JsonBuilder *b, const char *key, gboolean value)
+{
+  if (!value)
+    return;
+  json_builder_set_member_name (b, key);
+  json_builder_add_boolean_value (b, TRUE);
 }
 
 JsonNode *
@@ -379,6 +427,8 @@ attn_view_spec_to_json (const AttnViewSpec *spec)
   add_double (b, "dpi", TRUE, spec->dpi);
   json_builder_set_member_name (b, "bare");
   json_builder_add_boolean_value (b, spec->bare);
+  add_flag (b, "no_colorbar", spec->no_colorbar);
+  add_flag (b, "no_titles", spec->no_titles);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -512,23 +562,48 @@ read_ranges (Reader *r, AttnViewSpec *spec)
     }
 }
 
+static gboolean
+read_panel (JsonNode *n, AttnHighlight *h)
+{
+  JsonArray *a;
+
+  if (!JSON_NODE_HOLDS_ARRAY (n) || json_array_get_length (a = json_node_get_array (n)) != 2)
+    return FALSE;
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      int *v = i ? &h->col : &h->row;
+
+      if (JSON_NODE_HOLDS_NULL (e))
+        *v = -1;
+      else if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64
+               && json_node_get_int (e) >= 0 && json_node_get_int (e) <= G_MAXINT)
+        *v = (int) json_node_get_int (e);
+      else
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 read_highlight (Reader *r, AttnViewSpec *spec, JsonObject *o)
 {
   Reader hr = { o, r->error, FALSE };
   g_autoptr (GList) keys = json_object_get_members (o);
   g_autofree char *color = get_string (&hr, "color");
-  AttnHighlight *h = g_new0 (AttnHighlight, 1);
+  AttnHighlight *h = attn_highlight_new ();
   guint n = 0;
 
   g_ptr_array_add (spec->highlights, h);
-  h->width = 2.0;
   get_double (&hr, "width", &h->width);
+  if (json_object_has_member (o, "panel") && !read_panel (json_object_get_member (o, "panel"), h))
+    bad_member (r, "highlight", "panel");
   if (color && !attn_parse_color (color, h->rgb))
     bad_member (r, "highlight colour", color);
   for (GList *l = keys; l && !r->failed; l = l->next)
     {
-      if (g_str_equal (l->data, "color") || g_str_equal (l->data, "width"))
+      if (g_str_equal (l->data, "color") || g_str_equal (l->data, "width")
+          || g_str_equal (l->data, "panel"))
         continue;
       if (n == 2 || !read_extent (json_object_get_member (o, l->data), &h->start[n], &h->end[n]))
         bad_member (r, "highlight", l->data);
@@ -556,6 +631,34 @@ read_highlights (Reader *r, AttnViewSpec *spec)
 }
 
 static void
+read_difference (Reader *r, AttnViewSpec *spec)
+{
+  JsonNode *n = member (r, "difference", JSON_NODE_ARRAY, G_TYPE_INVALID);
+  JsonArray *a = n ? json_node_get_array (n) : NULL;
+  gsize *at[2] = { &spec->baseline_row, &spec->baseline_col };
+
+  if (a == NULL)
+    return;
+  if (json_array_get_length (a) != 2)
+    {
+      bad_member (r, "difference", "(not [row, col])");
+      return;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64
+          || json_node_get_int (e) < 0)
+        {
+          bad_member (r, "difference", "(not [row, col])");
+          return;
+        }
+      *at[i] = (gsize) json_node_get_int (e);
+    }
+  spec->difference = TRUE;
+}
+
+static void
 read_colour (Reader *r, AttnViewSpec *spec)
 {
   g_autofree char *norm = get_string (r, "norm");
@@ -575,6 +678,7 @@ read_colour (Reader *r, AttnViewSpec *spec)
   spec->has_center = get_double (r, "center", &spec->center);
   get_double (r, "percentile", &spec->percentile);
   spec->causal_mask = get_bool (r, "causal_mask");
+  read_difference (r, spec);
   if (get_double (r, "width", &v))
     spec->width = (int) v;
   if (get_double (r, "height", &v))
@@ -610,6 +714,8 @@ attn_view_spec_from_json (JsonNode *node, GError **error)
   spec->col_format = get_string (&r, "col_format");
   spec->colorbar_label = get_string (&r, "colorbar_label");
   spec->bare = get_bool (&r, "bare");
+  spec->no_colorbar = get_bool (&r, "no_colorbar");
+  spec->no_titles = get_bool (&r, "no_titles");
   if (r.failed)
     return NULL;
   return g_steal_pointer (&spec);

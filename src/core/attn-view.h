@@ -36,6 +36,10 @@ typedef struct
   gsize start[2], end[2];
   double rgb[3];
   double width;      /* line width in px */
+  /* The panels it is drawn on: the index along the grid's row dimension
+   * and along its column dimension (absolute, as in the file); -1: every
+   * row / every column.  An index on a grid without that facet is ignored. */
+  int row, col;
 } AttnHighlight;
 
 typedef struct
@@ -57,6 +61,13 @@ typedef struct
   gboolean has_aggregate;
   AttnAggregate aggregate;   /* default max, maxabs on a diverging map */
   gboolean causal_mask;
+  /* Difference mode: every panel minus the baseline panel, the one at index
+   * baseline_row of the rows dimension and baseline_col of the cols
+   * dimension (absolute; ignored without that facet), cell by cell before
+   * aggregating; drawn on a diverging map centred at 0 (coolwarm unless the
+   * colour map chosen is diverging). */
+  gboolean difference;
+  gsize baseline_row, baseline_col;
 
   char *title, *caption;
   char *row_format, *col_format; /* "{label}", "{index}", "{label:e}" */
@@ -64,7 +75,12 @@ typedef struct
   int width, height;          /* px; 0: automatic */
   double dpi;                 /* 96 = one px per pixel */
   gboolean bare;
+  gboolean no_colorbar;       /* leave the colour bar out */
+  gboolean no_titles;         /* leave out the title, caption and row/column headers */
 } AttnViewSpec;
+
+/* Black, 2 px, on every panel; no dimensions yet. */
+AttnHighlight *attn_highlight_new (void);
 
 AttnViewSpec *attn_view_spec_new (void);
 AttnViewSpec *attn_view_spec_copy (const AttnViewSpec *spec);
