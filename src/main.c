@@ -27,6 +27,7 @@ usage (FILE *out, int status)
            "  attnview [FILE...]               open the viewer (the bundled demo when no FILE)\n"
            "  attnview info FILE [--json]      datasets: path, shape, type, dimension names, scales\n"
            "  attnview render FILE -o OUT      draw a view headless to .png/.svg/.pdf\n"
+           "  attnview compute FILE -o OUT.h5  live computation written out as HDF5\n"
            "  attnview --version\n"
            "Run 'attnview COMMAND --help' for the options of a command.\n");
   return status;
@@ -64,6 +65,8 @@ main (int argc, char **argv)
       attn_render_shutdown ();
       return status;
     }
+  if (argc >= 2 && strcmp (argv[1], "compute") == 0)
+    return attn_cli_compute (argc - 1, argv + 1);
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     return usage (stdout, 0);
   if (argc >= 2 && strcmp (argv[1], "--version") == 0)

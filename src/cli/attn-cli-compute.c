@@ -1,0 +1,389 @@
+/* attn-cli-compute.c: `attnview compute FILE -o OUT.h5`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Writes [component, epsilon, layer, head, query, key] float32 as the
+ * dataset /attention, with h5py dimension labels and scales, to a temporary
+ * file beside OUT that is renamed over OUT once complete.
+ */
+#include "attn-blas.h"
+#include "attn-cli.h"
+#include "attn-computed-array.h"
+#include "attn-error.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+typedef struct
+{
+  char *output, *dataset, *op, *eps, *layer, *head, *tokens, *quantity;
+  char **components, **selects, **files;
+  gint64 seed;
+  gboolean no_causal;
+} ComputeArgs;
+
+static void
+compute_args_clear (ComputeArgs *a)
+{
+  g_free (a->output), g_free (a->dataset), g_free (a->op), g_free (a->eps);
+  g_free (a->layer), g_free (a->head), g_free (a->tokens), g_free (a->quantity);
+  g_strfreev (a->components), g_strfreev (a->selects), g_strfreev (a->files);
+}
+
+static GOptionContext *
+compute_options (ComputeArgs *a)
+{
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Output HDF5 file", "OUT.h5" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, "Group holding q, k, v", "GROUP" },
+    { "component", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->components,
+      "Component perturbed (repeatable; default all three)", "query|key|value" },
+    { "op", 0, 0, G_OPTION_ARG_STRING, &a->op, "Perturbation (default none)",
+      "none|scale|noise|add|mean|zero" },
+    { "eps", 0, 0, G_OPTION_ARG_STRING, &a->eps, "Epsilons of scale, noise, add", "LIST" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &a->layer, "Layers (default all)", "L|A:B|LIST" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &a->head, "Query heads (default all)", "H|A:B|LIST" },
+    { "tokens", 0, 0, G_OPTION_ARG_STRING, &a->tokens, "Rows perturbed (default all)", "A:B" },
+    { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, "Fix another dimension (default 0)",
+      "DIM=I|DIM=@LABEL" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the noise (default 0)", "S" },
+    { "quantity", 0, 0, G_OPTION_ARG_STRING, &a->quantity, "What is written (default weights)",
+      "weights|value-norm" },
+    { "no-causal", 0, 0, G_OPTION_ARG_NONE, &a->no_causal, "No causal mask", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
+    { NULL }
+  };
+  GOptionContext *ctx = g_option_context_new ("FILE -o OUT.h5");
+
+  g_option_context_set_summary (ctx, "Computes attention from the file's Q, K, V under a "
+                                     "perturbation and writes it as HDF5.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  return ctx;
+}
+
+static gboolean
+fail_arg (GError **error, const char *format, const char *value)
+{
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, format, value);
+  return FALSE;
+}
+
+static AttnComputeSpec *
+build_spec (ComputeArgs *a, GError **error)
+{
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+
+  if (a->op && !attn_op_from_string (a->op, &spec->op))
+    return fail_arg (error, "--op %s: expected none, scale, noise, add, mean or zero", a->op), NULL;
+  if (a->quantity && !attn_quantity_from_string (a->quantity, &spec->quantity))
+    return fail_arg (error, "--quantity %s: expected weights or value-norm", a->quantity), NULL;
+  if (a->seed < 0)
+    return fail_arg (error, "--seed %s: expected a number >= 0", "S"), NULL;
+  for (guint i = 0; a->components && a->components[i]; i++)
+    if (!attn_compute_spec_add_component (spec, a->components[i], error))
+      return NULL;
+  if (a->eps && !attn_compute_spec_set_eps (spec, a->eps, error))
+    return NULL;
+  spec->group = g_strdup (a->dataset);
+  spec->layers = g_strdup (a->layer);
+  spec->heads = g_strdup (a->head);
+  spec->tokens = g_strdup (a->tokens);
+  spec->selects = g_strdupv (a->selects);
+  spec->seed = (guint64) a->seed;
+  spec->causal = !a->no_causal;
+  return g_steal_pointer (&spec);
+}
+
+/* --- writing --- */
+
+static gboolean
+write_failed (GError **error, const char *path, const char *what)
+{
+  H5Eclear2 (H5E_DEFAULT);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", path, what);
+  return FALSE;
+}
+
+/* A 1-D scale dataset named name holding n values of type. */
+static hid_t
+make_scale (hid_t fid, const char *name, hid_t type, gsize n, const void *data)
+{
+  hsize_t dims[1] = { n };
+  hid_t space = H5Screate_simple (1, dims, NULL);
+  hid_t dset = H5Dcreate2 (fid, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  H5Sclose (space);
+  if (dset >= 0 && (H5Dwrite (dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0
+                    || H5DSset_scale (dset, name) < 0))
+    {
+      H5Dclose (dset);
+      return H5I_INVALID_HID;
+    }
+  return dset;
+}
+
+static hid_t
+utf8_type (void)
+{
+  hid_t type = H5Tcopy (H5T_C_S1);
+
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, H5T_CSET_UTF8);
+  return type;
+}
+
+/* Labels of dimension dim as strings (NULL-terminated, borrowed). */
+static const char **
+dim_labels (AttnArray *array, guint dim)
+{
+  gsize n = attn_array_get_dim_size (array, dim);
+  const char **labels = g_new0 (const char *, n + 1);
+
+  for (gsize i = 0; i < n; i++)
+    labels[i] = attn_array_get_tick_label (array, dim, i);
+  return labels;
+}
+
+static hid_t
+string_scale (hid_t fid, const char *name, AttnArray *array, guint dim)
+{
+  g_autofree const char **labels = dim_labels (array, dim);
+  hid_t type = utf8_type ();
+  hid_t dset = make_scale (fid, name, type, attn_array_get_dim_size (array, dim), labels);
+
+  H5Tclose (type);
+  return dset;
+}
+
+static hid_t
+index_scale (hid_t fid, const char *name, AttnComputedArray *array, guint dim)
+{
+  gsize n = attn_array_get_dim_size (ATTN_ARRAY (array), dim);
+  g_autofree gint64 *idx = g_new (gint64, n);
+
+  for (gsize i = 0; i < n; i++)
+    idx[i] = dim == 2 ? attn_computed_array_get_layer_index (array, i)
+                      : attn_computed_array_get_head_index (array, i);
+  return make_scale (fid, name, H5T_NATIVE_INT64, n, idx);
+}
+
+static hid_t
+epsilon_scale (hid_t fid, AttnArray *array)
+{
+  gsize n = attn_array_get_dim_size (array, 1);
+  g_autofree double *eps = g_new (double, n);
+
+  for (gsize i = 0; i < n; i++)
+    eps[i] = attn_array_get_tick_value (array, 1, i);
+  return make_scale (fid, "epsilon", H5T_NATIVE_DOUBLE, n, eps);
+}
+
+static const char *const dim_names[] = { "component", "epsilon", "layer", "head", "query", "key" };
+
+/* Labels every dimension and attaches its scale (tokens only when known). */
+static gboolean
+attach_scales (hid_t fid, hid_t dset, AttnArray *array)
+{
+  hid_t scales[5] = { string_scale (fid, "component", array, 0), epsilon_scale (fid, array),
+                      index_scale (fid, "layer", ATTN_COMPUTED_ARRAY (array), 2),
+                      index_scale (fid, "head", ATTN_COMPUTED_ARRAY (array), 3),
+                      H5I_INVALID_HID };
+  gboolean ok = TRUE;
+
+  if (attn_array_get_n_tick_labels (array, 4) == attn_array_get_dim_size (array, 4))
+    ok = (scales[4] = string_scale (fid, "token", array, 4)) >= 0;
+  for (guint d = 0; d < 6; d++)
+    {
+      hid_t scale = scales[MIN (d, 4)];
+      ok = ok && H5DSset_label (dset, d, dim_names[d]) >= 0;
+      if (d < 4 || scale >= 0)
+        ok = ok && scale >= 0 && H5DSattach_scale (dset, scale, d) >= 0;
+    }
+  for (guint i = 0; i < 5; i++)
+    if (scales[i] >= 0)
+      H5Dclose (scales[i]);
+  return ok;
+}
+
+static gboolean
+string_attribute (hid_t obj, const char *name, const char *value)
+{
+  hid_t type = utf8_type (), space = H5Screate (H5S_SCALAR);
+  hid_t attr = H5Acreate2 (obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite (attr, type, &value) >= 0;
+
+  if (attr >= 0)
+    H5Aclose (attr);
+  H5Sclose (space);
+  H5Tclose (type);
+  return ok;
+}
+
+/* How the data was made, for whoever opens the file later. */
+static gboolean
+describe_run (hid_t dset, const AttnComputeSpec *spec, const char *input, AttnArray *array)
+{
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, spec->seed);
+  AttnComputedArray *ca = ATTN_COMPUTED_ARRAY (array);
+  const char *v = attn_computed_array_get_path (ca, ATTN_COMPONENT_VALUE);
+
+  return string_attribute (dset, "source", input)
+         && string_attribute (dset, "q", attn_computed_array_get_path (ca, ATTN_COMPONENT_QUERY))
+         && string_attribute (dset, "k", attn_computed_array_get_path (ca, ATTN_COMPONENT_KEY))
+         && string_attribute (dset, "v", v ? v : "")
+         && string_attribute (dset, "op", attn_op_to_string (spec->op))
+         && string_attribute (dset, "quantity", attn_quantity_to_string (spec->quantity))
+         && string_attribute (dset, "mask", spec->causal ? "causal" : "none")
+         && string_attribute (dset, "tokens", spec->tokens ? spec->tokens : "all")
+         && string_attribute (dset, "seed", seed);
+}
+
+/* Every (layer, head) box [C, E, 1, 1, T, T] computed and written. */
+static gboolean
+write_data (hid_t dset, AttnArray *array, const char *path, GError **error)
+{
+  gsize dims[6], start[6] = { 0 }, count[6];
+  hsize_t hstart[6] = { 0 }, hcount[6];
+  g_autofree float *buf = NULL;
+
+  for (guint d = 0; d < 6; d++)
+    hcount[d] = count[d] = dims[d] = attn_array_get_dim_size (array, d);
+  count[2] = count[3] = hcount[2] = hcount[3] = 1;
+  if ((buf = g_try_malloc (dims[0] * dims[1] * dims[4] * dims[5] * sizeof (float))) == NULL)
+    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory"), FALSE);
+  for (start[2] = 0; start[2] < dims[2]; start[2]++)
+    for (start[3] = 0; start[3] < dims[3]; start[3]++)
+      {
+        hid_t mspace = H5Screate_simple (6, hcount, NULL), fspace = H5Dget_space (dset);
+        herr_t status;
+
+        if (!attn_array_read_box (array, start, count, buf, NULL, error))
+          return H5Sclose (mspace), H5Sclose (fspace), FALSE;
+        hstart[2] = start[2], hstart[3] = start[3];
+        status = H5Sselect_hyperslab (fspace, H5S_SELECT_SET, hstart, NULL, hcount, NULL);
+        if (status >= 0)
+          status = H5Dwrite (dset, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, buf);
+        H5Sclose (mspace), H5Sclose (fspace);
+        if (status < 0)
+          return write_failed (error, path, "HDF5 could not write the data (disk full?)");
+      }
+  return TRUE;
+}
+
+static gboolean
+write_file (const char *tmp, const char *out, AttnArray *array, const AttnComputeSpec *spec,
+            const char *input, GError **error)
+{
+  hsize_t dims[6];
+  hid_t fid, space, dset;
+  gboolean ok;
+
+  for (guint d = 0; d < 6; d++)
+    dims[d] = attn_array_get_dim_size (array, d);
+  if ((fid = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+    return write_failed (error, out, "cannot create a file in its folder");
+  space = H5Screate_simple (6, dims, NULL);
+  dset = H5Dcreate2 (fid, "attention", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                     H5P_DEFAULT);
+  H5Sclose (space);
+  ok = dset >= 0 && write_data (dset, array, out, error);
+  if (ok && !(attach_scales (fid, dset, array) && describe_run (dset, spec, input, array)))
+    ok = write_failed (error, out, "cannot write the dimension scales");
+  if (dset >= 0)
+    H5Dclose (dset);
+  if (H5Fclose (fid) < 0 && ok)
+    ok = write_failed (error, out, "cannot close the file (disk full?)");
+  if (dset < 0 && error && *error == NULL)
+    ok = write_failed (error, out, "cannot create the dataset");
+  return ok;
+}
+
+/* Written beside out under a temporary name, then renamed over it. */
+static gboolean
+write_atomically (const char *out, AttnArray *array, const AttnComputeSpec *spec,
+                  const char *input, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (out), *base = g_path_get_basename (out);
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  int fd = g_mkstemp (tmpl);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", out,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  if (!write_file (tmpl, out, array, spec, input, error))
+    {
+      g_unlink (tmpl);
+      return FALSE;
+    }
+  if (g_rename (tmpl, out) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmpl);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", out,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+check_paths (ComputeArgs *a)
+{
+  if (a->files == NULL || g_strv_length (a->files) != 1)
+    return attn_cli_usage_error ("compute", "expected exactly one FILE");
+  if (a->output == NULL)
+    return attn_cli_usage_error ("compute", "-o OUT.h5 is required");
+  if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0]))
+    return attn_cli_usage_error ("compute", "-o must not be the input file");
+  return 0;
+}
+
+static int
+compute (ComputeArgs *a)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnComputeSpec) spec = build_spec (a, &error);
+  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnArray) array = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+
+  if (spec == NULL)
+    return attn_cli_fail (error);
+  if (!(file = attn_h5_file_open (a->files[0], &error))
+      || !(array = attn_computed_array_new (file, spec, &error)))
+    return attn_cli_fail (error);
+  warnings = attn_h5_file_take_warnings (file);
+  for (guint i = 0; i < warnings->len; i++)
+    attn_cli_warn (g_ptr_array_index (warnings, i));
+  attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (array), 0);
+  if (!write_atomically (a->output, array, spec, a->files[0], &error))
+    return attn_cli_fail (error);
+  return 0;
+}
+
+int
+attn_cli_compute (int argc, char **argv)
+{
+  ComputeArgs a = { 0 };
+  g_autoptr (GOptionContext) ctx = compute_options (&a);
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  attn_blas_init (); /* before any thread: it may set OPENBLAS_CORETYPE */
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    status = attn_cli_usage_error ("compute", error->message);
+  else if ((status = check_paths (&a)) == 0)
+    status = compute (&a);
+  compute_args_clear (&a);
+  return status;
+}

@@ -1,0 +1,634 @@
+/* attn-attention.c: attention of one head under a perturbation of Q, K or V
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The work of a pass is split in blocks of BLOCK_ROWS query rows, handed
+ * out to the workspace's threads largest first (causal blocks grow with
+ * their row).  Each block is one sgemm against the keys it can see, then,
+ * row by row while the scores are in L1, every output's fused
+ * scale + mask + softmax (+ value norms).
+ */
+#include "attn-attention-private.h"
+#include "attn-blas.h"
+#include "attn-error.h"
+
+#include <math.h>
+#include <string.h>
+
+#define BLOCK_ROWS 64
+
+/* --- names --- */
+
+static const char *const op_names[] = { "none", "scale", "noise", "add", "mean", "zero" };
+static const char *const component_names[] = { "query", "key", "value" };
+static const char *const quantity_names[] = { "weights", "value-norm" };
+
+static gboolean
+lookup (const char *const *names, guint n, const char *name, int *out)
+{
+  for (guint i = 0; name && i < n; i++)
+    if (g_str_equal (names[i], name))
+      {
+        *out = (int) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+attn_op_from_string (const char *name, AttnOp *op)
+{
+  int i;
+
+  if (!lookup (op_names, G_N_ELEMENTS (op_names), name, &i))
+    return FALSE;
+  *op = (AttnOp) i;
+  return TRUE;
+}
+
+const char *
+attn_op_to_string (AttnOp op)
+{
+  return op < G_N_ELEMENTS (op_names) ? op_names[op] : "none";
+}
+
+gboolean
+attn_op_has_epsilon (AttnOp op)
+{
+  return op == ATTN_OP_SCALE || op == ATTN_OP_NOISE || op == ATTN_OP_ADD;
+}
+
+gboolean
+attn_component_from_string (const char *name, AttnComponent *component)
+{
+  int i;
+
+  if (!lookup (component_names, G_N_ELEMENTS (component_names), name, &i))
+    return FALSE;
+  *component = (AttnComponent) i;
+  return TRUE;
+}
+
+const char *
+attn_component_to_string (AttnComponent component)
+{
+  return component < G_N_ELEMENTS (component_names) ? component_names[component] : "query";
+}
+
+gboolean
+attn_quantity_from_string (const char *name, AttnQuantity *quantity)
+{
+  int i;
+
+  if (!lookup (quantity_names, G_N_ELEMENTS (quantity_names), name, &i))
+    return FALSE;
+  *quantity = (AttnQuantity) i;
+  return TRUE;
+}
+
+const char *
+attn_quantity_to_string (AttnQuantity quantity)
+{
+  return quantity < G_N_ELEMENTS (quantity_names) ? quantity_names[quantity] : "weights";
+}
+
+/* --- workspace --- */
+
+enum { SLOT_XP, SLOT_Z, SLOT_VN0, SLOT_VNP, SLOT_DEN, SLOT_FLAGS, SLOT_BAD, SLOT_OUTPUTS, N_SLOTS };
+
+struct _AttnWorkspace
+{
+  guint n_threads;
+  gsize columns;  /* capacity of scores/rowtmp, in columns */
+  float **scores; /* per thread: [BLOCK_ROWS, columns] */
+  float **rowtmp; /* per thread: [columns] */
+  void *slot[N_SLOTS];
+  gsize slot_size[N_SLOTS];
+};
+
+AttnWorkspace *
+attn_workspace_new (guint n_threads)
+{
+  AttnWorkspace *ws = g_new0 (AttnWorkspace, 1);
+
+  ws->n_threads = n_threads ? n_threads : MAX (g_get_num_processors (), 1);
+  ws->n_threads = MIN (ws->n_threads, 64);
+  ws->scores = g_new0 (float *, ws->n_threads);
+  ws->rowtmp = g_new0 (float *, ws->n_threads);
+  return ws;
+}
+
+void
+attn_workspace_free (AttnWorkspace *ws)
+{
+  if (ws == NULL)
+    return;
+  for (guint i = 0; i < ws->n_threads; i++)
+    {
+      g_free (ws->scores[i]);
+      g_free (ws->rowtmp[i]);
+    }
+  for (guint i = 0; i < N_SLOTS; i++)
+    g_free (ws->slot[i]);
+  g_free (ws->scores);
+  g_free (ws->rowtmp);
+  g_free (ws);
+}
+
+static void
+ws_reserve_columns (AttnWorkspace *ws, gsize T)
+{
+  if (T <= ws->columns)
+    return;
+  for (guint i = 0; i < ws->n_threads; i++)
+    {
+      g_free (ws->scores[i]);
+      g_free (ws->rowtmp[i]);
+      ws->scores[i] = g_new (float, (gsize) BLOCK_ROWS * T);
+      ws->rowtmp[i] = g_new (float, T);
+    }
+  ws->columns = T;
+}
+
+/* A buffer of at least bytes that stays with the workspace. */
+static void *
+ws_slot (AttnWorkspace *ws, guint slot, gsize bytes)
+{
+  if (bytes > ws->slot_size[slot])
+    {
+      g_free (ws->slot[slot]);
+      ws->slot[slot] = g_malloc (bytes);
+      ws->slot_size[slot] = bytes;
+    }
+  return ws->slot[slot];
+}
+
+/* --- the noise generator: see docs/noise-generator.md --- */
+
+#define GOLDEN G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
+
+guint64
+attn_noise_mix64 (guint64 z)
+{
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+static inline guint64
+noise_step (guint64 h, guint64 field)
+{
+  return attn_noise_mix64 ((h ^ field) + GOLDEN);
+}
+
+/* Box–Muller on the two draws of key h. */
+static inline double
+noise_from_key (guint64 h)
+{
+  guint64 a = attn_noise_mix64 (h + GOLDEN);
+  guint64 b = attn_noise_mix64 (h + 2 * GOLDEN);
+  double u1 = (double) ((a >> 11) + 1) * 0x1.0p-53;
+  double u2 = (double) (b >> 11) * 0x1.0p-53;
+
+  return sqrt (-2.0 * log (u1)) * cos (6.283185307179586 * u2);
+}
+
+double
+attn_noise_normal (guint64 seed, guint64 layer, guint64 head, guint64 token, guint64 channel)
+{
+  guint64 h = noise_step (noise_step (noise_step (seed, layer), head), token);
+
+  return noise_from_key (noise_step (h, channel));
+}
+
+void
+attn_noise_fill (float *z, guint64 seed, guint64 layer, guint64 head, gsize t0, gsize t1, gsize d)
+{
+  guint64 lh = noise_step (noise_step (seed, layer), head);
+
+  for (gsize t = t0; t < t1; t++)
+    {
+      guint64 ht = noise_step (lh, t);
+      for (gsize c = 0; c < d; c++)
+        z[(t - t0) * d + c] = (float) noise_from_key (noise_step (ht, c));
+    }
+}
+
+/* --- building blocks --- */
+
+/* mean [d] of rows [t0, t1) of x [T, d]. */
+static void
+mean_row (float *mean, const float *x, gsize d, gsize t0, gsize t1)
+{
+  for (gsize c = 0; c < d; c++)
+    {
+      double s = 0.0;
+      for (gsize t = t0; t < t1; t++)
+        s += x[t * d + c];
+      mean[c] = (float) (s / (double) (t1 - t0));
+    }
+}
+
+void
+attn_perturb (float *xp, const float *x, const float *z, gsize T, gsize d, AttnOp op, double eps,
+              gsize t0, gsize t1)
+{
+  t1 = MIN (t1, T);
+  if (xp != x)
+    memcpy (xp, x, T * d * sizeof (float));
+  if (t0 >= t1 || op == ATTN_OP_NONE)
+    return;
+  if (op == ATTN_OP_MEAN)
+    {
+      mean_row (xp + t0 * d, x, d, t0, t1);
+      for (gsize t = t0 + 1; t < t1; t++)
+        memcpy (xp + t * d, xp + t0 * d, d * sizeof (float));
+      return;
+    }
+  for (gsize t = t0; t < t1; t++)
+    for (gsize c = 0; c < d; c++)
+      {
+        double v = x[t * d + c];
+        double r = op == ATTN_OP_SCALE ? eps * v
+                   : op == ATTN_OP_NOISE ? v + eps * (double) z[(t - t0) * d + c]
+                   : op == ATTN_OP_ADD   ? v + eps
+                                         : 0.0;
+        xp[t * d + c] = (float) r;
+      }
+}
+
+void
+attn_row_norms (float *norm, const float *x, gsize T, gsize d)
+{
+  for (gsize t = 0; t < T; t++)
+    {
+      double s = 0.0;
+      for (gsize c = 0; c < d; c++)
+        s += (double) x[t * d + c] * x[t * d + c];
+      norm[t] = (float) sqrt (s);
+    }
+}
+
+void
+attn_row_nonfinite (guint8 *bad, const float *x, gsize T, gsize d)
+{
+  for (gsize t = 0; t < T; t++)
+    {
+      guint8 b = 0;
+      for (gsize c = 0; c < d; c++)
+        b |= !isfinite (x[t * d + c]);
+      bad[t] = b;
+    }
+}
+
+/* --- a pass: scores of a block of rows, then every output --- */
+
+typedef struct
+{
+  const AttnOutput *outputs;
+  guint n_outputs;
+  const float *q, *k;
+  gsize T, d;
+  gboolean causal;
+  AttnWorkspace *ws;
+  GCancellable *cancellable;
+  const AttnRowKernels *kern;
+  gsize n_blocks;
+  gint next;      /* next block to take (atomic) */
+  gint cancelled; /* atomic */
+} Pass;
+
+typedef struct
+{
+  Pass *pass;
+  guint index;
+} Worker;
+
+static void
+fill_nan (float *row, gsize n)
+{
+  for (gsize j = 0; j < n; j++)
+    row[j] = NAN;
+}
+
+/* Row i of one output from its scores s (n visible keys). */
+static void
+output_row (const AttnOutput *o, const float *s, gsize i, gsize n, gsize T, float *tmp,
+            const AttnRowKernels *kern)
+{
+  float *e = o->out ? o->out + i * T : tmp;
+  float sum, f;
+
+  if (o->bad_row && o->bad_row[i])
+    {
+      if (o->out)
+        fill_nan (e, T);
+      if (o->rowdot)
+        o->rowdot[i] = NAN;
+      return;
+    }
+  sum = kern->exp_row (e, s, n, o->alpha);
+  if (!(sum > 0.0f)) /* every key masked (0) or an overflow (NaN) */
+    {
+      if (o->out && sum == 0.0f)
+        memset (e, 0, T * sizeof (float));
+      else if (o->out)
+        fill_nan (e, T);
+      if (o->rowdot)
+        o->rowdot[i] = sum == 0.0f ? 0.0f : NAN;
+      return;
+    }
+  if (o->rowdot)
+    o->rowdot[i] = (o->vnorm ? kern->dot_row (e, o->vnorm, n) : sum) / sum;
+  if (o->out == NULL)
+    return;
+  f = 1.0f / sum;
+  if (o->den)
+    f = o->den[i] == 0.0f ? 0.0f : f / o->den[i];
+  kern->scale_row (e, o->vnorm, n, f);
+  if (n < T)
+    memset (e + n, 0, (T - n) * sizeof (float));
+}
+
+/* Block b counts from the end: the largest causal blocks go first. */
+static void
+run_block (Pass *p, float *scores, float *tmp, gsize b)
+{
+  gsize r1 = p->T - b * BLOCK_ROWS;
+  gsize r0 = r1 > BLOCK_ROWS ? r1 - BLOCK_ROWS : 0;
+  gsize ncols = p->causal ? r1 : p->T;
+
+  attn_sgemm (TRUE, (int) (r1 - r0), (int) ncols, (int) p->d, 1.0f, p->q + r0 * p->d, (int) p->d,
+              p->k, (int) p->d, 0.0f, scores, (int) p->T);
+  for (gsize i = r0; i < r1; i++)
+    for (guint o = 0; o < p->n_outputs; o++)
+      output_row (&p->outputs[o], scores + (i - r0) * p->T, i, p->causal ? i + 1 : p->T, p->T,
+                  tmp, p->kern);
+}
+
+static gpointer
+pass_worker (gpointer data)
+{
+  Worker *w = data;
+  Pass *p = w->pass;
+
+  for (;;)
+    {
+      gsize b;
+
+      if (g_atomic_int_get (&p->cancelled))
+        break;
+      if (g_cancellable_is_cancelled (p->cancellable))
+        {
+          g_atomic_int_set (&p->cancelled, 1);
+          break;
+        }
+      b = (gsize) g_atomic_int_add (&p->next, 1);
+      if (b >= p->n_blocks)
+        break;
+      run_block (p, p->ws->scores[w->index], p->ws->rowtmp[w->index], b);
+    }
+  return NULL;
+}
+
+gboolean
+attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const float *q, const float *k,
+                     gsize T, gsize d, gboolean causal, AttnWorkspace *ws,
+                     GCancellable *cancellable)
+{
+  Pass p = { outputs, n_outputs, q, k, T, d, causal, ws, cancellable, attn_row_kernels (),
+             (T + BLOCK_ROWS - 1) / BLOCK_ROWS, 0, 0 };
+  GThread *threads[64];
+  Worker workers[64];
+  guint n_threads;
+
+  g_return_val_if_fail (ws != NULL, FALSE);
+  g_return_val_if_fail (T <= G_MAXINT / BLOCK_ROWS && d <= G_MAXINT, FALSE);
+  if (T == 0)
+    return TRUE;
+  n_threads = (guint) MIN ((gsize) ws->n_threads, p.n_blocks);
+  ws_reserve_columns (ws, T);
+  for (guint t = 0; t < n_threads; t++)
+    workers[t] = (Worker){ &p, t };
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("attn-pass", pass_worker, &workers[t]);
+  pass_worker (&workers[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  return !g_atomic_int_get (&p.cancelled);
+}
+
+/* --- one head --- */
+
+typedef struct
+{
+  const AttnHead *h;
+  const AttnPerturbation *p;
+  AttnWorkspace *ws;
+  gboolean value_norm;
+  float alpha;    /* 1/√d */
+  guint8 *q0bad;  /* [T] rows of Q that are not finite */
+  gsize k0first;  /* first row of K that is not finite (T: none) */
+  guint8 *bad0;   /* [T] rows NaN in A⁰ (value-norm: or in its row sum) */
+  guint8 *badr;   /* [n, T] rows NaN in request r */
+  float *vn0;     /* [T] ‖v_j‖ (value-norm) */
+  float *den;     /* [T] Σ_j A⁰_ij ‖v_j‖ (value-norm) */
+} HeadCtx;
+
+/* Index of the first row of x [T, d] that is not finite, or T. */
+static gsize
+first_nonfinite (HeadCtx *c, const float *x, gsize d)
+{
+  guint8 *flags = ws_slot (c->ws, SLOT_FLAGS, c->h->T);
+  gsize t = 0;
+
+  attn_row_nonfinite (flags, x, c->h->T, d);
+  while (t < c->h->T && !flags[t])
+    t++;
+  return t;
+}
+
+/* bad[i] |= (qbad[i]) | (a non-finite key row first <= i can reach row i). */
+static void
+mark_rows (guint8 *bad, const guint8 *qbad, gsize first, gsize T, gboolean causal)
+{
+  for (gsize i = 0; i < T; i++)
+    bad[i] |= (qbad ? qbad[i] : 0) | (causal ? first <= i : first < T);
+}
+
+static void
+head_prepare (HeadCtx *c, guint n)
+{
+  gsize T = c->h->T;
+  guint8 *flags = ws_slot (c->ws, SLOT_BAD, (n + 2) * T);
+
+  c->q0bad = flags, c->bad0 = flags + T, c->badr = flags + 2 * T;
+  c->alpha = (float) (1.0 / sqrt ((double) c->h->d));
+  attn_row_nonfinite (c->q0bad, c->h->q, T, c->h->d);
+  c->k0first = first_nonfinite (c, c->h->k, c->h->d);
+  memset (c->bad0, 0, T);
+  mark_rows (c->bad0, c->q0bad, c->k0first, T, c->p->causal);
+  if (!c->value_norm)
+    return;
+  c->vn0 = ws_slot (c->ws, SLOT_VN0, T * sizeof (float));
+  c->den = ws_slot (c->ws, SLOT_DEN, T * sizeof (float));
+  attn_row_norms (c->vn0, c->h->v, T, c->h->dv);
+  mark_rows (c->bad0, NULL, first_nonfinite (c, c->h->v, c->h->dv), T, c->p->causal);
+}
+
+/* Whether request (component, eps) reads the unperturbed Q Kᵀ. */
+static gboolean
+uses_base_scores (const HeadCtx *c, AttnComponent component)
+{
+  const AttnPerturbation *p = c->p;
+
+  if (component == ATTN_COMPONENT_VALUE || p->op == ATTN_OP_NONE || p->t0 >= p->t1)
+    return TRUE;
+  return p->op == ATTN_OP_SCALE && p->t0 == 0 && p->t1 >= c->h->T;
+}
+
+/* z [(t1 - t0), d] for the tensor's head, once per component. */
+static const float *
+head_noise (HeadCtx *c, guint64 head, gsize d)
+{
+  const AttnPerturbation *p = c->p;
+  float *z;
+
+  if (p->op != ATTN_OP_NOISE)
+    return NULL;
+  z = ws_slot (c->ws, SLOT_Z, MAX (p->t1 - p->t0, 1) * d * sizeof (float));
+  attn_noise_fill (z, p->seed, p->layer, head, p->t0, p->t1, d);
+  return z;
+}
+
+/* The value norms of V perturbed by eps into vn [T]; its NaN rows into bad. */
+static void
+perturbed_value_norms (HeadCtx *c, float *vn, guint8 *bad, const float *z, double eps)
+{
+  const AttnHead *h = c->h;
+  float *vp = ws_slot (c->ws, SLOT_XP, h->T * h->dv * sizeof (float));
+
+  attn_perturb (vp, h->v, z, h->T, h->dv, c->p->op, eps, c->p->t0, c->p->t1);
+  attn_row_norms (vn, vp, h->T, h->dv);
+  mark_rows (bad, NULL, first_nonfinite (c, vp, h->dv), h->T, c->p->causal);
+}
+
+/* The pass over the unperturbed scores: the value-norm row sums first, then
+ * every request that reads Q Kᵀ as it is (scaled by ε/√d for a scale). */
+static gboolean
+head_base_pass (HeadCtx *c, float *const *out, const AttnComponent *component, const double *eps,
+                guint n, GCancellable *cancellable)
+{
+  const AttnHead *h = c->h;
+  AttnOutput *outs = ws_slot (c->ws, SLOT_OUTPUTS, (n + 1) * sizeof (AttnOutput));
+  float *vnp = c->value_norm ? ws_slot (c->ws, SLOT_VNP, MAX (n, 1) * h->T * sizeof (float)) : NULL;
+  const float *z = NULL;
+  guint m = 0;
+
+  if (c->value_norm)
+    outs[m++] = (AttnOutput){ NULL, c->den, c->alpha, c->vn0, NULL, c->bad0 };
+  for (guint r = 0; r < n; r++)
+    {
+      guint8 *bad = c->badr + r * h->T;
+      gboolean scaled = c->p->op == ATTN_OP_SCALE && component[r] != ATTN_COMPONENT_VALUE
+                        && c->p->t0 < c->p->t1;
+
+      if (!uses_base_scores (c, component[r]))
+        continue;
+      memcpy (bad, c->bad0, h->T);
+      outs[m] = (AttnOutput){ out[r], NULL, scaled ? (float) (eps[r] / sqrt ((double) h->d)) : c->alpha,
+                              c->vn0, c->den, bad };
+      if (c->value_norm && component[r] == ATTN_COMPONENT_VALUE && c->p->op != ATTN_OP_NONE)
+        {
+          z = z ? z : head_noise (c, c->p->kv_head, h->dv);
+          perturbed_value_norms (c, vnp + r * h->T, bad, z, eps[r]);
+          outs[m].vnorm = vnp + r * h->T;
+        }
+      m++;
+    }
+  if (m == 0)
+    return TRUE;
+  return attn_attention_pass (outs, m, h->q, h->k, h->T, h->d, c->p->causal, c->ws, cancellable);
+}
+
+/* One pass per remaining request: Q or K perturbed as written. */
+static gboolean
+head_perturbed_passes (HeadCtx *c, float *const *out, const AttnComponent *component,
+                       const double *eps, guint n, AttnComponent which, GCancellable *cancellable)
+{
+  const AttnHead *h = c->h;
+  const float *x = which == ATTN_COMPONENT_QUERY ? h->q : h->k;
+  float *xp = ws_slot (c->ws, SLOT_XP, h->T * h->d * sizeof (float));
+  const float *z = NULL;
+
+  for (guint r = 0; r < n; r++)
+    {
+      guint8 *bad = c->badr + r * h->T;
+      AttnOutput o = { out[r], NULL, c->alpha, c->vn0, c->den, bad };
+      gboolean ok;
+
+      if (component[r] != which || uses_base_scores (c, which))
+        continue;
+      if (z == NULL)
+        z = head_noise (c, which == ATTN_COMPONENT_QUERY ? c->p->q_head : c->p->kv_head, h->d);
+      attn_perturb (xp, x, z, h->T, h->d, c->p->op, eps[r], c->p->t0, c->p->t1);
+      if (c->value_norm)
+        memcpy (bad, c->bad0, h->T); /* the row sums of A⁰ divide every row */
+      else
+        memset (bad, 0, h->T);
+      if (which == ATTN_COMPONENT_QUERY)
+        {
+          guint8 *qbad = ws_slot (c->ws, SLOT_FLAGS, h->T);
+          attn_row_nonfinite (qbad, xp, h->T, h->d);
+          mark_rows (bad, qbad, c->k0first, h->T, c->p->causal);
+        }
+      else
+        mark_rows (bad, c->q0bad, first_nonfinite (c, xp, h->d), h->T, c->p->causal);
+      ok = which == ATTN_COMPONENT_QUERY
+             ? attn_attention_pass (&o, 1, xp, h->k, h->T, h->d, c->p->causal, c->ws, cancellable)
+             : attn_attention_pass (&o, 1, h->q, xp, h->T, h->d, c->p->causal, c->ws, cancellable);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_head (const AttnHead *h, const AttnPerturbation *p, GError **error)
+{
+  gboolean vn = p->quantity == ATTN_QUANTITY_VALUE_NORM;
+
+  if (h->q == NULL || h->k == NULL || h->T == 0 || h->d == 0 || (vn && (h->v == NULL || h->dv == 0)))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "attention needs Q, K%s of T, d > 0",
+                   vn ? " and V" : "");
+      return FALSE;
+    }
+  if (p->t0 > p->t1 || p->t1 > h->T)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "token range %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " is not within 0:%" G_GSIZE_FORMAT,
+                   p->t0, p->t1, h->T);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+attn_attention_head (float *const *out, const AttnComponent *component, const double *eps, guint n,
+                     const AttnHead *head, const AttnPerturbation *p, AttnWorkspace *ws,
+                     GCancellable *cancellable, GError **error)
+{
+  HeadCtx c = { head, p, ws, p->quantity == ATTN_QUANTITY_VALUE_NORM };
+
+  g_return_val_if_fail (out != NULL || n == 0, FALSE);
+  g_return_val_if_fail (ws != NULL, FALSE);
+  if (!check_head (head, p, error))
+    return FALSE;
+  head_prepare (&c, n);
+  if (!head_base_pass (&c, out, component, eps, n, cancellable)
+      || !head_perturbed_passes (&c, out, component, eps, n, ATTN_COMPONENT_KEY, cancellable)
+      || !head_perturbed_passes (&c, out, component, eps, n, ATTN_COMPONENT_QUERY, cancellable))
+    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  return TRUE;
+}

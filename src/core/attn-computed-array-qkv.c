@@ -1,0 +1,283 @@
+/* attn-computed-array-qkv.c: finding a file's Q, K, V and their dimensions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Datasets named q, k, v (or query, key, value) in one group; the dimension
+ * labels say which is layer, head, token (pos, position, seq) and channel
+ * (d_head); unlabelled ones are taken as [layer,] [head,] token, channel.
+ * Every other dimension (prompt, batch) is fixed by --select (default 0).
+ */
+#include "attn-computed-array-private.h"
+#include "attn-error.h"
+
+#include <string.h>
+
+
+static int
+role_of_name (const char *path)
+{
+  const char *base = strrchr (path, '/') ? strrchr (path, '/') + 1 : path;
+  static const char *const names[][2] = { { "q", "query" }, { "k", "key" }, { "v", "value" } };
+
+  for (int r = 0; r < 3; r++)
+    if (g_ascii_strcasecmp (base, names[r][0]) == 0 || g_ascii_strcasecmp (base, names[r][1]) == 0)
+      return r;
+  return -1;
+}
+
+static char *
+group_of (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return g_str_equal (dir, ".") ? g_strdup ("/") : g_steal_pointer (&dir);
+}
+
+/* group -> char*[3] (paths of q, k, v), for every group holding one. */
+static GHashTable *
+qkv_groups (AttnH5File *file, GError **error)
+{
+  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (file, error);
+  GHashTable *groups;
+
+  if (infos == NULL)
+    return NULL;
+  groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+      int role = role_of_name (info->path);
+      char *group = group_of (info->path), **paths;
+
+      if (role < 0 || !info->is_view || info->rank < 2)
+        {
+          g_free (group);
+          continue;
+        }
+      if ((paths = g_hash_table_lookup (groups, group)) == NULL)
+        g_hash_table_insert (groups, group, paths = g_new0 (char *, 4));
+      else
+        g_free (group);
+      if (paths[role] == NULL)
+        paths[role] = g_strdup (info->path);
+    }
+  return groups;
+}
+
+gboolean
+attn_computed_array_file_has_qkv (AttnH5File *file)
+{
+  g_autoptr (GHashTable) groups = qkv_groups (file, NULL);
+  GHashTableIter it;
+  char **paths;
+
+  if (groups == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&it, groups);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) &paths))
+    if (paths[0] && paths[1])
+      return TRUE;
+  return FALSE;
+}
+
+/* The paths of q, k, v (v may be NULL) in the wanted group, or the only one. */
+static char **
+find_qkv (AttnH5File *file, const char *want, GError **error)
+{
+  g_autoptr (GHashTable) groups = qkv_groups (file, error);
+  g_autoptr (GString) found = g_string_new (NULL);
+  g_autofree char *want_abs = want ? g_strdup_printf ("/%s", want + (want[0] == '/')) : NULL;
+  char **paths, **match = NULL;
+  const char *group;
+  GHashTableIter it;
+  guint n = 0;
+
+  if (groups == NULL)
+    return NULL;
+  if (want_abs && g_str_has_suffix (want_abs, "/") && strlen (want_abs) > 1)
+    want_abs[strlen (want_abs) - 1] = '\0';
+  g_hash_table_iter_init (&it, groups);
+  while (g_hash_table_iter_next (&it, (gpointer *) &group, (gpointer *) &paths))
+    if (paths[0] && paths[1] && (want_abs == NULL || g_str_equal (group, want_abs)))
+      {
+        g_string_append_printf (found, "%s%s", n++ ? ", " : "", group);
+        match = paths;
+      }
+  if (n == 1)
+    return g_strdupv (match);
+  if (n == 0)
+    g_set_error (error, ATTN_ERROR, want ? ATTN_ERROR_ARGUMENT : ATTN_ERROR_INPUT,
+                 "%s has no datasets q and k (or query and key)%s%s; live computation needs them",
+                 attn_h5_file_get_filename (file), want ? " in group " : "", want ? want : "");
+  else
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                 "%s has Q/K/V datasets in several groups (%s); name one with --dataset GROUP",
+                 attn_h5_file_get_filename (file), found->str);
+  return NULL;
+}
+
+/* Which dimension is layer, head, token, channel: by name, else by position
+ * ([layer,] [head,] token, channel) when no dimension has a known name. */
+static gboolean
+map_dims (AttnQkvSource *s, GError **error)
+{
+  AttnArray *a = s->array;
+  guint rank = attn_array_get_rank (a);
+  g_autofree char *dims = NULL;
+
+  s->layer = attn_array_find_dim (a, "layer", NULL);
+  s->head = attn_array_find_dim (a, "head", NULL);
+  s->token = attn_array_find_dim (a, "token", NULL);
+  s->channel = attn_array_find_dim (a, "channel", NULL);
+  if (s->layer < 0 && s->head < 0 && s->token < 0 && s->channel < 0 && rank <= 4)
+    {
+      s->channel = (int) rank - 1, s->token = (int) rank - 2;
+      s->head = rank >= 3 ? (int) rank - 3 : -1;
+      s->layer = rank >= 4 ? 0 : -1;
+    }
+  if (s->token >= 0 && s->channel >= 0)
+    return TRUE;
+  dims = attn_array_describe_dims (a);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+               "%s: cannot tell which dimension is token and which is channel (dimensions: %s); "
+               "label them token (or pos) and channel (or d_head)", s->path, dims);
+  return FALSE;
+}
+
+gsize
+attn_qkv_dim_size (const AttnQkvSource *s, int dim)
+{
+  return dim >= 0 ? attn_array_get_dim_size (s->array, (guint) dim) : 1;
+}
+
+static gboolean
+is_role_dim (const AttnQkvSource *s, int dim)
+{
+  return dim == s->layer || dim == s->head || dim == s->token || dim == s->channel;
+}
+
+/* "I" or "@LABEL" of dimension dim into *index. */
+static gboolean
+parse_select_index (const AttnQkvSource *s, int dim, const char *value, gsize *index)
+{
+  guint64 v;
+
+  if (value[0] == '@')
+    return attn_array_find_tick (s->array, (guint) dim, value + 1, index);
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &v, NULL)
+      || v >= attn_array_get_dim_size (s->array, (guint) dim))
+    return FALSE;
+  *index = (gsize) v;
+  return TRUE;
+}
+
+/* One --select DIM=I, applied to each of q, k, v that has DIM. */
+static gboolean
+apply_select (AttnQkv *self, const char *select, GError **error)
+{
+  g_auto (GStrv) kv = g_strsplit (select, "=", 2);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < 3 && kv[0] && kv[1]; i++)
+    {
+      AttnQkvSource *s = &self->src[i];
+      int dim = s->array ? attn_array_find_dim (s->array, kv[0], NULL) : -1;
+      g_autofree char *dims = NULL;
+
+      if (dim < 0)
+        continue;
+      if (is_role_dim (s, dim))
+        return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                             "--select %s: %s is chosen with --layer, --head or --tokens", select,
+                             kv[0]), FALSE);
+      if (!parse_select_index (s, dim, kv[1], &s->fixed[dim]))
+        {
+          dims = attn_array_describe_dims (s->array);
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "--select %s: no index %s in %s (dimensions: %s)", select, kv[1], s->path, dims);
+          return FALSE;
+        }
+      found = TRUE;
+    }
+  if (!found)
+    {
+      g_autofree char *dims = attn_array_describe_dims (self->src[0].array);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--select %s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)",
+                   select, self->src[0].path, dims);
+    }
+  return found;
+}
+
+static gboolean
+open_sources (AttnQkv *self, AttnH5File *file, const char *group, char **selects,
+              GError **error)
+{
+  g_auto (GStrv) paths = find_qkv (file, group, error);
+
+  if (paths == NULL)
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    {
+      AttnQkvSource *s = &self->src[i];
+
+      if (paths[i] == NULL)
+        continue;
+      s->path = g_strdup (paths[i]);
+      if (!(s->array = attn_h5_file_open_array (file, paths[i], error)) || !map_dims (s, error))
+        return FALSE;
+    }
+  for (guint i = 0; selects && selects[i]; i++)
+    if (!apply_select (self, selects[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+shape_error (AttnQkv *self, GError **error, const char *what)
+{
+  g_autofree char *q = attn_array_describe_dims (self->src[0].array);
+  g_autofree char *k = attn_array_describe_dims (self->src[1].array);
+
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s and %s do not fit: %s (q: %s; k: %s)",
+               self->src[0].path, self->src[1].path, what, q, k);
+  return FALSE;
+}
+
+static gboolean
+check_shapes (AttnQkv *self, GError **error)
+{
+  AttnQkvSource *q = &self->src[0], *k = &self->src[1], *v = &self->src[2];
+  gsize hq = attn_qkv_dim_size (q, q->head), hk = attn_qkv_dim_size (k, k->head);
+
+  self->T = attn_qkv_dim_size (q, q->token);
+  self->d = attn_qkv_dim_size (q, q->channel);
+  if (attn_qkv_dim_size (k, k->token) != self->T || (v->array && attn_qkv_dim_size (v, v->token) != self->T))
+    return shape_error (self, error, "different numbers of tokens");
+  if (attn_qkv_dim_size (k, k->channel) != self->d)
+    return shape_error (self, error, "q and k have different channels");
+  if (attn_qkv_dim_size (k, k->layer) != attn_qkv_dim_size (q, q->layer)
+      || (v->array && attn_qkv_dim_size (v, v->layer) != attn_qkv_dim_size (q, q->layer)))
+    return shape_error (self, error, "different numbers of layers");
+  if (hq % hk != 0 || (v->array && attn_qkv_dim_size (v, v->head) != hk))
+    return shape_error (self, error, "query heads must be a multiple of key/value heads");
+  self->n_kv_group = hq / hk;
+  self->dv = v->array ? attn_qkv_dim_size (v, v->channel) : 0;
+  return TRUE;
+}
+
+void
+attn_qkv_clear (AttnQkv *self)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      g_clear_object (&self->src[i].array);
+      g_clear_pointer (&self->src[i].path, g_free);
+    }
+}
+
+gboolean
+attn_qkv_open (AttnQkv *self, AttnH5File *file, const char *group, char **selects, GError **error)
+{
+  return open_sources (self, file, group, selects, error) && check_shapes (self, error);
+}

@@ -1,0 +1,678 @@
+/* attn-computed-array.c: attention computed on demand from a file's Q, K, V
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A read groups the slices it covers by (layer, head): one HDF5 read of that
+ * head's Q, K, V and one attn_attention_head() call for every (component,
+ * epsilon) slice missing from the cache, so that slices sharing Q Kᵀ share
+ * the work.  A slice the read covers whole is computed straight into the
+ * caller's buffer.
+ */
+#include "attn-computed-array-private.h"
+#include "attn-blas.h"
+#include "attn-error.h"
+
+#include <math.h>
+#include <string.h>
+
+/* --- the spec --- */
+
+AttnComputeSpec *
+attn_compute_spec_new (void)
+{
+  AttnComputeSpec *spec = g_new0 (AttnComputeSpec, 1);
+
+  spec->causal = TRUE;
+  return spec;
+}
+
+void
+attn_compute_spec_free (AttnComputeSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->group);
+  g_free (spec->eps);
+  g_free (spec->layers);
+  g_free (spec->heads);
+  g_free (spec->tokens);
+  g_strfreev (spec->selects);
+  g_free (spec);
+}
+
+gboolean
+attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (list, ",", -1);
+  guint n = g_strv_length (parts);
+  g_autofree double *eps = g_new0 (double, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *s = g_strstrip (parts[i]), *end = NULL;
+
+      eps[i] = g_ascii_strtod (s, &end);
+      if (s[0] == '\0' || end == NULL || *end != '\0' || !isfinite (eps[i]))
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "--eps '%s': '%s' is not a finite number (expected e.g. 5e-1,1e-3,1e-10)",
+                       list, s);
+          return FALSE;
+        }
+    }
+  g_free (spec->eps);
+  spec->eps = n ? g_steal_pointer (&eps) : NULL;
+  spec->n_eps = n;
+  return TRUE;
+}
+
+gboolean
+attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError **error)
+{
+  AttnComponent c;
+
+  if (!attn_component_from_string (name, &c))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   "--component %s: expected query, key or value", name);
+      return FALSE;
+    }
+  for (guint i = 0; i < spec->n_components; i++)
+    if (spec->components[i] == c)
+      return TRUE;
+  spec->components[spec->n_components++] = c;
+  return TRUE;
+}
+
+char *
+attn_format_shortest (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int prec = 1; prec <= 17; prec++)
+    {
+      g_autofree char *fmt = g_strdup_printf ("%%.%dg", prec);
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return g_strdup (buf);
+}
+
+/* --- the array --- */
+
+typedef struct
+{
+  guint64 key;
+  float *data; /* [T, T] */
+  GList link;
+} CacheEntry;
+
+struct _AttnComputedArray
+{
+  AttnArray parent_instance;
+  AttnQkv qkv;
+  AttnComponent components[3];
+  guint n_components;
+  double *eps;
+  guint n_eps;
+  GArray *layers, *heads; /* guint: the file's indices */
+  AttnPerturbation pert;
+  GMutex h5_lock;             /* HDF5 reads */
+  GMutex lock;                /* the cache and the idle workspaces */
+  GHashTable *cache;          /* key -> CacheEntry */
+  GQueue lru;                 /* CacheEntry links, most recent first */
+  gsize cache_size, cache_used;
+  GPtrArray *workspaces;      /* idle AttnWorkspace* */
+  GPtrArray *spare;           /* up to MAX_SPARE freed slices, reused without page faults */
+};
+
+#define MAX_SPARE 2
+
+G_DEFINE_FINAL_TYPE (AttnComputedArray, attn_computed_array, ATTN_TYPE_ARRAY)
+
+static void
+cache_entry_free (CacheEntry *e)
+{
+  g_free (e->data);
+  g_free (e);
+}
+
+static void
+attn_computed_array_finalize (GObject *object)
+{
+  AttnComputedArray *self = ATTN_COMPUTED_ARRAY (object);
+
+  attn_qkv_clear (&self->qkv);
+  g_free (self->eps);
+  g_clear_pointer (&self->layers, g_array_unref);
+  g_clear_pointer (&self->heads, g_array_unref);
+  g_hash_table_destroy (self->cache);
+  g_ptr_array_unref (self->workspaces);
+  g_ptr_array_unref (self->spare);
+  g_mutex_clear (&self->h5_lock);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (attn_computed_array_parent_class)->finalize (object);
+}
+
+static void
+attn_computed_array_init (AttnComputedArray *self)
+{
+  g_mutex_init (&self->h5_lock);
+  g_mutex_init (&self->lock);
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                       (GDestroyNotify) cache_entry_free);
+  g_queue_init (&self->lru);
+  self->cache_size = ATTN_COMPUTED_ARRAY_DEFAULT_CACHE;
+  self->workspaces = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_workspace_free);
+  self->spare = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* --- the cache --- */
+
+static gsize
+slice_bytes (AttnComputedArray *self)
+{
+  return self->qkv.T * self->qkv.T * sizeof (float);
+}
+
+/* Keeps a freed slice for the next computation; under self->lock. */
+static void
+spare_put (AttnComputedArray *self, float *data)
+{
+  if (self->spare->len < MAX_SPARE)
+    g_ptr_array_add (self->spare, data);
+  else
+    g_free (data);
+}
+
+static float *
+spare_take (AttnComputedArray *self)
+{
+  float *data = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->spare->len > 0)
+    data = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
+  g_mutex_unlock (&self->lock);
+  return data ? data : g_try_malloc (slice_bytes (self));
+}
+
+static void
+cache_evict (AttnComputedArray *self, gsize room)
+{
+  while (self->cache_used + room > self->cache_size && self->lru.tail)
+    {
+      CacheEntry *e = self->lru.tail->data;
+
+      g_queue_unlink (&self->lru, &e->link);
+      self->cache_used -= slice_bytes (self);
+      spare_put (self, g_steal_pointer (&e->data));
+      g_hash_table_remove (self->cache, &e->key);
+    }
+}
+
+/* Copies the slice into out when cached; under self->lock. */
+static float *
+cache_lookup (AttnComputedArray *self, guint64 key)
+{
+  CacheEntry *e = g_hash_table_lookup (self->cache, &key);
+
+  if (e == NULL)
+    return NULL;
+  g_queue_unlink (&self->lru, &e->link);
+  g_queue_push_head_link (&self->lru, &e->link);
+  return e->data;
+}
+
+/* Takes data (a [T, T] slice); frees it when it does not fit. */
+static void
+cache_insert (AttnComputedArray *self, guint64 key, float *data)
+{
+  CacheEntry *e;
+
+  g_mutex_lock (&self->lock);
+  if (slice_bytes (self) > self->cache_size || g_hash_table_contains (self->cache, &key))
+    {
+      spare_put (self, data);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  cache_evict (self, slice_bytes (self));
+  e = g_new0 (CacheEntry, 1);
+  e->key = key;
+  e->data = data;
+  e->link.data = e;
+  g_hash_table_insert (self->cache, &e->key, e);
+  g_queue_push_head_link (&self->lru, &e->link);
+  self->cache_used += slice_bytes (self);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+attn_computed_array_set_cache_size (AttnComputedArray *self, gsize bytes)
+{
+  g_return_if_fail (ATTN_IS_COMPUTED_ARRAY (self));
+  g_mutex_lock (&self->lock);
+  self->cache_size = bytes;
+  cache_evict (self, 0);
+  g_mutex_unlock (&self->lock);
+}
+
+gsize
+attn_computed_array_get_cache_used (AttnComputedArray *self)
+{
+  gsize used;
+
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), 0);
+  g_mutex_lock (&self->lock);
+  used = self->cache_used;
+  g_mutex_unlock (&self->lock);
+  return used;
+}
+
+static AttnWorkspace *
+take_workspace (AttnComputedArray *self)
+{
+  AttnWorkspace *ws = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->workspaces->len > 0)
+    ws = g_ptr_array_steal_index_fast (self->workspaces, self->workspaces->len - 1);
+  g_mutex_unlock (&self->lock);
+  return ws ? ws : attn_workspace_new (0);
+}
+
+static void
+give_workspace (AttnComputedArray *self, AttnWorkspace *ws)
+{
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->workspaces, ws);
+  g_mutex_unlock (&self->lock);
+}
+
+/* --- reading --- */
+
+/* x [T, n] of one head of a source (token rows, channel columns). */
+static gboolean
+read_source (AttnComputedArray *self, AttnQkvSource *s, guint layer, guint head, gsize n, float *x,
+             GCancellable *cancellable, GError **error)
+{
+  gsize fixed[ATTN_ARRAY_MAX_RANK];
+  gboolean ok;
+
+  memcpy (fixed, s->fixed, sizeof fixed);
+  if (s->layer >= 0)
+    fixed[s->layer] = layer;
+  if (s->head >= 0)
+    fixed[s->head] = head;
+  g_mutex_lock (&self->h5_lock);
+  ok = attn_array_read_slice (s->array, fixed, (guint) s->token, 0, self->qkv.T, (guint) s->channel, 0,
+                              n, x, cancellable, error);
+  g_mutex_unlock (&self->h5_lock);
+  return ok;
+}
+
+/* Q, K, V of (layer, query head) into head, backed by buf. */
+static gboolean
+read_head (AttnComputedArray *self, guint layer, guint head, float *buf, AttnHead *h,
+           GCancellable *cancellable, GError **error)
+{
+  guint kv = head / (guint) self->qkv.n_kv_group;
+
+  *h = (AttnHead){ buf, buf + self->qkv.T * self->qkv.d, NULL, self->qkv.T, self->qkv.d, self->qkv.dv };
+  if (!read_source (self, &self->qkv.src[0], layer, head, self->qkv.d, buf, cancellable, error)
+      || !read_source (self, &self->qkv.src[1], layer, kv, self->qkv.d, (float *) h->k, cancellable, error))
+    return FALSE;
+  if (self->qkv.src[2].array == NULL)
+    return TRUE;
+  h->v = h->k + self->qkv.T * self->qkv.d;
+  return read_source (self, &self->qkv.src[2], layer, kv, self->qkv.dv, (float *) h->v, cancellable, error);
+}
+
+/* rows [q0, q0+nq) × columns [k0, k0+nk) of a [T, T] slice into dst. */
+static void
+copy_region (float *dst, const float *slice, gsize T, const gsize *start, const gsize *count)
+{
+  for (gsize i = 0; i < count[4]; i++)
+    memcpy (dst + i * count[5], slice + (start[4] + i) * T + start[5], count[5] * sizeof (float));
+}
+
+/* The slices of one (layer, head) that a read covers. */
+typedef struct
+{
+  guint n;
+  AttnComponent component[64];
+  double eps[64];
+  float *target[64]; /* where they are computed */
+  float *dst[64];    /* the read's buffer */
+  guint64 key[64];
+  gboolean direct[64]; /* target == dst */
+} Misses;
+
+static gboolean
+compute_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gsize *start,
+                const gsize *count, AttnWorkspace *ws, GCancellable *cancellable, GError **error)
+{
+  guint layer = g_array_index (self->layers, guint, li);
+  guint head = g_array_index (self->heads, guint, hi);
+  gsize nbuf = self->qkv.T * (2 * self->qkv.d + self->qkv.dv);
+  g_autofree float *buf = g_try_malloc (MAX (nbuf, 1) * sizeof (float));
+  AttnPerturbation p = self->pert;
+  AttnHead h;
+
+  if (buf == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory reading Q, K, V");
+      return FALSE;
+    }
+  if (!read_head (self, layer, head, buf, &h, cancellable, error))
+    return FALSE;
+  p.layer = layer, p.q_head = head, p.kv_head = head / self->qkv.n_kv_group;
+  if (!attn_attention_head (m->target, m->component, m->eps, m->n, &h, &p, ws, cancellable, error))
+    return FALSE;
+  for (guint r = 0; r < m->n; r++)
+    if (!m->direct[r])
+      {
+        copy_region (m->dst[r], m->target[r], self->qkv.T, start, count);
+        cache_insert (self, m->key[r], g_steal_pointer (&m->target[r]));
+      }
+  return TRUE;
+}
+
+static gboolean
+want_cached (AttnComputedArray *self)
+{
+  gboolean want;
+
+  g_mutex_lock (&self->lock);
+  want = slice_bytes (self) <= self->cache_size;
+  g_mutex_unlock (&self->lock);
+  return want;
+}
+
+/* From box position *pos on (component-major), copies the cached slices of
+ * (li, hi) and lists up to 64 others in m, holding at most the cache's size
+ * (or one slice) in temporary buffers. */
+static gboolean
+collect_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gsize *start,
+                const gsize *count, float *out, gsize *pos, GError **error)
+{
+  gsize plane = count[4] * count[5], T = self->qkv.T, bytes = slice_bytes (self), held = 0;
+  gboolean whole = start[4] == 0 && start[5] == 0 && count[4] == T && count[5] == T;
+  gboolean cached = want_cached (self);
+
+  for (m->n = 0; *pos < count[0] * count[1] && m->n < G_N_ELEMENTS (m->key); (*pos)++)
+    {
+      gsize ci = *pos / count[1], ei = *pos % count[1], c = start[0] + ci, e = start[1] + ei;
+      gsize box = ((ci * count[1] + ei) * count[2] + (li - start[2])) * count[3] + (hi - start[3]);
+      guint64 key = ((c * self->n_eps + e) * self->layers->len + li) * self->heads->len + hi;
+      float *dst = out + box * plane, *hit;
+      gboolean direct = whole && !cached;
+
+      g_mutex_lock (&self->lock);
+      if ((hit = cache_lookup (self, key)) != NULL)
+        copy_region (dst, hit, T, start, count);
+      g_mutex_unlock (&self->lock);
+      if (hit != NULL)
+        continue;
+      if (!direct && held > 0 && held + bytes > MAX (self->cache_size, bytes))
+        break;
+      m->target[m->n] = direct ? dst : spare_take (self);
+      if (m->target[m->n] == NULL)
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
+                       "out of memory for a %" G_GSIZE_FORMAT "x%" G_GSIZE_FORMAT " attention slice",
+                       T, T);
+          return FALSE;
+        }
+      held += direct ? 0 : bytes;
+      m->direct[m->n] = direct;
+      m->component[m->n] = self->components[c];
+      m->eps[m->n] = self->eps[e];
+      m->dst[m->n] = dst;
+      m->key[m->n++] = key;
+    }
+  return TRUE;
+}
+
+static void
+misses_clear (AttnComputedArray *self, Misses *m)
+{
+  for (guint r = 0; r < m->n; r++)
+    if (!m->direct[r] && m->target[r] != NULL)
+      {
+        g_mutex_lock (&self->lock);
+        spare_put (self, g_steal_pointer (&m->target[r]));
+        g_mutex_unlock (&self->lock);
+      }
+  m->n = 0;
+}
+
+static gboolean
+read_head_slices (AttnComputedArray *self, gsize li, gsize hi, const gsize *start,
+                  const gsize *count, float *out, AttnWorkspace *ws, GCancellable *cancellable,
+                  GError **error)
+{
+  Misses m = { 0 };
+  gsize pos = 0;
+
+  while (pos < count[0] * count[1])
+    {
+      gboolean ok = collect_misses (self, &m, li, hi, start, count, out, &pos, error)
+                    && (m.n == 0
+                        || compute_misses (self, &m, li, hi, start, count, ws, cancellable, error));
+      misses_clear (self, &m);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+attn_computed_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
+                              GCancellable *cancellable, GError **error)
+{
+  AttnComputedArray *self = ATTN_COMPUTED_ARRAY (array);
+  AttnWorkspace *ws = take_workspace (self);
+  gboolean ok = TRUE;
+
+  for (gsize li = start[2]; ok && li < start[2] + count[2]; li++)
+    for (gsize hi = start[3]; ok && hi < start[3] + count[3]; hi++)
+      ok = read_head_slices (self, li, hi, start, count, out, ws, cancellable, error);
+  give_workspace (self, ws);
+  return ok;
+}
+
+static void
+attn_computed_array_class_init (AttnComputedArrayClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attn_computed_array_finalize;
+  ATTN_ARRAY_CLASS (klass)->read_box = attn_computed_array_read_box;
+}
+
+/* "L", "A:B" (half-open) or "L1,L2,..." within [0, size); NULL: all. */
+static GArray *
+parse_index_list (const char *option, const char *text, gsize size, GError **error)
+{
+  GArray *list = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_auto (GStrv) parts = text ? g_strsplit (text, ",", -1) : NULL;
+  guint64 a, b;
+
+  for (guint i = 0; text == NULL && i < size; i++)
+    g_array_append_val (list, i);
+  for (guint i = 0; parts && parts[i]; i++)
+    {
+      g_auto (GStrv) ab = g_strsplit (g_strstrip (parts[i]), ":", 2);
+      gboolean ok = ab[0] && g_ascii_string_to_unsigned (ab[0], 10, 0, G_MAXUINT32, &a, NULL);
+
+      b = a + 1;
+      if (ok && ab[1])
+        ok = g_ascii_string_to_unsigned (ab[1], 10, 0, G_MAXUINT32, &b, NULL) && a < b;
+      if (!ok || b > size)
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       "%s %s: expected I, A:B or a list of indices within 0..%" G_GSIZE_FORMAT,
+                       option, text, size - 1);
+          g_array_unref (list);
+          return NULL;
+        }
+      for (guint j = (guint) a; j < b; j++)
+        g_array_append_val (list, j);
+    }
+  return list;
+}
+
+static gboolean
+resolve_eps (AttnComputedArray *self, const AttnComputeSpec *spec, GError **error)
+{
+  const char *op = attn_op_to_string (spec->op);
+
+  if (attn_op_has_epsilon (spec->op) && spec->n_eps == 0)
+    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                         "--op %s needs --eps LIST (e.g. 5e-1,1e-3,1e-10)", op), FALSE);
+  if (!attn_op_has_epsilon (spec->op) && spec->n_eps > 0)
+    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                         "--op %s takes no --eps (only scale, noise and add do)", op), FALSE);
+  self->n_eps = MAX (spec->n_eps, 1);
+  self->eps = g_new (double, self->n_eps);
+  for (guint i = 0; i < self->n_eps; i++)
+    self->eps[i] = spec->n_eps ? spec->eps[i] : NAN;
+  return TRUE;
+}
+
+static gboolean
+resolve_tokens (AttnComputedArray *self, const AttnComputeSpec *spec, GError **error)
+{
+  g_autoptr (GArray) range = NULL;
+
+  self->pert.t0 = 0, self->pert.t1 = self->qkv.T;
+  if (spec->tokens == NULL)
+    return TRUE;
+  if (strchr (spec->tokens, ',') || !strchr (spec->tokens, ':')
+      || !(range = parse_index_list ("--tokens", spec->tokens, self->qkv.T, error)))
+    {
+      if (error && *error == NULL)
+        g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                     "--tokens %s: expected A:B within 0:%" G_GSIZE_FORMAT, spec->tokens, self->qkv.T);
+      return FALSE;
+    }
+  self->pert.t0 = g_array_index (range, guint, 0);
+  self->pert.t1 = g_array_index (range, guint, range->len - 1) + 1;
+  return TRUE;
+}
+
+static gboolean
+resolve_spec (AttnComputedArray *self, const AttnComputeSpec *spec, GError **error)
+{
+  static const AttnComponent all[] = { ATTN_COMPONENT_QUERY, ATTN_COMPONENT_KEY,
+                                       ATTN_COMPONENT_VALUE };
+  AttnQkvSource *q = &self->qkv.src[0];
+
+  self->n_components = spec->n_components ? spec->n_components : 3;
+  memcpy (self->components, spec->n_components ? spec->components : all,
+          self->n_components * sizeof (AttnComponent));
+  if (spec->quantity == ATTN_QUANTITY_VALUE_NORM && self->qkv.src[2].array == NULL)
+    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                         "--quantity value-norm needs a dataset v (or value) beside %s", q->path),
+            FALSE);
+  self->pert = (AttnPerturbation){ spec->op, spec->quantity, spec->causal, 0, 0, spec->seed };
+  if (!(self->layers = parse_index_list ("--layer", spec->layers, attn_qkv_dim_size (q, q->layer), error))
+      || !(self->heads = parse_index_list ("--head", spec->heads, attn_qkv_dim_size (q, q->head), error)))
+    return FALSE;
+  return resolve_eps (self, spec, error) && resolve_tokens (self, spec, error);
+}
+
+static GPtrArray *
+index_labels (GArray *list)
+{
+  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (labels, g_strdup_printf ("%u", g_array_index (list, guint, i)));
+  return labels;
+}
+
+/* The query and key labels: the tokens of q's token scale, if any. */
+static GPtrArray *
+token_labels (const AttnQkvSource *q)
+{
+  gsize n = attn_array_get_n_tick_labels (q->array, (guint) q->token);
+  GPtrArray *labels;
+
+  if (n == 0)
+    return NULL;
+  labels = g_ptr_array_new_with_free_func (g_free);
+  for (gsize i = 0; i < n; i++)
+    g_ptr_array_add (labels, g_strdup (attn_array_get_tick_label (q->array, (guint) q->token, i)));
+  return labels;
+}
+
+static void
+set_shape (AttnComputedArray *self)
+{
+  static const char *const names[] = { "component", "epsilon", "layer", "head", "query", "key" };
+  AttnArray *array = ATTN_ARRAY (self);
+  gsize dims[6] = { self->n_components, self->n_eps, self->layers->len, self->heads->len,
+                    self->qkv.T, self->qkv.T };
+  GPtrArray *comps = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *eps = g_ptr_array_new_with_free_func (g_free);
+
+  attn_array_set_shape (array, 6, dims, names);
+  for (guint i = 0; i < self->n_components; i++)
+    g_ptr_array_add (comps, g_strdup (attn_component_to_string (self->components[i])));
+  for (guint i = 0; i < self->n_eps; i++)
+    g_ptr_array_add (eps, isnan (self->eps[i]) ? g_strdup (attn_op_to_string (self->pert.op))
+                                               : attn_format_shortest (self->eps[i]));
+  attn_array_take_tick_labels (array, 0, comps);
+  attn_array_take_tick_labels (array, 1, eps);
+  attn_array_set_tick_values (array, 1, self->eps, self->n_eps);
+  attn_array_take_tick_labels (array, 2, index_labels (self->layers));
+  attn_array_take_tick_labels (array, 3, index_labels (self->heads));
+  if (token_labels (&self->qkv.src[0]) != NULL)
+    {
+      attn_array_take_tick_labels (array, 4, token_labels (&self->qkv.src[0]));
+      attn_array_take_tick_labels (array, 5, token_labels (&self->qkv.src[0]));
+    }
+}
+
+AttnArray *
+attn_computed_array_new (AttnH5File *file, const AttnComputeSpec *spec, GError **error)
+{
+  g_autoptr (AttnComputedArray) self = NULL;
+
+  g_return_val_if_fail (ATTN_IS_H5_FILE (file), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  attn_blas_init ();
+  self = g_object_new (ATTN_TYPE_COMPUTED_ARRAY, NULL);
+  if (!attn_qkv_open (&self->qkv, file, spec->group, spec->selects, error)
+      || !resolve_spec (self, spec, error))
+    return NULL;
+  set_shape (self);
+  return ATTN_ARRAY (g_steal_pointer (&self));
+}
+
+guint
+attn_computed_array_get_layer_index (AttnComputedArray *self, gsize i)
+{
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), 0);
+  g_return_val_if_fail (i < self->layers->len, 0);
+  return g_array_index (self->layers, guint, i);
+}
+
+guint
+attn_computed_array_get_head_index (AttnComputedArray *self, gsize i)
+{
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), 0);
+  g_return_val_if_fail (i < self->heads->len, 0);
+  return g_array_index (self->heads, guint, i);
+}
+
+const char *
+attn_computed_array_get_path (AttnComputedArray *self, AttnComponent component)
+{
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), NULL);
+  return component <= ATTN_COMPONENT_VALUE ? self->qkv.src[component].path : NULL;
+}

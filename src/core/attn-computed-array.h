@@ -1,0 +1,72 @@
+/* attn-computed-array.h: attention computed on demand from a file's Q, K, V
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * An AttnArray with dimensions component, epsilon, layer, head, query, key
+ * (DESIGN.md, "Live computation").  A read computes only the (component,
+ * epsilon, layer, head) slices it covers, keeps them in a bounded LRU cache
+ * and may run in any thread; HDF5 reads are serialised by the array.
+ */
+#pragma once
+
+#include "attn-array.h"
+#include "attn-attention.h"
+#include "attn-h5.h"
+
+G_BEGIN_DECLS
+
+/* What to compute; strings as on the command line. */
+typedef struct
+{
+  char *group;            /* the group of q, k, v (NULL: the file's only one) */
+  AttnComponent components[3];
+  guint n_components;     /* 0: query, key, value */
+  AttnOp op;
+  double *eps;            /* n_eps values; ops without ε take none */
+  guint n_eps;
+  char *layers;           /* "L", "A:B" or "L1,L2,..."; NULL: all */
+  char *heads;            /* the same for query heads */
+  char *tokens;           /* "A:B", the rows perturbed; NULL: all */
+  char **selects;         /* "DIM=I" or "DIM=@LABEL" for the other dimensions */
+  guint64 seed;
+  AttnQuantity quantity;
+  gboolean causal;        /* TRUE unless --no-causal */
+} AttnComputeSpec;
+
+AttnComputeSpec *attn_compute_spec_new (void);
+void attn_compute_spec_free (AttnComputeSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnComputeSpec, attn_compute_spec_free)
+/* "5e-1, 1e-3, 1e-10" into spec->eps; ATTN_ERROR_ARGUMENT if not numbers. */
+gboolean attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **error);
+/* Adds "query", "key" or "value" (once). */
+gboolean attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError **error);
+
+/* The shortest decimal that reads back as v ("0.5", "1e-10"). */
+char *attn_format_shortest (double v);
+
+#define ATTN_TYPE_COMPUTED_ARRAY (attn_computed_array_get_type ())
+G_DECLARE_FINAL_TYPE (AttnComputedArray, attn_computed_array, ATTN, COMPUTED_ARRAY, AttnArray)
+
+#define ATTN_COMPUTED_ARRAY_DEFAULT_CACHE ((gsize) 256 << 20)
+
+/* Finds Q, K, V in file (datasets q, k, v or query, key, value; dimension
+ * labels say which is layer, head, token, channel) and checks spec against
+ * them.  ATTN_ERROR_INPUT / _ARGUMENT with one line that says what is
+ * allowed. */
+AttnArray *attn_computed_array_new (AttnH5File *file, const AttnComputeSpec *spec,
+                                    GError **error);
+
+/* Bytes of computed slices kept (default 256 MB); 0 keeps none. */
+void attn_computed_array_set_cache_size (AttnComputedArray *self, gsize bytes);
+gsize attn_computed_array_get_cache_used (AttnComputedArray *self);
+
+/* The file's layer / query head index of position i of those dimensions. */
+guint attn_computed_array_get_layer_index (AttnComputedArray *self, gsize i);
+guint attn_computed_array_get_head_index (AttnComputedArray *self, gsize i);
+/* The datasets found, e.g. "/q", "/k", "/v" (v may be NULL). */
+const char *attn_computed_array_get_path (AttnComputedArray *self, AttnComponent component);
+
+/* Whether file holds Q and K datasets (for the GUI's Live panel). */
+gboolean attn_computed_array_file_has_qkv (AttnH5File *file);
+
+G_END_DECLS

@@ -1,0 +1,182 @@
+/* test-compute-cli.c: `attnview compute` from the outside
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The output is read back by h5py (attention-reference.py check): labels,
+ * scales and values against the float64 reference.  A refused command
+ * exits 2 with one line on stderr and leaves no output nor temporary file;
+ * the input stays byte for byte as it was.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "attn-test-util.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static char *input;
+static GBytes *input_bytes;
+
+static int
+run_attnview (const char *const *args, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *o = NULL, *e = NULL, *line = g_strjoinv (" ", (char **) args);
+  int status;
+
+  g_ptr_array_add (argv, (char *) attn_test_attnview ());
+  g_ptr_array_add (argv, "compute");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  status = attn_test_spawn ((const char *const *) argv->pdata, &o, &e);
+  g_test_message ("attnview compute %s -> %d; stderr: %s", line, status, e);
+  if (err)
+    *err = g_steal_pointer (&e);
+  return status;
+}
+
+static guint
+count_entries (void)
+{
+  g_autoptr (GDir) dir = g_dir_open (".", 0, NULL);
+  guint n = 0;
+
+  while (dir && g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+static void
+assert_input_untouched (void)
+{
+  g_autoptr (GBytes) now = attn_test_read_file (input);
+
+  g_assert_true (g_bytes_equal (now, input_bytes));
+}
+
+/* attnview compute INPUT -o out.h5 ARGS, then the h5py check of CASE. */
+static void
+check_case (const char *const *args, const char *case_fields)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, input);
+  g_ptr_array_add (argv, "-o");
+  g_ptr_array_add (argv, "out.h5");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_cmpint (run_attnview ((const char *const *) argv->pdata, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_free (attn_test_run_python ("attention-reference.py", "check", "out.h5", input, case_fields,
+                                NULL));
+  g_assert_cmpint (g_unlink ("out.h5"), ==, 0);
+  assert_input_untouched ();
+}
+
+static void
+test_noise_value_norm (void)
+{
+  check_case (ARGS ("--dataset", "/std", "--op", "noise", "--eps", "0.5,2", "--tokens", "5:17",
+                    "--seed", "7", "--quantity", "value-norm"),
+              "c|/std|noise|0.5,2|5:17|value-norm|causal||||7");
+}
+
+static void
+test_gqa_heads (void)
+{
+  check_case (ARGS ("--dataset", "gqa", "--head", "1,6", "--op", "scale", "--eps", "2,0.5"),
+              "c|/gqa|scale|2,0.5||weights|causal||1,6||0");
+}
+
+static void
+test_transformer_lens_mean (void)
+{
+  check_case (ARGS ("--dataset", "/tl", "--op", "mean", "--tokens", "4:24", "--no-causal",
+                    "--quantity", "value-norm"),
+              "c|/tl|mean||4:24|value-norm|none||||0");
+}
+
+static void
+test_select_prompt (void)
+{
+  check_case (ARGS ("--dataset", "/prompt", "--select", "prompt=2", "--op", "scale", "--eps", "3",
+                    "--tokens", "10:24"),
+              "c|/prompt|scale|3|10:24|weights|causal|||prompt=2|0");
+}
+
+static void
+test_layer_order (void)
+{
+  check_case (ARGS ("--dataset", "/ltc", "--layer", "1", "--op", "noise", "--eps", "1", "--tokens",
+                    "2:9", "--seed", "11", "--component", "query", "--component", "key",
+                    "--component", "value"),
+              "c|/ltc|noise|1|2:9|weights|causal|1|||11");
+}
+
+static void
+expect_refused (const char *const *args, int want_status)
+{
+  g_autofree char *err = NULL;
+  guint before = count_entries ();
+
+  g_assert_cmpint (run_attnview (args, &err), ==, want_status);
+  g_assert_true (g_str_has_prefix (err, "attnview"));
+  g_assert_nonnull (strchr (err, '\n'));
+  g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
+  g_assert_false (g_file_test ("out.h5", G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (), ==, before);
+  assert_input_untouched ();
+}
+
+static void
+test_refused (void)
+{
+  g_file_set_contents ("not.h5", "plain text", -1, NULL);
+  expect_refused (ARGS (input, "-o", input), 2);
+  expect_refused (ARGS (input, "-o", "out.h5"), 2); /* several Q/K/V groups */
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/none"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "mean", "--eps", "1"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "scale"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "blur"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--eps", "x", "--op", "add"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--component", "keys"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--layer", "2"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--head", "0:9"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--tokens", "3:99"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--quantity", "norm"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/prompt", "--select", "batch=0"), 2);
+  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--bogus"), 2);
+  expect_refused (ARGS ("-o", "out.h5"), 2);
+  expect_refused (ARGS (input), 2);
+  expect_refused (ARGS ("not.h5", "-o", "out.h5"), 2);
+  expect_refused (ARGS ("missing.h5", "-o", "out.h5"), 2);
+  /* cannot write: exit 1 */
+  expect_refused (ARGS (input, "-o", "no/such/dir/out.h5", "--dataset", "/std"), 1);
+  g_unlink ("not.h5");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *dir = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (g_chdir (attn_test_tmpdir ()), ==, 0);
+  dir = g_build_filename (attn_test_tmpdir (), "reference", NULL);
+  g_mkdir (dir, 0755);
+  g_free (attn_test_run_python ("attention-reference.py", "make", dir, NULL));
+  input = g_build_filename (dir, "input.h5", NULL);
+  input_bytes = attn_test_read_file (input);
+
+  g_test_add_func ("/compute-cli/noise-value-norm", test_noise_value_norm);
+  g_test_add_func ("/compute-cli/gqa-heads", test_gqa_heads);
+  g_test_add_func ("/compute-cli/transformer-lens-mean", test_transformer_lens_mean);
+  g_test_add_func ("/compute-cli/select-prompt", test_select_prompt);
+  g_test_add_func ("/compute-cli/layer-token-head-channel", test_layer_order);
+  g_test_add_func ("/compute-cli/refused", test_refused);
+  return g_test_run ();
+}
