@@ -160,10 +160,11 @@ grid_scan_row (GridScan *g, const float *row, gsize n, gsize x0)
     }
 }
 
-/* The common case, max of finite cells: one column's run of cells at a time,
- * with no branch per cell; a run holding NaN or Inf goes cell by cell. */
+/* The common cases, max or signed max |x| of finite cells: one column's run
+ * of cells at a time, with no branch per cell; a run holding NaN or Inf goes
+ * cell by cell. */
 static void
-grid_scan_row_max (GridScan *g, const float *row, gsize n)
+grid_scan_row_extreme (GridScan *g, const float *row, gsize n)
 {
   AttnStats *st = &g->grid->stats;
 
@@ -185,7 +186,14 @@ grid_scan_row_max (GridScan *g, const float *row, gsize n)
           grid_scan_row (g, row + a, e - a, a);
           continue;
         }
-      g->acc[c] = MAX (g->acc[c], mx);
+      if (g->mode == ATTN_AGGREGATE_MAX)
+        g->acc[c] = MAX (g->acc[c], mx);
+      else
+        {
+          float v = -mn > mx ? mn : mx; /* the run's largest |x|, signed */
+          if (g->count[c] == 0 || fabsf (v) > fabs (g->acc[c]))
+            g->acc[c] = v;
+        }
       g->count[c] += (guint32) (e - a);
       st->n_finite += e - a;
       st->min = MIN (st->min, mn);
@@ -208,8 +216,8 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
       if (r != g->row && g->row >= 0)
         grid_scan_flush (g);
       g->row = r;
-      if (g->mode == ATTN_AGGREGATE_MAX)
-        grid_scan_row_max (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y));
+      if (g->mode != ATTN_AGGREGATE_MEAN)
+        grid_scan_row_extreme (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y));
       else
         grid_scan_row (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y), 0);
     }
