@@ -4,6 +4,7 @@
  */
 #include "attn-render.h"
 #include "attn-error.h"
+#include "attn-png.h"
 
 #include <fontconfig/fontconfig.h>
 #include <math.h>
@@ -515,6 +516,8 @@ draw_panel_image (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnPanel *
         px[(gsize) y * stride + x] = src[(guint64) x * g->gw / dw];
     }
   cairo_surface_mark_dirty (img);
+  if (cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_SVG)
+    attn_png_attach (img);
   paint_device_image (cr, img, rect->x, rect->y);
   cairo_surface_destroy (img);
 }
@@ -720,6 +723,15 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
 void
 attn_render_shutdown (void)
 {
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoFontFamily **families = NULL;
+  int n = 0;
+
+  /* pango loads fontconfig's configuration in a thread of its own; FcFini
+   * while that thread runs (nothing drawn, as in --bare) aborts.  Listing
+   * the families waits for it. */
+  pango_font_map_list_families (map, &families, &n);
+  g_free (families);
   pango_cairo_font_map_set_default (NULL);
   cairo_debug_reset_static_data ();
   FcFini ();
