@@ -61,7 +61,10 @@ main (int argc, char **argv)
     return attn_cli_info (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "render") == 0)
     {
-      int status = attn_cli_render (argc - 1, argv + 1);
+      int status;
+
+      attn_render_start_fonts ();
+      status = attn_cli_render (argc - 1, argv + 1);
       attn_render_shutdown ();
       return status;
     }

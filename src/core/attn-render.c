@@ -721,6 +721,12 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
 }
 
 void
+attn_render_start_fonts (void)
+{
+  pango_cairo_font_map_get_default ();
+}
+
+void
 attn_render_shutdown (void)
 {
   PangoFontMap *map = pango_cairo_font_map_get_default ();

@@ -56,5 +56,8 @@ void attn_render_draw (AttnFigure *figure, AttnLayout *layout, cairo_t *cr);
  * leak checker at exit sees nothing; call once, last, when no layout or
  * figure is alive. */
 void attn_render_shutdown (void);
+/* Starts loading the fonts (pango does it in a thread of its own), so that
+ * a command line can open and read its file meanwhile. */
+void attn_render_start_fonts (void);
 
 G_END_DECLS
