@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-sidecar.h"
+#include "attn-json.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -121,11 +122,9 @@ attn_sidecar_dup_view (AttnSidecar *self, const char *dataset)
 gboolean
 attn_sidecar_flush (AttnSidecar *self, GError **error)
 {
-  g_autoptr (JsonGenerator) gen = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *text = NULL;
-  gsize length;
 
   g_return_val_if_fail (ATTN_IS_SIDECAR (self), FALSE);
   if (self->save_id == 0)
@@ -138,11 +137,8 @@ attn_sidecar_flush (AttnSidecar *self, GError **error)
       return FALSE;
     }
   node = json_node_init_object (json_node_alloc (), self->root);
-  gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, &length);
-  return attn_write_file_atomic (self->path, text, length, error);
+  text = attn_json_to_string (node);
+  return attn_write_file_atomic (self->path, text, strlen (text), error);
 }
 
 static gboolean

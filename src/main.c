@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attn-blas.h"
 #include "attn-config.h"
 #include "attn-render.h"
 #include "cli/attn-cli.h"
@@ -56,6 +57,9 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* Numbers on the command line and in files are C-locale. */
   setlocale (LC_NUMERIC, "C");
+  /* OpenBLAS 0.3.21 picks slow kernels on recent CPUs unless told: set
+   * OPENBLAS_CORETYPE now, before any thread exists (attn-blas.h). */
+  attn_blas_prepare ();
 
   if (argc >= 2 && strcmp (argv[1], "info") == 0)
     return attn_cli_info (argc - 1, argv + 1);

@@ -284,10 +284,32 @@ def check(out_path, input_path, case_text):
     assert diff <= 1e-5, diff
 
 
+def demo(out_path, demo_path):
+    """attnview compute's Q/K scale grid against the demo's /figure1/same_layer
+    (computed by PyTorch when the demo was made)."""
+    with h5py.File(demo_path, "r") as f:
+        ref = f["/figure1/same_layer"]
+        where = (int(ref.attrs["prompt"]), int(ref.attrs["layer"]), int(ref.attrs["head"]))
+        assert where == (0, 1, 3), "the demo's same-layer grid moved: %r" % (where,)
+        eps = list(f["/figure1/epsilon"][()])
+        want = ref[()].astype(np.float64)
+    with h5py.File(out_path, "r") as g:
+        d = g["attention"]
+        assert list(d.dims[1][0][()]) == eps, (list(d.dims[1][0][()]), eps)
+        got = d[:, :, 0, 0].astype(np.float64)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert np.isfinite(got).all()
+    diff = np.abs(got - want).max()
+    print("largest difference from PyTorch %.3g" % diff)
+    assert diff <= 1e-5, diff
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
     elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "demo":
+        demo(sys.argv[2], sys.argv[3])
     else:
         noise()

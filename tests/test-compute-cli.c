@@ -117,6 +117,77 @@ test_layer_order (void)
               "c|/ltc|noise|1|2:9|weights|causal|1|||11");
 }
 
+/* The demo's same-layer grid, computed by PyTorch when the demo was made
+ * (data/make-demo.py), against the live computation. */
+static void
+test_demo_same_layer (void)
+{
+  g_autofree char *demo = g_build_filename (attn_test_srcdir (), "data", "demo.h5", NULL);
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_attnview (ARGS (demo, "-o", "demo-live.h5", "--select", "prompt=0",
+                                       "--layer", "1", "--head", "3", "--component", "query",
+                                       "--component", "key", "--op", "scale", "--eps",
+                                       "5e-1,1e-3,1e-10"),
+                                 NULL),
+                   ==, 0);
+  out = attn_test_run_python ("attention-reference.py", "demo", "demo-live.h5", demo, NULL);
+  g_test_message ("%s", out);
+  g_unlink ("demo-live.h5");
+}
+
+static int
+run_render (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *o = NULL, *e = NULL;
+  int status;
+
+  g_ptr_array_add (argv, (char *) attn_test_attnview ());
+  g_ptr_array_add (argv, "render");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  status = attn_test_spawn ((const char *const *) argv->pdata, &o, &e);
+  g_test_message ("attnview render -> %d; stderr: %s", status, e);
+  g_assert_cmpstr (e, ==, "");
+  return status;
+}
+
+/* render with the live options draws what compute wrote: the same pixels,
+ * also through a saved view; --select goes to Q/K/V's own dimensions
+ * (prompt) or to the computed ones (component, epsilon). */
+static void
+test_render_live (void)
+{
+  g_autoptr (GBytes) a = NULL, b = NULL, c = NULL;
+
+  g_assert_cmpint (run_attnview (ARGS (input, "-o", "live.h5", "--dataset", "/prompt", "--select",
+                                       "prompt=2", "--op", "noise", "--eps", "0.5,2", "--tokens",
+                                       "3:20", "--seed", "5"),
+                                 NULL),
+                   ==, 0);
+  g_assert_cmpint (run_render (ARGS ("live.h5", "-o", "stored.png", "--bare", "--select",
+                                     "component=1", "--select", "epsilon=1", "--select", "head=1")),
+                   ==, 0);
+  g_assert_cmpint (run_render (ARGS (input, "-o", "live.png", "--bare", "--dataset", "/prompt",
+                                     "--select", "prompt=2", "--op", "noise", "--eps", "0.5,2",
+                                     "--tokens", "3:20", "--seed", "5", "--select", "component=1",
+                                     "--select", "epsilon=1", "--select", "head=1",
+                                     "--save-view", "live.json")),
+                   ==, 0);
+  g_assert_cmpint (run_render (ARGS (input, "-o", "again.png", "--view", "live.json")), ==, 0);
+  a = attn_test_read_file ("stored.png");
+  b = attn_test_read_file ("live.png");
+  c = attn_test_read_file ("again.png");
+  g_assert_true (g_bytes_equal (a, b));
+  g_assert_true (g_bytes_equal (b, c));
+  assert_input_untouched ();
+  for (const char *const *f = ARGS ("live.h5", "stored.png", "live.png", "again.png", "live.json");
+       *f; f++)
+    g_unlink (*f);
+}
+
 static void
 expect_refused (const char *const *args, int want_status)
 {
@@ -178,5 +249,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compute-cli/select-prompt", test_select_prompt);
   g_test_add_func ("/compute-cli/layer-token-head-channel", test_layer_order);
   g_test_add_func ("/compute-cli/refused", test_refused);
+  g_test_add_func ("/compute-cli/demo-same-layer", test_demo_same_layer);
+  g_test_add_func ("/compute-cli/render-live", test_render_live);
   return g_test_run ();
 }

@@ -145,6 +145,48 @@ test_json_roundtrip (void)
 
 /* A highlight's panel and the drawing flags survive JSON; a highlight
  * without "panel" is on every panel. */
+/* A live view survives a file: numbers like 1e-10 (json-glib 1.6 writes
+ * them as "1e-10.0", which no parser reads back) and every live member. */
+static void
+test_json_live (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "attn-test-live-view.json", NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  AttnComputeSpec *live;
+
+  spec->has_vmin = TRUE, spec->vmin = 1e-10;
+  spec->has_vmax = TRUE, spec->vmax = 2;
+  spec->live = live = attn_compute_spec_new ();
+  g_assert_true (attn_compute_spec_set_eps (live, "5e-1, 1e-3,1e-10", NULL));
+  g_assert_true (attn_compute_spec_add_component (live, "value", NULL));
+  g_assert_true (attn_compute_spec_add_component (live, "query", NULL));
+  live->op = ATTN_OP_NOISE;
+  live->seed = G_GUINT64_CONSTANT (1) << 40;
+  live->causal = FALSE;
+  live->quantity = ATTN_QUANTITY_VALUE_NORM;
+  live->tokens = g_strdup ("3:9");
+  live->layers = g_strdup ("1,2");
+  live->selects = g_strsplit ("prompt=2 batch=@x", " ", -1);
+  g_assert_true (attn_view_spec_save (spec, path, NULL));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "1e-10,"));
+  back = attn_view_spec_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (back->vmin, ==, 1e-10);
+  g_assert_cmpfloat (back->vmax, ==, 2);
+  g_assert_nonnull (back->live);
+  g_assert_true (attn_compute_spec_equal (back->live, live));
+  g_assert_cmpfloat (back->live->eps[2], ==, 1e-10);
+  g_assert_cmpuint (back->live->components[0], ==, ATTN_COMPONENT_VALUE);
+  g_free (text);
+  text = attn_compute_spec_format_eps (back->live);
+  g_assert_cmpstr (text, ==, "0.5, 0.001, 1e-10");
+  g_unlink (path);
+}
+
 static void
 test_json_panel (void)
 {
@@ -244,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/view/highlight", test_highlight);
   g_test_add_func ("/view/json-roundtrip", test_json_roundtrip);
   g_test_add_func ("/view/json-panel", test_json_panel);
+  g_test_add_func ("/view/json-live", test_json_live);
   g_test_add_func ("/view/json-errors", test_json_errors);
   g_test_add_func ("/view/atomic-write", test_atomic_write);
   return g_test_run ();

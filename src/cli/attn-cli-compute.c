@@ -8,6 +8,7 @@
  */
 #include "attn-blas.h"
 #include "attn-cli.h"
+#include "attn-cli-live.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
 
@@ -20,18 +21,17 @@
 
 typedef struct
 {
-  char *output, *dataset, *op, *eps, *layer, *head, *tokens, *quantity;
-  char **components, **selects, **files;
-  gint64 seed;
-  gboolean no_causal;
+  char *output, *dataset;
+  char **selects, **files;
+  AttnCliLive live;
 } ComputeArgs;
 
 static void
 compute_args_clear (ComputeArgs *a)
 {
-  g_free (a->output), g_free (a->dataset), g_free (a->op), g_free (a->eps);
-  g_free (a->layer), g_free (a->head), g_free (a->tokens), g_free (a->quantity);
-  g_strfreev (a->components), g_strfreev (a->selects), g_strfreev (a->files);
+  g_free (a->output), g_free (a->dataset);
+  g_strfreev (a->selects), g_strfreev (a->files);
+  attn_cli_live_clear (&a->live);
 }
 
 static GOptionContext *
@@ -40,20 +40,8 @@ compute_options (ComputeArgs *a)
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Output HDF5 file", "OUT.h5" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, "Group holding q, k, v", "GROUP" },
-    { "component", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->components,
-      "Component perturbed (repeatable; default all three)", "query|key|value" },
-    { "op", 0, 0, G_OPTION_ARG_STRING, &a->op, "Perturbation (default none)",
-      "none|scale|noise|add|mean|zero" },
-    { "eps", 0, 0, G_OPTION_ARG_STRING, &a->eps, "Epsilons of scale, noise, add", "LIST" },
-    { "layer", 0, 0, G_OPTION_ARG_STRING, &a->layer, "Layers (default all)", "L|A:B|LIST" },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &a->head, "Query heads (default all)", "H|A:B|LIST" },
-    { "tokens", 0, 0, G_OPTION_ARG_STRING, &a->tokens, "Rows perturbed (default all)", "A:B" },
     { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, "Fix another dimension (default 0)",
       "DIM=I|DIM=@LABEL" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the noise (default 0)", "S" },
-    { "quantity", 0, 0, G_OPTION_ARG_STRING, &a->quantity, "What is written (default weights)",
-      "weights|value-norm" },
-    { "no-causal", 0, 0, G_OPTION_ARG_NONE, &a->no_causal, "No causal mask", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
     { NULL }
   };
@@ -62,14 +50,8 @@ compute_options (ComputeArgs *a)
   g_option_context_set_summary (ctx, "Computes attention from the file's Q, K, V under a "
                                      "perturbation and writes it as HDF5.");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  attn_cli_live_add_options (ctx, &a->live);
   return ctx;
-}
-
-static gboolean
-fail_arg (GError **error, const char *format, const char *value)
-{
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, format, value);
-  return FALSE;
 }
 
 static AttnComputeSpec *
@@ -77,24 +59,10 @@ build_spec (ComputeArgs *a, GError **error)
 {
   g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
 
-  if (a->op && !attn_op_from_string (a->op, &spec->op))
-    return fail_arg (error, "--op %s: expected none, scale, noise, add, mean or zero", a->op), NULL;
-  if (a->quantity && !attn_quantity_from_string (a->quantity, &spec->quantity))
-    return fail_arg (error, "--quantity %s: expected weights or value-norm", a->quantity), NULL;
-  if (a->seed < 0)
-    return fail_arg (error, "--seed %s: expected a number >= 0", "S"), NULL;
-  for (guint i = 0; a->components && a->components[i]; i++)
-    if (!attn_compute_spec_add_component (spec, a->components[i], error))
-      return NULL;
-  if (a->eps && !attn_compute_spec_set_eps (spec, a->eps, error))
+  if (!attn_cli_live_apply (&a->live, spec, error))
     return NULL;
   spec->group = g_strdup (a->dataset);
-  spec->layers = g_strdup (a->layer);
-  spec->heads = g_strdup (a->head);
-  spec->tokens = g_strdup (a->tokens);
   spec->selects = g_strdupv (a->selects);
-  spec->seed = (guint64) a->seed;
-  spec->causal = !a->no_causal;
   return g_steal_pointer (&spec);
 }
 
@@ -373,7 +341,7 @@ compute (ComputeArgs *a)
 int
 attn_cli_compute (int argc, char **argv)
 {
-  ComputeArgs a = { 0 };
+  ComputeArgs a = { .live = ATTN_CLI_LIVE_INIT };
   g_autoptr (GOptionContext) ctx = compute_options (&a);
   g_autoptr (GError) error = NULL;
   int status;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli.h"
+#include "attn-json.h"
 #include "attn-error.h"
 #include "attn-h5.h"
 
@@ -107,8 +108,8 @@ print_json (const char *filename, GPtrArray *infos, GPtrArray *warnings)
             warnings ? warnings->len : 0);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  text = json_to_string (root, TRUE);
-  printf ("%s\n", text);
+  text = attn_json_to_string (root);
+  fputs (text, stdout);
 }
 
 int

@@ -3,12 +3,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli.h"
+#include "attn-cli-live.h"
+#include "attn-computed-array.h"
 #include "attn-error.h"
 #include "attn-export.h"
 #include "attn-h5.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct
 {
@@ -21,6 +24,7 @@ typedef struct
   char *title, *caption, *row_format, *col_format, *colorbar_label;
   int width, height;
   char **files;
+  AttnCliLive live;
 } RenderArgs;
 
 static void
@@ -33,6 +37,7 @@ render_args_clear (RenderArgs *a)
   g_free (a->title), g_free (a->caption), g_free (a->row_format), g_free (a->col_format);
   g_free (a->colorbar_label);
   g_strfreev (a->files);
+  attn_cli_live_clear (&a->live);
 }
 
 static GOptionContext *
@@ -81,8 +86,12 @@ render_options (RenderArgs *a)
   };
   GOptionContext *ctx = g_option_context_new ("FILE -o OUT");
 
-  g_option_context_set_summary (ctx, "Draws a view of a dataset headless to PNG, SVG or PDF.");
+  g_option_context_set_summary (ctx, "Draws a view of a dataset headless to PNG, SVG or PDF.\n"
+                                     "With the options of `attnview compute` it draws the live "
+                                     "computation\n(dimensions component, epsilon, layer, head, "
+                                     "query, key).");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  attn_cli_live_add_options (ctx, &a->live);
   return ctx;
 }
 
@@ -95,11 +104,55 @@ replace (char **dst, char *src)
   *dst = g_strdup (src);
 }
 
+/* Whether --select DIM=… names a dimension of the file's Q, K, V (prompt,
+ * batch…) rather than one of the live computation's output. */
+static gboolean
+selects_input_dim (const char *select)
+{
+  static const char *const out_dims[] = { "component", "epsilon", "layer", "head", "query", "key" };
+  g_autofree char *dim = g_strndup (select, strcspn (select, "="));
+
+  if (dim[0] == '\0' || g_ascii_isdigit (dim[0]))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (out_dims); i++)
+    if (g_ascii_strcasecmp (dim, out_dims[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+add_live_select (AttnComputeSpec *live, const char *select)
+{
+  guint n = live->selects ? g_strv_length (live->selects) : 0;
+
+  live->selects = g_renew (char *, live->selects, n + 2);
+  live->selects[n] = g_strdup (select);
+  live->selects[n + 1] = NULL;
+}
+
+/* The live options over the view's own live spec, if either is there. */
+static gboolean
+apply_live (AttnViewSpec *spec, RenderArgs *a, GError **error)
+{
+  if (!attn_cli_live_given (&a->live) && spec->live == NULL)
+    return TRUE;
+  if (spec->live == NULL)
+    spec->live = attn_compute_spec_new ();
+  if (a->dataset)
+    {
+      g_free (spec->live->group);
+      spec->live->group = g_strdup (a->dataset);
+    }
+  return attn_cli_live_apply (&a->live, spec->live, error);
+}
+
 static gboolean
 apply_lists (AttnViewSpec *spec, RenderArgs *a, GError **error)
 {
   for (guint i = 0; a->selects && a->selects[i]; i++)
-    if (!attn_view_spec_add_select (spec, a->selects[i], error))
+    if (spec->live && selects_input_dim (a->selects[i]))
+      add_live_select (spec->live, a->selects[i]);
+    else if (!attn_view_spec_add_select (spec, a->selects[i], error))
       return FALSE;
   for (guint i = 0; a->ranges && a->ranges[i]; i++)
     if (!attn_view_spec_add_range (spec, a->ranges[i], error))
@@ -153,7 +206,8 @@ build_spec (RenderArgs *a, GError **error)
 
   if (spec == NULL)
     return NULL;
-  replace (&spec->dataset, a->dataset);
+  if (!(attn_cli_live_given (&a->live) || (spec->live && a->dataset)))
+    replace (&spec->dataset, a->dataset);
   replace (&spec->ydim, a->y), replace (&spec->xdim, a->x);
   replace (&spec->rowdim, a->rows), replace (&spec->coldim, a->cols);
   replace (&spec->title, a->title), replace (&spec->caption, a->caption);
@@ -168,7 +222,8 @@ build_spec (RenderArgs *a, GError **error)
     spec->height = a->height;
   if (!isnan (a->dpi))
     spec->dpi = a->dpi;
-  if (!apply_lists (spec, a, error) || !apply_colour (spec, a, error))
+  if (!apply_live (spec, a, error) || !apply_lists (spec, a, error)
+      || !apply_colour (spec, a, error))
     return NULL;
   if (spec->width > 16384 || spec->height > 16384 || !(spec->dpi >= 10 && spec->dpi <= 2400))
     {
@@ -235,7 +290,11 @@ render (RenderArgs *a, AttnFormat format)
   if (spec == NULL)
     return attn_cli_fail (error);
   file = attn_h5_file_open (a->files[0], &error);
-  if (file == NULL || !(array = attn_h5_file_open_array (file, spec->dataset, &error)))
+  if (file == NULL)
+    return attn_cli_fail (error);
+  array = spec->live ? attn_computed_array_new (file, spec->live, &error)
+                     : attn_h5_file_open_array (file, spec->dataset, &error);
+  if (array == NULL)
     return attn_cli_fail (error);
   print_warnings (warnings = attn_h5_file_take_warnings (file));
   if (!(figure = attn_figure_new (array, spec, &error)))
@@ -247,7 +306,7 @@ render (RenderArgs *a, AttnFormat format)
     return attn_cli_fail (error);
   if (a->save_view)
     {
-      if (spec->dataset == NULL)
+      if (spec->dataset == NULL && spec->live == NULL)
         spec->dataset = only_view_path (file);
       if (!attn_view_spec_save (spec, a->save_view, &error))
         return attn_cli_fail (error);
@@ -259,7 +318,8 @@ int
 attn_cli_render (int argc, char **argv)
 {
   RenderArgs a = { .gamma = NAN, .linthresh = NAN, .vmin = NAN, .vmax = NAN, .percentile = NAN,
-                   .center = NAN, .dpi = NAN, .width = -1, .height = -1 };
+                   .center = NAN, .dpi = NAN, .width = -1, .height = -1,
+                   .live = ATTN_CLI_LIVE_INIT };
   g_autoptr (GOptionContext) ctx = render_options (&a);
   g_autoptr (GError) error = NULL;
   AttnFormat format;

@@ -120,6 +120,12 @@ get_blas (void)
   return g_once (&once, load_once, NULL);
 }
 
+void
+attn_blas_prepare (void)
+{
+  choose_coretype ();
+}
+
 gboolean
 attn_blas_init (void)
 {

@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/* Sets OPENBLAS_CORETYPE for this CPU unless the user did, without loading
+ * anything (cheap).  Call it first in main(), before any other thread exists:
+ * setenv() is not thread-safe.  The library is then loaded on first use. */
+void attn_blas_prepare (void);
+
 /* Loads OpenBLAS once (thread-safe; call it early in main(), before other
  * threads exist, because it may call setenv()).  TRUE when OpenBLAS is used. */
 gboolean attn_blas_init (void);

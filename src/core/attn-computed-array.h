@@ -11,38 +11,10 @@
 
 #include "attn-array.h"
 #include "attn-attention.h"
+#include "attn-compute-spec.h"
 #include "attn-h5.h"
 
 G_BEGIN_DECLS
-
-/* What to compute; strings as on the command line. */
-typedef struct
-{
-  char *group;            /* the group of q, k, v (NULL: the file's only one) */
-  AttnComponent components[3];
-  guint n_components;     /* 0: query, key, value */
-  AttnOp op;
-  double *eps;            /* n_eps values; ops without ε take none */
-  guint n_eps;
-  char *layers;           /* "L", "A:B" or "L1,L2,..."; NULL: all */
-  char *heads;            /* the same for query heads */
-  char *tokens;           /* "A:B", the rows perturbed; NULL: all */
-  char **selects;         /* "DIM=I" or "DIM=@LABEL" for the other dimensions */
-  guint64 seed;
-  AttnQuantity quantity;
-  gboolean causal;        /* TRUE unless --no-causal */
-} AttnComputeSpec;
-
-AttnComputeSpec *attn_compute_spec_new (void);
-void attn_compute_spec_free (AttnComputeSpec *spec);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnComputeSpec, attn_compute_spec_free)
-/* "5e-1, 1e-3, 1e-10" into spec->eps; ATTN_ERROR_ARGUMENT if not numbers. */
-gboolean attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **error);
-/* Adds "query", "key" or "value" (once). */
-gboolean attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError **error);
-
-/* The shortest decimal that reads back as v ("0.5", "1e-10"). */
-char *attn_format_shortest (double v);
 
 #define ATTN_TYPE_COMPUTED_ARRAY (attn_computed_array_get_type ())
 G_DECLARE_FINAL_TYPE (AttnComputedArray, attn_computed_array, ATTN, COMPUTED_ARRAY, AttnArray)

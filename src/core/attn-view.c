@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-view.h"
+#include "attn-json.h"
 #include "attn-error.h"
 
 #include <gio/gio.h>
@@ -63,6 +64,7 @@ attn_view_spec_free (AttnViewSpec *spec)
   if (spec == NULL)
     return;
   g_free (spec->dataset);
+  attn_compute_spec_free (spec->live);
   g_free (spec->ydim);
   g_free (spec->xdim);
   g_free (spec->rowdim);
@@ -410,6 +412,11 @@ attn_view_spec_to_json (const AttnViewSpec *spec)
   json_builder_set_member_name (b, "attnview_view");
   json_builder_add_int_value (b, 1);
   add_string (b, "dataset", spec->dataset);
+  if (spec->live)
+    {
+      json_builder_set_member_name (b, "live");
+      json_builder_add_value (b, attn_compute_spec_to_json (spec->live));
+    }
   add_string (b, "y", spec->ydim);
   add_string (b, "x", spec->xdim);
   add_string (b, "rows", spec->rowdim);
@@ -700,6 +707,11 @@ attn_view_spec_from_json (JsonNode *node, GError **error)
     }
   r.obj = json_node_get_object (node);
   spec->dataset = get_string (&r, "dataset");
+  if (json_object_has_member (r.obj, "live")
+      && !JSON_NODE_HOLDS_NULL (json_object_get_member (r.obj, "live"))
+      && !(spec->live = attn_compute_spec_from_json (json_object_get_member (r.obj, "live"),
+                                                     error)))
+    return NULL;
   spec->ydim = get_string (&r, "y");
   spec->xdim = get_string (&r, "x");
   spec->rowdim = get_string (&r, "rows");
@@ -725,10 +737,9 @@ gboolean
 attn_view_spec_save (const AttnViewSpec *spec, const char *filename, GError **error)
 {
   g_autoptr (JsonNode) node = attn_view_spec_to_json (spec);
-  g_autofree char *text = json_to_string (node, TRUE);
-  g_autofree char *with_nl = g_strconcat (text, "\n", NULL);
+  g_autofree char *text = attn_json_to_string (node);
 
-  return attn_write_file_atomic (filename, with_nl, strlen (with_nl), error);
+  return attn_write_file_atomic (filename, text, strlen (text), error);
 }
 
 AttnViewSpec *

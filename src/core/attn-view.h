@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "attn-aggregate.h"
+#include "attn-compute-spec.h"
 #include "attn-norm.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,10 @@ typedef struct
 typedef struct
 {
   char *dataset;
+  /* When not NULL, the array drawn is the live computation over the file's
+   * Q, K, V (dataset is then ignored), with dimensions component, epsilon,
+   * layer, head, query, key. */
+  AttnComputeSpec *live;
   char *ydim, *xdim;         /* NULL: query/key, else the last two */
   char *rowdim, *coldim;     /* NULL: no faceting */
   GPtrArray *selects;        /* AttnSelect* */

@@ -1,0 +1,90 @@
+/* attn-cli-live.c: the live-computation options shared by compute and render
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-cli-live.h"
+#include "attn-error.h"
+
+void
+attn_cli_live_clear (AttnCliLive *live)
+{
+  g_free (live->op), g_free (live->eps), g_free (live->layer), g_free (live->head);
+  g_free (live->tokens), g_free (live->quantity);
+  g_strfreev (live->components);
+}
+
+void
+attn_cli_live_add_options (GOptionContext *ctx, AttnCliLive *a)
+{
+  GOptionEntry entries[] = {
+    { "component", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->components,
+      "Component perturbed (repeatable; default all three)", "query|key|value" },
+    { "op", 0, 0, G_OPTION_ARG_STRING, &a->op, "Perturbation (default none)",
+      "none|scale|noise|add|mean|zero" },
+    { "eps", 0, 0, G_OPTION_ARG_STRING, &a->eps, "Epsilons of scale, noise, add", "LIST" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &a->layer, "Layers (default all)", "L|A:B|LIST" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &a->head, "Query heads (default all)", "H|A:B|LIST" },
+    { "tokens", 0, 0, G_OPTION_ARG_STRING, &a->tokens, "Rows perturbed (default all)", "A:B" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the noise (default 0)", "S" },
+    { "quantity", 0, 0, G_OPTION_ARG_STRING, &a->quantity, "What is computed (default weights)",
+      "weights|value-norm" },
+    { "no-causal", 0, 0, G_OPTION_ARG_NONE, &a->no_causal, "No causal mask", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL); /* copied */
+}
+
+gboolean
+attn_cli_live_given (const AttnCliLive *a)
+{
+  return a->op || a->eps || a->layer || a->head || a->tokens || a->quantity || a->components
+         || a->seed != G_MININT64 || a->no_causal;
+}
+
+static gboolean
+fail (GError **error, const char *format, const char *value)
+{
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, format, value);
+  return FALSE;
+}
+
+static void
+replace (char **dst, const char *src)
+{
+  if (src == NULL)
+    return;
+  g_free (*dst);
+  *dst = g_strdup (src);
+}
+
+gboolean
+attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error)
+{
+  if (a->op && !attn_op_from_string (a->op, &spec->op))
+    return fail (error, "--op %s: expected none, scale, noise, add, mean or zero", a->op);
+  if (a->quantity && !attn_quantity_from_string (a->quantity, &spec->quantity))
+    return fail (error, "--quantity %s: expected weights or value-norm", a->quantity);
+  if (a->seed != G_MININT64 && a->seed < 0)
+    return fail (error, "--seed: expected a number >= 0%s", "");
+  if (a->components)
+    spec->n_components = 0;
+  for (guint i = 0; a->components && a->components[i]; i++)
+    if (!attn_compute_spec_add_component (spec, a->components[i], error))
+      return FALSE;
+  if (a->eps && !attn_compute_spec_set_eps (spec, a->eps, error))
+    return FALSE;
+  if (a->op && a->eps == NULL && !attn_op_has_epsilon (spec->op))
+    {
+      spec->n_eps = 0;
+      g_clear_pointer (&spec->eps, g_free);
+    }
+  replace (&spec->layers, a->layer);
+  replace (&spec->heads, a->head);
+  replace (&spec->tokens, a->tokens);
+  if (a->seed != G_MININT64)
+    spec->seed = (guint64) a->seed;
+  if (a->no_causal)
+    spec->causal = FALSE;
+  return TRUE;
+}

@@ -1,0 +1,136 @@
+/* attn-json.c: JSON text that reads back
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-json.h"
+#include "attn-compute-spec.h"
+
+#include <math.h>
+#include <string.h>
+
+static void
+append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      case '\b': g_string_append (out, "\\b"); break;
+      case '\f': g_string_append (out, "\\f"); break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, (char) *p);
+      }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_double (GString *out, double v)
+{
+  g_autofree char *text = NULL;
+
+  if (!isfinite (v))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  text = attn_format_shortest (v);
+  g_string_append (out, text);
+  /* stays a double when read back: "2" would come back as an integer */
+  if (strpbrk (text, ".e") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+append_value (GString *out, JsonNode *node)
+{
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING: append_string (out, json_node_get_string (node)); break;
+    case G_TYPE_BOOLEAN: g_string_append (out, json_node_get_boolean (node) ? "true" : "false"); break;
+    case G_TYPE_INT64:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE: append_double (out, json_node_get_double (node)); break;
+    default: g_string_append (out, "null"); break;
+    }
+}
+
+static void
+indent (GString *out, guint level)
+{
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < level; i++)
+    g_string_append (out, "  ");
+}
+
+static void append_node (GString *out, JsonNode *node, guint level);
+
+static void
+append_object (GString *out, JsonObject *o, guint level)
+{
+  g_autoptr (GList) members = json_object_get_members (o);
+
+  g_string_append_c (out, '{');
+  for (GList *l = members; l; l = l->next)
+    {
+      indent (out, level + 1);
+      append_string (out, l->data);
+      g_string_append (out, ": ");
+      append_node (out, json_object_get_member (o, l->data), level + 1);
+      if (l->next)
+        g_string_append_c (out, ',');
+    }
+  if (members)
+    indent (out, level);
+  g_string_append_c (out, '}');
+}
+
+static void
+append_array (GString *out, JsonArray *a, guint level)
+{
+  guint n = json_array_get_length (a);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      indent (out, level + 1);
+      append_node (out, json_array_get_element (a, i), level + 1);
+      if (i + 1 < n)
+        g_string_append_c (out, ',');
+    }
+  if (n)
+    indent (out, level);
+  g_string_append_c (out, ']');
+}
+
+static void
+append_node (GString *out, JsonNode *node, guint level)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT: append_object (out, json_node_get_object (node), level); break;
+    case JSON_NODE_ARRAY: append_array (out, json_node_get_array (node), level); break;
+    case JSON_NODE_VALUE: append_value (out, node); break;
+    case JSON_NODE_NULL: g_string_append (out, "null"); break;
+    default: g_string_append (out, "null"); break;
+    }
+}
+
+char *
+attn_json_to_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (node != NULL, NULL);
+  append_node (out, node, 0);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
