@@ -688,8 +688,8 @@ test_no_colorbar (void)
                      "again.png"))
     return;
   g_assert_true (g_file_get_contents ("view.json", &json, NULL, NULL));
-  g_assert_nonnull (strstr (json, "\"no_colorbar\" : true"));
-  g_assert_nonnull (strstr (json, "\"no_titles\" : true"));
+  g_assert_nonnull (strstr (json, "\"no_colorbar\": true"));
+  g_assert_nonnull (strstr (json, "\"no_titles\": true"));
   full = attn_test_read_file ("full.png");
   plain = attn_test_read_file ("plain.png");
   again = attn_test_read_file ("again.png");
