@@ -154,8 +154,12 @@ attn_session_set_array (AttnSession *self, AttnArray *array, const char *dataset
       self->figure = attn_figure_new (array, render, NULL);
       if (self->figure == NULL)
         {
+          AttnComputeSpec *live = copy->live; /* the array's own: kept */
+
+          copy->live = NULL;
           g_clear_pointer (&copy, attn_view_spec_free);
           copy = attn_view_spec_new ();
+          copy->live = live;
           self->figure = attn_figure_new (array, copy, NULL);
         }
     }

@@ -42,7 +42,7 @@ attn_window_update_actions (AttnWindow *self)
   set_enabled (self, "zoom-fit", shown && attn_heatmap_view_is_zoomed (self->heatmap));
   set_enabled (self, "undo", attn_session_can_undo (self->session));
   set_enabled (self, "redo", attn_session_can_redo (self->session));
-  set_enabled (self, "compare-qkv", has_component (self));
+  set_enabled (self, "compare-qkv", has_component (self) || attn_window_live_available (self));
 }
 
 /* --- files --- */
@@ -370,6 +370,8 @@ attn_window_load_view (AttnWindow *self, const char *filename, GError **error)
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
   if (spec == NULL)
     return FALSE;
+  if (spec->live)
+    return attn_window_show_live (self, spec->live, spec, error);
   dataset = attn_session_get_dataset (self->session);
   if (spec->dataset && g_strcmp0 (spec->dataset, dataset) != 0
       && !attn_window_show_dataset (self, spec->dataset, error))
@@ -498,9 +500,19 @@ action_compare_qkv (GSimpleAction *action, GVariant *param, gpointer data)
   int comp = a ? attn_array_find_dim (a, "component", NULL) : -1;
   int eps = a ? attn_array_find_dim (a, "epsilon", NULL) : -1;
   g_autoptr (GError) error = NULL;
+  g_autoptr (AttnComputeSpec) live = NULL;
 
   if (comp < 0)
-    return;
+    {
+      /* No component axis in the data: the live computation has one. */
+      if (attn_window_live_available (self)
+          && (!(live = attn_live_panel_dup_spec (self->live_panel, &error))
+              || !attn_window_show_live (self, live, NULL, &error)))
+        attn_window_show_error (self, error->message);
+      else if (attn_window_live_available (self))
+        gtk_stack_set_visible_child_name (GTK_STACK (self->sidebar_stack), "live");
+      return;
+    }
   if (!attn_session_set_role (self->session, (guint) comp, ATTN_ROLE_ROWS, &error))
     attn_window_show_error (self, error->message);
   else if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)

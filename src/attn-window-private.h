@@ -5,6 +5,7 @@
 #pragma once
 
 #include "attn-h5.h"
+#include "attn-live-panel.h"
 #include "attn-sidecar.h"
 #include "attn-window.h"
 
@@ -22,6 +23,8 @@ struct _AttnWindow
   AttnDimMapper *dim_mapper;
   AttnColourPanel *colour_panel;
   AttnHighlightList *highlight_list;
+  AttnLivePanel *live_panel;
+  GtkWidget *live_scroller;
   AttnHeatmapView *heatmap;
   GMenu *recent_submenu;
 
@@ -33,6 +36,8 @@ struct _AttnWindow
   GtkRecentManager *recent;
   GCancellable *export_cancellable;
   char *error;
+  char *last_dataset;  /* the stored dataset shown last (to go back from live) */
+  char **live_groups;  /* groups holding Q and K; NULL or empty: no live page */
   guint follow_id, error_id;
 };
 
@@ -42,6 +47,11 @@ void attn_window_show_error (AttnWindow *self, const char *message);
 void attn_window_update_recent (AttnWindow *self);
 /* Starts or stops following a growing dataset. */
 void attn_window_update_follow (AttnWindow *self);
+/* The Live page for the file just opened (attn-window-live.c). */
+void attn_window_live_setup (AttnWindow *self);
+void attn_window_live_connect (AttnWindow *self);
+gboolean attn_window_live_available (AttnWindow *self);
+gboolean attn_window_is_live (AttnWindow *self);
 /* A new window for file when this one already shows a file, else this one. */
 void attn_window_open_here_or_new (AttnWindow *self, GFile *file);
 

@@ -49,7 +49,9 @@ describe_array (AttnWindow *self)
 
   if (a == NULL)
     return g_strdup ("");
-  s = g_string_new (attn_session_get_dataset (self->session));
+  s = g_string_new (attn_session_get_spec (self->session)->live
+                       ? "Live computation"
+                       : attn_session_get_dataset (self->session));
   g_string_append (s, "  ·  ");
   for (guint d = 0; d < attn_array_get_rank (a); d++)
     g_string_append_printf (s, "%s%s %" G_GSIZE_FORMAT, d ? " × " : "",
@@ -163,6 +165,9 @@ attn_window_show_dataset (AttnWindow *self, const char *dataset, GError **error)
     return FALSE;
   warnings = attn_h5_file_take_warnings (self->h5);
   spec = self->sidecar ? attn_sidecar_dup_view (self->sidecar, path) : NULL;
+  g_free (self->last_dataset);
+  self->last_dataset = g_strdup (path);
+  attn_live_panel_set_active (self->live_panel, FALSE);
   attn_session_set_array (self->session, array, path, spec);
   attn_dataset_tree_select (self->dataset_tree, path);
   gtk_label_set_text (GTK_LABEL (self->subtitle_label), path);
@@ -248,6 +253,8 @@ attn_window_open (AttnWindow *self, GFile *file)
   g_clear_object (&self->sidecar);
   self->sidecar = attn_sidecar_new (path);
   attn_dataset_tree_set_datasets (self->dataset_tree, infos);
+  g_clear_pointer (&self->last_dataset, g_free);
+  attn_window_live_setup (self);
   gtk_label_set_text (GTK_LABEL (self->title_label), base);
   gtk_window_set_title (GTK_WINDOW (self), base);
   add_recent (self, file);
@@ -418,6 +425,8 @@ attn_window_dispose (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->last_dataset, g_free);
+  g_clear_pointer (&self->live_groups, g_strfreev);
   G_OBJECT_CLASS (attn_window_parent_class)->dispose (object);
 }
 
@@ -433,6 +442,7 @@ attn_window_class_init (AttnWindowClass *klass)
   g_type_ensure (ATTN_TYPE_COLOUR_PANEL);
   g_type_ensure (ATTN_TYPE_HIGHLIGHT_LIST);
   g_type_ensure (ATTN_TYPE_HEATMAP_VIEW);
+  g_type_ensure (ATTN_TYPE_LIVE_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/attnview/Attnview/attn-window.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnWindow, name)
@@ -440,7 +450,7 @@ attn_window_class_init (AttnWindowClass *klass)
   CHILD (error_label); CHILD (status_label); CHILD (follow_button); CHILD (title_label);
   CHILD (subtitle_label); CHILD (tool_button); CHILD (sidebar_button); CHILD (dataset_tree);
   CHILD (dim_mapper); CHILD (colour_panel); CHILD (highlight_list); CHILD (heatmap);
-  CHILD (recent_submenu);
+  CHILD (recent_submenu); CHILD (live_panel); CHILD (live_scroller);
 #undef CHILD
 }
 
@@ -453,6 +463,7 @@ connect_widgets (AttnWindow *self)
   attn_dim_mapper_set_session (self->dim_mapper, self->session);
   attn_colour_panel_set_session (self->colour_panel, self->session);
   attn_highlight_list_set_view (self->highlight_list, self->heatmap);
+  attn_window_live_connect (self);
   g_signal_connect (self->dataset_tree, "dataset-chosen", G_CALLBACK (dataset_chosen), self);
   g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed), self);
   g_signal_connect_swapped (self->session, "history-changed",

@@ -15,6 +15,7 @@
 #include "attn-dim-mapper.h"
 #include "attn-heatmap-view.h"
 #include "attn-highlight-list.h"
+#include "attn-live-panel.h"
 #include "attn-session.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,10 @@ const char *attn_window_get_error (AttnWindow *self);
 gboolean attn_window_export (AttnWindow *self, const char *filename, gboolean only_selected,
                              gboolean titles, gboolean colorbar, double dpi, GError **error);
 gboolean attn_window_save_view (AttnWindow *self, const char *filename, GError **error);
+/* Shows the live computation spec with view (NULL: the current live view,
+ * else the default component × ε grid) in place of the dataset. */
+gboolean attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec,
+                                const AttnViewSpec *view, GError **error);
 gboolean attn_window_load_view (AttnWindow *self, const char *filename, GError **error);
 /* Where the sidecar is (or would be) written; NULL without a file. */
 const char *attn_window_get_sidecar_path (AttnWindow *self);
@@ -51,6 +56,7 @@ AttnSession *attn_window_get_session (AttnWindow *self);
 AttnHeatmapView *attn_window_get_heatmap (AttnWindow *self);
 AttnDimMapper *attn_window_get_dim_mapper (AttnWindow *self);
 AttnColourPanel *attn_window_get_colour_panel (AttnWindow *self);
+AttnLivePanel *attn_window_get_live_panel (AttnWindow *self);
 AttnDatasetTree *attn_window_get_dataset_tree (AttnWindow *self);
 AttnHighlightList *attn_window_get_highlight_list (AttnWindow *self);
 

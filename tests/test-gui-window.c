@@ -16,120 +16,9 @@
 #include "attn-application.h"
 #include "attn-colormap.h"
 #include "attn-mem-array.h"
+#include "attn-gui-test-util.h"
 #include "attn-test-util.h"
 #include "attn-window.h"
-
-static gboolean have_display;
-static AttnApplication *app;
-
-static void
-iterate_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
-  g_assert_true (done (data));
-}
-
-static gboolean
-loaded (gpointer data)
-{
-  AttnHeatmapView *view = attn_window_get_heatmap (data);
-
-  return !attn_heatmap_view_is_loading (view) && attn_heatmap_view_get_figure (view) != NULL
-         && gtk_widget_get_width (GTK_WIDGET (view)) > 0;
-}
-
-static void
-wait_loaded (AttnWindow *window)
-{
-  /* let a change queue its load first */
-  for (int i = 0; i < 5; i++)
-    g_main_context_iteration (NULL, FALSE);
-  iterate_until (loaded, window, 20000);
-}
-
-static char *
-fixture (const char *name)
-{
-  return g_build_filename (attn_test_tmpdir (), name, NULL);
-}
-
-/* fresh: without the sidecar earlier tests left */
-static AttnWindow *
-open_window (const char *name, gboolean fresh)
-{
-  g_autofree char *path = fixture (name);
-  g_autofree char *sidecar = g_strconcat (path, ".attnview.json", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  AttnWindow *window = attn_window_new (GTK_APPLICATION (app));
-
-  if (fresh)
-    g_remove (sidecar);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (attn_window_open (window, file));
-  wait_loaded (window);
-  return window;
-}
-
-static void
-close_window (AttnWindow *window)
-{
-  g_assert_true (attn_window_flush_sidecar (window, NULL));
-  gtk_window_destroy (GTK_WINDOW (window));
-  for (int i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* The heatmap as drawn, ARGB32 (premultiplied, opaque). */
-static guint8 *
-render_view (AttnWindow *window, int *w, int *h, gsize *stride)
-{
-  GtkWidget *view = GTK_WIDGET (attn_window_get_heatmap (window));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
-  guint8 *data;
-
-  GTK_WIDGET_GET_CLASS (view)->snapshot (view, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, NULL);
-  *w = gdk_texture_get_width (texture), *h = gdk_texture_get_height (texture);
-  *stride = (gsize) *w * 4;
-  data = g_malloc (*stride * *h);
-  gdk_texture_download (texture, data, *stride);
-  return data;
-}
-
-/* The colour drawn at the centre of cell (iy, ix) of panel (row, col). */
-static guint32
-cell_colour (AttnWindow *window, guint row, guint col, gsize iy, gsize ix)
-{
-  int w, h;
-  gsize stride;
-  g_autofree guint8 *px = render_view (window, &w, &h, &stride);
-  double x, y;
-  guint32 v;
-
-  g_assert_true (attn_heatmap_view_cell_position (attn_window_get_heatmap (window), row, col, iy,
-                                                  ix, &x, &y));
-  g_assert_true (x >= 0 && x < w && y >= 0 && y < h);
-  memcpy (&v, px + (gsize) y * stride + (gsize) x * 4, 4);
-  return v & 0xffffff;
-}
-
-static guint32
-map_colour (const char *cmap, double t)
-{
-  guint8 rgb[3];
-
-  attn_colormap_rgb (attn_colormap_find (cmap), FALSE, t, rgb);
-  return (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
-}
 
 static void
 test_open_defaults (void)
@@ -138,7 +27,7 @@ test_open_defaults (void)
   AttnFigure *fig;
   AttnSession *session;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -169,7 +58,7 @@ test_mapping (void)
   AttnFigure *fig;
   g_autofree char *header = NULL;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -214,7 +103,7 @@ test_colour (void)
   AttnViewSpec *spec;
   AttnFigure *fig;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -282,7 +171,7 @@ test_highlights (void)
   g_autofree char *sidecar = NULL;
   g_autofree char *contents = NULL;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -340,7 +229,7 @@ test_zoom (void)
   AttnFigure *fig;
   gsize y0, y1, x0, x1;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -386,7 +275,7 @@ test_export_and_views (void)
                                "--no-titles", "-o", cli_png, NULL };
   AttnViewSpec *spec;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -475,7 +364,7 @@ test_header_selection (void)
   gboolean row;
   guint index;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -574,7 +463,7 @@ test_panel_highlight (void)
   AttnHighlightList *list;
   GtkWidget *linked;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -630,7 +519,7 @@ test_difference (void)
   AttnFigure *fig;
   guint32 centre = map_colour ("coolwarm", 0.5);
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -728,7 +617,7 @@ test_recolour (void)
   AttnFigure *fig;
   FrameWait w = { 0 };
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -813,7 +702,7 @@ test_follow (void)
   const char *append[] = { attn_test_python (), script, "grow", path, "6", NULL };
   GPid pid;
 
-  if (!have_display)
+  if (!attn_gui_test_have_display ())
     {
       g_test_skip ("no display");
       return;
@@ -833,22 +722,9 @@ test_follow (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *qkv = NULL;
   int status;
 
-  have_display = g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY");
-  if (have_display)
-    gtk_test_init (&argc, &argv, NULL);
-  else
-    g_test_init (&argc, &argv, NULL);
-  g_setenv ("XDG_STATE_HOME", attn_test_tmpdir (), TRUE);
-  g_setenv ("XDG_DATA_HOME", attn_test_tmpdir (), TRUE);
-  if (have_display)
-    {
-      g_free (attn_test_run_python ("make-gui-fixtures.py", "write", attn_test_tmpdir (), NULL));
-      app = attn_application_new (G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-    }
+  attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/gui/open-defaults", test_open_defaults);
   g_test_add_func ("/gui/mapping", test_mapping);
   g_test_add_func ("/gui/colour", test_colour);
@@ -861,6 +737,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/panel-highlight", test_panel_highlight);
   g_test_add_func ("/gui/difference", test_difference);
   status = g_test_run ();
-  g_clear_object (&app);
+  attn_gui_test_finish ();
   return status;
 }

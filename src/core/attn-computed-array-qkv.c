@@ -80,6 +80,33 @@ attn_computed_array_file_has_qkv (AttnH5File *file)
   return FALSE;
 }
 
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+char **
+attn_computed_array_list_groups (AttnH5File *file)
+{
+  g_autoptr (GHashTable) groups = qkv_groups (file, NULL);
+  g_autoptr (GPtrArray) list = g_ptr_array_new ();
+  GHashTableIter it;
+  const char *group;
+  char **paths;
+
+  if (groups != NULL)
+    {
+      g_hash_table_iter_init (&it, groups);
+      while (g_hash_table_iter_next (&it, (gpointer *) &group, (gpointer *) &paths))
+        if (paths[0] && paths[1])
+          g_ptr_array_add (list, g_strdup (group));
+    }
+  g_ptr_array_sort (list, compare_paths);
+  g_ptr_array_add (list, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
 /* The paths of q, k, v (v may be NULL) in the wanted group, or the only one. */
 static char **
 find_qkv (AttnH5File *file, const char *want, GError **error)

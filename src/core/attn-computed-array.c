@@ -592,3 +592,61 @@ attn_computed_array_get_path (AttnComputedArray *self, AttnComponent component)
   g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), NULL);
   return component <= ATTN_COMPONENT_VALUE ? self->qkv.src[component].path : NULL;
 }
+
+/* Q's dimensions other than layer, head, token and channel. */
+static int
+other_dim (AttnComputedArray *self, guint i)
+{
+  const AttnQkvSource *q = &self->qkv.src[ATTN_COMPONENT_QUERY];
+  guint n = 0;
+
+  for (guint d = 0; d < attn_array_get_rank (q->array); d++)
+    if ((int) d != q->layer && (int) d != q->head && (int) d != q->token && (int) d != q->channel
+        && n++ == i)
+      return (int) d;
+  return -1;
+}
+
+guint
+attn_computed_array_get_n_other_dims (AttnComputedArray *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), 0);
+  while (other_dim (self, n) >= 0)
+    n++;
+  return n;
+}
+
+gboolean
+attn_computed_array_get_other_dim (AttnComputedArray *self, guint i, const char **name,
+                                   gsize *size, gsize *index)
+{
+  const AttnQkvSource *q;
+  int d;
+
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), FALSE);
+  q = &self->qkv.src[ATTN_COMPONENT_QUERY];
+  if ((d = other_dim (self, i)) < 0)
+    return FALSE;
+  if (name)
+    *name = attn_array_get_dim_name (q->array, (guint) d);
+  if (size)
+    *size = attn_array_get_dim_size (q->array, (guint) d);
+  if (index)
+    *index = q->fixed[d];
+  return TRUE;
+}
+
+const char *
+attn_computed_array_get_other_label (AttnComputedArray *self, guint i, gsize index)
+{
+  const AttnQkvSource *q;
+  int d;
+
+  g_return_val_if_fail (ATTN_IS_COMPUTED_ARRAY (self), NULL);
+  q = &self->qkv.src[ATTN_COMPONENT_QUERY];
+  if ((d = other_dim (self, i)) < 0 || index >= attn_array_get_dim_size (q->array, (guint) d))
+    return NULL;
+  return attn_array_get_tick_label (q->array, (guint) d, index);
+}

@@ -38,7 +38,17 @@ guint attn_computed_array_get_head_index (AttnComputedArray *self, gsize i);
 /* The datasets found, e.g. "/q", "/k", "/v" (v may be NULL). */
 const char *attn_computed_array_get_path (AttnComputedArray *self, AttnComponent component);
 
+/* Q's dimensions other than layer, head, token and channel (prompt,
+ * batch…), fixed by the spec's selects: i-th one's name, size and index. */
+guint attn_computed_array_get_n_other_dims (AttnComputedArray *self);
+gboolean attn_computed_array_get_other_dim (AttnComputedArray *self, guint i, const char **name,
+                                            gsize *size, gsize *index);
+/* Its tick label at index (NULL when it has none). */
+const char *attn_computed_array_get_other_label (AttnComputedArray *self, guint i, gsize index);
+
 /* Whether file holds Q and K datasets (for the GUI's Live panel). */
 gboolean attn_computed_array_file_has_qkv (AttnH5File *file);
+/* The groups holding Q and K, sorted ("/" for the root). */
+char **attn_computed_array_list_groups (AttnH5File *file);
 
 G_END_DECLS

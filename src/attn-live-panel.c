@@ -1,0 +1,522 @@
+/* attn-live-panel.c: the sidebar's Live page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-live-panel.h"
+
+#include <math.h>
+
+#define DEFAULT_EPS "5e-1, 1e-3, 1e-10"
+
+struct _AttnLivePanel
+{
+  GtkWidget parent_instance;
+
+  /* template */
+  GtkWidget *box, *grid, *other_grid, *source_label, *error_label, *group_label, *eps_label;
+  GtkWidget *seed_label;
+  GtkSwitch *active;
+  GtkDropDown *group, *op, *quantity;
+  GtkToggleButton *query, *key, *value;
+  GtkEditable *eps;
+  GtkSpinButton *seed, *token_start, *token_end, *layer, *head;
+  GtkCheckButton *causal;
+
+  AttnSession *session;
+  AttnComputedArray *source;
+  char **groups;
+  GPtrArray *others; /* GtkSpinButton* of Q's other dimensions */
+  GPtrArray *other_labels; /* GtkLabel*: their tick labels */
+  char *other_shape;       /* "name:size,…" of the rows built */
+  gboolean updating;
+};
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (AttnLivePanel, attn_live_panel, GTK_TYPE_WIDGET)
+
+/* --- reading the controls --- */
+
+static gsize
+spin_index (GtkSpinButton *spin)
+{
+  return (gsize) MAX (0, gtk_spin_button_get_value_as_int (spin));
+}
+
+AttnComputeSpec *
+attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
+{
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+  GtkToggleButton *toggles[3] = { self->query, self->key, self->value };
+  guint group = gtk_drop_down_get_selected (self->group);
+  gsize start = spin_index (self->token_start), end = spin_index (self->token_end);
+  gsize T = self->source ? attn_array_get_dim_size (ATTN_ARRAY (self->source), 4) : 0;
+
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), NULL);
+  if (self->groups && group < g_strv_length (self->groups))
+    spec->group = g_strdup (self->groups[group]);
+  for (guint c = 0; c < 3; c++)
+    if (gtk_toggle_button_get_active (toggles[c]))
+      spec->components[spec->n_components++] = (AttnComponent) c;
+  spec->op = (AttnOp) gtk_drop_down_get_selected (self->op);
+  if (attn_op_has_epsilon (spec->op)
+      && !attn_compute_spec_set_eps (spec, gtk_editable_get_text (self->eps), error))
+    return NULL;
+  spec->seed = (guint64) gtk_spin_button_get_value (self->seed);
+  if (start < end && !(start == 0 && end >= T))
+    spec->tokens = g_strdup_printf ("%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, start, end);
+  if (self->others->len)
+    {
+      spec->selects = g_new0 (char *, self->others->len + 1);
+      for (guint i = 0; i < self->others->len; i++)
+        {
+          const char *name = NULL;
+          attn_computed_array_get_other_dim (self->source, i, &name, NULL, NULL);
+          spec->selects[i] = g_strdup_printf ("%s=%" G_GSIZE_FORMAT, name,
+                                              spin_index (g_ptr_array_index (self->others, i)));
+        }
+    }
+  spec->quantity = (AttnQuantity) gtk_drop_down_get_selected (self->quantity);
+  spec->causal = gtk_check_button_get_active (self->causal);
+  return g_steal_pointer (&spec);
+}
+
+static void
+update_sensitivity (AttnLivePanel *self)
+{
+  AttnOp op = (AttnOp) gtk_drop_down_get_selected (self->op);
+  gboolean eps = attn_op_has_epsilon (op), live = gtk_switch_get_active (self->active);
+  gboolean has_v = self->source
+                   && attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE) != NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->eps), eps);
+  gtk_widget_set_sensitive (self->eps_label, eps);
+  gtk_widget_set_visible (GTK_WIDGET (self->seed), op == ATTN_OP_NOISE);
+  gtk_widget_set_visible (self->seed_label, op == ATTN_OP_NOISE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->value), has_v);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->quantity), has_v);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layer), live);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->head), live);
+}
+
+/* The user changed the computation. */
+static void
+edited (AttnLivePanel *self)
+{
+  if (self->updating)
+    return;
+  update_sensitivity (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* A component toggle: at least one stays on. */
+static void
+component_toggled (GtkToggleButton *button, AttnLivePanel *self)
+{
+  if (self->updating)
+    return;
+  if (!gtk_toggle_button_get_active (self->query) && !gtk_toggle_button_get_active (self->key)
+      && !gtk_toggle_button_get_active (self->value))
+    {
+      self->updating = TRUE;
+      gtk_toggle_button_set_active (button, TRUE);
+      self->updating = FALSE;
+      attn_live_panel_show_error (self, "At least one component is compared.");
+      return;
+    }
+  edited (self);
+}
+
+/* The tokens perturbed: from < to. */
+static void
+tokens_changed (GtkSpinButton *spin, AttnLivePanel *self)
+{
+  gsize start = spin_index (self->token_start), end = spin_index (self->token_end);
+
+  if (self->updating)
+    return;
+  if (start >= end)
+    {
+      self->updating = TRUE;
+      if (spin == self->token_start)
+        gtk_spin_button_set_value (self->token_end, (double) start + 1);
+      else
+        gtk_spin_button_set_value (self->token_start, end ? (double) end - 1 : 0);
+      self->updating = FALSE;
+    }
+  edited (self);
+}
+
+/* --- the layer and head shown: the session's fixed indices --- */
+
+static gboolean
+session_is_live (AttnLivePanel *self)
+{
+  return self->session && attn_session_get_array (self->session)
+         && attn_session_get_spec (self->session)->live != NULL;
+}
+
+static void
+position_changed (GtkSpinButton *spin, AttnLivePanel *self)
+{
+  guint dim = spin == self->layer ? 2 : 3;
+
+  if (self->updating || !session_is_live (self))
+    return;
+  if (attn_session_get_role (self->session, dim) == ATTN_ROLE_FIXED)
+    attn_session_set_fixed (self->session, dim, spin_index (spin));
+}
+
+static void
+session_changed (AttnLivePanel *self)
+{
+  gboolean live = session_is_live (self);
+
+  self->updating = TRUE;
+  if (live && !gtk_switch_get_active (self->active))
+    gtk_switch_set_active (self->active, TRUE);
+  for (guint dim = 2; dim <= 3; dim++)
+    {
+      GtkSpinButton *spin = dim == 2 ? self->layer : self->head;
+      gboolean fixed = live && attn_session_get_role (self->session, dim) == ATTN_ROLE_FIXED;
+
+      if (fixed)
+        gtk_spin_button_set_value (spin, (double) attn_session_get_fixed (self->session, dim));
+      gtk_widget_set_sensitive (GTK_WIDGET (spin), fixed);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (spin),
+                                   live && !fixed ? "Shown along the grid or an axis (View page)"
+                                                  : NULL);
+    }
+  self->updating = FALSE;
+}
+
+gsize
+attn_live_panel_get_layer (AttnLivePanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), 0);
+  return spin_index (self->layer);
+}
+
+gsize
+attn_live_panel_get_head (AttnLivePanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), 0);
+  return spin_index (self->head);
+}
+
+void
+attn_live_panel_set_session (AttnLivePanel *self, AttnSession *session)
+{
+  g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session)
+    {
+      g_signal_connect_swapped (session, "changed", G_CALLBACK (session_changed), self);
+      session_changed (self);
+    }
+}
+
+/* --- Q's other dimensions (prompt, batch) --- */
+
+static void
+other_changed (GtkSpinButton *spin, AttnLivePanel *self)
+{
+  guint i;
+
+  if (g_ptr_array_find (self->others, spin, &i))
+    {
+      const char *label = attn_computed_array_get_other_label (self->source, i, spin_index (spin));
+      gtk_label_set_text (g_ptr_array_index (self->other_labels, i), label ? label : "");
+      gtk_widget_set_tooltip_text (g_ptr_array_index (self->other_labels, i), label);
+    }
+  edited (self);
+}
+
+static char *
+other_shape (AttnLivePanel *self, guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name;
+      gsize size;
+      attn_computed_array_get_other_dim (self->source, i, &name, &size, NULL);
+      g_string_append_printf (s, "%s:%" G_GSIZE_FORMAT ",", name, size);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Rows for Q's other dimensions; when they are the same dimensions as
+ * before, only their values are set (the user may be editing one). */
+static void
+build_others (AttnLivePanel *self)
+{
+  GtkWidget *child;
+  guint n = self->source ? attn_computed_array_get_n_other_dims (self->source) : 0;
+  g_autofree char *shape = other_shape (self, n);
+
+  if (g_strcmp0 (shape, self->other_shape) == 0)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          gsize index;
+          attn_computed_array_get_other_dim (self->source, i, NULL, NULL, &index);
+          gtk_spin_button_set_value (g_ptr_array_index (self->others, i), (double) index);
+        }
+      return;
+    }
+  g_free (self->other_shape);
+  self->other_shape = g_steal_pointer (&shape);
+  while ((child = gtk_widget_get_first_child (self->other_grid)))
+    gtk_grid_remove (GTK_GRID (self->other_grid), child);
+  g_ptr_array_set_size (self->others, 0);
+  g_ptr_array_set_size (self->other_labels, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name;
+      gsize size, index;
+      GtkWidget *label, *spin, *tick;
+
+      attn_computed_array_get_other_dim (self->source, i, &name, &size, &index);
+      label = gtk_label_new (name);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      spin = gtk_spin_button_new_with_range (0, MAX (size, 1) - 1, 1);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) index);
+      gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
+      tick = gtk_label_new (attn_computed_array_get_other_label (self->source, i, index));
+      gtk_label_set_ellipsize (GTK_LABEL (tick), PANGO_ELLIPSIZE_END);
+      gtk_label_set_xalign (GTK_LABEL (tick), 0);
+      gtk_widget_set_hexpand (tick, TRUE);
+      gtk_widget_add_css_class (tick, "dim-label");
+      gtk_grid_attach (GTK_GRID (self->other_grid), label, 0, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (self->other_grid), spin, 1, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (self->other_grid), tick, 2, (int) i, 1, 1);
+      g_ptr_array_add (self->others, spin);
+      g_ptr_array_add (self->other_labels, tick);
+      g_signal_connect (spin, "value-changed", G_CALLBACK (other_changed), self);
+    }
+  gtk_widget_set_visible (self->other_grid, n > 0);
+}
+
+/* --- setting the controls --- */
+
+static void
+set_limits (GtkSpinButton *spin, gsize lower, gsize upper)
+{
+  gtk_spin_button_set_range (spin, (double) lower, (double) MAX (lower, upper));
+}
+
+static void
+describe_source (AttnLivePanel *self)
+{
+  AttnArray *a = ATTN_ARRAY (self->source);
+  const char *v = attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE);
+  g_autofree char *text = g_strdup_printf (
+      "Q, K, V from %s, %s, %s: %" G_GSIZE_FORMAT " layers, %" G_GSIZE_FORMAT " heads, %" G_GSIZE_FORMAT
+      " tokens",
+      attn_computed_array_get_path (self->source, ATTN_COMPONENT_QUERY),
+      attn_computed_array_get_path (self->source, ATTN_COMPONENT_KEY), v ? v : "(no V)",
+      attn_array_get_dim_size (a, 2), attn_array_get_dim_size (a, 3), attn_array_get_dim_size (a, 4));
+
+  gtk_label_set_text (GTK_LABEL (self->source_label), text);
+}
+
+static void
+show_spec (AttnLivePanel *self, const AttnComputeSpec *spec)
+{
+  GtkToggleButton *toggles[3] = { self->query, self->key, self->value };
+  gsize T = attn_array_get_dim_size (ATTN_ARRAY (self->source), 4), a = 0, b = T;
+  g_autofree char *eps = spec->n_eps ? attn_compute_spec_format_eps (spec) : NULL;
+
+  for (guint c = 0; c < 3; c++)
+    gtk_toggle_button_set_active (toggles[c], spec->n_components == 0);
+  for (guint i = 0; i < spec->n_components; i++)
+    gtk_toggle_button_set_active (toggles[spec->components[i]], TRUE);
+  gtk_drop_down_set_selected (self->op, spec->op);
+  if (eps)
+    gtk_editable_set_text (self->eps, eps);
+  gtk_spin_button_set_value (self->seed, (double) spec->seed);
+  if (spec->tokens && sscanf (spec->tokens, "%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, &a, &b) != 2)
+    a = 0, b = T;
+  gtk_spin_button_set_value (self->token_start, (double) a);
+  gtk_spin_button_set_value (self->token_end, (double) b);
+  gtk_drop_down_set_selected (self->quantity, spec->quantity);
+  gtk_check_button_set_active (self->causal, spec->causal);
+}
+
+void
+attn_live_panel_set_source (AttnLivePanel *self, char **groups, AttnComputedArray *source,
+                            const AttnComputeSpec *spec)
+{
+  AttnArray *a = ATTN_ARRAY (source);
+  guint n_groups = groups ? g_strv_length (groups) : 0;
+  g_autoptr (GtkStringList) names = NULL;
+
+  g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
+  self->updating = TRUE;
+  if (!(groups && self->groups && g_strv_equal ((const char *const *) groups,
+                                                (const char *const *) self->groups)))
+    {
+      g_strfreev (self->groups);
+      self->groups = g_strdupv (groups);
+      names = gtk_string_list_new ((const char *const *) groups);
+      gtk_drop_down_set_model (self->group, G_LIST_MODEL (names));
+    }
+  for (guint i = 0; spec && spec->group && i < n_groups; i++)
+    if (g_strcmp0 (groups[i] + (groups[i][0] == '/'), spec->group + (spec->group[0] == '/')) == 0)
+      gtk_drop_down_set_selected (self->group, i);
+  gtk_widget_set_visible (GTK_WIDGET (self->group), n_groups > 1);
+  gtk_widget_set_visible (self->group_label, n_groups > 1);
+  g_set_object (&self->source, source);
+  if (source)
+    {
+      set_limits (self->token_start, 0, attn_array_get_dim_size (a, 4) - 1);
+      set_limits (self->token_end, 1, attn_array_get_dim_size (a, 4));
+      set_limits (self->layer, 0, attn_array_get_dim_size (a, 2) - 1);
+      set_limits (self->head, 0, attn_array_get_dim_size (a, 3) - 1);
+      describe_source (self);
+      build_others (self);
+      if (spec)
+        show_spec (self, spec);
+    }
+  self->updating = FALSE;
+  update_sensitivity (self);
+  session_changed (self);
+}
+
+AttnComputedArray *
+attn_live_panel_get_source (AttnLivePanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), NULL);
+  return self->source;
+}
+
+gboolean
+attn_live_panel_get_active (AttnLivePanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), FALSE);
+  return gtk_switch_get_active (self->active);
+}
+
+void
+attn_live_panel_set_active (AttnLivePanel *self, gboolean active)
+{
+  g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
+  self->updating = TRUE;
+  gtk_switch_set_active (self->active, active);
+  self->updating = FALSE;
+  update_sensitivity (self);
+}
+
+void
+attn_live_panel_show_error (AttnLivePanel *self, const char *message)
+{
+  g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
+  gtk_label_set_text (GTK_LABEL (self->error_label), message ? message : "");
+  gtk_widget_set_visible (self->error_label, message != NULL);
+  if (message)
+    gtk_widget_add_css_class (GTK_WIDGET (self->eps), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->eps), "error");
+}
+
+GtkWidget *
+attn_live_panel_get_control (AttnLivePanel *self, const char *name)
+{
+  const struct { const char *name; gpointer widget; } controls[] = {
+    { "active", self->active }, { "query", self->query }, { "key", self->key },
+    { "value", self->value }, { "op", self->op }, { "eps", self->eps }, { "seed", self->seed },
+    { "token-start", self->token_start }, { "token-end", self->token_end },
+    { "layer", self->layer }, { "head", self->head }, { "quantity", self->quantity },
+    { "causal", self->causal }, { "group", self->group },
+  };
+
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    if (g_str_equal (name, controls[i].name))
+      return controls[i].widget;
+  if (g_str_has_prefix (name, "other-"))
+    {
+      guint64 i = g_ascii_strtoull (name + 6, NULL, 10);
+      return i < self->others->len ? g_ptr_array_index (self->others, i) : NULL;
+    }
+  return NULL;
+}
+
+/* --- life cycle --- */
+
+static void
+attn_live_panel_dispose (GObject *object)
+{
+  AttnLivePanel *self = ATTN_LIVE_PANEL (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->groups, g_strfreev);
+  g_clear_pointer (&self->others, g_ptr_array_unref);
+  g_clear_pointer (&self->other_labels, g_ptr_array_unref);
+  g_clear_pointer (&self->other_shape, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ATTN_TYPE_LIVE_PANEL);
+  G_OBJECT_CLASS (attn_live_panel_parent_class)->dispose (object);
+}
+
+static void
+attn_live_panel_class_init (AttnLivePanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = attn_live_panel_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "livepanel");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/attnview/Attnview/attn-live-panel.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnLivePanel, name)
+  CHILD (box); CHILD (grid); CHILD (other_grid); CHILD (source_label); CHILD (error_label);
+  CHILD (group_label); CHILD (eps_label); CHILD (seed_label); CHILD (active); CHILD (group);
+  CHILD (op); CHILD (quantity); CHILD (query); CHILD (key); CHILD (value); CHILD (eps);
+  CHILD (seed); CHILD (token_start); CHILD (token_end); CHILD (layer); CHILD (head);
+  CHILD (causal);
+#undef CHILD
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+attn_live_panel_init (AttnLivePanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->others = g_ptr_array_new ();
+  self->other_labels = g_ptr_array_new ();
+  gtk_editable_set_text (self->eps, DEFAULT_EPS);
+  gtk_drop_down_set_selected (self->op, ATTN_OP_SCALE);
+  gtk_toggle_button_set_active (self->query, TRUE);
+  gtk_toggle_button_set_active (self->key, TRUE);
+  gtk_toggle_button_set_active (self->value, TRUE);
+  g_signal_connect_swapped (self->active, "notify::active", G_CALLBACK (edited), self);
+  g_signal_connect_swapped (self->group, "notify::selected", G_CALLBACK (edited), self);
+  g_signal_connect_swapped (self->op, "notify::selected", G_CALLBACK (edited), self);
+  g_signal_connect_swapped (self->quantity, "notify::selected", G_CALLBACK (edited), self);
+  g_signal_connect_swapped (self->causal, "toggled", G_CALLBACK (edited), self);
+  g_signal_connect_swapped (self->seed, "value-changed", G_CALLBACK (edited), self);
+  g_signal_connect_swapped (self->eps, "activate", G_CALLBACK (edited), self);
+  g_signal_connect (self->query, "toggled", G_CALLBACK (component_toggled), self);
+  g_signal_connect (self->key, "toggled", G_CALLBACK (component_toggled), self);
+  g_signal_connect (self->value, "toggled", G_CALLBACK (component_toggled), self);
+  g_signal_connect (self->token_start, "value-changed", G_CALLBACK (tokens_changed), self);
+  g_signal_connect (self->token_end, "value-changed", G_CALLBACK (tokens_changed), self);
+  g_signal_connect (self->layer, "value-changed", G_CALLBACK (position_changed), self);
+  g_signal_connect (self->head, "value-changed", G_CALLBACK (position_changed), self);
+  update_sensitivity (self);
+}
+
+GtkWidget *
+attn_live_panel_new (void)
+{
+  return g_object_new (ATTN_TYPE_LIVE_PANEL, NULL);
+}

@@ -1,0 +1,248 @@
+/* test-gui-live.c: the Live page, driven in-process under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * On a copy of the bundled demo (which holds Q, K, V): the page appears,
+ * "Compare Q/K/V" shows the live component × ε grid, the panel's toggles,
+ * epsilon list, layer and head change it, the pixels drawn are the colours
+ * of the values PyTorch computed for the demo (/figure1/same_layer), a bad
+ * epsilon list is refused without losing the view, and a saved live view
+ * re-renders from the command line to the same PNG and comes back.
+ */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "attn-gui-test-util.h"
+#include "attn-h5.h"
+#include "attn-test-util.h"
+
+static char *demo_copy;
+
+static AttnWindow *
+open_demo (void)
+{
+  g_autofree char *src = g_build_filename (attn_test_srcdir (), "data", "demo.h5", NULL);
+  g_autoptr (GBytes) bytes = attn_test_read_file (src);
+
+  if (demo_copy == NULL)
+    {
+      demo_copy = fixture ("demo-live.h5");
+      g_assert_true (g_file_set_contents (demo_copy, g_bytes_get_data (bytes, NULL),
+                                          (gssize) g_bytes_get_size (bytes), NULL));
+    }
+  return open_window ("demo-live.h5", TRUE);
+}
+
+static AttnFigure *
+figure_of (AttnWindow *window)
+{
+  return attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+}
+
+static GtkWidget *
+control (AttnWindow *window, const char *name)
+{
+  GtkWidget *w = attn_live_panel_get_control (attn_window_get_live_panel (window), name);
+
+  g_assert_nonnull (w);
+  return w;
+}
+
+/* Colours within one step per channel (a value on a table entry's edge). */
+static void
+assert_colour_near (guint32 got, guint32 want)
+{
+  for (int shift = 0; shift <= 16; shift += 8)
+    g_assert_cmpint (ABS ((int) ((got >> shift) & 0xff) - (int) ((want >> shift) & 0xff)), <=, 1);
+}
+
+/* The demo's stored same-layer value at [component, epsilon, query, key]. */
+static double
+stored_value (gsize c, gsize e, gsize q, gsize k)
+{
+  g_autoptr (AttnH5File) file = attn_h5_file_open (demo_copy, NULL);
+  g_autoptr (AttnArray) a = attn_h5_file_open_array (file, "/figure1/same_layer", NULL);
+  gsize start[4] = { c, e, q, k }, count[4] = { 1, 1, 1, 1 };
+  float v;
+
+  g_assert_nonnull (a);
+  g_assert_true (attn_array_read_box (a, start, count, &v, NULL, NULL));
+  return v;
+}
+
+static void
+test_live_grid (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  AttnFigure *fig;
+  GtkStack *stack;
+  g_autofree char *header = NULL;
+  g_autofree char *col = NULL;
+  const AttnNorm *norm;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_demo ();
+  session = attn_window_get_session (window);
+  stack = GTK_STACK (gtk_widget_get_ancestor (gtk_widget_get_parent (GTK_WIDGET (
+                                                  attn_window_get_live_panel (window))),
+                                              GTK_TYPE_STACK));
+  g_assert_true (gtk_stack_page_get_visible (
+      gtk_stack_get_page (stack, gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (
+                                     attn_window_get_live_panel (window)))))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (control (window, "active"))));
+  g_assert_null (attn_session_get_spec (session)->live);
+
+  /* Compare Q/K/V on data without a component axis: the live grid */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare-qkv", NULL);
+  wait_loaded (window);
+  g_assert_nonnull (attn_session_get_spec (session)->live);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (control (window, "active"))));
+  fig = figure_of (window);
+  g_assert_cmpuint (attn_figure_get_n_rows (fig), ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 3);
+  header = attn_figure_row_header (fig, 1);
+  g_assert_cmpstr (header, ==, "Modifying key");
+  col = attn_figure_col_header (fig, 2);
+  g_assert_cmpstr (col, ==, "ε = 1e-10");
+
+  /* Value off, layer 1, head 3: the demo's same-layer grid */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (control (window, "value")), FALSE);
+  wait_loaded (window);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "layer")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "head")), 3);
+  wait_loaded (window);
+  g_assert_cmpuint (attn_session_get_fixed (session, 2), ==, 1);
+  g_assert_cmpuint (attn_session_get_fixed (session, 3), ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_rows (figure_of (window)), ==, 2);
+  /* tokens 0..47: several pixels per cell, so that a cell's centre shows it alone */
+  attn_session_set_range (session, 4, 0, 48);
+  attn_session_set_range (session, 5, 0, 48);
+  wait_loaded (window);
+  fig = figure_of (window);
+  norm = attn_figure_get_norm (fig);
+  for (gsize c = 0; c < 2; c++)
+    for (gsize e = 0; e < 3; e++)
+      {
+        const gsize cells[][2] = { { 0, 0 }, { 5, 0 }, { 5, 3 }, { 40, 17 }, { 47, 46 } };
+        for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+          {
+            double v = stored_value (c, e, cells[i][0], cells[i][1]);
+            assert_colour_near (cell_colour (window, c, e, cells[i][0], cells[i][1]),
+                                map_colour ("viridis", attn_norm_apply (norm, v)));
+          }
+      }
+
+  /* a new epsilon list: two columns, same layer and head */
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "1e-2, 1");
+  g_signal_emit_by_name (control (window, "eps"), "activate");
+  wait_loaded (window);
+  fig = figure_of (window);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 2);
+  g_free (col);
+  col = attn_figure_col_header (fig, 0);
+  g_assert_cmpstr (col, ==, "ε = 0.01");
+  g_assert_cmpuint (attn_session_get_fixed (session, 2), ==, 1);
+  /* a bad one: said, and nothing lost */
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "1e-2, x");
+  g_signal_emit_by_name (control (window, "eps"), "activate");
+  wait_loaded (window);
+  g_assert_cmpuint (attn_figure_get_n_cols (figure_of (window)), ==, 2);
+  g_assert_true (attn_session_get_spec (session)->live->n_eps == 2);
+
+  /* noise over a token range, value norm: the seed shows, the spec follows */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (control (window, "op")), ATTN_OP_NOISE);
+  g_assert_true (gtk_widget_get_visible (control (window, "seed")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "token-start")), 10);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "token-end")), 20);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (control (window, "quantity")), ATTN_QUANTITY_VALUE_NORM);
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "0.5");
+  g_signal_emit_by_name (control (window, "eps"), "activate");
+  wait_loaded (window);
+  g_assert_cmpint (attn_session_get_spec (session)->live->op, ==, ATTN_OP_NOISE);
+  g_assert_cmpstr (attn_session_get_spec (session)->live->tokens, ==, "10:20");
+  g_assert_cmpint (attn_session_get_spec (session)->live->quantity, ==, ATTN_QUANTITY_VALUE_NORM);
+  /* switched off: back to the stored dataset */
+  gtk_switch_set_active (GTK_SWITCH (control (window, "active")), FALSE);
+  wait_loaded (window);
+  g_assert_null (attn_session_get_spec (session)->live);
+  g_assert_cmpstr (attn_session_get_dataset (session), ==, "/attention");
+  close_window (window);
+}
+
+/* A saved live view draws the same PNG from the command line and comes back. */
+static void
+test_live_view (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  g_autofree char *png = fixture ("live-export.png");
+  g_autofree char *view = fixture ("live-view.json");
+  g_autofree char *cli_png = fixture ("live-cli.png");
+  g_autofree char *text = NULL;
+  g_autoptr (GBytes) a = NULL;
+  g_autoptr (GBytes) b = NULL;
+  const char *argv[] = { attn_test_attnview (), "render", demo_copy, "--view", view, "-o", cli_png,
+                         NULL };
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_demo ();
+  session = attn_window_get_session (window);
+  gtk_switch_set_active (GTK_SWITCH (control (window, "active")), TRUE);
+  wait_loaded (window);
+  g_assert_nonnull (attn_session_get_spec (session)->live);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "other-0")), 2); /* prompt 2 */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "head")), 1);
+  wait_loaded (window);
+  g_assert_true (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, NULL));
+  g_assert_true (attn_window_save_view (window, view, NULL));
+  g_assert_true (g_file_get_contents (view, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"live\""));
+  g_assert_nonnull (strstr (text, "\"prompt=2\""));
+  g_assert_cmpint (attn_test_spawn (argv, NULL, NULL), ==, 0);
+  a = attn_test_read_file (png);
+  b = attn_test_read_file (cli_png);
+  g_assert_true (g_bytes_equal (a, b));
+  close_window (window);
+
+  /* a fresh window on the file, then the view: live again, same settings */
+  window = open_demo ();
+  session = attn_window_get_session (window);
+  g_assert_null (attn_session_get_spec (session)->live);
+  g_assert_true (attn_window_load_view (window, view, NULL));
+  wait_loaded (window);
+  g_assert_nonnull (attn_session_get_spec (session)->live);
+  g_assert_cmpstr (attn_session_get_spec (session)->live->selects[0], ==, "prompt=2");
+  g_assert_cmpuint (attn_session_get_fixed (session, 3), ==, 1);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (control (window, "active"))));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (control (window, "other-0"))),
+                   ==, 2);
+  g_assert_true (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, NULL));
+  g_clear_pointer (&a, g_bytes_unref);
+  a = attn_test_read_file (png);
+  g_assert_true (g_bytes_equal (a, b));
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  attn_gui_test_init (&argc, &argv);
+  g_test_add_func ("/gui/live/grid", test_live_grid);
+  g_test_add_func ("/gui/live/view", test_live_view);
+  status = g_test_run ();
+  attn_gui_test_finish ();
+  g_free (demo_copy);
+  return status;
+}
