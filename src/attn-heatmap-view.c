@@ -369,11 +369,16 @@ start_load (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* After GTK's resize (HIGH_IDLE + 10: the size is known) and before its
+ * redraw (+ 20): a colour-only change is then in the very next frame, and a
+ * load starts before a frame is spent on the old picture. */
+#define LOAD_PRIORITY (G_PRIORITY_HIGH_IDLE + 15)
+
 void
 attn_heatmap_view_queue_load (AttnHeatmapView *self)
 {
   if (self->load_id == 0)
-    self->load_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, start_load, self, NULL);
+    self->load_id = g_idle_add_full (LOAD_PRIORITY, start_load, self, NULL);
 }
 
 gboolean

@@ -7,6 +7,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Rows of a slice are read in stripes of about this many floats. */
 #define STRIPE_FLOATS (1u << 20)
@@ -102,6 +105,11 @@ typedef struct
   guint32 *finite;  /* gw: finite unmasked cells (mean) */
   guint8 *nan;      /* gw */
   gint64 row;       /* grid row being accumulated, -1 before the first */
+  /* max / signed max |x|: the finite rows of the grid row folded cell by
+   * cell (elementwise extremes over rows, vectorised), reduced over each
+   * column's run once per grid row (block_fold_flush). */
+  float *rmax, *rmin, *rpos; /* nx each; rpos: smallest value > 0 */
+  gsize block_n;             /* columns folded so far in this grid row */
 } GridScan;
 
 static void
@@ -160,46 +168,105 @@ grid_scan_row (GridScan *g, const float *row, gsize n, gsize x0)
     }
 }
 
-/* The common cases, max or signed max |x| of finite cells: one column's run
- * of cells at a time, with no branch per cell; a run holding NaN or Inf goes
- * cell by cell. */
+/* Whether the n cells of row are all finite (no NaN, no infinity). */
+static gboolean
+row_is_finite (const float *row, gsize n)
+{
+  gsize x = 0;
+  float bad = 0.0f;
+
+#if defined(__SSE2__)
+  __m128 b = _mm_setzero_ps ();
+  for (; x + 4 <= n; x += 4)
+    {
+      __m128 v = _mm_loadu_ps (row + x);
+      b = _mm_add_ps (b, _mm_sub_ps (v, v)); /* 0 unless NaN or infinite */
+    }
+  if (_mm_movemask_ps (_mm_cmpeq_ps (b, _mm_setzero_ps ())) != 0xf)
+    return FALSE;
+#endif
+  for (; x < n; x++)
+    bad += row[x] - row[x];
+  return bad == 0.0f;
+}
+
+/* The common cases, max or signed max |x| of finite rows: each row's first
+ * n cells folded elementwise into rmax / rmin / rpos (no branch, four lanes
+ * at a time); block_fold_flush reduces them over each column's run when the
+ * grid row is complete.  A row holding NaN or Inf goes cell by cell. */
 static void
-grid_scan_row_extreme (GridScan *g, const float *row, gsize n)
+block_fold_row (GridScan *g, const float *row, gsize n)
+{
+  gsize x = 0, had = MIN (g->block_n, n);
+
+  /* columns new to this block start from the row itself */
+  if (n > g->block_n)
+    {
+      memcpy (g->rmax + g->block_n, row + g->block_n, (n - g->block_n) * sizeof (float));
+      memcpy (g->rmin + g->block_n, row + g->block_n, (n - g->block_n) * sizeof (float));
+      for (gsize i = g->block_n; i < n; i++)
+        g->rpos[i] = row[i] > 0.0f ? row[i] : INFINITY;
+      g->block_n = n;
+    }
+#if defined(__SSE2__)
+  {
+    const __m128 zero = _mm_setzero_ps (), inf = _mm_set1_ps (INFINITY);
+    for (; x + 4 <= had; x += 4)
+      {
+        __m128 v = _mm_loadu_ps (row + x), pos = _mm_cmpgt_ps (v, zero);
+        __m128 p = _mm_or_ps (_mm_and_ps (pos, v), _mm_andnot_ps (pos, inf));
+        _mm_storeu_ps (g->rmax + x, _mm_max_ps (_mm_loadu_ps (g->rmax + x), v));
+        _mm_storeu_ps (g->rmin + x, _mm_min_ps (_mm_loadu_ps (g->rmin + x), v));
+        _mm_storeu_ps (g->rpos + x, _mm_min_ps (_mm_loadu_ps (g->rpos + x), p));
+      }
+  }
+#endif
+  for (; x < had; x++)
+    {
+      float v = row[x], p = v > 0.0f ? v : INFINITY;
+      g->rmax[x] = v > g->rmax[x] ? v : g->rmax[x];
+      g->rmin[x] = v < g->rmin[x] ? v : g->rmin[x];
+      g->rpos[x] = p < g->rpos[x] ? p : g->rpos[x];
+    }
+  /* cells per grid column: every column's run, cut at n */
+  for (guint c = 0; c < g->grid->gw && g->first[c] < n; c++)
+    g->count[c] += (guint32) (MIN (g->first[c + 1], n) - g->first[c]);
+  g->grid->stats.n_finite += n;
+}
+
+/* The folded rows' extremes, one column run at a time, into acc. */
+static void
+block_fold_flush (GridScan *g)
 {
   AttnStats *st = &g->grid->stats;
+  gsize n = g->block_n;
 
   for (guint c = 0; c < g->grid->gw && g->first[c] < n; c++)
     {
       gsize a = g->first[c], e = MIN (g->first[c + 1], n);
-      float mx = -INFINITY, mn = INFINITY, mp = INFINITY, bad = 0.0f;
+      float mx = -INFINITY, mn = INFINITY, mp = INFINITY;
 
       for (gsize x = a; x < e; x++)
         {
-          float v = row[x], p = v > 0.0f ? v : INFINITY;
-          mx = v > mx ? v : mx;
-          mn = v < mn ? v : mn;
-          mp = p < mp ? p : mp;
-          bad += v - v; /* 0 unless a cell is NaN or infinite */
-        }
-      if (!(bad == 0.0f))
-        {
-          grid_scan_row (g, row + a, e - a, a);
-          continue;
+          mx = g->rmax[x] > mx ? g->rmax[x] : mx;
+          mn = g->rmin[x] < mn ? g->rmin[x] : mn;
+          mp = g->rpos[x] < mp ? g->rpos[x] : mp;
         }
       if (g->mode == ATTN_AGGREGATE_MAX)
         g->acc[c] = MAX (g->acc[c], mx);
       else
         {
-          float v = -mn > mx ? mn : mx; /* the run's largest |x|, signed */
-          if (g->count[c] == 0 || fabsf (v) > fabs (g->acc[c]))
+          /* the run's largest |x|, signed; acc starts at 0 and holds what
+           * rows with NaN or Inf gave cell by cell */
+          float v = -mn > mx ? mn : mx;
+          if (fabsf (v) > fabs (g->acc[c]))
             g->acc[c] = v;
         }
-      g->count[c] += (guint32) (e - a);
-      st->n_finite += e - a;
       st->min = MIN (st->min, mn);
       st->max = MAX (st->max, mx);
       st->min_positive = MIN (st->min_positive, mp);
     }
+  g->block_n = 0;
 }
 
 static gboolean
@@ -213,13 +280,19 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
       gsize y = first + i;
       gint64 r = (gint64) (y * g->grid->gh / s->ny);
 
+      const float *row = rows + i * s->nx;
+      gsize cols = unmasked_columns (s, s->y0 + y);
+
       if (r != g->row && g->row >= 0)
-        grid_scan_flush (g);
+        {
+          block_fold_flush (g);
+          grid_scan_flush (g);
+        }
       g->row = r;
-      if (g->mode != ATTN_AGGREGATE_MEAN)
-        grid_scan_row_extreme (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y));
+      if (g->mode != ATTN_AGGREGATE_MEAN && row_is_finite (row, cols))
+        block_fold_row (g, row, cols);
       else
-        grid_scan_row (g, rows + i * s->nx, unmasked_columns (s, s->y0 + y), 0);
+        grid_scan_row (g, row, cols, 0);
     }
   return TRUE;
 }
@@ -262,9 +335,21 @@ attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
   g.nan = g_new (guint8, grid->gw);
   grid_scan_reset (&g);
 
+  if (mode != ATTN_AGGREGATE_MEAN)
+    {
+      g.rmax = g_new (float, s->nx);
+      g.rmin = g_new (float, s->nx);
+      g.rpos = g_new (float, s->nx);
+    }
   ok = slice_scan (s, grid_scan_rows, &g, cancellable, error);
   if (ok && g.row >= 0)
-    grid_scan_flush (&g);
+    {
+      block_fold_flush (&g);
+      grid_scan_flush (&g);
+    }
+  g_free (g.rmax);
+  g_free (g.rmin);
+  g_free (g.rpos);
   g_free (g.col);
   g_free (g.first);
   g_free (g.acc);

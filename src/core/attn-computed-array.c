@@ -385,6 +385,29 @@ read_head_slices (AttnComputedArray *self, gsize li, gsize hi, const gsize *star
   return TRUE;
 }
 
+/* A read of some of the (component, epsilon) slices of a head computes all
+ * of them into the cache when they fit in half of it: a grid's panels are
+ * read one by one, and one pass over Q, K, V serves them all (Q Kᵀ once). */
+static gboolean
+prefetch_head (AttnComputedArray *self, gsize li, gsize hi, const gsize *count,
+               AttnWorkspace *ws, GCancellable *cancellable, GError **error)
+{
+  gsize n = (gsize) self->n_components * self->n_eps;
+  gsize all_start[6] = { 0, 0, li, hi, 0, 0 };
+  gsize all_count[6] = { self->n_components, self->n_eps, 1, 1, 0, 0 };
+  gboolean fits;
+  float nowhere;
+
+  if (n < 2 || count[0] * count[1] == n)
+    return TRUE;
+  g_mutex_lock (&self->lock);
+  fits = n * slice_bytes (self) <= self->cache_size / 2;
+  g_mutex_unlock (&self->lock);
+  /* an empty region of every slice: they are computed, cached, copied nowhere */
+  return !fits
+         || read_head_slices (self, li, hi, all_start, all_count, &nowhere, ws, cancellable, error);
+}
+
 static gboolean
 attn_computed_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
                               GCancellable *cancellable, GError **error)
@@ -395,7 +418,8 @@ attn_computed_array_read_box (AttnArray *array, const gsize *start, const gsize 
 
   for (gsize li = start[2]; ok && li < start[2] + count[2]; li++)
     for (gsize hi = start[3]; ok && hi < start[3] + count[3]; hi++)
-      ok = read_head_slices (self, li, hi, start, count, out, ws, cancellable, error);
+      ok = prefetch_head (self, li, hi, count, ws, cancellable, error)
+           && read_head_slices (self, li, hi, start, count, out, ws, cancellable, error);
   give_workspace (self, ws);
   return ok;
 }

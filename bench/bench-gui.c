@@ -1,0 +1,347 @@
+/* bench-gui.c: from a change in the viewer to the frame that shows it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real AttnWindow (run it under Xvfb, bench/run-gui.sh).  For each case
+ * the file is opened, shown once (page cache and fonts warm), then changed
+ * N times; a change's time runs from the call that makes it (what a slider
+ * or a drop-down does) to the end of the first frame painted after its data
+ * are loaded (the frame clock's "after-paint").  Cases:
+ *   grid512-{f32,f16}  3x3 grid of 512x512 panels: colour map; layer
+ *   one4096-{f32,f16}  one 4096x4096 panel: colour map; layer
+ *   live1024           live 3 components x 3 epsilons at T = 1024, d = 64:
+ *                      layer; epsilon list (every change a new computation)
+ * and the growth of the process (VmRSS) from the empty window to the file
+ * shown, against the bytes of the slices on screen (float32), after one
+ * warm-up file (the first one pays for HDF5, fonts and glyphs).
+ *
+ *   bench-gui DIR [N [CASE]]   DIR: bench/make-gui-data.py's files; N changes
+ *                              of each kind; CASE: only that one
+ */
+#include <gtk/gtk.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attn-application.h"
+#include "attn-blas.h"
+#include "attn-computed-array.h"
+#include "attn-window.h"
+
+static AttnApplication *app;
+static gint64 t_change, t_frame_start;
+static double last_ms, last_draw_ms;
+static guint n_changes;
+static gboolean waiting;
+
+static gint64
+rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      || !(line = strstr (status, "VmRSS:")))
+    return 0;
+  return g_ascii_strtoll (line + 6, NULL, 10);
+}
+
+static gboolean trace;
+
+static void
+before_paint (GdkFrameClock *clock, AttnWindow *window)
+{
+  t_frame_start = g_get_monotonic_time ();
+  if (trace && waiting)
+    g_printerr ("  frame start %.1f ms (loading %d)\n", (g_get_monotonic_time () - t_change) / 1000.0,
+                attn_heatmap_view_is_loading (attn_window_get_heatmap (window)));
+}
+
+static void
+after_paint (GdkFrameClock *clock, AttnWindow *window)
+{
+  if (trace && waiting)
+    g_printerr ("  frame end %.1f ms\n", (g_get_monotonic_time () - t_change) / 1000.0);
+  if (waiting && !attn_heatmap_view_is_loading (attn_window_get_heatmap (window)))
+    {
+      last_ms = (g_get_monotonic_time () - t_change) / 1000.0;
+      last_draw_ms = (g_get_monotonic_time () - MAX (t_frame_start, t_change)) / 1000.0;
+      waiting = FALSE;
+    }
+}
+
+static gboolean
+still_waiting (gpointer data)
+{
+  return waiting;
+}
+
+/* Runs the main loop until the change just made is on screen. */
+static double
+wait_frame (AttnWindow *window)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  gtk_widget_queue_draw (GTK_WIDGET (attn_window_get_heatmap (window)));
+  while (still_waiting (NULL) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  if (waiting)
+    {
+      g_printerr ("bench-gui: no frame within 60 s\n");
+      exit (1);
+    }
+  return last_ms;
+}
+
+/* A change comes after a pause, as a user's does: the frame clock is idle,
+ * not still pacing the frame before.  The pauses vary so that changes fall
+ * at every phase of the 60 Hz frame clock. */
+static void
+start (void)
+{
+  gint64 end = g_get_monotonic_time () + 50000 + (n_changes++ % 7) * 2381;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  waiting = TRUE;
+  t_change = g_get_monotonic_time ();
+}
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Times of one kind of change: to the frame, and of the frame alone. */
+typedef struct
+{
+  GArray *total, *draw;
+} Times;
+
+static Times *
+times_new (void)
+{
+  Times *t = g_new (Times, 1);
+
+  t->total = g_array_new (FALSE, FALSE, sizeof (double));
+  t->draw = g_array_new (FALSE, FALSE, sizeof (double));
+  return t;
+}
+
+static void
+times_free (Times *t)
+{
+  g_array_unref (t->total);
+  g_array_unref (t->draw);
+  g_free (t);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Times, times_free)
+
+static void
+keep (Times *t, double v)
+{
+  g_array_append_val (t->total, v);
+  g_array_append_val (t->draw, last_draw_ms);
+}
+
+/* Median and max from the change to its frame painted, and median of the
+ * frame alone (from its start, or the change when that came later). */
+static void
+report (const char *name, const char *change, Times *t)
+{
+  GArray *ms = t->total, *draws = t->draw;
+
+  g_array_sort (ms, compare_double);
+  g_array_sort (draws, compare_double);
+  printf ("%-14s %-12s median %7.1f ms  max %7.1f ms  (n=%u)  frame alone: median %5.1f ms\n",
+          name, change, g_array_index (ms, double, ms->len / 2),
+          g_array_index (ms, double, ms->len - 1), ms->len,
+          g_array_index (draws, double, draws->len / 2));
+  fflush (stdout);
+}
+
+static AttnWindow *
+new_window (void)
+{
+  AttnWindow *window = attn_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 950);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (after_paint), window);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint",
+                    G_CALLBACK (before_paint), window);
+  return window;
+}
+
+static void
+set_cmap (AttnSession *session, const char *cmap)
+{
+  AttnViewSpec *spec = attn_session_dup_spec (session);
+
+  g_free (spec->cmap);
+  spec->cmap = g_strdup (cmap);
+  attn_session_update (session, spec, NULL);
+}
+
+static void
+memory_line (const char *name, gint64 empty_kb, gint64 shown_kb, double slice_mb, double cache_mb)
+{
+  double growth = (shown_kb - empty_kb) / 1024.0;
+
+  printf ("%-14s memory       growth %6.1f MB  slices %6.1f MB  cache %6.1f MB  "
+          "(growth - cache) / slices %.2f\n",
+          name, growth, slice_mb, cache_mb, (growth - cache_mb) / slice_mb);
+  fflush (stdout);
+}
+
+/* A stored dataset: colour-map changes, then layer changes. */
+static gboolean quiet; /* the warm-up: nothing printed */
+
+static void
+bench_stored (const char *dir, const char *name, gboolean grid, guint n)
+{
+  g_autofree char *base = g_strconcat (name, ".h5", NULL);
+  g_autofree char *path = g_build_filename (dir, base, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AttnWindow *window = new_window ();
+  AttnSession *session = attn_window_get_session (window);
+  g_autoptr (Times) colour = times_new ();
+  g_autoptr (Times) slice = times_new ();
+  gint64 empty_kb = rss_kb (), shown_kb = 0;
+  const char *cmaps[] = { "magma", "viridis" };
+  double T = grid ? 512 : 4096, panels = grid ? 9 : 1;
+
+  start ();
+  if (!attn_window_open (window, file))
+    {
+      g_printerr ("bench-gui: cannot open %s\n", path);
+      exit (1);
+    }
+  if (grid)
+    {
+      attn_session_set_role (session, 1, ATTN_ROLE_ROWS, NULL);
+      attn_session_set_role (session, 2, ATTN_ROLE_COLS, NULL);
+    }
+  wait_frame (window);
+  for (guint i = 0; i < n; i++)
+    {
+      double v;
+      start ();
+      set_cmap (session, cmaps[i % 2]);
+      v = wait_frame (window);
+      keep (colour, v);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      double v;
+      start ();
+      attn_session_set_fixed (session, 0, (i + 1) % (grid ? 6 : 4));
+      v = wait_frame (window);
+      keep (slice, v);
+      shown_kb = MAX (shown_kb, rss_kb ());
+    }
+  if (!quiet)
+    {
+      report (name, "colour map", colour);
+      report (name, "layer", slice);
+      memory_line (name, empty_kb, shown_kb, panels * T * T * 4 / 1048576.0, 0);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The live grid: layer changes, then epsilon lists, each new. */
+static void
+bench_live (const char *dir, guint n)
+{
+  g_autofree char *path = g_build_filename (dir, "qkv1024.h5", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AttnWindow *window = new_window ();
+  AttnSession *session = attn_window_get_session (window);
+  g_autoptr (Times) layer = times_new ();
+  g_autoptr (Times) eps = times_new ();
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+  gint64 empty_kb = rss_kb (), shown_kb = 0;
+  g_autoptr (GError) error = NULL;
+  double cache_mb = 0;
+
+  if (!attn_window_open (window, file))
+    exit (1);
+  spec->op = ATTN_OP_SCALE;
+  attn_compute_spec_set_eps (spec, "5e-1, 1e-3, 1e-10", NULL);
+  start ();
+  if (!attn_window_show_live (window, spec, NULL, &error))
+    {
+      g_printerr ("bench-gui: %s\n", error->message);
+      exit (1);
+    }
+  wait_frame (window);
+  for (guint i = 0; i < n; i++)
+    {
+      double v;
+      start ();
+      attn_session_set_fixed (session, 2, (i + 1) % 8);
+      v = wait_frame (window);
+      keep (layer, v);
+      shown_kb = MAX (shown_kb, rss_kb ());
+      cache_mb = MAX (cache_mb, attn_computed_array_get_cache_used (ATTN_COMPUTED_ARRAY (
+                                    attn_session_get_array (session))) / 1048576.0);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *list = g_strdup_printf ("%g, %g, %g", 0.4 + 0.01 * i, 1e-3 + 1e-5 * i,
+                                               1e-10 + 1e-12 * i);
+      double v;
+
+      attn_compute_spec_set_eps (spec, list, NULL);
+      start ();
+      if (!attn_window_show_live (window, spec, NULL, &error))
+        exit (1);
+      v = wait_frame (window);
+      keep (eps, v);
+    }
+  report ("live1024", "layer", layer);
+  report ("live1024", "epsilons", eps);
+  memory_line ("live1024", empty_kb, shown_kb, 9 * 1024.0 * 1024 * 4 / 1048576.0, cache_mb);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *dir = argc > 1 ? argv[1] : "bench/out";
+  guint n = argc > 2 ? (guint) atoi (argv[2]) : 7;
+  const char *only = argc > 3 ? argv[3] : NULL;
+
+  attn_blas_prepare ();
+  g_set_application_name ("attnview");
+  trace = g_getenv ("BENCH_GUI_TRACE") != NULL;
+  gtk_init ();
+  app = attn_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  printf ("GSK renderer: %s; window 1400x950\n",
+          g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+  /* Warm-up: the first file shown loads HDF5, fonts and glyphs, once per
+   * process (about 20 MB), which is not what the memory lines compare. */
+  quiet = TRUE;
+  bench_stored (dir, "grid512-f16", TRUE, 1);
+  quiet = FALSE;
+  if (only == NULL || strstr ("grid512-f32", only))
+    bench_stored (dir, "grid512-f32", TRUE, n);
+  if (only == NULL || strstr ("grid512-f16", only))
+    bench_stored (dir, "grid512-f16", TRUE, n);
+  if (only == NULL || strstr ("one4096-f32", only))
+    bench_stored (dir, "one4096-f32", FALSE, n);
+  if (only == NULL || strstr ("one4096-f16", only))
+    bench_stored (dir, "one4096-f16", FALSE, n);
+  if (only == NULL || strstr ("live1024", only))
+    bench_live (dir, n);
+  g_object_unref (app);
+  return 0;
+}
