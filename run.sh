@@ -2,7 +2,8 @@
 # attnview's one entry point on Debian 12:
 #   ./run.sh          install what is missing, build, draw the demo figures
 #   ./run.sh test     the same set-up, then every test (under Xvfb without a display)
-#   ./run.sh bench    the same set-up, then the benchmark (bench/)
+#   ./run.sh bench    the same set-up, then the benchmarks (bench/: figures,
+#                     live computation, viewer)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -75,7 +76,9 @@ case "${1:-}" in
       meson test -C build-asan --print-errorlogs --suite core --suite cli ;;
   bench)
     install_missing python3-torch
-    bash bench/run.sh build/src/attnview ;;
+    bash bench/run.sh build/src/attnview
+    bash bench/run-attention.sh build
+    bash bench/run-gui.sh build ;;
   *)
     echo "usage: ./run.sh [test|bench]" >&2; exit 2 ;;
 esac

@@ -278,6 +278,7 @@ write_atomically (const char *out, AttnArray *array, const AttnComputeSpec *spec
   g_autofree char *dir = g_path_get_dirname (out), *base = g_path_get_basename (out);
   g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
   int fd = g_mkstemp (tmpl);
+  gboolean ok;
 
   if (fd < 0)
     {
@@ -287,7 +288,10 @@ write_atomically (const char *out, AttnArray *array, const AttnComputeSpec *spec
       return FALSE;
     }
   close (fd);
-  if (!write_file (tmpl, out, array, spec, input, error))
+  attn_h5_lock ();
+  ok = write_file (tmpl, out, array, spec, input, error);
+  attn_h5_unlock ();
+  if (!ok)
     {
       g_unlink (tmpl);
       return FALSE;

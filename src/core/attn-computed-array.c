@@ -36,6 +36,7 @@ struct _AttnComputedArray
   AttnPerturbation pert;
   GMutex h5_lock;             /* HDF5 reads */
   GMutex lock;                /* the cache and the idle workspaces */
+  GMutex prefetch_lock;       /* one head's grid computed at a time */
   GHashTable *cache;          /* key -> CacheEntry */
   GQueue lru;                 /* CacheEntry links, most recent first */
   gsize cache_size, cache_used;
@@ -68,6 +69,7 @@ attn_computed_array_finalize (GObject *object)
   g_ptr_array_unref (self->spare);
   g_mutex_clear (&self->h5_lock);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->prefetch_lock);
   G_OBJECT_CLASS (attn_computed_array_parent_class)->finalize (object);
 }
 
@@ -76,6 +78,7 @@ attn_computed_array_init (AttnComputedArray *self)
 {
   g_mutex_init (&self->h5_lock);
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->prefetch_lock);
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) cache_entry_free);
   g_queue_init (&self->lru);
@@ -395,7 +398,7 @@ prefetch_head (AttnComputedArray *self, gsize li, gsize hi, const gsize *count,
   gsize n = (gsize) self->n_components * self->n_eps;
   gsize all_start[6] = { 0, 0, li, hi, 0, 0 };
   gsize all_count[6] = { self->n_components, self->n_eps, 1, 1, 0, 0 };
-  gboolean fits;
+  gboolean fits, ok;
   float nowhere;
 
   if (n < 2 || count[0] * count[1] == n)
@@ -403,9 +406,15 @@ prefetch_head (AttnComputedArray *self, gsize li, gsize hi, const gsize *count,
   g_mutex_lock (&self->lock);
   fits = n * slice_bytes (self) <= self->cache_size / 2;
   g_mutex_unlock (&self->lock);
-  /* an empty region of every slice: they are computed, cached, copied nowhere */
-  return !fits
-         || read_head_slices (self, li, hi, all_start, all_count, &nowhere, ws, cancellable, error);
+  if (!fits)
+    return TRUE;
+  /* An empty region of every slice: they are computed, cached, copied
+   * nowhere.  Panels read side by side wait for the first reader's pass
+   * and then find their slices cached. */
+  g_mutex_lock (&self->prefetch_lock);
+  ok = read_head_slices (self, li, hi, all_start, all_count, &nowhere, ws, cancellable, error);
+  g_mutex_unlock (&self->prefetch_lock);
+  return ok;
 }
 
 static gboolean

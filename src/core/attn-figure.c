@@ -620,25 +620,76 @@ add_value_warnings (AttnFigure *self)
                                       self->stats.n_posinf, self->stats.n_neginf));
 }
 
+/* The panels of a load, shared by its threads. */
+typedef struct
+{
+  AttnFigure *figure;
+  guint max_w, max_h;
+  GCancellable *cancellable;
+  gint next;      /* the next panel to take (atomic) */
+  GMutex lock;    /* error */
+  GError *error;  /* the first failure */
+} PanelLoad;
+
+static gpointer
+load_panels (gpointer data)
+{
+  PanelLoad *l = data;
+  AttnFigure *self = l->figure;
+  guint n = self->n_rows * self->n_cols, i;
+
+  while ((i = (guint) g_atomic_int_add (&l->next, 1)) < n)
+    {
+      AttnPanel *p = &self->panels[i];
+      GError *error = NULL;
+      AttnSlice s;
+
+      panel_slice (self, p, &s);
+      if (!attn_grid_compute (&p->grid, &s, MAX (l->max_w, 1), MAX (l->max_h, 1), self->aggregate,
+                              l->cancellable, &error))
+        {
+          g_mutex_lock (&l->lock);
+          if (l->error == NULL)
+            l->error = g_steal_pointer (&error);
+          g_mutex_unlock (&l->lock);
+          g_clear_error (&error);
+          g_atomic_int_set (&l->next, (gint) n); /* the others stop too */
+        }
+    }
+  return NULL;
+}
+
+/* Panels are loaded by up to one thread per processor (HDF5 reads are
+ * serialised by attn-h5; aggregation and number conversion run side by
+ * side).  Statistics are merged in panel order: the same figure whatever
+ * the threads did. */
 gboolean
 attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellable,
                   GError **error)
 {
+  guint n = self->n_rows * self->n_cols;
+  guint n_threads = MIN (MIN ((guint) g_get_num_processors (), n), 8);
+  PanelLoad l = { self, max_w, max_h, cancellable, 0 };
+  GThread *threads[8];
+
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
 
   self->loaded = FALSE;
-  attn_stats_init (&self->stats);
-  for (guint i = 0; i < self->n_rows * self->n_cols; i++)
+  g_mutex_init (&l.lock);
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("attn-load", load_panels, &l);
+  load_panels (&l);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  g_mutex_clear (&l.lock);
+  if (l.error)
     {
-      AttnPanel *p = &self->panels[i];
-      AttnSlice s;
-
-      panel_slice (self, p, &s);
-      if (!attn_grid_compute (&p->grid, &s, MAX (max_w, 1), MAX (max_h, 1), self->aggregate,
-                              cancellable, error))
-        return FALSE;
-      attn_stats_merge (&self->stats, &p->grid.stats);
+      g_propagate_error (error, l.error);
+      return FALSE;
     }
+  attn_stats_init (&self->stats);
+  for (guint i = 0; i < n; i++)
+    attn_stats_merge (&self->stats, &self->panels[i].grid.stats);
   if (!resolve_domain (self, TRUE, cancellable, error))
     return FALSE;
   g_ptr_array_set_size (self->warnings, 0);

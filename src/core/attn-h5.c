@@ -103,6 +103,20 @@ init_once (gpointer data)
   return NULL;
 }
 
+static GRecMutex h5_lock;
+
+void
+attn_h5_lock (void)
+{
+  g_rec_mutex_lock (&h5_lock);
+}
+
+void
+attn_h5_unlock (void)
+{
+  g_rec_mutex_unlock (&h5_lock);
+}
+
 void
 attn_h5_thread_init (void)
 {
@@ -185,11 +199,13 @@ attn_h5_array_finalize (GObject *object)
 {
   AttnH5Array *self = ATTN_H5_ARRAY (object);
 
+  attn_h5_lock ();
   attn_h5_thread_init ();
   if (self->raw && self->mem_type >= 0)
     H5Tclose (self->mem_type);
   if (self->dset >= 0)
     H5Dclose (self->dset);
+  attn_h5_unlock ();
   g_clear_object (&self->file);
   g_free (self->path);
   G_OBJECT_CLASS (attn_h5_array_parent_class)->finalize (object);
@@ -228,6 +244,7 @@ read_block (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *co
   bcount[d0] = n;
   /* The memory space has the block's own shape: with any other shape HDF5
    * maps chunks element by element (20x slower for a 2048^2 chunk). */
+  attn_h5_lock ();
   mspace = H5Screate_simple ((int) rank, bcount, NULL);
   if (mspace >= 0 && H5Sselect_hyperslab (fspace, H5S_SELECT_SET, bstart, NULL, bcount, NULL) >= 0)
     status = H5Dread (self->dset, self->mem_type, mspace, fspace, H5P_DEFAULT,
@@ -236,6 +253,7 @@ read_block (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *co
     set_read_error (self, error); /* before any other HDF5 call clears the stack */
   if (mspace >= 0)
     H5Sclose (mspace);
+  attn_h5_unlock ();
   if (status < 0)
     return FALSE;
   if (self->raw)
@@ -308,14 +326,17 @@ attn_h5_array_read_box (AttnArray *array, const gsize *start, const gsize *count
     inner *= count[i];
 
   attn_h5_thread_init ();
+  attn_h5_lock ();
   fspace = H5Dget_space (self->dset);
   if (fspace < 0)
-    {
-      set_read_error (self, error);
-      return FALSE;
-    }
+    set_read_error (self, error);
+  attn_h5_unlock ();
+  if (fspace < 0)
+    return FALSE;
   ok = read_blocks (self, fspace, start, count, d0, inner, out, cancellable, error);
+  attn_h5_lock ();
   H5Sclose (fspace);
+  attn_h5_unlock ();
   return ok;
 }
 
@@ -339,7 +360,7 @@ dataset_extent (hid_t dset, hsize_t *dims, hsize_t *maxdims, char **msg)
 }
 
 static gboolean
-attn_h5_array_refresh (AttnArray *array, gboolean *changed, GError **error)
+attn_h5_array_refresh_unlocked (AttnArray *array, gboolean *changed, GError **error)
 {
   AttnH5Array *self = ATTN_H5_ARRAY (array);
   guint rank = attn_array_get_rank (array);
@@ -368,6 +389,17 @@ attn_h5_array_refresh (AttnArray *array, gboolean *changed, GError **error)
   if (changed)
     *changed = any;
   return TRUE;
+}
+
+static gboolean
+attn_h5_array_refresh (AttnArray *array, gboolean *changed, GError **error)
+{
+  gboolean ok;
+
+  attn_h5_lock ();
+  ok = attn_h5_array_refresh_unlocked (array, changed, error);
+  attn_h5_unlock ();
+  return ok;
 }
 
 static void
@@ -445,9 +477,11 @@ attn_h5_file_finalize (GObject *object)
 {
   AttnH5File *self = ATTN_H5_FILE (object);
 
+  attn_h5_lock ();
   attn_h5_thread_init ();
   if (self->fid >= 0)
     H5Fclose (self->fid);
+  attn_h5_unlock ();
   g_free (self->filename);
   g_ptr_array_unref (self->warnings);
   g_mutex_clear (&self->lock);
@@ -522,8 +556,8 @@ open_fid (const char *filename, GError **error)
   return fid;
 }
 
-AttnH5File *
-attn_h5_file_open (const char *filename, GError **error)
+static AttnH5File *
+attn_h5_file_open_unlocked (const char *filename, GError **error)
 {
   g_autoptr (GError) local = NULL;
   AttnH5File *self;
@@ -608,8 +642,8 @@ open_dataset (AttnH5File *self, const char *path)
   return obj;
 }
 
-gboolean
-attn_h5_file_has_dataset (AttnH5File *self, const char *path)
+static gboolean
+attn_h5_file_has_dataset_unlocked (AttnH5File *self, const char *path)
 {
   hid_t dset;
 
@@ -721,8 +755,8 @@ visit_cb (hid_t group, const char *name, const H5L_info_t *linfo, void *data)
   return 0;
 }
 
-GPtrArray *
-attn_h5_file_list_datasets (AttnH5File *self, GError **error)
+static GPtrArray *
+attn_h5_file_list_datasets_unlocked (AttnH5File *self, GError **error)
 {
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *infos;
@@ -821,8 +855,8 @@ only_view (AttnH5File *self, GError **error)
   return NULL;
 }
 
-AttnArray *
-attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error)
+static AttnArray *
+attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **error)
 {
   g_autoptr (AttnH5DatasetInfo) info = NULL;
   g_autofree char *abs = NULL;
@@ -849,4 +883,48 @@ attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error)
       return NULL;
     }
   return attn_h5_array_new (self, dset, abs);
+}
+
+AttnH5File *
+attn_h5_file_open (const char *filename, GError **error)
+{
+  AttnH5File *result;
+
+  attn_h5_lock ();
+  result = attn_h5_file_open_unlocked (filename, error);
+  attn_h5_unlock ();
+  return result;
+}
+
+gboolean
+attn_h5_file_has_dataset (AttnH5File *self, const char *path)
+{
+  gboolean result;
+
+  attn_h5_lock ();
+  result = attn_h5_file_has_dataset_unlocked (self, path);
+  attn_h5_unlock ();
+  return result;
+}
+
+GPtrArray *
+attn_h5_file_list_datasets (AttnH5File *self, GError **error)
+{
+  GPtrArray *result;
+
+  attn_h5_lock ();
+  result = attn_h5_file_list_datasets_unlocked (self, error);
+  attn_h5_unlock ();
+  return result;
+}
+
+AttnArray *
+attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error)
+{
+  AttnArray *result;
+
+  attn_h5_lock ();
+  result = attn_h5_file_open_array_unlocked (self, path, error);
+  attn_h5_unlock ();
+  return result;
 }

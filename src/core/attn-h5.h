@@ -52,4 +52,11 @@ GPtrArray *attn_h5_file_take_warnings (AttnH5File *self);
 /* Whether a dataset exists at path. */
 gboolean attn_h5_file_has_dataset (AttnH5File *self, const char *path);
 
+/* Debian's libhdf5 is built without thread safety: every HDF5 call of the
+ * process happens under this one recursive lock.  The functions here and
+ * the arrays' reads take it themselves (reads convert numbers outside it);
+ * code calling HDF5 directly takes it around its calls. */
+void attn_h5_lock (void);
+void attn_h5_unlock (void);
+
 G_END_DECLS
