@@ -12,8 +12,8 @@
 
 /* --- geometry --- */
 
-static gboolean
-panel_rect (AttnHeatmapView *self, guint row, guint col, AttnRect *r)
+gboolean
+attn_heatmap_view_panel_rect (AttnHeatmapView *self, guint row, guint col, AttnRect *r)
 {
   if (self->layout == NULL || row >= attn_figure_get_n_rows (self->figure)
       || col >= attn_figure_get_n_cols (self->figure))
@@ -46,7 +46,7 @@ attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row, gu
     for (guint c = 0; c < attn_figure_get_n_cols (self->figure); c++)
       {
         AttnRect rect;
-        panel_rect (self, r, c, &rect);
+        attn_heatmap_view_panel_rect (self, r, c, &rect);
         if (x >= rect.x && x < rect.x + rect.w && y >= rect.y && y < rect.y + rect.h)
           {
             *row = r, *col = c;
@@ -112,7 +112,7 @@ cells_box (AttnHeatmapView *self, guint row, guint col, const gsize c[4], AttnRe
   double cy, cx;
   double y0, y1, x0, x1;
 
-  if (!panel_rect (self, row, col, &r))
+  if (!attn_heatmap_view_panel_rect (self, row, col, &r))
     return FALSE;
   cy = r.h / (double) (ya->end - ya->start), cx = r.w / (double) (xa->end - xa->start);
   y0 = CLAMP ((double) c[0], (double) ya->start, (double) ya->end);
@@ -355,128 +355,6 @@ pinch (GtkGestureZoom *gesture, double scale, AttnHeatmapView *self)
   self->zoom_scale = scale;
 }
 
-/* --- panel selection --- */
-
-static gpointer
-panel_key (guint row, guint col)
-{
-  return GUINT_TO_POINTER (((row << 16) | col) + 1);
-}
-
-gboolean
-attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint col)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return g_hash_table_contains (self->panel_selection, panel_key (row, col));
-}
-
-gboolean
-attn_heatmap_view_has_panel_selection (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return g_hash_table_size (self->panel_selection) > 0;
-}
-
-void
-attn_heatmap_view_clear_panel_selection (AttnHeatmapView *self)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (g_hash_table_size (self->panel_selection) == 0)
-    return;
-  g_hash_table_remove_all (self->panel_selection);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  attn_heatmap_view_emit_panels_selected (self);
-}
-
-static void
-select_panel (AttnHeatmapView *self, guint row, guint col, GdkModifierType mods)
-{
-  gpointer key = panel_key (row, col);
-
-  if (mods & GDK_SHIFT_MASK && g_hash_table_size (self->panel_selection) > 0)
-    {
-      for (guint r = MIN (row, self->anchor_row); r <= MAX (row, self->anchor_row); r++)
-        for (guint c = MIN (col, self->anchor_col); c <= MAX (col, self->anchor_col); c++)
-          g_hash_table_add (self->panel_selection, panel_key (r, c));
-    }
-  else if (mods & GDK_CONTROL_MASK)
-    {
-      if (!g_hash_table_remove (self->panel_selection, key))
-        g_hash_table_add (self->panel_selection, key);
-      self->anchor_row = row, self->anchor_col = col;
-    }
-  else
-    {
-      gboolean only = g_hash_table_size (self->panel_selection) == 1
-                      && g_hash_table_contains (self->panel_selection, key);
-      g_hash_table_remove_all (self->panel_selection);
-      if (!only)
-        g_hash_table_add (self->panel_selection, key);
-      self->anchor_row = row, self->anchor_col = col;
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  attn_heatmap_view_emit_panels_selected (self);
-}
-
-/* Rows (or columns) a..b of the grid, all their panels. */
-static void
-add_lines (AttnHeatmapView *self, gboolean row, guint a, guint b)
-{
-  guint n_rows = attn_figure_get_n_rows (self->figure), n_cols = attn_figure_get_n_cols (self->figure);
-
-  for (guint i = MIN (a, b); i <= MAX (a, b); i++)
-    for (guint j = 0; j < (row ? n_cols : n_rows); j++)
-      g_hash_table_add (self->panel_selection, row ? panel_key (i, j) : panel_key (j, i));
-}
-
-static gboolean
-line_selected (AttnHeatmapView *self, gboolean row, guint index)
-{
-  guint n = row ? attn_figure_get_n_cols (self->figure) : attn_figure_get_n_rows (self->figure);
-
-  for (guint j = 0; j < n; j++)
-    if (!g_hash_table_contains (self->panel_selection,
-                                row ? panel_key (index, j) : panel_key (j, index)))
-      return FALSE;
-  return TRUE;
-}
-
-void
-attn_heatmap_view_select_header (AttnHeatmapView *self, gboolean row, guint index,
-                                 GdkModifierType mods)
-{
-  guint n;
-
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->figure == NULL)
-    return;
-  n = row ? attn_figure_get_n_rows (self->figure) : attn_figure_get_n_cols (self->figure);
-  g_return_if_fail (index < n);
-  if (mods & GDK_SHIFT_MASK && g_hash_table_size (self->panel_selection) > 0)
-    add_lines (self, row, row ? self->anchor_row : self->anchor_col, index);
-  else if (mods & GDK_CONTROL_MASK)
-    {
-      gboolean all = line_selected (self, row, index);
-      guint m = row ? attn_figure_get_n_cols (self->figure) : attn_figure_get_n_rows (self->figure);
-
-      for (guint j = 0; all && j < m; j++)
-        g_hash_table_remove (self->panel_selection, row ? panel_key (index, j) : panel_key (j, index));
-      if (!all)
-        add_lines (self, row, index, index);
-    }
-  else
-    {
-      g_hash_table_remove_all (self->panel_selection);
-      add_lines (self, row, index, index);
-    }
-  if (row)
-    self->anchor_row = index;
-  else
-    self->anchor_col = index;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  attn_heatmap_view_emit_panels_selected (self);
-}
-
 /* --- highlight edits --- */
 
 static AttnHighlight *
@@ -617,6 +495,30 @@ highlight_commit (AttnHeatmapView *self)
   attn_session_set_highlights (self->session, list);
 }
 
+int
+attn_heatmap_view_add_highlight (AttnHeatmapView *self)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  gsize y0, y1, x0, x1, c[4];
+
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), -1);
+  if (self->figure == NULL || self->ydim < 0 || self->xdim < 0)
+    return -1;
+  attn_heatmap_view_get_viewport (self, &y0, &y1, &x0, &x1);
+  if (y1 <= y0 || x1 <= x0)
+    return -1;
+  /* the middle half of what is shown, at least one cell */
+  c[0] = y0 + (y1 - y0) / 4, c[1] = MAX (c[0] + 1, y0 + 3 * (y1 - y0) / 4);
+  c[2] = x0 + (x1 - x0) / 4, c[3] = MAX (c[2] + 1, x0 + 3 * (x1 - x0) / 4);
+  self->drag_row = MIN (self->cursor_row, attn_figure_get_n_rows (self->figure) - 1);
+  self->drag_col = MIN (self->cursor_col, attn_figure_get_n_cols (self->figure) - 1);
+  list = attn_session_dup_highlights (self->session);
+  g_ptr_array_add (list, new_highlight (self, c));
+  attn_session_set_highlights (self->session, list);
+  attn_heatmap_view_set_selected_highlight (self, (int) list->len - 1);
+  return (int) list->len - 1;
+}
+
 /* --- drag: pan, or edit highlights --- */
 
 static void
@@ -659,7 +561,7 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *sel
   if (self->drag == DRAG_HEADER)
     self->moved = TRUE;
   if (self->drag == DRAG_NONE || self->drag == DRAG_HEADER
-      || !panel_rect (self, self->drag_row, self->drag_col, &r))
+      || !attn_heatmap_view_panel_rect (self, self->drag_row, self->drag_col, &r))
     return;
   self->moved = TRUE;
   if (self->drag == DRAG_PAN)
@@ -686,7 +588,7 @@ drag_end (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *self)
         self, self->header_row, self->header_index,
         gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
   else if (mode == DRAG_PAN && !self->moved)
-    select_panel (self, self->drag_row, self->drag_col,
+    attn_heatmap_view_select_panel (self, self->drag_row, self->drag_col,
                   gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
   else if (self->drag != DRAG_NONE)
     highlight_commit (self);
@@ -696,8 +598,8 @@ drag_end (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *self)
 
 /* --- overlays: hover marks, selections, the rectangle being drawn --- */
 
-static void
-stroke_box (cairo_t *cr, const AttnRect *b, double inset, double width, double r, double g,
+void
+attn_heatmap_stroke_box (cairo_t *cr, const AttnRect *b, double inset, double width, double r, double g,
             double bl)
 {
   cairo_rectangle (cr, b->x - inset, b->y - inset, b->w + 2 * inset, b->h + 2 * inset);
@@ -718,8 +620,8 @@ draw_hover_marks (AttnHeatmapView *self, cairo_t *cr)
         if (!cells_box (self, r, col, c, &b))
           continue;
         b.w = MAX (b.w, 3), b.h = MAX (b.h, 3);
-        stroke_box (cr, &b, 1.5, 2.0, 1, 1, 1);
-        stroke_box (cr, &b, 0.5, 1.0, 0, 0, 0);
+        attn_heatmap_stroke_box (cr, &b, 1.5, 2.0, 1, 1, 1);
+        attn_heatmap_stroke_box (cr, &b, 0.5, 1.0, 0, 0, 0);
       }
 }
 
@@ -767,22 +669,10 @@ draw_edit (AttnHeatmapView *self, cairo_t *cr)
           continue;
         cairo_save (cr);
         cairo_set_dash (cr, dash, 2, 0);
-        stroke_box (cr, &b, 0, 1.5, 0.21, 0.52, 0.89);
+        attn_heatmap_stroke_box (cr, &b, 0, 1.5, 0.21, 0.52, 0.89);
         cairo_restore (cr);
         if (!editing)
           draw_handles (cr, &b);
-      }
-}
-
-static void
-draw_panel_selection (AttnHeatmapView *self, cairo_t *cr)
-{
-  for (guint r = 0; r < attn_figure_get_n_rows (self->figure); r++)
-    for (guint c = 0; c < attn_figure_get_n_cols (self->figure); c++)
-      {
-        AttnRect b;
-        if (attn_heatmap_view_get_panel_selected (self, r, c) && panel_rect (self, r, c, &b))
-          stroke_box (cr, &b, 3, 3, 0.21, 0.52, 0.89);
       }
 }
 
@@ -790,7 +680,7 @@ void
 attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr)
 {
   cairo_translate (cr, -self->ox, -self->oy);
-  draw_panel_selection (self, cr);
+  attn_heatmap_view_draw_panel_selection (self, cr);
   draw_edit (self, cr);
   if (self->hover_valid)
     draw_hover_marks (self, cr);
@@ -869,6 +759,7 @@ attn_heatmap_view_class_init_input (GtkWidgetClass *klass)
   gtk_widget_class_add_binding_action (klass, GDK_KEY_Delete, 0, "heatmap.delete", NULL);
   gtk_widget_class_add_binding_action (klass, GDK_KEY_BackSpace, 0, "heatmap.delete", NULL);
   gtk_widget_class_add_binding_action (klass, GDK_KEY_Escape, 0, "heatmap.escape", NULL);
+  attn_heatmap_view_class_init_select (klass);
 }
 
 void

@@ -1,9 +1,10 @@
-/* attn-heatmap-view-private.h: shared by the heatmap view's two files
+/* attn-heatmap-view-private.h: shared by the heatmap view's files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * attn-heatmap-view.c loads and draws; attn-heatmap-input.c turns pointer
- * and keys into hover, zoom, pan, panel selection and highlight edits.
+ * and keys into hover, zoom, pan and highlight edits; attn-heatmap-select.c
+ * picks panels (mouse and keyboard).
  */
 #pragma once
 
@@ -69,9 +70,21 @@ struct _AttnHeatmapView
   gboolean header_row;                  /* DRAG_HEADER: a row (else a column) */
   guint header_index;
   double zoom_scale;
+  /* the keyboard's panel cursor (attn-heatmap-select.c) */
+  guint cursor_row, cursor_col;
+  gboolean cursor_shown;
 };
 
 void attn_heatmap_view_class_init_input (GtkWidgetClass *widget_class);
+void attn_heatmap_view_class_init_select (GtkWidgetClass *widget_class);
+void attn_heatmap_view_draw_panel_selection (AttnHeatmapView *self, cairo_t *cr);
+/* A click on panel (row, col) with the modifiers held. */
+void attn_heatmap_view_select_panel (AttnHeatmapView *self, guint row, guint col,
+                                     GdkModifierType mods);
+/* The panel's rectangle in widget px (before the overlays' translation). */
+gboolean attn_heatmap_view_panel_rect (AttnHeatmapView *self, guint row, guint col, AttnRect *r);
+void attn_heatmap_stroke_box (cairo_t *cr, const AttnRect *b, double inset, double width,
+                              double r, double g, double bl);
 void attn_heatmap_view_init_input (AttnHeatmapView *self);
 void attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr);
 void attn_heatmap_view_queue_load (AttnHeatmapView *self);

@@ -74,6 +74,10 @@ void attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link
 int attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self);
 void attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index);
 void attn_heatmap_view_delete_selected (AttnHeatmapView *self);
+/* A new rectangle over the middle half of what is shown (on every panel,
+ * or on the keyboard's current panel when not linked), selected, undoable;
+ * its index, -1 when nothing is shown. */
+int attn_heatmap_view_add_highlight (AttnHeatmapView *self);
 
 /* The header of grid row (row TRUE) or column index under (x, y) in widget
  * px, and the centre of one; FALSE where there is none. */

@@ -21,7 +21,7 @@ struct _AttnHighlightList
 {
   GtkWidget parent_instance;
 
-  GtkWidget *box, *list, *empty, *linked;
+  GtkWidget *box, *list, *empty, *linked, *add;
   AttnHeatmapView *view;
   AttnSession *session;
   GPtrArray *rows; /* HlRow* */
@@ -210,6 +210,13 @@ update (AttnHighlightList *self)
 }
 
 static void
+add_clicked (AttnHighlightList *self)
+{
+  if (self->view && attn_heatmap_view_add_highlight (self->view) < 0)
+    gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
+static void
 row_selected (GtkListBox *box, GtkListBoxRow *row, AttnHighlightList *self)
 {
   if (!self->updating && self->view && row)
@@ -228,6 +235,13 @@ attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view)
   g_object_bind_property (view, "link-highlights", self->linked, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   update (self);
+}
+
+GtkWidget *
+attn_highlight_list_get_add_control (AttnHighlightList *self)
+{
+  g_return_val_if_fail (ATTN_IS_HIGHLIGHT_LIST (self), NULL);
+  return self->add;
 }
 
 GtkWidget *
@@ -285,12 +299,18 @@ attn_highlight_list_init (AttnHighlightList *self)
   gtk_widget_add_css_class (self->list, "boxed-list");
   g_signal_connect (self->list, "row-selected", G_CALLBACK (row_selected), self);
   self->empty = gtk_label_new ("No rectangles. Choose the rectangle tool (Ctrl+R) and drag "
-                               "over a panel to draw one.");
+                               "over a panel to draw one, or add one here and type its cells.");
+  self->add = gtk_button_new_with_mnemonic ("_Add Rectangle");
+  gtk_widget_set_tooltip_text (self->add, "A rectangle over the middle of what is shown, to edit "
+                                          "below");
+  gtk_widget_set_halign (self->add, GTK_ALIGN_START);
+  g_signal_connect_swapped (self->add, "clicked", G_CALLBACK (add_clicked), self);
   gtk_label_set_wrap (GTK_LABEL (self->empty), TRUE);
   gtk_widget_add_css_class (self->empty, "dim-label");
   self->linked = gtk_check_button_new_with_label ("Linked: new rectangles on every panel");
   gtk_widget_set_tooltip_text (self->linked, "Off: a rectangle belongs to the panel it is drawn in");
   gtk_box_append (GTK_BOX (self->box), self->linked);
+  gtk_box_append (GTK_BOX (self->box), self->add);
   gtk_box_append (GTK_BOX (self->box), self->empty);
   gtk_box_append (GTK_BOX (self->box), self->list);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));

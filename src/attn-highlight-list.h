@@ -18,6 +18,7 @@ GtkWidget *attn_highlight_list_new (void);
 void attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view);
 guint attn_highlight_list_get_n_rows (AttnHighlightList *self);
 /* The "linked" check button (bound to the view's "link-highlights"). */
+GtkWidget *attn_highlight_list_get_add_control (AttnHighlightList *self);
 GtkWidget *attn_highlight_list_get_linked_control (AttnHighlightList *self);
 /* The heading of row index: "Rectangle 1 · all panels", "… · component Key". */
 const char *attn_highlight_list_get_row_title (AttnHighlightList *self, guint index);

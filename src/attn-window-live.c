@@ -74,6 +74,10 @@ attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec, const Attn
     return TRUE; /* nothing to recompute */
   if (!(array = attn_computed_array_new (self->h5, spec, error)))
     return FALSE;
+  if (self->settings)
+    attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (array),
+                                        (gsize) g_settings_get_int (self->settings, "live-cache-mb")
+                                            << 20);
   attn_live_panel_set_source (self->live_panel, self->live_groups, ATTN_COMPUTED_ARRAY (array),
                               spec);
   shown = view ? attn_view_spec_copy (view)

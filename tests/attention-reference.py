@@ -10,7 +10,7 @@
       dimension labels, scales and values; exit status 1 on a difference
   attention-reference.py noise       prints "seed layer head token channel z"
       lines from the Python twin of the noise generator
-      (docs/noise-generator.md)
+      (README.md, "Live computation")
 """
 import math
 import os

@@ -163,7 +163,7 @@ ws_slot (AttnWorkspace *ws, guint slot, gsize bytes)
   return ws->slot[slot];
 }
 
-/* --- the noise generator: see docs/noise-generator.md --- */
+/* --- the noise generator: see README.md, "Live computation" --- */
 
 #define GOLDEN G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 

@@ -76,7 +76,7 @@ AttnWorkspace *attn_workspace_new (guint n_threads);
 void attn_workspace_free (AttnWorkspace *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnWorkspace, attn_workspace_free)
 
-/* --- the noise generator (docs/noise-generator.md) --- */
+/* --- the noise generator (README.md, "Live computation") --- */
 
 /* SplitMix64's finaliser. */
 guint64 attn_noise_mix64 (guint64 z);
