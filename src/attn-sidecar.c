@@ -17,6 +17,7 @@ struct _AttnSidecar
   GObject parent_instance;
 
   char *path;
+  char *state_path; /* where it goes when next to the data cannot be written */
   JsonObject *root; /* { format, version, current, views: { dataset: spec } } */
   guint save_id;
 };
@@ -75,6 +76,7 @@ attn_sidecar_new (const char *data_file)
   g_autofree char *next_to = attn_sidecar_path_next_to (data_file);
   g_autofree char *state = attn_sidecar_path_in_state_dir (data_file);
 
+  self->state_path = g_strdup (state);
   if ((self->root = read_root (next_to)))
     self->path = g_steal_pointer (&next_to);
   else if ((self->root = read_root (state)))
@@ -119,26 +121,44 @@ attn_sidecar_dup_view (AttnSidecar *self, const char *dataset)
   return attn_view_spec_from_json (json_object_get_member (views, dataset), NULL);
 }
 
-gboolean
-attn_sidecar_flush (AttnSidecar *self, GError **error)
+static gboolean
+write_to (AttnSidecar *self, const char *path, const char *text, GError **error)
 {
-  g_autoptr (JsonNode) node = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
 
-  g_return_val_if_fail (ATTN_IS_SIDECAR (self), FALSE);
-  if (self->save_id == 0)
-    return TRUE;
-  g_clear_handle_id (&self->save_id, g_source_remove);
-  dir = g_path_get_dirname (self->path);
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s", dir);
       return FALSE;
     }
+  return attn_write_file_atomic (path, text, strlen (text), error);
+}
+
+gboolean
+attn_sidecar_flush (AttnSidecar *self, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) local = NULL;
+
+  g_return_val_if_fail (ATTN_IS_SIDECAR (self), FALSE);
+  if (self->save_id == 0)
+    return TRUE;
+  g_clear_handle_id (&self->save_id, g_source_remove);
   node = json_node_init_object (json_node_alloc (), self->root);
   text = attn_json_to_string (node);
-  return attn_write_file_atomic (self->path, text, strlen (text), error);
+  if (write_to (self, self->path, text, &local))
+    return TRUE;
+  /* The folder looked writable but is not (a read-only mount, a name in
+   * the way): from now on under $XDG_STATE_HOME. */
+  if (g_strcmp0 (self->path, self->state_path) == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_free (self->path);
+  self->path = g_strdup (self->state_path);
+  return write_to (self, self->path, text, error);
 }
 
 static gboolean
@@ -182,6 +202,7 @@ attn_sidecar_finalize (GObject *object)
 
   g_clear_pointer (&self->root, json_object_unref);
   g_free (self->path);
+  g_free (self->state_path);
   G_OBJECT_CLASS (attn_sidecar_parent_class)->finalize (object);
 }
 
