@@ -44,6 +44,18 @@ spin_index (GtkSpinButton *spin)
   return (gsize) MAX (0, gtk_spin_button_get_value_as_int (spin));
 }
 
+/* Whether group is the one the controls' limits come from. */
+static gboolean
+same_group (AttnLivePanel *self, const char *group)
+{
+  g_autofree char *q_group = NULL;
+
+  if (self->source == NULL || group == NULL)
+    return self->source != NULL;
+  q_group = g_path_get_dirname (attn_computed_array_get_path (self->source, ATTN_COMPONENT_QUERY));
+  return g_strcmp0 (q_group, group) == 0;
+}
+
 AttnComputeSpec *
 attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
 {
@@ -56,6 +68,12 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
   g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), NULL);
   if (self->groups && group < g_strv_length (self->groups))
     spec->group = g_strdup (self->groups[group]);
+  if (!same_group (self, spec->group))
+    {
+      /* another group: its own shape, so every token and index 0 until
+       * the window hands the panel the new source */
+      T = 0;
+    }
   for (guint c = 0; c < 3; c++)
     if (gtk_toggle_button_get_active (toggles[c]))
       spec->components[spec->n_components++] = (AttnComponent) c;
@@ -64,9 +82,9 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
       && !attn_compute_spec_set_eps (spec, gtk_editable_get_text (self->eps), error))
     return NULL;
   spec->seed = (guint64) gtk_spin_button_get_value (self->seed);
-  if (start < end && !(start == 0 && end >= T))
+  if (T > 0 && start < end && !(start == 0 && end >= T))
     spec->tokens = g_strdup_printf ("%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, start, end);
-  if (self->others->len)
+  if (T > 0 && self->others->len)
     {
       spec->selects = g_new0 (char *, self->others->len + 1);
       for (guint i = 0; i < self->others->len; i++)

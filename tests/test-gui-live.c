@@ -233,6 +233,69 @@ test_live_view (void)
   close_window (window);
 }
 
+/* A file with Q/K/V in eight groups (the engine tests' input): the group
+ * chooser, a prompt dimension's own control, another group's shape. */
+static void
+test_live_groups (void)
+{
+  g_autofree char *dir = fixture ("groups");
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  AttnWindow *window;
+  AttnSession *session;
+  GtkDropDown *group;
+  GListModel *names;
+  guint prompt = G_MAXUINT, tl = G_MAXUINT;
+  AttnArray *a;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_mkdir_with_parents (dir, 0755);
+  g_free (attn_test_run_python ("attention-reference.py", "make", dir, NULL));
+  path = g_build_filename (dir, "input.h5", NULL);
+  file = g_file_new_for_path (path);
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (attn_window_open (window, file));
+  session = attn_window_get_session (window);
+  group = GTK_DROP_DOWN (control (window, "group"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group)));
+  names = gtk_drop_down_get_model (group);
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (names), i);
+      if (g_str_equal (name, "/prompt"))
+        prompt = i;
+      if (g_str_equal (name, "/tl"))
+        tl = i;
+    }
+  g_assert_cmpuint (prompt, <, 8);
+  gtk_drop_down_set_selected (group, prompt);
+  gtk_switch_set_active (GTK_SWITCH (control (window, "active")), TRUE);
+  wait_loaded (window);
+  a = attn_session_get_array (session);
+  g_assert_nonnull (attn_session_get_spec (session)->live);
+  g_assert_cmpstr (attn_session_get_spec (session)->live->group, ==, "/prompt");
+  g_assert_cmpuint (attn_array_get_dim_size (a, 3), ==, 2); /* heads */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "other-0")), 2);
+  wait_loaded (window);
+  g_assert_cmpstr (attn_session_get_spec (session)->live->selects[0], ==, "prompt=2");
+  /* TransformerLens names ([pos, head, d_head]): no layer, no prompt */
+  gtk_drop_down_set_selected (group, tl);
+  wait_loaded (window);
+  a = attn_session_get_array (session);
+  g_assert_cmpstr (attn_session_get_spec (session)->live->group, ==, "/tl");
+  g_assert_cmpuint (attn_array_get_dim_size (a, 2), ==, 1);
+  g_assert_cmpuint (attn_array_get_dim_size (a, 3), ==, 3);
+  g_assert_null (attn_live_panel_get_control (attn_window_get_live_panel (window), "other-0"));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -241,6 +304,7 @@ main (int argc, char **argv)
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/gui/live/grid", test_live_grid);
   g_test_add_func ("/gui/live/view", test_live_view);
+  g_test_add_func ("/gui/live/groups", test_live_groups);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (demo_copy);
