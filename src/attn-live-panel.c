@@ -442,6 +442,14 @@ attn_live_panel_show_error (AttnLivePanel *self, const char *message)
     gtk_widget_remove_css_class (GTK_WIDGET (self->eps), "error");
 }
 
+const char *
+attn_live_panel_get_error (AttnLivePanel *self)
+{
+  g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), NULL);
+  return gtk_widget_get_visible (self->error_label) ? gtk_label_get_text (GTK_LABEL (self->error_label))
+                                                     : NULL;
+}
+
 GtkWidget *
 attn_live_panel_get_control (AttnLivePanel *self, const char *name)
 {

@@ -42,6 +42,7 @@ gsize attn_live_panel_get_layer (AttnLivePanel *self);
 gsize attn_live_panel_get_head (AttnLivePanel *self);
 /* A message under the controls (NULL: none). */
 void attn_live_panel_show_error (AttnLivePanel *self, const char *message);
+const char *attn_live_panel_get_error (AttnLivePanel *self);
 
 /* The control called name ("active", "query", "key", "value", "op", "eps",
  * "seed", "token-start", "token-end", "layer", "head", "quantity", "causal",

@@ -154,6 +154,8 @@ test_live_grid (void)
   wait_loaded (window);
   g_assert_cmpuint (attn_figure_get_n_cols (figure_of (window)), ==, 2);
   g_assert_true (attn_session_get_spec (session)->live->n_eps == 2);
+  g_assert_nonnull (strstr (attn_live_panel_get_error (attn_window_get_live_panel (window)),
+                            "'x' is not a finite number"));
 
   /* noise over a token range, value norm: the seed shows, the spec follows */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (control (window, "op")), ATTN_OP_NOISE);
@@ -164,6 +166,7 @@ test_live_grid (void)
   gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "0.5");
   g_signal_emit_by_name (control (window, "eps"), "activate");
   wait_loaded (window);
+  g_assert_null (attn_live_panel_get_error (attn_window_get_live_panel (window)));
   g_assert_cmpint (attn_session_get_spec (session)->live->op, ==, ATTN_OP_NOISE);
   g_assert_cmpstr (attn_session_get_spec (session)->live->tokens, ==, "10:20");
   g_assert_cmpint (attn_session_get_spec (session)->live->quantity, ==, ATTN_QUANTITY_VALUE_NORM);

@@ -113,6 +113,7 @@ find_qkv (AttnH5File *file, const char *want, GError **error)
 {
   g_autoptr (GHashTable) groups = qkv_groups (file, error);
   g_autoptr (GString) found = g_string_new (NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autofree char *want_abs = want ? g_strdup_printf ("/%s", want + (want[0] == '/')) : NULL;
   char **paths, **match = NULL;
   const char *group;
@@ -127,9 +128,13 @@ find_qkv (AttnH5File *file, const char *want, GError **error)
   while (g_hash_table_iter_next (&it, (gpointer *) &group, (gpointer *) &paths))
     if (paths[0] && paths[1] && (want_abs == NULL || g_str_equal (group, want_abs)))
       {
-        g_string_append_printf (found, "%s%s", n++ ? ", " : "", group);
+        g_ptr_array_add (names, (gpointer) group);
+        n++;
         match = paths;
       }
+  g_ptr_array_sort (names, compare_paths);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (found, "%s%s", i ? ", " : "", (const char *) g_ptr_array_index (names, i));
   if (n == 1)
     return g_strdupv (match);
   if (n == 0)
