@@ -354,6 +354,8 @@ start_load (gpointer data)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->data_stale = FALSE;
+  if (self->figure && attn_figure_get_array (self->figure) == attn_session_get_array (self->session))
+    attn_figure_set_norm_hint (figure, attn_figure_get_norm (self->figure));
   d = g_new0 (LoadData, 1);
   d->figure = figure;
   d->lock = attn_session_get_data_lock (self->session);

@@ -183,6 +183,46 @@ test_random_against_reference (void)
     }
 }
 
+/* Bands of grid rows in threads give exactly what one thread gives. */
+static void
+test_threads_same (void)
+{
+  const gsize ny = 301, nx = 517;
+  g_autoptr (AttnArray) a = NULL;
+
+  for (int rare = 0; rare < 2; rare++)
+    {
+      bad_rate = rare ? 40009 : 997;
+      g_clear_object (&a);
+      a = make (ny, nx, f_random);
+      for (int causal = 0; causal < 2; causal++)
+        for (int m = 0; m < 3; m++)
+          for (guint threads = 2; threads <= 16; threads += 7)
+            {
+              AttnSlice s = whole (a);
+              AttnGrid one = { 0 }, many = { 0 };
+              guint gh = threads == 16 ? 5 : 23; /* more threads than pixel rows too */
+
+              s.causal = causal;
+              g_assert_true (attn_grid_compute (&one, &s, 37, gh, (AttnAggregate) m, NULL, NULL));
+              g_assert_true (attn_grid_compute_threads (&many, &s, 37, gh, (AttnAggregate) m,
+                                                        threads, NULL, NULL));
+              g_assert_cmpuint (many.gh, ==, one.gh);
+              g_assert_cmpmem (many.values, one.gw * one.gh * sizeof (float), one.values,
+                               one.gw * one.gh * sizeof (float));
+              g_assert_cmpmem (many.masked, one.gw * one.gh, one.masked, one.gw * one.gh);
+              g_assert_cmpfloat (many.stats.min, ==, one.stats.min);
+              g_assert_cmpfloat (many.stats.max, ==, one.stats.max);
+              g_assert_cmpfloat (many.stats.min_positive, ==, one.stats.min_positive);
+              g_assert_cmpuint (many.stats.n_finite, ==, one.stats.n_finite);
+              g_assert_cmpuint (many.stats.n_nan, ==, one.stats.n_nan);
+              g_assert_cmpuint (many.stats.n_posinf, ==, one.stats.n_posinf);
+              attn_grid_clear (&one);
+              attn_grid_clear (&many);
+            }
+    }
+}
+
 static float
 f_nan_corner (gsize y, gsize x)
 {
@@ -325,6 +365,7 @@ main (int argc, char **argv)
   g_test_add_func ("/aggregate/max-mean", test_max_mean);
   g_test_add_func ("/aggregate/maxabs", test_maxabs);
   g_test_add_func ("/aggregate/random-against-reference", test_random_against_reference);
+  g_test_add_func ("/aggregate/threads-same", test_threads_same);
   g_test_add_func ("/aggregate/causal-and-nan", test_causal_and_nan);
   g_test_add_func ("/aggregate/causal-range", test_causal_range);
   g_test_add_func ("/aggregate/large-sink", test_large_sink);

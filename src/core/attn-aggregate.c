@@ -105,6 +105,8 @@ typedef struct
   guint32 *finite;  /* gw: finite unmasked cells (mean) */
   guint8 *nan;      /* gw */
   gint64 row;       /* grid row being accumulated, -1 before the first */
+  gsize ybase;      /* the slice's row where this scan's rows start */
+  AttnStats *stats; /* this scan's own (merged into the grid's at the end) */
   /* max / signed max |x|: the finite rows of the grid row folded cell by
    * cell (elementwise extremes over rows, vectorised), reduced over each
    * column's run once per grid row (block_fold_flush). */
@@ -155,7 +157,7 @@ grid_scan_row (GridScan *g, const float *row, gsize n, gsize x0)
       float v = row[x];
       guint32 c = g->col[x0 + x];
 
-      attn_stats_add (&g->grid->stats, v);
+      attn_stats_add (g->stats, v);
       g->count[c]++;
       if (isnan (v))
         g->nan[c] = 1;
@@ -231,14 +233,14 @@ block_fold_row (GridScan *g, const float *row, gsize n)
   /* cells per grid column: every column's run, cut at n */
   for (guint c = 0; c < g->grid->gw && g->first[c] < n; c++)
     g->count[c] += (guint32) (MIN (g->first[c + 1], n) - g->first[c]);
-  g->grid->stats.n_finite += n;
+  g->stats->n_finite += n;
 }
 
 /* The folded rows' extremes, one column run at a time, into acc. */
 static void
 block_fold_flush (GridScan *g)
 {
-  AttnStats *st = &g->grid->stats;
+  AttnStats *st = g->stats;
   gsize n = g->block_n;
 
   for (guint c = 0; c < g->grid->gw && g->first[c] < n; c++)
@@ -277,7 +279,7 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
 
   for (gsize i = 0; i < n; i++)
     {
-      gsize y = first + i;
+      gsize y = g->ybase + first + i;
       gint64 r = (gint64) (y * g->grid->gh / s->ny);
 
       const float *row = rows + i * s->nx;
@@ -305,12 +307,83 @@ attn_grid_clear (AttnGrid *grid)
   grid->gw = grid->gh = 0;
 }
 
-gboolean
-attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
-                   AttnAggregate mode, GCancellable *cancellable, GError **error)
+/* Grid rows [r0, r1) of s: the cells of those rows read and folded by one
+ * scan with its own accumulators and statistics. */
+typedef struct
 {
-  GridScan g = { grid, s, mode, .row = -1 };
+  AttnGrid *grid;
+  const AttnSlice *slice;
+  AttnAggregate mode;
+  const guint32 *col;
+  const gsize *first;
+  guint r0, r1;
+  GCancellable *cancellable;
+  AttnStats stats;
+  GError *error;
   gboolean ok;
+} Band;
+
+/* The first cell of grid row r: row r holds cells y with r * ny <= y * gh. */
+static gsize
+band_first_cell (const AttnGrid *grid, gsize ny, guint r)
+{
+  return ((gsize) r * ny + grid->gh - 1) / grid->gh;
+}
+
+static gpointer
+scan_band (gpointer data)
+{
+  Band *b = data;
+  const AttnSlice *s = b->slice;
+  guint gw = b->grid->gw;
+  gsize ys = band_first_cell (b->grid, s->ny, b->r0), ye = band_first_cell (b->grid, s->ny, b->r1);
+  AttnSlice part = *s;
+  GridScan g = { b->grid, s, b->mode, (guint32 *) b->col, (gsize *) b->first, .row = -1,
+                 .ybase = ys, .stats = &b->stats };
+
+  attn_stats_init (&b->stats);
+  b->ok = TRUE;
+  if (ye <= ys)
+    return NULL;
+  part.y0 = s->y0 + ys;
+  part.ny = ye - ys;
+  g.acc = g_new (double, gw);
+  g.count = g_new (guint32, gw);
+  g.finite = g_new (guint32, gw);
+  g.nan = g_new (guint8, gw);
+  grid_scan_reset (&g);
+  if (b->mode != ATTN_AGGREGATE_MEAN)
+    {
+      g.rmax = g_new (float, s->nx);
+      g.rmin = g_new (float, s->nx);
+      g.rpos = g_new (float, s->nx);
+    }
+  b->ok = slice_scan (&part, grid_scan_rows, &g, b->cancellable, &b->error);
+  if (b->ok && g.row >= 0)
+    {
+      block_fold_flush (&g);
+      grid_scan_flush (&g);
+    }
+  g_free (g.rmax);
+  g_free (g.rmin);
+  g_free (g.rpos);
+  g_free (g.acc);
+  g_free (g.count);
+  g_free (g.finite);
+  g_free (g.nan);
+  return NULL;
+}
+
+gboolean
+attn_grid_compute_threads (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
+                           AttnAggregate mode, guint n_threads, GCancellable *cancellable,
+                           GError **error)
+{
+  g_autofree guint32 *col = NULL;
+  g_autofree gsize *first = NULL;
+  Band bands[16];
+  GThread *threads[16];
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, FALSE);
   attn_grid_clear (grid);
@@ -322,43 +395,45 @@ attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
   if (s->nx == 0 || s->ny == 0)
     return TRUE;
 
-  g.col = g_new (guint32, s->nx);
-  g.first = g_new (gsize, grid->gw + 1);
+  col = g_new (guint32, s->nx);
+  first = g_new (gsize, grid->gw + 1);
   for (gsize x = 0; x < s->nx; x++)
-    g.col[x] = (guint32) (x * grid->gw / s->nx);
+    col[x] = (guint32) (x * grid->gw / s->nx);
   /* cell x is in column c when c * nx <= x * gw < (c + 1) * nx */
   for (guint c = 0; c <= grid->gw; c++)
-    g.first[c] = ((gsize) c * s->nx + grid->gw - 1) / grid->gw;
-  g.acc = g_new (double, grid->gw);
-  g.count = g_new (guint32, grid->gw);
-  g.finite = g_new (guint32, grid->gw);
-  g.nan = g_new (guint8, grid->gw);
-  grid_scan_reset (&g);
+    first[c] = ((gsize) c * s->nx + grid->gw - 1) / grid->gw;
 
-  if (mode != ATTN_AGGREGATE_MEAN)
+  /* bands of whole grid rows, so that no pixel row is split */
+  n_threads = CLAMP (n_threads, 1, G_N_ELEMENTS (bands));
+  n_threads = MIN (n_threads, grid->gh);
+  for (guint t = 0; t < n_threads; t++)
+    bands[t] = (Band){ grid, s, mode, col, first, (guint) ((guint64) grid->gh * t / n_threads),
+                       (guint) ((guint64) grid->gh * (t + 1) / n_threads), cancellable };
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("attn-aggregate", scan_band, &bands[t]);
+  scan_band (&bands[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  for (guint t = 0; t < n_threads; t++)
     {
-      g.rmax = g_new (float, s->nx);
-      g.rmin = g_new (float, s->nx);
-      g.rpos = g_new (float, s->nx);
+      if (ok && !bands[t].ok)
+        {
+          ok = FALSE;
+          g_propagate_error (error, g_steal_pointer (&bands[t].error));
+        }
+      g_clear_error (&bands[t].error);
+      attn_stats_merge (&grid->stats, &bands[t].stats);
     }
-  ok = slice_scan (s, grid_scan_rows, &g, cancellable, error);
-  if (ok && g.row >= 0)
-    {
-      block_fold_flush (&g);
-      grid_scan_flush (&g);
-    }
-  g_free (g.rmax);
-  g_free (g.rmin);
-  g_free (g.rpos);
-  g_free (g.col);
-  g_free (g.first);
-  g_free (g.acc);
-  g_free (g.count);
-  g_free (g.finite);
-  g_free (g.nan);
   if (!ok)
     attn_grid_clear (grid);
   return ok;
+}
+
+gboolean
+attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
+                   AttnAggregate mode, GCancellable *cancellable, GError **error)
+{
+  return attn_grid_compute_threads (grid, s, max_w, max_h, mode, 1, cancellable, error);
 }
 
 typedef struct

@@ -48,6 +48,11 @@ typedef struct
 /* Cell i of n lies in grid entry i * g / n (g <= n). */
 gboolean attn_grid_compute (AttnGrid *grid, const AttnSlice *slice, guint max_w, guint max_h,
                             AttnAggregate mode, GCancellable *cancellable, GError **error);
+/* The same with up to n_threads threads (at most 16), each on a band of
+ * whole grid rows; the same result. */
+gboolean attn_grid_compute_threads (AttnGrid *grid, const AttnSlice *slice, guint max_w,
+                                    guint max_h, AttnAggregate mode, guint n_threads,
+                                    GCancellable *cancellable, GError **error);
 void attn_grid_clear (AttnGrid *grid);
 
 /* Adds every unmasked finite cell of the slice to the histogram. */

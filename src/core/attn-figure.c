@@ -30,6 +30,8 @@ struct _AttnFigure
   const AttnColormap *cmap;
   AttnAggregate aggregate;
   AttnNorm norm;
+  AttnNorm norm_hint;    /* the domain expected before a load */
+  gboolean has_norm_hint;
   AttnStats stats;
   double pct_lo, pct_hi; /* the percentile domain of the last load */
   gboolean loaded;
@@ -625,6 +627,7 @@ typedef struct
 {
   AttnFigure *figure;
   guint max_w, max_h;
+  guint band_threads; /* threads per panel: when there are fewer panels than cores */
   GCancellable *cancellable;
   gint next;      /* the next panel to take (atomic) */
   GMutex lock;    /* error */
@@ -645,8 +648,8 @@ load_panels (gpointer data)
       AttnSlice s;
 
       panel_slice (self, p, &s);
-      if (!attn_grid_compute (&p->grid, &s, MAX (l->max_w, 1), MAX (l->max_h, 1), self->aggregate,
-                              l->cancellable, &error))
+      if (!attn_grid_compute_threads (&p->grid, &s, MAX (l->max_w, 1), MAX (l->max_h, 1),
+                                      self->aggregate, l->band_threads, l->cancellable, &error))
         {
           g_mutex_lock (&l->lock);
           if (l->error == NULL)
@@ -659,6 +662,19 @@ load_panels (gpointer data)
   return NULL;
 }
 
+/* Below this many cells per thread a panel is aggregated by one. */
+#define CELLS_PER_BAND ((gsize) 1 << 20)
+
+/* Cells of the first panel (every panel has the same shape). */
+static gsize
+panel_cells (AttnFigure *self)
+{
+  AttnSlice s;
+
+  panel_slice (self, &self->panels[0], &s);
+  return s.nx * s.ny;
+}
+
 /* Panels are loaded by up to one thread per processor (HDF5 reads are
  * serialised by attn-h5; aggregation and number conversion run side by
  * side).  Statistics are merged in panel order: the same figure whatever
@@ -667,14 +683,17 @@ gboolean
 attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellable,
                   GError **error)
 {
-  guint n = self->n_rows * self->n_cols;
-  guint n_threads = MIN (MIN ((guint) g_get_num_processors (), n), 8);
-  PanelLoad l = { self, max_w, max_h, cancellable, 0 };
+  guint n = self->n_rows * self->n_cols, n_cpus = (guint) g_get_num_processors ();
+  guint n_threads = MIN (MIN (n_cpus, n), 8);
+  PanelLoad l = { self, max_w, max_h, 1, cancellable, 0 };
   GThread *threads[8];
 
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
 
   self->loaded = FALSE;
+  /* fewer panels than cores: each panel's rows in bands, when it is large */
+  if (n > 0 && n < n_cpus && panel_cells (self) >= CELLS_PER_BAND * 2)
+    l.band_threads = MIN (n_cpus / n, (guint) (panel_cells (self) / CELLS_PER_BAND));
   g_mutex_init (&l.lock);
   for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_new ("attn-load", load_panels, &l);
@@ -799,9 +818,19 @@ attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm)
     *norm = self->norm;
   else if (spec->has_vmin && spec->has_vmax)
     *norm = (AttnNorm){ spec->norm, spec->vmin, spec->vmax, spec->gamma, spec->linthresh };
+  else if (self->has_norm_hint)
+    *norm = self->norm_hint;
   else
     return FALSE;
   return TRUE;
+}
+
+void
+attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm)
+{
+  g_return_if_fail (ATTN_IS_FIGURE (self) && norm != NULL);
+  self->norm_hint = *norm;
+  self->has_norm_hint = TRUE;
 }
 
 const AttnStats *

@@ -69,6 +69,10 @@ const AttnStats *attn_figure_get_stats (AttnFigure *self);
 /* The norm after a load, or before one when the view fixes both ends of the
  * domain; FALSE when it depends on data not read yet. */
 gboolean attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm);
+/* The domain a load is expected to find (the last one, in the viewer): the
+ * colour bar's ticks, and so the panels' size, laid out before the load are
+ * then most often those after it, and the panels are read once, not twice. */
+void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
 
 /* Header of grid row r / column c from the view's format ("" without facets). */
 char *attn_figure_row_header (AttnFigure *self, guint row);
