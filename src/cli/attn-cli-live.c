@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli-live.h"
+#include "attn-cli.h"
 #include "attn-error.h"
 
 void
@@ -49,15 +50,6 @@ fail (GError **error, const char *format, const char *value)
   return FALSE;
 }
 
-static void
-replace (char **dst, const char *src)
-{
-  if (src == NULL)
-    return;
-  g_free (*dst);
-  *dst = g_strdup (src);
-}
-
 gboolean
 attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error)
 {
@@ -79,9 +71,9 @@ attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error
       spec->n_eps = 0;
       g_clear_pointer (&spec->eps, g_free);
     }
-  replace (&spec->layers, a->layer);
-  replace (&spec->heads, a->head);
-  replace (&spec->tokens, a->tokens);
+  attn_cli_replace (&spec->layers, a->layer);
+  attn_cli_replace (&spec->heads, a->head);
+  attn_cli_replace (&spec->tokens, a->tokens);
   if (a->seed != G_MININT64)
     spec->seed = (guint64) a->seed;
   if (a->no_causal)

@@ -95,15 +95,6 @@ render_options (RenderArgs *a)
   return ctx;
 }
 
-static void
-replace (char **dst, char *src)
-{
-  if (src == NULL)
-    return;
-  g_free (*dst);
-  *dst = g_strdup (src);
-}
-
 /* Whether --select DIM=… names a dimension of the file's Q, K, V (prompt,
  * batch…) rather than one of the live computation's output. */
 static gboolean
@@ -138,11 +129,7 @@ apply_live (AttnViewSpec *spec, RenderArgs *a, GError **error)
     return TRUE;
   if (spec->live == NULL)
     spec->live = attn_compute_spec_new ();
-  if (a->dataset)
-    {
-      g_free (spec->live->group);
-      spec->live->group = g_strdup (a->dataset);
-    }
+  attn_cli_replace (&spec->live->group, a->dataset);
   return attn_cli_live_apply (&a->live, spec->live, error);
 }
 
@@ -166,7 +153,7 @@ apply_lists (AttnViewSpec *spec, RenderArgs *a, GError **error)
 static gboolean
 apply_colour (AttnViewSpec *spec, RenderArgs *a, GError **error)
 {
-  replace (&spec->cmap, a->cmap);
+  attn_cli_replace (&spec->cmap, a->cmap);
   spec->reverse |= a->reverse;
   spec->causal_mask |= a->causal;
   if (a->norm && !attn_norm_kind_from_string (a->norm, &spec->norm))
@@ -204,15 +191,19 @@ build_spec (RenderArgs *a, GError **error)
   g_autoptr (AttnViewSpec) spec = a->view ? attn_view_spec_load (a->view, error)
                                           : attn_view_spec_new ();
 
-  if (spec == NULL)
+  if (spec == NULL || !apply_live (spec, a, error))
     return NULL;
-  if (!(attn_cli_live_given (&a->live) || (spec->live && a->dataset)))
-    replace (&spec->dataset, a->dataset);
-  replace (&spec->ydim, a->y), replace (&spec->xdim, a->x);
-  replace (&spec->rowdim, a->rows), replace (&spec->coldim, a->cols);
-  replace (&spec->title, a->title), replace (&spec->caption, a->caption);
-  replace (&spec->row_format, a->row_format), replace (&spec->col_format, a->col_format);
-  replace (&spec->colorbar_label, a->colorbar_label);
+  if (spec->live == NULL) /* live: --dataset named the Q/K/V group */
+    attn_cli_replace (&spec->dataset, a->dataset);
+  attn_cli_replace (&spec->ydim, a->y);
+  attn_cli_replace (&spec->xdim, a->x);
+  attn_cli_replace (&spec->rowdim, a->rows);
+  attn_cli_replace (&spec->coldim, a->cols);
+  attn_cli_replace (&spec->title, a->title);
+  attn_cli_replace (&spec->caption, a->caption);
+  attn_cli_replace (&spec->row_format, a->row_format);
+  attn_cli_replace (&spec->col_format, a->col_format);
+  attn_cli_replace (&spec->colorbar_label, a->colorbar_label);
   spec->bare |= a->bare;
   spec->no_colorbar |= a->no_colorbar;
   spec->no_titles |= a->no_titles;
@@ -222,8 +213,7 @@ build_spec (RenderArgs *a, GError **error)
     spec->height = a->height;
   if (!isnan (a->dpi))
     spec->dpi = a->dpi;
-  if (!apply_live (spec, a, error) || !apply_lists (spec, a, error)
-      || !apply_colour (spec, a, error))
+  if (!apply_lists (spec, a, error) || !apply_colour (spec, a, error))
     return NULL;
   if (spec->width > 16384 || spec->height > 16384 || !(spec->dpi >= 10 && spec->dpi <= 2400))
     {

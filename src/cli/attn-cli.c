@@ -31,6 +31,15 @@ attn_cli_usage_error (const char *command, const char *message)
   return 2;
 }
 
+void
+attn_cli_replace (char **dst, const char *src)
+{
+  if (src == NULL)
+    return;
+  g_free (*dst);
+  *dst = g_strdup (src);
+}
+
 gboolean
 attn_cli_same_file (const char *a, const char *b)
 {

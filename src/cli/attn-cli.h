@@ -22,6 +22,9 @@ int attn_cli_fail (const GError *error);
 void attn_cli_warn (const char *message);
 int attn_cli_usage_error (const char *command, const char *message);
 
+/* *dst becomes a copy of src; a NULL src (option not given) keeps *dst. */
+void attn_cli_replace (char **dst, const char *src);
+
 /* TRUE when a and b name the same existing file (same device and inode). */
 gboolean attn_cli_same_file (const char *a, const char *b);
 
