@@ -4,9 +4,9 @@
  */
 #include "attn-compute-spec.h"
 #include "attn-error.h"
+#include "attn-json.h"
 
 #include <math.h>
-#include <string.h>
 
 AttnComputeSpec *
 attn_compute_spec_new (void)
@@ -47,17 +47,13 @@ attn_compute_spec_copy (const AttnComputeSpec *spec)
   return copy;
 }
 
+/* g_strv_equal with NULL as the empty list. */
 static gboolean
 strv_equal (char **a, char **b)
 {
-  guint na = a ? g_strv_length (a) : 0, nb = b ? g_strv_length (b) : 0;
+  static const char *const none[] = { NULL };
 
-  if (na != nb)
-    return FALSE;
-  for (guint i = 0; i < na; i++)
-    if (strcmp (a[i], b[i]) != 0)
-      return FALSE;
-  return TRUE;
+  return g_strv_equal (a ? (const char *const *) a : none, b ? (const char *const *) b : none);
 }
 
 gboolean
@@ -218,37 +214,26 @@ bad_member (GError **error, const char *key)
 static gboolean
 get_string (JsonObject *o, const char *key, const char **out, GError **error)
 {
-  JsonNode *n = json_object_get_member (o, key);
+  gboolean wrong;
+  JsonNode *n = attn_json_member (o, key, JSON_NODE_VALUE, G_TYPE_STRING, &wrong);
 
-  *out = NULL;
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return bad_member (error, key);
-  *out = json_node_get_string (n);
-  return TRUE;
+  *out = n ? json_node_get_string (n) : NULL;
+  return !wrong || bad_member (error, key);
 }
 
 /* The member key of o as an array of type; TRUE when absent (*out NULL). */
 static gboolean
 get_array (JsonObject *o, const char *key, GType type, JsonArray **out, GError **error)
 {
-  JsonNode *n = json_object_get_member (o, key);
+  gboolean wrong;
+  JsonNode *n = attn_json_member (o, key, JSON_NODE_ARRAY, G_TYPE_INVALID, &wrong);
 
-  *out = NULL;
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (n))
+  *out = n ? json_node_get_array (n) : NULL;
+  if (wrong)
     return bad_member (error, key);
-  *out = json_node_get_array (n);
-  for (guint i = 0; i < json_array_get_length (*out); i++)
-    {
-      JsonNode *e = json_array_get_element (*out, i);
-      GType t = JSON_NODE_HOLDS_VALUE (e) ? json_node_get_value_type (e) : G_TYPE_INVALID;
-
-      if (t != type && !(type == G_TYPE_DOUBLE && t == G_TYPE_INT64))
-        return bad_member (error, key);
-    }
+  for (guint i = 0; *out && i < json_array_get_length (*out); i++)
+    if (!attn_json_holds (json_array_get_element (*out, i), JSON_NODE_VALUE, type))
+      return bad_member (error, key);
   return TRUE;
 }
 
@@ -284,6 +269,7 @@ static gboolean
 read_scalars (JsonObject *o, AttnComputeSpec *spec, GError **error)
 {
   const char *op, *quantity;
+  gboolean wrong;
   JsonNode *n;
 
   if (!get_string (o, "op", &op, error) || !get_string (o, "quantity", &quantity, error))
@@ -292,19 +278,18 @@ read_scalars (JsonObject *o, AttnComputeSpec *spec, GError **error)
     return bad_member (error, "op");
   if (quantity && !attn_quantity_from_string (quantity, &spec->quantity))
     return bad_member (error, "quantity");
-  if ((n = json_object_get_member (o, "seed")) && !JSON_NODE_HOLDS_NULL (n))
+  if ((n = attn_json_member (o, "seed", JSON_NODE_VALUE, G_TYPE_INT64, &wrong)))
     {
-      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64
-          || json_node_get_int (n) < 0)
+      if (json_node_get_int (n) < 0)
         return bad_member (error, "seed");
       spec->seed = (guint64) json_node_get_int (n);
     }
-  if ((n = json_object_get_member (o, "causal")) && !JSON_NODE_HOLDS_NULL (n))
-    {
-      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-        return bad_member (error, "causal");
-      spec->causal = json_node_get_boolean (n);
-    }
+  if (wrong)
+    return bad_member (error, "seed");
+  if ((n = attn_json_member (o, "causal", JSON_NODE_VALUE, G_TYPE_BOOLEAN, &wrong)))
+    spec->causal = json_node_get_boolean (n);
+  if (wrong)
+    return bad_member (error, "causal");
   return TRUE;
 }
 

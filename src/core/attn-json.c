@@ -134,3 +134,33 @@ attn_json_to_string (JsonNode *node)
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
 }
+
+gboolean
+attn_json_holds (JsonNode *n, JsonNodeType type, GType value_type)
+{
+  GType t;
+
+  if (JSON_NODE_TYPE (n) != type)
+    return FALSE;
+  if (type != JSON_NODE_VALUE || value_type == G_TYPE_INVALID)
+    return TRUE;
+  t = json_node_get_value_type (n);
+  return t == value_type || (value_type == G_TYPE_DOUBLE && t == G_TYPE_INT64);
+}
+
+JsonNode *
+attn_json_member (JsonObject *o, const char *key, JsonNodeType type, GType value_type,
+                  gboolean *wrong)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  *wrong = FALSE;
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return NULL;
+  if (!attn_json_holds (n, type, value_type))
+    {
+      *wrong = TRUE;
+      return NULL;
+    }
+  return n;
+}

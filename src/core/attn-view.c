@@ -452,26 +452,17 @@ typedef struct
 static JsonNode *
 member (Reader *r, const char *key, JsonNodeType type, GType value_type)
 {
+  gboolean wrong;
   JsonNode *n;
 
-  if (r->failed || !json_object_has_member (r->obj, key))
+  if (r->failed)
     return NULL;
-  n = json_object_get_member (r->obj, key);
-  if (JSON_NODE_TYPE (n) == JSON_NODE_NULL)
-    return NULL;
-  if (JSON_NODE_TYPE (n) != type
-      || (type == JSON_NODE_VALUE && value_type == G_TYPE_STRING
-          && json_node_get_value_type (n) != G_TYPE_STRING)
-      || (type == JSON_NODE_VALUE && value_type == G_TYPE_DOUBLE
-          && json_node_get_value_type (n) != G_TYPE_DOUBLE
-          && json_node_get_value_type (n) != G_TYPE_INT64)
-      || (type == JSON_NODE_VALUE && value_type == G_TYPE_BOOLEAN
-          && json_node_get_value_type (n) != G_TYPE_BOOLEAN))
+  n = attn_json_member (r->obj, key, type, value_type, &wrong);
+  if (wrong)
     {
       g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: member '%s' has the wrong type",
                    key);
       r->failed = TRUE;
-      return NULL;
     }
   return n;
 }
