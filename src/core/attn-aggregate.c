@@ -127,26 +127,6 @@ grid_scan_reset (GridScan *g)
   memset (g->nan, 0, gw);
 }
 
-static void
-grid_scan_flush (GridScan *g)
-{
-  AttnGrid *grid = g->grid;
-  float *out = grid->values + (gsize) g->row * grid->gw;
-  guint8 *masked = grid->masked + (gsize) g->row * grid->gw;
-
-  for (guint c = 0; c < grid->gw; c++)
-    {
-      masked[c] = g->count[c] == 0;
-      if (g->count[c] == 0 || g->nan[c])
-        out[c] = NAN;
-      else if (g->mode == ATTN_AGGREGATE_MEAN)
-        out[c] = g->finite[c] ? g->acc[c] / g->finite[c] : g->acc[c];
-      else
-        out[c] = g->acc[c];
-    }
-  grid_scan_reset (g);
-}
-
 /* Folds n cells of a row, the first at column x0, into the accumulators.
  * acc: max, sum or signed max |x|. */
 static void
@@ -271,6 +251,30 @@ block_fold_flush (GridScan *g)
   g->block_n = 0;
 }
 
+/* The grid row done: the folded rows merged, the pixels written, the
+ * accumulators reset. */
+static void
+grid_scan_flush (GridScan *g)
+{
+  AttnGrid *grid = g->grid;
+  float *out = grid->values + (gsize) g->row * grid->gw;
+  guint8 *masked = grid->masked + (gsize) g->row * grid->gw;
+
+  block_fold_flush (g);
+
+  for (guint c = 0; c < grid->gw; c++)
+    {
+      masked[c] = g->count[c] == 0;
+      if (g->count[c] == 0 || g->nan[c])
+        out[c] = NAN;
+      else if (g->mode == ATTN_AGGREGATE_MEAN)
+        out[c] = g->finite[c] ? g->acc[c] / g->finite[c] : g->acc[c];
+      else
+        out[c] = g->acc[c];
+    }
+  grid_scan_reset (g);
+}
+
 static gboolean
 grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
 {
@@ -281,15 +285,11 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
     {
       gsize y = g->ybase + first + i;
       gint64 r = (gint64) (y * g->grid->gh / s->ny);
-
       const float *row = rows + i * s->nx;
       gsize cols = unmasked_columns (s, s->y0 + y);
 
       if (r != g->row && g->row >= 0)
-        {
-          block_fold_flush (g);
-          grid_scan_flush (g);
-        }
+        grid_scan_flush (g);
       g->row = r;
       if (g->mode != ATTN_AGGREGATE_MEAN && row_is_finite (row, cols))
         block_fold_row (g, row, cols);
@@ -360,10 +360,7 @@ scan_band (gpointer data)
     }
   b->ok = slice_scan (&part, grid_scan_rows, &g, b->cancellable, &b->error);
   if (b->ok && g.row >= 0)
-    {
-      block_fold_flush (&g);
-      grid_scan_flush (&g);
-    }
+    grid_scan_flush (&g);
   g_free (g.rmax);
   g_free (g.rmin);
   g_free (g.rpos);
