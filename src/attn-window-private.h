@@ -48,10 +48,9 @@ void attn_window_update_recent (AttnWindow *self);
 /* Starts or stops following a growing dataset. */
 void attn_window_update_follow (AttnWindow *self);
 /* The Live page for the file just opened (attn-window-live.c). */
-void attn_window_live_setup (AttnWindow *self);
+void attn_window_live_setup (AttnWindow *self, GPtrArray *infos);
 void attn_window_live_connect (AttnWindow *self);
 gboolean attn_window_live_available (AttnWindow *self);
-gboolean attn_window_is_live (AttnWindow *self);
 /* A new window for file when this one already shows a file, else this one. */
 void attn_window_open_here_or_new (AttnWindow *self, GFile *file);
 

@@ -254,7 +254,7 @@ attn_window_open (AttnWindow *self, GFile *file)
   self->sidecar = attn_sidecar_new (path);
   attn_dataset_tree_set_datasets (self->dataset_tree, infos);
   g_clear_pointer (&self->last_dataset, g_free);
-  attn_window_live_setup (self);
+  attn_window_live_setup (self, infos);
   gtk_label_set_text (GTK_LABEL (self->title_label), base);
   gtk_window_set_title (GTK_WINDOW (self), base);
   add_recent (self, file);

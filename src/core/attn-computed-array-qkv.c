@@ -33,16 +33,14 @@ group_of (const char *path)
   return g_str_equal (dir, ".") ? g_strdup ("/") : g_steal_pointer (&dir);
 }
 
-/* group -> char*[3] (paths of q, k, v), for every group holding one. */
+/* group -> char*[3] (paths of q, k, v), for every group holding one, from
+ * the file's dataset list. */
 static GHashTable *
-qkv_groups (AttnH5File *file, GError **error)
+qkv_groups_of (GPtrArray *infos)
 {
-  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (file, error);
-  GHashTable *groups;
+  GHashTable *groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_strfreev);
 
-  if (infos == NULL)
-    return NULL;
-  groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   for (guint i = 0; i < infos->len; i++)
     {
       AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
@@ -64,20 +62,12 @@ qkv_groups (AttnH5File *file, GError **error)
   return groups;
 }
 
-gboolean
-attn_computed_array_file_has_qkv (AttnH5File *file)
+static GHashTable *
+qkv_groups (AttnH5File *file, GError **error)
 {
-  g_autoptr (GHashTable) groups = qkv_groups (file, NULL);
-  GHashTableIter it;
-  char **paths;
+  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (file, error);
 
-  if (groups == NULL)
-    return FALSE;
-  g_hash_table_iter_init (&it, groups);
-  while (g_hash_table_iter_next (&it, NULL, (gpointer *) &paths))
-    if (paths[0] && paths[1])
-      return TRUE;
-  return FALSE;
+  return infos ? qkv_groups_of (infos) : NULL;
 }
 
 static int
@@ -87,21 +77,18 @@ compare_paths (gconstpointer a, gconstpointer b)
 }
 
 char **
-attn_computed_array_list_groups (AttnH5File *file)
+attn_computed_array_list_groups (GPtrArray *infos)
 {
-  g_autoptr (GHashTable) groups = qkv_groups (file, NULL);
+  g_autoptr (GHashTable) groups = qkv_groups_of (infos);
   g_autoptr (GPtrArray) list = g_ptr_array_new ();
   GHashTableIter it;
   const char *group;
   char **paths;
 
-  if (groups != NULL)
-    {
-      g_hash_table_iter_init (&it, groups);
-      while (g_hash_table_iter_next (&it, (gpointer *) &group, (gpointer *) &paths))
-        if (paths[0] && paths[1])
-          g_ptr_array_add (list, g_strdup (group));
-    }
+  g_hash_table_iter_init (&it, groups);
+  while (g_hash_table_iter_next (&it, (gpointer *) &group, (gpointer *) &paths))
+    if (paths[0] && paths[1])
+      g_ptr_array_add (list, g_strdup (group));
   g_ptr_array_sort (list, compare_paths);
   g_ptr_array_add (list, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);

@@ -46,9 +46,8 @@ gboolean attn_computed_array_get_other_dim (AttnComputedArray *self, guint i, co
 /* Its tick label at index (NULL when it has none). */
 const char *attn_computed_array_get_other_label (AttnComputedArray *self, guint i, gsize index);
 
-/* Whether file holds Q and K datasets (for the GUI's Live panel). */
-gboolean attn_computed_array_file_has_qkv (AttnH5File *file);
-/* The groups holding Q and K, sorted ("/" for the root). */
-char **attn_computed_array_list_groups (AttnH5File *file);
+/* The groups holding Q and K among a file's datasets (the list of
+ * attn_h5_file_list_datasets()), sorted ("/" for the root); empty: none. */
+char **attn_computed_array_list_groups (GPtrArray *infos);
 
 G_END_DECLS
