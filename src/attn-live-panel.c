@@ -104,7 +104,7 @@ static void
 update_sensitivity (AttnLivePanel *self)
 {
   AttnOp op = (AttnOp) gtk_drop_down_get_selected (self->op);
-  gboolean eps = attn_op_has_epsilon (op), live = gtk_switch_get_active (self->active);
+  gboolean eps = attn_op_has_epsilon (op);
   gboolean has_v = self->source
                    && attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE) != NULL;
 
@@ -114,8 +114,7 @@ update_sensitivity (AttnLivePanel *self)
   gtk_widget_set_visible (self->seed_label, op == ATTN_OP_NOISE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->value), has_v);
   gtk_widget_set_sensitive (GTK_WIDGET (self->quantity), has_v);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->layer), live);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->head), live);
+  /* layer and head: session_changed() (live and fixed in the view) */
 }
 
 /* The user changed the computation. */
@@ -168,19 +167,12 @@ tokens_changed (GtkSpinButton *spin, AttnLivePanel *self)
 
 /* --- the layer and head shown: the session's fixed indices --- */
 
-static gboolean
-session_is_live (AttnLivePanel *self)
-{
-  return self->session && attn_session_get_array (self->session)
-         && attn_session_get_spec (self->session)->live != NULL;
-}
-
 static void
 position_changed (GtkSpinButton *spin, AttnLivePanel *self)
 {
   guint dim = spin == self->layer ? 2 : 3;
 
-  if (self->updating || !session_is_live (self))
+  if (self->updating || !(self->session && attn_session_is_live (self->session)))
     return;
   if (attn_session_get_role (self->session, dim) == ATTN_ROLE_FIXED)
     attn_session_set_fixed (self->session, dim, spin_index (spin));
@@ -189,7 +181,7 @@ position_changed (GtkSpinButton *spin, AttnLivePanel *self)
 static void
 session_changed (AttnLivePanel *self)
 {
-  gboolean live = session_is_live (self);
+  gboolean live = self->session && attn_session_is_live (self->session);
 
   self->updating = TRUE;
   if (live && !gtk_switch_get_active (self->active))

@@ -179,6 +179,13 @@ attn_session_get_array (AttnSession *self)
   return self->array;
 }
 
+gboolean
+attn_session_is_live (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
+  return self->array != NULL && self->spec->live != NULL;
+}
+
 const char *
 attn_session_get_dataset (AttnSession *self)
 {

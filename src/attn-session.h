@@ -35,6 +35,8 @@ AttnSession *attn_session_new (void);
 void attn_session_set_array (AttnSession *self, AttnArray *array, const char *dataset,
                              const AttnViewSpec *spec);
 AttnArray *attn_session_get_array (AttnSession *self);
+/* Whether the array shown is the live computation (the spec's live). */
+gboolean attn_session_is_live (AttnSession *self);
 const char *attn_session_get_dataset (AttnSession *self);
 const AttnViewSpec *attn_session_get_spec (AttnSession *self);
 /* The spec resolved against the array (not loaded); NULL without an array. */

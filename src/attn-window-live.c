@@ -17,13 +17,6 @@ attn_window_live_available (AttnWindow *self)
   return self->live_groups && self->live_groups[0];
 }
 
-gboolean
-attn_window_is_live (AttnWindow *self)
-{
-  return attn_session_get_array (self->session) != NULL
-         && attn_session_get_spec (self->session)->live != NULL;
-}
-
 /* Components as rows, epsilons as columns, at the panel's layer and head. */
 static AttnViewSpec *
 default_view (AttnWindow *self, const AttnComputeSpec *spec)
@@ -63,7 +56,7 @@ attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec, const Attn
                        GError **error)
 {
   const AttnViewSpec *current = attn_session_get_spec (self->session);
-  gboolean was_live = attn_window_is_live (self);
+  gboolean was_live = attn_session_is_live (self->session);
   g_autoptr (AttnArray) array = NULL;
   g_autoptr (AttnViewSpec) shown = NULL;
 
@@ -82,15 +75,13 @@ attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec, const Attn
                               spec);
   shown = view ? attn_view_spec_copy (view)
                : was_live ? attn_session_dup_spec (self->session) : default_view (self, spec);
-  attn_compute_spec_free (shown->live);
-  shown->live = attn_compute_spec_copy (spec);
   if (!fits (array, shown))
     {
-      g_autoptr (AttnViewSpec) fresh = default_view (self, spec);
-      attn_view_spec_free (g_steal_pointer (&shown));
-      shown = g_steal_pointer (&fresh);
-      shown->live = attn_compute_spec_copy (spec);
+      attn_view_spec_free (shown);
+      shown = default_view (self, spec);
     }
+  attn_compute_spec_free (shown->live);
+  shown->live = attn_compute_spec_copy (spec);
   attn_session_set_array (self->session, array, NULL, shown);
   attn_live_panel_set_active (self->live_panel, TRUE);
   attn_live_panel_show_error (self->live_panel, NULL);
@@ -109,7 +100,7 @@ leave_live (AttnWindow *self)
   g_autoptr (GError) error = NULL;
   g_autofree char *dataset = g_strdup (self->last_dataset);
 
-  if (!attn_window_is_live (self))
+  if (!attn_session_is_live (self->session))
     return;
   if (dataset == NULL || !attn_window_show_dataset (self, dataset, &error))
     {
@@ -137,7 +128,7 @@ live_changed (AttnWindow *self)
 }
 
 void
-attn_window_live_setup (AttnWindow *self)
+attn_window_live_setup (AttnWindow *self, GPtrArray *infos)
 {
   GtkStackPage *page = gtk_stack_get_page (GTK_STACK (self->sidebar_stack), self->live_scroller);
   g_autoptr (AttnComputeSpec) spec = NULL;
@@ -145,7 +136,7 @@ attn_window_live_setup (AttnWindow *self)
   g_autoptr (GError) error = NULL;
 
   g_clear_pointer (&self->live_groups, g_strfreev);
-  self->live_groups = self->h5 ? attn_computed_array_list_groups (self->h5) : NULL;
+  self->live_groups = infos ? attn_computed_array_list_groups (infos) : NULL;
   gtk_stack_page_set_visible (page, attn_window_live_available (self));
   attn_live_panel_set_active (self->live_panel, FALSE);
   attn_live_panel_show_error (self->live_panel, NULL);

@@ -242,8 +242,6 @@ static void
 test_live_groups (void)
 {
   g_autofree char *dir = fixture ("groups");
-  g_autofree char *path = NULL;
-  g_autoptr (GFile) file = NULL;
   AttnWindow *window;
   AttnSession *session;
   GtkDropDown *group;
@@ -258,12 +256,7 @@ test_live_groups (void)
     }
   g_mkdir_with_parents (dir, 0755);
   g_free (attn_test_run_python ("attention-reference.py", "make", dir, NULL));
-  path = g_build_filename (dir, "input.h5", NULL);
-  file = g_file_new_for_path (path);
-  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (attn_window_open (window, file));
+  window = open_window ("groups/input.h5", TRUE);
   session = attn_window_get_session (window);
   group = GTK_DROP_DOWN (control (window, "group"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group)));
