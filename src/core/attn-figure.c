@@ -946,3 +946,10 @@ attn_figure_color_of (AttnFigure *self, const guint32 *lut, double t)
   i = (gint64) (t * 256.0);
   return lut[CLAMP (i, 0, 255)];
 }
+
+AttnAggregate
+attn_figure_get_aggregate (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), ATTN_AGGREGATE_MAX);
+  return self->aggregate;
+}

@@ -47,6 +47,9 @@ guint attn_figure_get_n_cols (AttnFigure *self);
 AttnPanel *attn_figure_get_panel (AttnFigure *self, guint row, guint col);
 const AttnColormap *attn_figure_get_cmap (AttnFigure *self);
 gboolean attn_figure_get_reverse (AttnFigure *self);
+/* The aggregate a pixel shows of the cells under it: the spec's, else max,
+ * else (on a diverging map) max |x| with its sign. */
+AttnAggregate attn_figure_get_aggregate (AttnFigure *self);
 
 /* Reads every panel reduced to at most max_w x max_h cells and resolves the
  * colour domain.  Cancellable between blocks. */

@@ -1,0 +1,55 @@
+/* attn-layout-private.h: the layout's measures, shared with the renderer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * attn-layout.c measures and places; attn-render.c paints with the same
+ * numbers, so that what is hit-tested is exactly what is drawn.
+ */
+#pragma once
+
+#include <pango/pangocairo.h>
+
+#include "attn-layout.h"
+
+G_BEGIN_DECLS
+
+#define PAD 12.0
+#define GAP 10.0       /* between panels */
+#define TICK_LEN 3.0
+#define CB_GAP 16.0    /* panels to colour bar */
+#define CB_WIDTH 14.0
+#define MAX_CB_TICKS 8
+
+enum { F_TITLE, F_HEADER, F_TICK, F_AXIS, F_CAPTION, N_FONTS };
+
+struct _AttnLayout
+{
+  PangoContext *pango;
+  PangoFontDescription *fonts[N_FONTS];
+  double scale;
+  int width, height;
+  guint n_rows, n_cols;
+  AttnAxis y, x, rows, cols; /* the figure's, for hit tests */
+  double pw, ph;             /* panel size, px (integers) */
+  double grid_x, grid_y;     /* top-left of panel (0, 0) */
+  double title_h, colhdr_h, rowhdr_h, ylabel_h, ytick_w, xtick_w, xtick_h, xlabel_h;
+  double cb_tick_w, cb_label_h, caption_h;
+  gsize ystep, xstep;        /* tick thinning */
+  gboolean x_rotated;
+  double ticks[MAX_CB_TICKS];
+  guint n_ticks;
+  gboolean bare;
+  gboolean colorbar; /* drawn (not --no-colorbar) */
+};
+
+PangoLayout *attn_layout_text (AttnLayout *l, int font, const char *text);
+/* Logical width and height of text in px. */
+void attn_layout_text_size (AttnLayout *l, int font, const char *text, double *w, double *h);
+
+static inline gboolean
+attn_layout_has_text (const char *s)
+{
+  return s != NULL && s[0] != '\0';
+}
+
+G_END_DECLS
