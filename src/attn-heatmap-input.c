@@ -10,51 +10,69 @@
 #define HANDLE_PX 6.0
 #define ZOOM_STEP 1.25
 
-/* --- geometry --- */
+/* --- geometry: the layout's, moved to where the layout lies --- */
 
-gboolean
-attn_heatmap_view_panel_rect (AttnHeatmapView *self, guint row, guint col, AttnRect *r)
+static AttnArray *
+array_of (AttnHeatmapView *self)
 {
-  if (self->layout == NULL || row >= attn_figure_get_n_rows (self->figure)
-      || col >= attn_figure_get_n_cols (self->figure))
+  return attn_session_get_array (self->session);
+}
+
+/* The y and x dimensions of the view; FALSE without one. */
+static gboolean
+yx_dims (AttnHeatmapView *self, int *ydim, int *xdim)
+{
+  AttnFigure *f = self->session ? attn_session_get_figure (self->session) : NULL;
+
+  if (f == NULL)
     return FALSE;
-  attn_layout_get_panel_rect (self->layout, row, col, r);
-  r->x += self->ox;
-  r->y += self->oy;
+  *ydim = attn_figure_get_y (f)->dim, *xdim = attn_figure_get_x (f)->dim;
   return TRUE;
 }
 
-/* Cell of panel (row, col) under (x, y), clamped to the panel. */
-static void
-cell_at (AttnHeatmapView *self, const AttnRect *r, double x, double y, gsize *iy, gsize *ix)
+static gboolean
+highlight_cells (AttnHeatmapView *self, const AttnHighlight *h, gsize c[4])
 {
-  const AttnAxis *ya = attn_figure_get_y (self->figure), *xa = attn_figure_get_x (self->figure);
-  double fy = CLAMP ((y - r->y) / r->h, 0.0, 0.999999), fx = CLAMP ((x - r->x) / r->w, 0.0, 0.999999);
+  int yd, xd;
 
-  *iy = ya->start + (gsize) floor (fy * (double) (ya->end - ya->start));
-  *ix = xa->start + (gsize) floor (fx * (double) (xa->end - xa->start));
+  return yx_dims (self, &yd, &xd) && attn_layout_highlight_cells (array_of (self), yd, xd, h, c);
+}
+
+/* The px box (widget px) of cells c in the panel key. */
+static gboolean
+cells_box (AttnHeatmapView *self, const AttnPanelKey *key, const gsize c[4], AttnRect *box)
+{
+  if (self->layout == NULL || !attn_layout_cells_box (self->layout, key, c, box))
+    return FALSE;
+  box->x += self->ox;
+  box->y += self->oy;
+  return TRUE;
+}
+
+static gboolean
+hit_key (AttnHeatmapView *self, double x, double y, AttnPanelKey *key, gsize *iy, gsize *ix)
+{
+  return self->layout && attn_layout_hit (self->layout, x - self->ox, y - self->oy, key, iy, ix);
+}
+
+/* Whether highlight h is drawn on the panel key. */
+static gboolean
+on_panel (AttnHeatmapView *self, const AttnHighlight *h, const AttnPanelKey *key)
+{
+  guint row, col;
+
+  return self->figure && attn_layout_find_panel (self->layout, key, &row, &col)
+         && attn_figure_highlight_on_panel (self->figure, h, row, col);
 }
 
 gboolean
 attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row, guint *col,
                        gsize *iy, gsize *ix)
 {
+  AttnPanelKey key;
+
   g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  if (self->figure == NULL || self->layout == NULL)
-    return FALSE;
-  for (guint r = 0; r < attn_figure_get_n_rows (self->figure); r++)
-    for (guint c = 0; c < attn_figure_get_n_cols (self->figure); c++)
-      {
-        AttnRect rect;
-        attn_heatmap_view_panel_rect (self, r, c, &rect);
-        if (x >= rect.x && x < rect.x + rect.w && y >= rect.y && y < rect.y + rect.h)
-          {
-            *row = r, *col = c;
-            cell_at (self, &rect, x, y, iy, ix);
-            return TRUE;
-          }
-      }
-  return FALSE;
+  return hit_key (self, x, y, &key, iy, ix) && attn_layout_find_panel (self->layout, &key, row, col);
 }
 
 static gboolean
@@ -103,225 +121,112 @@ attn_heatmap_view_header_position (AttnHeatmapView *self, gboolean row, guint in
   return TRUE;
 }
 
-/* The px box of cells y0..y1, x0..x1 in panel (row, col). */
-static gboolean
-cells_box (AttnHeatmapView *self, guint row, guint col, const gsize c[4], AttnRect *box)
-{
-  const AttnAxis *ya = attn_figure_get_y (self->figure), *xa = attn_figure_get_x (self->figure);
-  AttnRect r;
-  double cy, cx;
-  double y0, y1, x0, x1;
-
-  if (!attn_heatmap_view_panel_rect (self, row, col, &r))
-    return FALSE;
-  cy = r.h / (double) (ya->end - ya->start), cx = r.w / (double) (xa->end - xa->start);
-  y0 = CLAMP ((double) c[0], (double) ya->start, (double) ya->end);
-  y1 = CLAMP ((double) c[1], (double) ya->start, (double) ya->end);
-  x0 = CLAMP ((double) c[2], (double) xa->start, (double) xa->end);
-  x1 = CLAMP ((double) c[3], (double) xa->start, (double) xa->end);
-  if (y1 <= y0 || x1 <= x0)
-    return FALSE;
-  *box = (AttnRect){ r.x + (x0 - xa->start) * cx, r.y + (y0 - ya->start) * cy, (x1 - x0) * cx,
-                     (y1 - y0) * cy };
-  return TRUE;
-}
-
 gboolean
 attn_heatmap_view_cell_position (AttnHeatmapView *self, guint row, guint col, gsize iy, gsize ix,
                                  double *x, double *y)
 {
   gsize c[4] = { iy, iy + 1, ix, ix + 1 };
+  AttnPanelKey key;
   AttnRect box;
 
   g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  if (self->figure == NULL || !cells_box (self, row, col, c, &box))
+  if (self->layout == NULL)
+    return FALSE;
+  attn_layout_get_panel_key (self->layout, row, col, &key);
+  if (!cells_box (self, &key, c, &box))
     return FALSE;
   *x = box.x + box.w / 2;
   *y = box.y + box.h / 2;
   return TRUE;
 }
 
-gboolean
-attn_heatmap_highlight_cells (AttnHeatmapView *self, const AttnHighlight *h, gsize c[4])
-{
-  AttnArray *a = attn_session_get_array (self->session);
-  int d0 = attn_array_find_dim (a, h->dim[0], NULL), d1 = attn_array_find_dim (a, h->dim[1], NULL);
-
-  if (d0 == self->ydim && d1 == self->xdim)
-    c[0] = h->start[0], c[1] = h->end[0], c[2] = h->start[1], c[3] = h->end[1];
-  else if (d0 == self->xdim && d1 == self->ydim)
-    c[0] = h->start[1], c[1] = h->end[1], c[2] = h->start[0], c[3] = h->end[0];
-  else
-    return FALSE;
-  return TRUE;
-}
-
-/* --- hover --- */
-
-static char *
-hover_text (AttnHeatmapView *self)
-{
-  AttnFigure *f = self->figure;
-  AttnArray *a = attn_figure_get_array (f);
-  const AttnAxis *ya = attn_figure_get_y (f), *xa = attn_figure_get_x (f);
-  const AttnGrid *g = &attn_figure_get_panel (f, self->hrow, self->hcol)->grid;
-  gsize ny = ya->end - ya->start, nx = xa->end - xa->start;
-  gsize gy = (self->hy - ya->start) * g->gh / ny, gx = (self->hx - xa->start) * g->gw / nx;
-  g_autofree char *yt = attn_figure_tick_text (f, ya->dim, self->hy);
-  g_autofree char *xt = attn_figure_tick_text (f, xa->dim, self->hx);
-  g_autofree char *rh = attn_figure_row_header (f, self->hrow);
-  g_autofree char *ch = attn_figure_col_header (f, self->hcol);
-  g_autofree char *value = NULL;
-  GString *s = g_string_new (NULL);
-
-  if (g->masked[gy * g->gw + gx])
-    value = g_strdup ("masked");
-  else if (g->gw < nx || g->gh < ny)
-    value = g_strdup_printf ("%.6g (%s of the cells under this pixel)", g->values[gy * g->gw + gx],
-                             attn_aggregate_to_string (ATTN_AGGREGATE_MAX));
-  else
-    value = g_strdup_printf ("%.6g", g->values[gy * g->gw + gx]);
-  if (rh[0] || ch[0])
-    g_string_append_printf (s, "%s%s%s  ·  ", rh, rh[0] && ch[0] ? ", " : "", ch);
-  g_string_append_printf (s, "%s %" G_GSIZE_FORMAT " “%s”  ·  %s %" G_GSIZE_FORMAT " “%s”  ·  %s",
-                          attn_array_get_dim_name (a, ya->dim), self->hy, yt,
-                          attn_array_get_dim_name (a, xa->dim), self->hx, xt, value);
-  return g_string_free (s, FALSE);
-}
+/* --- hover: the session's; the view reads it out --- */
 
 static void
 motion (GtkEventControllerMotion *motion_controller, double x, double y, AttnHeatmapView *self)
 {
-  guint row, col;
-  gsize iy, ix;
-  gboolean hit = attn_heatmap_view_hit (self, x, y, &row, &col, &iy, &ix);
+  AttnHover hover = { FALSE, ATTN_PANEL_KEY_NONE, 0, 0 };
 
-  if (hit == self->hover_valid
-      && (!hit || (row == self->hrow && col == self->hcol && iy == self->hy && ix == self->hx)))
+  if (self->session == NULL)
     return;
-  self->hover_valid = hit;
-  self->hrow = row, self->hcol = col, self->hy = iy, self->hx = ix;
-  if (hit)
-    {
-      g_autofree char *text = hover_text (self);
-      attn_heatmap_view_notify_hover (self, text);
-    }
-  else
-    attn_heatmap_view_notify_hover (self, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  hover.valid = hit_key (self, x, y, &hover.key, &hover.y, &hover.x);
+  attn_session_set_hover (self->session, &hover);
 }
 
 static void
 leave (GtkEventControllerMotion *motion_controller, AttnHeatmapView *self)
 {
-  self->hover_valid = FALSE;
-  attn_heatmap_view_notify_hover (self, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->session)
+    attn_session_set_hover (self->session, NULL);
 }
 
-/* --- viewport --- */
+/* --- viewport: the session's --- */
 
 void
 attn_heatmap_view_get_viewport (AttnHeatmapView *self, gsize *y0, gsize *y1, gsize *x0, gsize *x1)
 {
+  AttnViewport v = { 0, 0, 0, 0 };
+
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  *y0 = self->vy0, *y1 = self->vy1, *x0 = self->vx0, *x1 = self->vx1;
+  if (self->session)
+    attn_session_get_viewport (self->session, &v);
+  *y0 = v.y0, *y1 = v.y1, *x0 = v.x0, *x1 = v.x1;
 }
 
 void
 attn_heatmap_view_set_viewport (AttnHeatmapView *self, gsize y0, gsize y1, gsize x0, gsize x1)
 {
+  AttnViewport v = { y0, y1, x0, x1 };
+
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->ydim < 0)
-    return;
-  y0 = CLAMP (y0, self->fy0, self->fy1 - 1), y1 = CLAMP (y1, y0 + 1, self->fy1);
-  x0 = CLAMP (x0, self->fx0, self->fx1 - 1), x1 = CLAMP (x1, x0 + 1, self->fx1);
-  if (y0 == self->vy0 && y1 == self->vy1 && x0 == self->vx0 && x1 == self->vx1)
-    return;
-  self->vy0 = y0, self->vy1 = y1, self->vx0 = x0, self->vx1 = x1;
-  self->zoomed = !(y0 == self->fy0 && y1 == self->fy1 && x0 == self->fx0 && x1 == self->fx1);
-  attn_heatmap_view_notify_zoomed (self);
-  attn_heatmap_view_queue_load (self);
+  if (self->session)
+    attn_session_set_viewport (self->session, &v);
 }
 
 gboolean
 attn_heatmap_view_is_zoomed (AttnHeatmapView *self)
 {
   g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return self->zoomed;
-}
-
-/* One axis: n' = n * factor cells about the fraction f, inside [lo, hi). */
-static void
-zoom_axis (gsize *v0, gsize *v1, gsize lo, gsize hi, double factor, double f)
-{
-  double n = (double) (*v1 - *v0), centre = *v0 + f * n;
-  double m = CLAMP (round (n * factor), 1.0, (double) (hi - lo));
-  double start = CLAMP (round (centre - f * m), (double) lo, (double) hi - m);
-
-  if (factor < 1 && m == n && n > 1)
-    m = n - 1, start = CLAMP (round (centre - f * m), (double) lo, (double) hi - m);
-  *v0 = (gsize) start;
-  *v1 = (gsize) (start + m);
+  return self->session && attn_session_get_zoomed (self->session);
 }
 
 void
 attn_heatmap_view_zoom (AttnHeatmapView *self, double factor, double fy, double fx)
 {
-  gsize y0 = self->vy0, y1 = self->vy1, x0 = self->vx0, x1 = self->vx1;
-
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->ydim < 0)
-    return;
-  zoom_axis (&y0, &y1, self->fy0, self->fy1, factor, CLAMP (fy, 0, 1));
-  zoom_axis (&x0, &x1, self->fx0, self->fx1, factor, CLAMP (fx, 0, 1));
-  attn_heatmap_view_set_viewport (self, y0, y1, x0, x1);
+  if (self->session)
+    attn_session_zoom (self->session, factor, fy, fx);
 }
 
 void
 attn_heatmap_view_zoom_fit (AttnHeatmapView *self)
 {
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  attn_heatmap_view_set_viewport (self, self->fy0, self->fy1, self->fx0, self->fx1);
-}
-
-static void
-shift_axis (gsize *v0, gsize *v1, gsize lo, gsize hi, double cells)
-{
-  double n = (double) (*v1 - *v0);
-  double start = CLAMP ((double) *v0 + cells, (double) lo, (double) hi - n);
-
-  *v0 = (gsize) start;
-  *v1 = (gsize) (start + n);
+  if (self->session)
+    attn_session_zoom_fit (self->session);
 }
 
 void
 attn_heatmap_view_pan (AttnHeatmapView *self, double dy, double dx)
 {
-  gsize y0 = self->vy0, y1 = self->vy1, x0 = self->vx0, x1 = self->vx1;
-  double sy, sx;
-
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->ydim < 0)
-    return;
-  sy = dy * (double) (y1 - y0), sx = dx * (double) (x1 - x0);
-  /* at least one cell per key press */
-  sy = dy == 0 ? 0 : dy > 0 ? MAX (1, round (sy)) : MIN (-1, round (sy));
-  sx = dx == 0 ? 0 : dx > 0 ? MAX (1, round (sx)) : MIN (-1, round (sx));
-  shift_axis (&y0, &y1, self->fy0, self->fy1, sy);
-  shift_axis (&x0, &x1, self->fx0, self->fx1, sx);
-  attn_heatmap_view_set_viewport (self, y0, y1, x0, x1);
+  if (self->session)
+    attn_session_pan (self->session, dy, dx);
 }
 
 /* The pointer as a fraction of the viewport, for zooming about it. */
 static void
 pointer_fraction (AttnHeatmapView *self, double *fy, double *fx)
 {
+  const AttnHover *hv = attn_session_get_hover (self->session);
+  AttnViewport v;
+
   *fy = *fx = 0.5;
-  if (self->hover_valid)
+  attn_session_get_viewport (self->session, &v);
+  if (hv->valid && v.y1 > v.y0 && v.x1 > v.x0)
     {
-      *fy = ((double) (self->hy - self->vy0) + 0.5) / (double) (self->vy1 - self->vy0);
-      *fx = ((double) (self->hx - self->vx0) + 0.5) / (double) (self->vx1 - self->vx0);
+      *fy = ((double) hv->y - (double) v.y0 + 0.5) / (double) (v.y1 - v.y0);
+      *fx = ((double) hv->x - (double) v.x0 + 0.5) / (double) (v.x1 - v.x0);
     }
 }
 
@@ -330,10 +235,10 @@ scroll (GtkEventControllerScroll *controller, double dx, double dy, AttnHeatmapV
 {
   double fy, fx;
 
-  if (dy == 0)
+  if (dy == 0 || self->session == NULL)
     return FALSE;
   pointer_fraction (self, &fy, &fx);
-  attn_heatmap_view_zoom (self, pow (ZOOM_STEP, CLAMP (dy, -4, 4)), fy, fx);
+  attn_session_zoom (self->session, pow (ZOOM_STEP, CLAMP (dy, -4, 4)), fy, fx);
   return TRUE;
 }
 
@@ -348,48 +253,93 @@ pinch (GtkGestureZoom *gesture, double scale, AttnHeatmapView *self)
 {
   double fy, fx;
 
-  if (scale <= 0 || fabs (log (scale / self->zoom_scale)) < log (1.1))
+  if (scale <= 0 || self->session == NULL || fabs (log (scale / self->zoom_scale)) < log (1.1))
     return;
   pointer_fraction (self, &fy, &fx);
-  attn_heatmap_view_zoom (self, self->zoom_scale / scale, fy, fx);
+  attn_session_zoom (self->session, self->zoom_scale / scale, fy, fx);
   self->zoom_scale = scale;
 }
 
 /* --- highlight edits --- */
 
+int
+attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), -1);
+  return self->session ? attn_session_get_selected_highlight (self->session) : -1;
+}
+
+void
+attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index)
+{
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  if (self->session)
+    attn_session_set_selected_highlight (self->session, index);
+}
+
+gboolean
+attn_heatmap_view_get_link_highlights (AttnHeatmapView *self)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), TRUE);
+  return self->session == NULL || attn_session_get_link_highlights (self->session);
+}
+
+void
+attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link)
+{
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  if (self->session)
+    attn_session_set_link_highlights (self->session, link);
+}
+
+/* The selected highlight of the session's list; NULL for none. */
+static AttnHighlight *
+selected (AttnHeatmapView *self, GPtrArray *list)
+{
+  int i = attn_session_get_selected_highlight (self->session);
+
+  return i >= 0 && (guint) i < list->len ? g_ptr_array_index (list, i) : NULL;
+}
+
+void
+attn_heatmap_view_delete_selected (AttnHeatmapView *self)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  int i;
+
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  if (self->session == NULL || (i = attn_session_get_selected_highlight (self->session)) < 0)
+    return;
+  list = attn_session_dup_highlights (self->session);
+  if ((guint) i >= list->len)
+    return;
+  g_ptr_array_remove_index (list, (guint) i);
+  attn_session_set_selected_highlight (self->session, -1);
+  attn_session_set_highlights (self->session, list);
+}
+
 static AttnHighlight *
 new_highlight (AttnHeatmapView *self, const gsize c[4])
 {
-  AttnArray *a = attn_session_get_array (self->session);
+  AttnArray *a = array_of (self);
   AttnHighlight *h = attn_highlight_new ();
+  int yd = -1, xd = -1;
 
-  h->dim[0] = g_strdup (attn_array_get_dim_name (a, (guint) self->ydim));
-  h->dim[1] = g_strdup (attn_array_get_dim_name (a, (guint) self->xdim));
+  yx_dims (self, &yd, &xd);
+  h->dim[0] = g_strdup (attn_array_get_dim_name (a, (guint) yd));
+  h->dim[1] = g_strdup (attn_array_get_dim_name (a, (guint) xd));
   h->start[0] = c[0], h->end[0] = c[1], h->start[1] = c[2], h->end[1] = c[3];
-  if (!self->link_highlights)
+  if (!attn_session_get_link_highlights (self->session))
     {
-      const AttnAxis *rows = attn_figure_get_rows (self->figure);
-      const AttnAxis *cols = attn_figure_get_cols (self->figure);
-
-      h->row = rows->dim >= 0 ? (int) (rows->start + self->drag_row) : -1;
-      h->col = cols->dim >= 0 ? (int) (cols->start + self->drag_col) : -1;
+      h->row = (int) self->drag_key.row_index;
+      h->col = (int) self->drag_key.col_index;
     }
   return h;
 }
 
-static void
-set_highlight_cells (AttnHeatmapView *self, AttnHighlight *h, const gsize c[4])
-{
-  AttnArray *a = attn_session_get_array (self->session);
-  gboolean swapped = attn_array_find_dim (a, h->dim[0], NULL) == self->xdim;
-
-  h->start[swapped] = c[0], h->end[swapped] = c[1];
-  h->start[!swapped] = c[2], h->end[!swapped] = c[3];
-}
-
 /* The highlight under (x, y), topmost first; -1 for none. */
 static int
-highlight_at (AttnHeatmapView *self, double x, double y, guint row, guint col)
+highlight_at (AttnHeatmapView *self, double x, double y, const AttnPanelKey *key)
 {
   GPtrArray *list = attn_session_get_spec (self->session)->highlights;
 
@@ -397,10 +347,9 @@ highlight_at (AttnHeatmapView *self, double x, double y, guint row, guint col)
     {
       gsize c[4];
       AttnRect b;
-      if (attn_heatmap_highlight_cells (self, g_ptr_array_index (list, i), c)
-          && attn_figure_highlight_on_panel (self->figure, g_ptr_array_index (list, i), row, col)
-          && cells_box (self, row, col, c, &b) && x >= b.x - 3 && x <= b.x + b.w + 3
-          && y >= b.y - 3 && y <= b.y + b.h + 3)
+      if (highlight_cells (self, g_ptr_array_index (list, i), c)
+          && on_panel (self, g_ptr_array_index (list, i), key) && cells_box (self, key, c, &b)
+          && x >= b.x - 3 && x <= b.x + b.w + 3 && y >= b.y - 3 && y <= b.y + b.h + 3)
         return (int) i;
     }
   return -1;
@@ -409,17 +358,14 @@ highlight_at (AttnHeatmapView *self, double x, double y, guint row, guint col)
 /* A corner handle of the selected highlight near (x, y): sets the opposite
  * corner as the anchor in self->cell_y/x. */
 static gboolean
-grab_handle (AttnHeatmapView *self, double x, double y, guint row, guint col)
+grab_handle (AttnHeatmapView *self, double x, double y, const AttnPanelKey *key)
 {
-  GPtrArray *list = attn_session_get_spec (self->session)->highlights;
+  AttnHighlight *h = selected (self, attn_session_get_spec (self->session)->highlights);
   gsize c[4];
   AttnRect b;
 
-  if (self->selected_highlight < 0 || (guint) self->selected_highlight >= list->len
-      || !attn_heatmap_highlight_cells (self, g_ptr_array_index (list, self->selected_highlight), c)
-      || !attn_figure_highlight_on_panel (self->figure,
-                                          g_ptr_array_index (list, self->selected_highlight), row, col)
-      || !cells_box (self, row, col, c, &b))
+  if (h == NULL || !highlight_cells (self, h, c) || !on_panel (self, h, key)
+      || !cells_box (self, key, c, &b))
     return FALSE;
   for (int corner = 0; corner < 4; corner++)
     {
@@ -435,26 +381,25 @@ grab_handle (AttnHeatmapView *self, double x, double y, guint row, guint col)
 }
 
 static void
-highlight_begin (AttnHeatmapView *self, double x, double y, guint row, guint col)
+highlight_begin (AttnHeatmapView *self, double x, double y)
 {
   GPtrArray *list = attn_session_get_spec (self->session)->highlights;
   int i;
 
-  if (grab_handle (self, x, y, row, col))
+  if (grab_handle (self, x, y, &self->drag_key))
     {
       self->drag = DRAG_RESIZE;
-      attn_heatmap_highlight_cells (self, g_ptr_array_index (list, self->selected_highlight),
-                                    self->orig);
+      highlight_cells (self, selected (self, list), self->orig);
       return;
     }
-  if ((i = highlight_at (self, x, y, row, col)) >= 0)
+  if ((i = highlight_at (self, x, y, &self->drag_key)) >= 0)
     {
-      attn_heatmap_view_set_selected_highlight (self, i);
-      attn_heatmap_highlight_cells (self, g_ptr_array_index (list, i), self->orig);
+      attn_session_set_selected_highlight (self->session, i);
+      highlight_cells (self, g_ptr_array_index (list, i), self->orig);
       self->drag = DRAG_MOVE;
       return;
     }
-  attn_heatmap_view_set_selected_highlight (self, -1);
+  attn_session_set_selected_highlight (self->session, -1);
   self->drag = DRAG_CREATE;
 }
 
@@ -462,13 +407,14 @@ static void
 highlight_update (AttnHeatmapView *self, gsize iy, gsize ix)
 {
   gsize *p = self->preview;
+  AttnViewport full;
 
-  if (self->drag == DRAG_MOVE)
+  if (self->drag == DRAG_MOVE && attn_session_get_full_viewport (self->session, &full))
     {
       gint64 dy = (gint64) iy - (gint64) self->cell_y, dx = (gint64) ix - (gint64) self->cell_x;
       gint64 h = self->orig[1] - self->orig[0], w = self->orig[3] - self->orig[2];
-      gint64 y0 = CLAMP ((gint64) self->orig[0] + dy, (gint64) self->fy0, (gint64) self->fy1 - h);
-      gint64 x0 = CLAMP ((gint64) self->orig[2] + dx, (gint64) self->fx0, (gint64) self->fx1 - w);
+      gint64 y0 = CLAMP ((gint64) self->orig[0] + dy, (gint64) full.y0, (gint64) full.y1 - h);
+      gint64 x0 = CLAMP ((gint64) self->orig[2] + dx, (gint64) full.x0, (gint64) full.x1 - w);
       p[0] = (gsize) y0, p[1] = (gsize) (y0 + h), p[2] = (gsize) x0, p[3] = (gsize) (x0 + w);
       return;
     }
@@ -480,18 +426,20 @@ static void
 highlight_commit (AttnHeatmapView *self)
 {
   g_autoptr (GPtrArray) list = attn_session_dup_highlights (self->session);
+  AttnHighlight *h;
+  int yd, xd;
 
   if (self->drag == DRAG_CREATE)
     {
       g_ptr_array_add (list, new_highlight (self, self->preview));
       attn_session_set_highlights (self->session, list);
-      attn_heatmap_view_set_selected_highlight (self, (int) list->len - 1);
+      attn_session_set_selected_highlight (self->session, (int) list->len - 1);
       return;
     }
-  if (self->selected_highlight < 0 || (guint) self->selected_highlight >= list->len
-      || memcmp (self->preview, self->orig, sizeof self->orig) == 0)
+  if ((h = selected (self, list)) == NULL || memcmp (self->preview, self->orig, sizeof self->orig) == 0
+      || !yx_dims (self, &yd, &xd))
     return;
-  set_highlight_cells (self, g_ptr_array_index (list, self->selected_highlight), self->preview);
+  attn_layout_set_highlight_cells (array_of (self), yd, xd, h, self->preview);
   attn_session_set_highlights (self->session, list);
 }
 
@@ -499,23 +447,26 @@ int
 attn_heatmap_view_add_highlight (AttnHeatmapView *self)
 {
   g_autoptr (GPtrArray) list = NULL;
-  gsize y0, y1, x0, x1, c[4];
+  AttnViewport v;
+  gsize c[4];
+  guint n_rows, n_cols;
 
   g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), -1);
-  if (self->figure == NULL || self->ydim < 0 || self->xdim < 0)
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  if (self->figure == NULL || n_rows == 0 || n_cols == 0)
     return -1;
-  attn_heatmap_view_get_viewport (self, &y0, &y1, &x0, &x1);
-  if (y1 <= y0 || x1 <= x0)
+  attn_session_get_viewport (self->session, &v);
+  if (v.y1 <= v.y0 || v.x1 <= v.x0)
     return -1;
   /* the middle half of what is shown, at least one cell */
-  c[0] = y0 + (y1 - y0) / 4, c[1] = MAX (c[0] + 1, y0 + 3 * (y1 - y0) / 4);
-  c[2] = x0 + (x1 - x0) / 4, c[3] = MAX (c[2] + 1, x0 + 3 * (x1 - x0) / 4);
-  self->drag_row = MIN (self->cursor_row, attn_figure_get_n_rows (self->figure) - 1);
-  self->drag_col = MIN (self->cursor_col, attn_figure_get_n_cols (self->figure) - 1);
+  c[0] = v.y0 + (v.y1 - v.y0) / 4, c[1] = MAX (c[0] + 1, v.y0 + 3 * (v.y1 - v.y0) / 4);
+  c[2] = v.x0 + (v.x1 - v.x0) / 4, c[3] = MAX (c[2] + 1, v.x0 + 3 * (v.x1 - v.x0) / 4);
+  attn_layout_get_panel_key (self->layout, MIN (self->cursor_row, n_rows - 1),
+                             MIN (self->cursor_col, n_cols - 1), &self->drag_key);
   list = attn_session_dup_highlights (self->session);
   g_ptr_array_add (list, new_highlight (self, c));
   attn_session_set_highlights (self->session, list);
-  attn_heatmap_view_set_selected_highlight (self, (int) list->len - 1);
+  attn_session_set_selected_highlight (self->session, (int) list->len - 1);
   return (int) list->len - 1;
 }
 
@@ -524,30 +475,42 @@ attn_heatmap_view_add_highlight (AttnHeatmapView *self)
 static void
 drag_begin (GtkGestureDrag *gesture, double x, double y, AttnHeatmapView *self)
 {
-  guint row, col;
   gsize iy, ix;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
   self->drag = DRAG_NONE;
   self->moved = FALSE;
   self->drag_x = x, self->drag_y = y;
-  if (!attn_heatmap_view_hit (self, x, y, &row, &col, &iy, &ix))
+  if (self->session == NULL)
+    return;
+  if (!hit_key (self, x, y, &self->drag_key, &iy, &ix))
     {
       if (attn_heatmap_view_hit_header (self, x, y, &self->header_row, &self->header_index))
         self->drag = DRAG_HEADER;
       else if (self->tool == ATTN_TOOL_HIGHLIGHT)
-        attn_heatmap_view_set_selected_highlight (self, -1);
+        attn_session_set_selected_highlight (self->session, -1);
       return;
     }
-  self->drag_row = row, self->drag_col = col;
   self->cell_y = iy, self->cell_x = ix;
-  self->drag_vy0 = self->vy0, self->drag_vy1 = self->vy1;
-  self->drag_vx0 = self->vx0, self->drag_vx1 = self->vx1;
-  if (self->tool == ATTN_TOOL_HIGHLIGHT)
-    highlight_begin (self, x, y, row, col);
+  attn_session_get_viewport (self->session, &self->drag_viewport);
+  if (self->tool == ATTN_TOOL_HIGHLIGHT && self->figure)
+    highlight_begin (self, x, y);
   else
     self->drag = DRAG_PAN;
   highlight_update (self, iy, ix);
+}
+
+static void
+drag_pan (AttnHeatmapView *self, const AttnRect *r, double dx, double dy)
+{
+  const AttnViewport *v0 = &self->drag_viewport;
+  AttnViewport full, v;
+
+  if (!attn_session_get_full_viewport (self->session, &full))
+    return;
+  v = attn_viewport_shift (*v0, &full, round (-dy / r->h * (double) (v0->y1 - v0->y0)),
+                           round (-dx / r->w * (double) (v0->x1 - v0->x0)));
+  attn_session_set_viewport (self->session, &v);
 }
 
 static void
@@ -560,19 +523,17 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *sel
     return;
   if (self->drag == DRAG_HEADER)
     self->moved = TRUE;
-  if (self->drag == DRAG_NONE || self->drag == DRAG_HEADER
-      || !attn_heatmap_view_panel_rect (self, self->drag_row, self->drag_col, &r))
+  if (self->drag == DRAG_NONE || self->drag == DRAG_HEADER || self->layout == NULL
+      || !attn_layout_get_key_rect (self->layout, &self->drag_key, &r))
     return;
   self->moved = TRUE;
   if (self->drag == DRAG_PAN)
     {
-      gsize y0 = self->drag_vy0, y1 = self->drag_vy1, x0 = self->drag_vx0, x1 = self->drag_vx1;
-      shift_axis (&y0, &y1, self->fy0, self->fy1, round (-dy / r.h * (double) (y1 - y0)));
-      shift_axis (&x0, &x1, self->fx0, self->fx1, round (-dx / r.w * (double) (x1 - x0)));
-      attn_heatmap_view_set_viewport (self, y0, y1, x0, x1);
+      drag_pan (self, &r, dx, dy);
       return;
     }
-  cell_at (self, &r, self->drag_x + dx, self->drag_y + dy, &iy, &ix);
+  attn_layout_cell_in_panel (self->layout, &self->drag_key, self->drag_x + dx - self->ox,
+                             self->drag_y + dy - self->oy, &iy, &ix);
   highlight_update (self, iy, ix);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -581,43 +542,40 @@ static void
 drag_end (GtkGestureDrag *gesture, double dx, double dy, AttnHeatmapView *self)
 {
   DragMode mode = self->drag;
+  GdkModifierType mods
+      = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  guint row, col;
 
   self->drag = mode == DRAG_PAN || mode == DRAG_HEADER || !self->moved ? DRAG_NONE : mode;
   if (mode == DRAG_HEADER && !self->moved)
-    attn_heatmap_view_select_header (
-        self, self->header_row, self->header_index,
-        gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
-  else if (mode == DRAG_PAN && !self->moved)
-    attn_heatmap_view_select_panel (self, self->drag_row, self->drag_col,
-                  gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)));
+    attn_heatmap_view_select_header (self, self->header_row, self->header_index, mods);
+  else if (mode == DRAG_PAN && !self->moved
+           && attn_layout_find_panel (self->layout, &self->drag_key, &row, &col))
+    attn_heatmap_view_select_panel (self, row, col, mods);
   else if (self->drag != DRAG_NONE)
     highlight_commit (self);
   self->drag = DRAG_NONE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* --- overlays: hover marks, selections, the rectangle being drawn --- */
-
-void
-attn_heatmap_stroke_box (cairo_t *cr, const AttnRect *b, double inset, double width, double r, double g,
-            double bl)
-{
-  cairo_rectangle (cr, b->x - inset, b->y - inset, b->w + 2 * inset, b->h + 2 * inset);
-  cairo_set_source_rgb (cr, r, g, bl);
-  cairo_set_line_width (cr, width);
-  cairo_stroke (cr);
-}
+/* --- overlays: hover marks, the rectangle being drawn, selections --- */
 
 static void
 draw_hover_marks (AttnHeatmapView *self, cairo_t *cr)
 {
-  gsize c[4] = { self->hy, self->hy + 1, self->hx, self->hx + 1 };
+  const AttnHover *hv = attn_session_get_hover (self->session);
+  gsize c[4] = { hv->y, hv->y + 1, hv->x, hv->x + 1 };
+  guint n_rows, n_cols;
 
-  for (guint r = 0; r < attn_figure_get_n_rows (self->figure); r++)
-    for (guint col = 0; col < attn_figure_get_n_cols (self->figure); col++)
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  for (guint r = 0; r < n_rows; r++)
+    for (guint col = 0; col < n_cols; col++)
       {
+        AttnPanelKey key;
         AttnRect b;
-        if (!cells_box (self, r, col, c, &b))
+
+        attn_layout_get_panel_key (self->layout, r, col, &key);
+        if (!cells_box (self, &key, c, &b))
           continue;
         b.w = MAX (b.w, 3), b.h = MAX (b.h, 3);
         attn_heatmap_stroke_box (cr, &b, 1.5, 2.0, 1, 1, 1);
@@ -640,32 +598,42 @@ draw_handles (cairo_t *cr, const AttnRect *b)
     }
 }
 
+/* Whether the edit frame goes on the panel key. */
+static gboolean
+edit_on_panel (AttnHeatmapView *self, const AttnHighlight *h, const AttnPanelKey *key)
+{
+  if (h && !on_panel (self, h, key))
+    return FALSE;
+  return !(self->drag == DRAG_CREATE && !attn_session_get_link_highlights (self->session)
+           && (key->row_index != self->drag_key.row_index
+               || key->col_index != self->drag_key.col_index));
+}
+
 static void
 draw_edit (AttnHeatmapView *self, cairo_t *cr)
 {
-  GPtrArray *list = attn_session_get_spec (self->session)->highlights;
   gboolean editing = self->drag == DRAG_CREATE || self->drag == DRAG_MOVE
                      || self->drag == DRAG_RESIZE;
-  const AttnHighlight *h = NULL;
+  const AttnHighlight *h = selected (self, attn_session_get_spec (self->session)->highlights);
+  guint n_rows, n_cols;
   gsize c[4];
   static const double dash[] = { 4, 3 };
 
-  if (self->drag != DRAG_CREATE && self->selected_highlight >= 0
-      && (guint) self->selected_highlight < list->len)
-    h = g_ptr_array_index (list, self->selected_highlight);
   if (editing)
     memcpy (c, self->preview, sizeof c);
-  else if (self->selected_highlight < 0 || (guint) self->selected_highlight >= list->len
-           || !attn_heatmap_highlight_cells (self, g_ptr_array_index (list, self->selected_highlight), c))
+  else if (h == NULL || !highlight_cells (self, h, c))
     return;
-  for (guint r = 0; r < attn_figure_get_n_rows (self->figure); r++)
-    for (guint col = 0; col < attn_figure_get_n_cols (self->figure); col++)
+  if (self->drag == DRAG_CREATE)
+    h = NULL;
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  for (guint r = 0; r < n_rows; r++)
+    for (guint col = 0; col < n_cols; col++)
       {
+        AttnPanelKey key;
         AttnRect b;
-        if ((h && !attn_figure_highlight_on_panel (self->figure, h, r, col))
-            || (self->drag == DRAG_CREATE && !self->link_highlights
-                && (r != self->drag_row || col != self->drag_col))
-            || !cells_box (self, r, col, c, &b))
+
+        attn_layout_get_panel_key (self->layout, r, col, &key);
+        if (!edit_on_panel (self, h, &key) || !cells_box (self, &key, c, &b))
           continue;
         cairo_save (cr);
         cairo_set_dash (cr, dash, 2, 0);
@@ -682,7 +650,7 @@ attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr)
   cairo_translate (cr, -self->ox, -self->oy);
   attn_heatmap_view_draw_panel_selection (self, cr);
   draw_edit (self, cr);
-  if (self->hover_valid)
+  if (attn_session_get_hover (self->session)->valid)
     draw_hover_marks (self, cr);
 }
 
@@ -694,22 +662,26 @@ action_zoom (GtkWidget *widget, const char *name, GVariant *param)
   AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
   double step = g_variant_get_double (param), fy, fx;
 
+  if (self->session == NULL)
+    return;
   if (step == 0)
     {
-      attn_heatmap_view_zoom_fit (self);
+      attn_session_zoom_fit (self->session);
       return;
     }
   pointer_fraction (self, &fy, &fx);
-  attn_heatmap_view_zoom (self, step, fy, fx);
+  attn_session_zoom (self->session, step, fy, fx);
 }
 
 static void
 action_pan (GtkWidget *widget, const char *name, GVariant *param)
 {
+  AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
   double dy, dx;
 
   g_variant_get (param, "(dd)", &dy, &dx);
-  attn_heatmap_view_pan (ATTN_HEATMAP_VIEW (widget), dy, dx);
+  if (self->session)
+    attn_session_pan (self->session, dy, dx);
 }
 
 static void
@@ -724,8 +696,10 @@ action_escape (GtkWidget *widget, const char *name, GVariant *param)
   AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
 
   self->drag = DRAG_NONE;
-  attn_heatmap_view_set_selected_highlight (self, -1);
-  attn_heatmap_view_clear_panel_selection (self);
+  if (self->session == NULL)
+    return;
+  attn_session_set_selected_highlight (self->session, -1);
+  attn_session_clear_panel_selection (self->session);
 }
 
 static void

@@ -12,135 +12,197 @@
 #include "attn-heatmap-view-private.h"
 
 
+/* The selection is the session's, by facet keys; these edits work on grid
+ * places (what the mouse and keys move over) and hand the result back. */
+
 static gpointer
-panel_key (guint row, guint col)
+place (guint row, guint col)
 {
   return GUINT_TO_POINTER (((row << 16) | col) + 1);
+}
+
+/* The session's selection as grid places (those on the grid). */
+static GHashTable *
+read_selection (AttnHeatmapView *self)
+{
+  GHashTable *set = g_hash_table_new (NULL, NULL);
+  GArray *keys;
+
+  if (self->layout == NULL || self->session == NULL)
+    return set;
+  keys = attn_session_get_panel_selection (self->session);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint row, col;
+      if (attn_layout_find_panel (self->layout, &g_array_index (keys, AttnPanelKey, i), &row, &col))
+        g_hash_table_add (set, place (row, col));
+    }
+  return set;
+}
+
+static void
+write_selection (AttnHeatmapView *self, GHashTable *set)
+{
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (AttnPanelKey));
+  GHashTableIter iter;
+  gpointer p;
+
+  if (self->layout == NULL || self->session == NULL)
+    return;
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &p, NULL))
+    {
+      guint v = GPOINTER_TO_UINT (p) - 1;
+      AttnPanelKey key;
+
+      attn_layout_get_panel_key (self->layout, v >> 16, v & 0xffff, &key);
+      g_array_append_val (keys, key);
+    }
+  attn_session_set_panel_selection (self->session, (const AttnPanelKey *) keys->data, keys->len);
 }
 
 gboolean
 attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint col)
 {
+  AttnPanelKey key;
+
   g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return g_hash_table_contains (self->panel_selection, panel_key (row, col));
+  if (self->layout == NULL || self->session == NULL)
+    return FALSE;
+  attn_layout_get_panel_key (self->layout, row, col, &key);
+  return attn_session_get_panel_selected (self->session, &key);
 }
 
 gboolean
 attn_heatmap_view_has_panel_selection (AttnHeatmapView *self)
 {
   g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return g_hash_table_size (self->panel_selection) > 0;
+  return self->session && attn_session_has_panel_selection (self->session);
 }
 
 void
 attn_heatmap_view_clear_panel_selection (AttnHeatmapView *self)
 {
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (g_hash_table_size (self->panel_selection) == 0)
-    return;
-  g_hash_table_remove_all (self->panel_selection);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  attn_heatmap_view_emit_panels_selected (self);
+  if (self->session)
+    attn_session_clear_panel_selection (self->session);
+}
+
+static void
+select_place (AttnHeatmapView *self, GHashTable *sel, guint row, guint col, GdkModifierType mods)
+{
+  gpointer key = place (row, col);
+
+  if (mods & GDK_SHIFT_MASK && g_hash_table_size (sel) > 0)
+    {
+      for (guint r = MIN (row, self->anchor_row); r <= MAX (row, self->anchor_row); r++)
+        for (guint c = MIN (col, self->anchor_col); c <= MAX (col, self->anchor_col); c++)
+          g_hash_table_add (sel, place (r, c));
+    }
+  else if (mods & GDK_CONTROL_MASK)
+    {
+      if (!g_hash_table_remove (sel, key))
+        g_hash_table_add (sel, key);
+      self->anchor_row = row, self->anchor_col = col;
+    }
+  else
+    {
+      gboolean only = g_hash_table_size (sel) == 1 && g_hash_table_contains (sel, key);
+      g_hash_table_remove_all (sel);
+      if (!only)
+        g_hash_table_add (sel, key);
+      self->anchor_row = row, self->anchor_col = col;
+    }
+  self->cursor_row = row, self->cursor_col = col;
 }
 
 void
 attn_heatmap_view_select_panel (AttnHeatmapView *self, guint row, guint col, GdkModifierType mods)
 {
-  gpointer key = panel_key (row, col);
+  g_autoptr (GHashTable) sel = read_selection (self);
 
-  if (mods & GDK_SHIFT_MASK && g_hash_table_size (self->panel_selection) > 0)
-    {
-      for (guint r = MIN (row, self->anchor_row); r <= MAX (row, self->anchor_row); r++)
-        for (guint c = MIN (col, self->anchor_col); c <= MAX (col, self->anchor_col); c++)
-          g_hash_table_add (self->panel_selection, panel_key (r, c));
-    }
-  else if (mods & GDK_CONTROL_MASK)
-    {
-      if (!g_hash_table_remove (self->panel_selection, key))
-        g_hash_table_add (self->panel_selection, key);
-      self->anchor_row = row, self->anchor_col = col;
-    }
-  else
-    {
-      gboolean only = g_hash_table_size (self->panel_selection) == 1
-                      && g_hash_table_contains (self->panel_selection, key);
-      g_hash_table_remove_all (self->panel_selection);
-      if (!only)
-        g_hash_table_add (self->panel_selection, key);
-      self->anchor_row = row, self->anchor_col = col;
-    }
-  self->cursor_row = row, self->cursor_col = col;
+  select_place (self, sel, row, col, mods);
+  write_selection (self, sel);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  attn_heatmap_view_emit_panels_selected (self);
 }
 
 /* Rows (or columns) a..b of the grid, all their panels. */
 static void
-add_lines (AttnHeatmapView *self, gboolean row, guint a, guint b)
+add_lines (AttnHeatmapView *self, GHashTable *sel, gboolean row, guint a, guint b)
 {
-  guint n_rows = attn_figure_get_n_rows (self->figure), n_cols = attn_figure_get_n_cols (self->figure);
+  guint n_rows, n_cols;
 
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
   for (guint i = MIN (a, b); i <= MAX (a, b); i++)
     for (guint j = 0; j < (row ? n_cols : n_rows); j++)
-      g_hash_table_add (self->panel_selection, row ? panel_key (i, j) : panel_key (j, i));
+      g_hash_table_add (sel, row ? place (i, j) : place (j, i));
 }
 
 static gboolean
-line_selected (AttnHeatmapView *self, gboolean row, guint index)
+line_selected (AttnHeatmapView *self, GHashTable *sel, gboolean row, guint index)
 {
-  guint n = row ? attn_figure_get_n_cols (self->figure) : attn_figure_get_n_rows (self->figure);
+  guint n_rows, n_cols;
 
-  for (guint j = 0; j < n; j++)
-    if (!g_hash_table_contains (self->panel_selection,
-                                row ? panel_key (index, j) : panel_key (j, index)))
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  for (guint j = 0; j < (row ? n_cols : n_rows); j++)
+    if (!g_hash_table_contains (sel, row ? place (index, j) : place (j, index)))
       return FALSE;
   return TRUE;
+}
+
+static void
+toggle_line (AttnHeatmapView *self, GHashTable *sel, gboolean row, guint index)
+{
+  guint n_rows, n_cols;
+
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  if (!line_selected (self, sel, row, index))
+    {
+      add_lines (self, sel, row, index, index);
+      return;
+    }
+  for (guint j = 0; j < (row ? n_cols : n_rows); j++)
+    g_hash_table_remove (sel, row ? place (index, j) : place (j, index));
 }
 
 void
 attn_heatmap_view_select_header (AttnHeatmapView *self, gboolean row, guint index,
                                  GdkModifierType mods)
 {
-  guint n;
+  g_autoptr (GHashTable) sel = NULL;
+  guint n_rows, n_cols;
 
   g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->figure == NULL)
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  if (n_rows == 0 || n_cols == 0)
     return;
-  n = row ? attn_figure_get_n_rows (self->figure) : attn_figure_get_n_cols (self->figure);
-  g_return_if_fail (index < n);
-  if (mods & GDK_SHIFT_MASK && g_hash_table_size (self->panel_selection) > 0)
-    add_lines (self, row, row ? self->anchor_row : self->anchor_col, index);
+  g_return_if_fail (index < (row ? n_rows : n_cols));
+  sel = read_selection (self);
+  if (mods & GDK_SHIFT_MASK && g_hash_table_size (sel) > 0)
+    add_lines (self, sel, row, row ? self->anchor_row : self->anchor_col, index);
   else if (mods & GDK_CONTROL_MASK)
-    {
-      gboolean all = line_selected (self, row, index);
-      guint m = row ? attn_figure_get_n_cols (self->figure) : attn_figure_get_n_rows (self->figure);
-
-      for (guint j = 0; all && j < m; j++)
-        g_hash_table_remove (self->panel_selection, row ? panel_key (index, j) : panel_key (j, index));
-      if (!all)
-        add_lines (self, row, index, index);
-    }
+    toggle_line (self, sel, row, index);
   else
     {
-      g_hash_table_remove_all (self->panel_selection);
-      add_lines (self, row, index, index);
+      g_hash_table_remove_all (sel);
+      add_lines (self, sel, row, index, index);
     }
   if (row)
     self->anchor_row = index;
   else
     self->anchor_col = index;
+  write_selection (self, sel);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  attn_heatmap_view_emit_panels_selected (self);
 }
 
 
 /* --- keys --- */
 
 static gboolean
-has_grid (AttnHeatmapView *self)
+has_grid (AttnHeatmapView *self, guint *n_rows, guint *n_cols)
 {
-  return self->figure && attn_figure_get_n_rows (self->figure) > 0
-         && attn_figure_get_n_cols (self->figure) > 0;
+  attn_heatmap_view_grid_size (self, n_rows, n_cols);
+  return self->session && *n_rows > 0 && *n_cols > 0;
 }
 
 /* Alt+arrow: moves the panel cursor (dy, dx) and selects its panel alone,
@@ -149,14 +211,14 @@ static void
 action_cursor (GtkWidget *widget, const char *name, GVariant *param)
 {
   AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
+  g_autoptr (GHashTable) sel = NULL;
   int dy, dx;
   gboolean extend;
   guint n_rows, n_cols, row, col;
 
-  if (!has_grid (self))
+  if (!has_grid (self, &n_rows, &n_cols))
     return;
   g_variant_get (param, "(iib)", &dy, &dx, &extend);
-  n_rows = attn_figure_get_n_rows (self->figure), n_cols = attn_figure_get_n_cols (self->figure);
   row = MIN (self->cursor_row, n_rows - 1), col = MIN (self->cursor_col, n_cols - 1);
   if (self->cursor_shown || attn_heatmap_view_has_panel_selection (self))
     {
@@ -164,20 +226,19 @@ action_cursor (GtkWidget *widget, const char *name, GVariant *param)
       col = (guint) CLAMP ((int) col + dx, 0, (int) n_cols - 1);
     }
   self->cursor_shown = TRUE;
+  sel = g_hash_table_new (NULL, NULL);
   if (extend && attn_heatmap_view_has_panel_selection (self))
     {
       guint anchor_row = self->anchor_row, anchor_col = self->anchor_col;
 
-      g_hash_table_remove_all (self->panel_selection);
-      attn_heatmap_view_select_panel (self, anchor_row, anchor_col, 0);
-      attn_heatmap_view_select_panel (self, row, col, GDK_SHIFT_MASK);
+      select_place (self, sel, anchor_row, anchor_col, 0);
+      select_place (self, sel, row, col, GDK_SHIFT_MASK);
       self->anchor_row = anchor_row, self->anchor_col = anchor_col;
     }
   else
-    {
-      g_hash_table_remove_all (self->panel_selection);
-      attn_heatmap_view_select_panel (self, row, col, 0);
-    }
+    select_place (self, sel, row, col, 0);
+  write_selection (self, sel);
+  gtk_widget_queue_draw (widget);
 }
 
 /* Ctrl+Space: the cursor's panel in or out of the selection. */
@@ -185,13 +246,13 @@ static void
 action_toggle (GtkWidget *widget, const char *name, GVariant *param)
 {
   AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
+  guint n_rows, n_cols;
 
-  if (!has_grid (self))
+  if (!has_grid (self, &n_rows, &n_cols))
     return;
   self->cursor_shown = TRUE;
-  attn_heatmap_view_select_panel (
-      self, MIN (self->cursor_row, attn_figure_get_n_rows (self->figure) - 1),
-      MIN (self->cursor_col, attn_figure_get_n_cols (self->figure) - 1), GDK_CONTROL_MASK);
+  attn_heatmap_view_select_panel (self, MIN (self->cursor_row, n_rows - 1),
+                                  MIN (self->cursor_col, n_cols - 1), GDK_CONTROL_MASK);
 }
 
 /* R / C: the cursor's grid row or column, as a click on its header. */
@@ -200,29 +261,31 @@ action_line (GtkWidget *widget, const char *name, GVariant *param)
 {
   AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
   gboolean row;
-  guint mods;
+  guint mods, n_rows, n_cols;
 
-  if (!has_grid (self))
+  if (!has_grid (self, &n_rows, &n_cols))
     return;
   g_variant_get (param, "(bu)", &row, &mods);
   self->cursor_shown = TRUE;
-  attn_heatmap_view_select_header (
-      self, row,
-      row ? MIN (self->cursor_row, attn_figure_get_n_rows (self->figure) - 1)
-          : MIN (self->cursor_col, attn_figure_get_n_cols (self->figure) - 1),
-      (GdkModifierType) mods);
+  attn_heatmap_view_select_header (self, row,
+                                   row ? MIN (self->cursor_row, n_rows - 1)
+                                       : MIN (self->cursor_col, n_cols - 1),
+                                   (GdkModifierType) mods);
 }
 
 static void
 action_select_all (GtkWidget *widget, const char *name, GVariant *param)
 {
   AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
+  g_autoptr (GHashTable) sel = NULL;
+  guint n_rows, n_cols;
 
-  if (!has_grid (self))
+  if (!has_grid (self, &n_rows, &n_cols))
     return;
-  add_lines (self, TRUE, 0, attn_figure_get_n_rows (self->figure) - 1);
+  sel = read_selection (self);
+  add_lines (self, sel, TRUE, 0, n_rows - 1);
+  write_selection (self, sel);
   gtk_widget_queue_draw (widget);
-  attn_heatmap_view_emit_panels_selected (self);
 }
 
 static void
@@ -276,10 +339,12 @@ void
 attn_heatmap_view_draw_panel_selection (AttnHeatmapView *self, cairo_t *cr)
 {
   static const double dash[] = { 5, 3 };
+  guint n_rows, n_cols;
   AttnRect b;
 
-  for (guint r = 0; r < attn_figure_get_n_rows (self->figure); r++)
-    for (guint c = 0; c < attn_figure_get_n_cols (self->figure); c++)
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  for (guint r = 0; r < n_rows; r++)
+    for (guint c = 0; c < n_cols; c++)
       if (attn_heatmap_view_get_panel_selected (self, r, c)
           && attn_heatmap_view_panel_rect (self, r, c, &b))
         attn_heatmap_stroke_box (cr, &b, 3, 3, 0.21, 0.52, 0.89);

@@ -2,9 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * attn-heatmap-view.c loads and draws; attn-heatmap-input.c turns pointer
- * and keys into hover, zoom, pan and highlight edits; attn-heatmap-select.c
- * picks panels (mouse and keyboard).
+ * The view state (viewport, panel selection, selected highlight, hover)
+ * lives in the session; the widget keeps what is on screen and the drag in
+ * progress.  Calls go one way: attn-heatmap-view.c loads and draws and
+ * calls into attn-heatmap-input.c (pointer and keys: hover, zoom, pan,
+ * highlight edits), which calls into attn-heatmap-select.c (picking
+ * panels).  Neither calls back: they write the session, and the view
+ * redraws on its notifications.
  */
 #pragma once
 
@@ -28,7 +32,8 @@ struct _AttnHeatmapView
 
   AttnSession *session;
   AttnFigure *figure; /* loaded, on screen */
-  AttnLayout *layout;
+  AttnFigure *failed; /* or the figure whose read failed: its panels hatched */
+  AttnLayout *layout; /* of figure or of failed */
   int ox, oy;         /* where the layout's origin lies in the widget */
   int req_w, req_h;   /* the size the last load was asked for */
   int fit_w, fit_h;   /* the layout size it was fitted to */
@@ -38,31 +43,15 @@ struct _AttnHeatmapView
   guint load_id, busy_id;
   gboolean busy;
   char *error;
-
-  /* viewport: shown part of the full y/x extents, absolute indices */
-  int ydim, xdim;
-  gsize fy0, fy1, fx0, fx1;
-  gsize vy0, vy1, vx0, vx1;
-  gboolean zoomed;
-  double full_vmin, full_vmax; /* the auto domain unzoomed: kept while zoomed */
-
-  /* hover */
-  gboolean hover_valid;
-  guint hrow, hcol;
-  gsize hy, hx;
   char *hover_text;
 
   AttnTool tool;
-  gboolean link_highlights; /* new rectangles go on every panel */
-  int selected_highlight;
-  GHashTable *panel_selection; /* GUINT_TO_POINTER (row << 16 | col) + 1 */
-  guint anchor_row, anchor_col;
 
   /* a drag in progress */
   DragMode drag;
-  guint drag_row, drag_col;
+  AttnPanelKey drag_key;
   double drag_x, drag_y;
-  gsize drag_vy0, drag_vy1, drag_vx0, drag_vx1;
+  AttnViewport drag_viewport;
   gsize cell_y, cell_x;                 /* cell under the press */
   gsize orig[4];                        /* y0 y1 x0 x1 of the edited rectangle */
   gsize preview[4];
@@ -70,29 +59,59 @@ struct _AttnHeatmapView
   gboolean header_row;                  /* DRAG_HEADER: a row (else a column) */
   guint header_index;
   double zoom_scale;
-  /* the keyboard's panel cursor (attn-heatmap-select.c) */
+  /* the keyboard's panel cursor and the anchor of Shift (grid places) */
   guint cursor_row, cursor_col;
   gboolean cursor_shown;
+  guint anchor_row, anchor_col;
 };
 
+/* attn-heatmap-input.c */
 void attn_heatmap_view_class_init_input (GtkWidgetClass *widget_class);
+void attn_heatmap_view_init_input (AttnHeatmapView *self);
+void attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr);
+
+/* attn-heatmap-select.c */
 void attn_heatmap_view_class_init_select (GtkWidgetClass *widget_class);
 void attn_heatmap_view_draw_panel_selection (AttnHeatmapView *self, cairo_t *cr);
 /* A click on panel (row, col) with the modifiers held. */
 void attn_heatmap_view_select_panel (AttnHeatmapView *self, guint row, guint col,
                                      GdkModifierType mods);
-/* The panel's rectangle in widget px (before the overlays' translation). */
-gboolean attn_heatmap_view_panel_rect (AttnHeatmapView *self, guint row, guint col, AttnRect *r);
-void attn_heatmap_stroke_box (cairo_t *cr, const AttnRect *b, double inset, double width,
-                              double r, double g, double bl);
-void attn_heatmap_view_init_input (AttnHeatmapView *self);
-void attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr);
-void attn_heatmap_view_queue_load (AttnHeatmapView *self);
-void attn_heatmap_view_notify_hover (AttnHeatmapView *self, const char *text);
-void attn_heatmap_view_notify_zoomed (AttnHeatmapView *self);
-void attn_heatmap_view_emit_panels_selected (AttnHeatmapView *self);
 
-/* Cells y0..y1, x0..x1 (half-open) of a highlight on the current y/x. */
-gboolean attn_heatmap_highlight_cells (AttnHeatmapView *self, const AttnHighlight *h, gsize c[4]);
+/* The panel's rectangle in widget px (before the overlays' translation);
+ * FALSE when nothing is laid out. */
+static inline gboolean
+attn_heatmap_view_panel_rect (AttnHeatmapView *self, guint row, guint col, AttnRect *r)
+{
+  AttnPanelKey key;
+
+  if (self->layout == NULL)
+    return FALSE;
+  attn_layout_get_panel_key (self->layout, row, col, &key);
+  if (!attn_layout_get_key_rect (self->layout, &key, r))
+    return FALSE;
+  r->x += self->ox;
+  r->y += self->oy;
+  return TRUE;
+}
+
+/* The grid the layout has; 0 x 0 without one. */
+static inline void
+attn_heatmap_view_grid_size (AttnHeatmapView *self, guint *n_rows, guint *n_cols)
+{
+  AttnFigure *f = self->figure ? self->figure : self->failed;
+
+  *n_rows = self->layout && f ? attn_figure_get_n_rows (f) : 0;
+  *n_cols = self->layout && f ? attn_figure_get_n_cols (f) : 0;
+}
+
+static inline void
+attn_heatmap_stroke_box (cairo_t *cr, const AttnRect *b, double inset, double width, double r,
+                         double g, double bl)
+{
+  cairo_rectangle (cr, b->x - inset, b->y - inset, b->w + 2 * inset, b->h + 2 * inset);
+  cairo_set_source_rgb (cr, r, g, bl);
+  cairo_set_line_width (cr, width);
+  cairo_stroke (cr);
+}
 
 G_END_DECLS

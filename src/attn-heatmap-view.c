@@ -48,121 +48,6 @@ load_data_free (LoadData *d)
   g_free (d);
 }
 
-/* --- the viewport --- */
-
-static void
-full_extent (AttnHeatmapView *self, const AttnAxis **y, const AttnAxis **x)
-{
-  AttnFigure *f = self->session ? attn_session_get_figure (self->session) : NULL;
-
-  *y = f ? attn_figure_get_y (f) : NULL;
-  *x = f ? attn_figure_get_x (f) : NULL;
-}
-
-/* A new y/x mapping or new ranges reset the zoom; a grown extent keeps it. */
-static void
-sync_viewport (AttnHeatmapView *self)
-{
-  const AttnAxis *y, *x;
-  gboolean same;
-
-  full_extent (self, &y, &x);
-  if (y == NULL)
-    return;
-  same = self->ydim == y->dim && self->xdim == x->dim && self->fy0 == y->start
-         && self->fx0 == x->start;
-  if (!same || (!self->zoomed && (self->fy1 != y->end || self->fx1 != x->end)))
-    {
-      self->zoomed = same && self->zoomed;
-      self->vy0 = y->start, self->vy1 = y->end, self->vx0 = x->start, self->vx1 = x->end;
-    }
-  self->ydim = y->dim, self->xdim = x->dim;
-  self->fy0 = y->start, self->fy1 = y->end, self->fx0 = x->start, self->fx1 = x->end;
-  self->vy1 = MIN (self->vy1, y->end), self->vx1 = MIN (self->vx1, x->end);
-  if (self->vy0 >= self->vy1 || self->vx0 >= self->vx1)
-    {
-      self->vy0 = y->start, self->vy1 = y->end, self->vx0 = x->start, self->vx1 = x->end;
-      self->zoomed = FALSE;
-    }
-  if (!self->zoomed)
-    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ZOOMED]);
-}
-
-static void
-replace_range (AttnViewSpec *spec, AttnArray *array, int dim, gsize start, gsize end)
-{
-  AttnRange *r;
-
-  for (guint i = spec->ranges->len; i-- > 0;)
-    {
-      AttnRange *old = g_ptr_array_index (spec->ranges, i);
-      if (attn_array_find_dim (array, old->dim, NULL) == dim)
-        g_ptr_array_remove_index (spec->ranges, i);
-    }
-  r = g_new0 (AttnRange, 1);
-  r->dim = g_strdup (attn_array_get_dim_name (array, (guint) dim));
-  r->start = start;
-  r->end = end;
-  g_ptr_array_add (spec->ranges, r);
-}
-
-static void
-facet_block (AttnHeatmapView *self, AttnViewSpec *spec)
-{
-  AttnFigure *f = attn_session_get_figure (self->session);
-  AttnArray *a = attn_session_get_array (self->session);
-  guint n_rows = attn_figure_get_n_rows (f), n_cols = attn_figure_get_n_cols (f);
-  guint r0 = G_MAXUINT, r1 = 0, c0 = G_MAXUINT, c1 = 0;
-  gsize s, e;
-
-  for (guint r = 0; r < n_rows; r++)
-    for (guint c = 0; c < n_cols; c++)
-      if (attn_heatmap_view_get_panel_selected (self, r, c))
-        r0 = MIN (r0, r), r1 = MAX (r1, r), c0 = MIN (c0, c), c1 = MAX (c1, c);
-  if (r0 == G_MAXUINT)
-    return;
-  if (spec->rowdim && n_rows > 0)
-    {
-      int d = attn_array_find_dim (a, spec->rowdim, NULL);
-      attn_session_get_range (self->session, (guint) d, &s, &e);
-      replace_range (spec, a, d, s + r0, s + r1 + 1);
-    }
-  if (spec->coldim && n_cols > 0)
-    {
-      int d = attn_array_find_dim (a, spec->coldim, NULL);
-      attn_session_get_range (self->session, (guint) d, &s, &e);
-      replace_range (spec, a, d, s + c0, s + c1 + 1);
-    }
-}
-
-AttnViewSpec *
-attn_heatmap_view_dup_screen_spec (AttnHeatmapView *self, gboolean only_selected)
-{
-  AttnViewSpec *spec;
-  AttnArray *a;
-
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), NULL);
-  if (self->session == NULL || (a = attn_session_get_array (self->session)) == NULL)
-    return NULL;
-  spec = attn_session_dup_render_spec (self->session);
-  if (self->zoomed)
-    {
-      replace_range (spec, a, self->ydim, self->vy0, self->vy1);
-      replace_range (spec, a, self->xdim, self->vx0, self->vx1);
-      /* zooming in must not change the colours: keep the whole view's domain */
-      if (!spec->has_vmin && !spec->has_vmax && spec->percentile == 0
-          && spec->norm != ATTN_NORM_LOG && self->full_vmax > self->full_vmin)
-        {
-          spec->has_vmin = spec->has_vmax = TRUE;
-          spec->vmin = self->full_vmin;
-          spec->vmax = self->full_vmax;
-        }
-    }
-  if (only_selected)
-    facet_block (self, spec);
-  return spec;
-}
-
 /* --- loading --- */
 
 static void
@@ -182,6 +67,122 @@ set_error (AttnHeatmapView *self, const char *message)
   g_free (self->error);
   self->error = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ERROR]);
+}
+
+/* --- what is shown: the figure, or why not --- */
+
+/* How many of n cells grid row (or column) r of m holds: those c with
+ * r * n <= c * m < (r + 1) * n, as the aggregation folds them. */
+static gsize
+cells_under (gsize r, gsize n, gsize m)
+{
+  return ((r + 1) * n + m - 1) / m - (r * n + m - 1) / m;
+}
+
+static const char *
+aggregate_name (AttnAggregate aggregate)
+{
+  switch (aggregate)
+    {
+    case ATTN_AGGREGATE_MEAN: return "mean";
+    case ATTN_AGGREGATE_MAXABS: return "signed max |x|";
+    case ATTN_AGGREGATE_MAX:
+    default: return "max";
+    }
+}
+
+/* What the hover reads out: the cell's value and the aggregate it is (the
+ * one the figure uses), "masked", or while a read has failed its reason,
+ * never a number from an older picture. */
+static char *
+hover_text (AttnHeatmapView *self, const AttnHover *hv)
+{
+  AttnFigure *f = self->figure;
+  AttnArray *a = attn_figure_get_array (f);
+  const AttnAxis *ya = attn_figure_get_y (f), *xa = attn_figure_get_x (f);
+  guint row, col;
+  const AttnGrid *g;
+  gsize ny = ya->end - ya->start, nx = xa->end - xa->start, gy, gx;
+  g_autofree char *yt = NULL, *xt = NULL, *rh = NULL, *ch = NULL, *value = NULL;
+  GString *s;
+
+  if (!attn_layout_find_panel (self->layout, &hv->key, &row, &col) || hv->y < ya->start
+      || hv->y >= ya->end || hv->x < xa->start || hv->x >= xa->end)
+    return NULL;
+  g = &attn_figure_get_panel (f, row, col)->grid;
+  gy = (hv->y - ya->start) * g->gh / ny, gx = (hv->x - xa->start) * g->gw / nx;
+  yt = attn_figure_tick_text (f, ya->dim, hv->y), xt = attn_figure_tick_text (f, xa->dim, hv->x);
+  rh = attn_figure_row_header (f, row), ch = attn_figure_col_header (f, col);
+  if (g->masked[gy * g->gw + gx])
+    value = g_strdup ("masked");
+  else if (g->gw < nx || g->gh < ny)
+    value = g_strdup_printf ("%.6g (%s of %" G_GSIZE_FORMAT " cells)", g->values[gy * g->gw + gx],
+                             aggregate_name (attn_figure_get_aggregate (f)),
+                             cells_under (gy, ny, g->gh) * cells_under (gx, nx, g->gw));
+  else
+    value = g_strdup_printf ("%.6g", g->values[gy * g->gw + gx]);
+  s = g_string_new (NULL);
+  if (rh[0] || ch[0])
+    g_string_append_printf (s, "%s%s%s  ·  ", rh, rh[0] && ch[0] ? ", " : "", ch);
+  g_string_append_printf (s, "%s %" G_GSIZE_FORMAT " “%s”  ·  %s %" G_GSIZE_FORMAT " “%s”  ·  %s",
+                          attn_array_get_dim_name (a, ya->dim), hv->y, yt,
+                          attn_array_get_dim_name (a, xa->dim), hv->x, xt, value);
+  return g_string_free (s, FALSE);
+}
+
+static void
+update_hover_text (AttnHeatmapView *self)
+{
+  const AttnHover *hv = self->session ? attn_session_get_hover (self->session) : NULL;
+  g_autofree char *text = NULL;
+
+  if (self->figure == NULL && self->error)
+    text = g_strdup (self->error);
+  else if (hv && hv->valid && self->figure && self->layout)
+    text = hover_text (self, hv);
+  if (g_strcmp0 (text, self->hover_text) == 0)
+    return;
+  g_free (self->hover_text);
+  self->hover_text = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HOVER_TEXT]);
+}
+
+static void
+drop_figures (AttnHeatmapView *self)
+{
+  g_clear_object (&self->figure);
+  g_clear_object (&self->failed);
+  g_clear_pointer (&self->layout, attn_layout_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* A failed read never leaves an older picture on screen: the figure asked
+ * for is laid out without data, its panels drawn hatched with the reason,
+ * until a read succeeds. */
+static void
+show_failure (AttnHeatmapView *self, LoadData *d, const char *message)
+{
+  int lw, lh;
+
+  g_clear_object (&self->figure);
+  g_set_object (&self->failed, d->figure);
+  g_clear_pointer (&self->layout, attn_layout_free);
+  self->layout = attn_layout_new (d->figure, d->fit_w, d->fit_h, d->scale);
+  attn_layout_get_size (self->layout, &lw, &lh);
+  self->ox = MAX (0, (d->width - lw) / 2);
+  self->oy = MAX (0, (d->height - lh) / 2);
+  set_error (self, message);
+  update_hover_text (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The automatic domain of the unzoomed view, kept for zoomed exports. */
+static void
+remember_domain (AttnHeatmapView *self)
+{
+  if (!attn_session_get_zoomed (self->session))
+    attn_session_set_unzoomed_domain (self->session, attn_figure_get_norm (self->figure)->vmin,
+                                      attn_figure_get_norm (self->figure)->vmax);
 }
 
 /* Panels keep the aspect of `render`'s automatic layout; the figure is
@@ -253,25 +254,22 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_object (&self->cancellable);
       g_clear_handle_id (&self->busy_id, g_source_remove);
       set_busy (self, FALSE);
-      set_error (self, error->message);
+      show_failure (self, d, error->message);
       return;
     }
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->busy_id, g_source_remove);
   set_busy (self, FALSE);
+  g_clear_object (&self->failed);
   set_error (self, NULL);
   g_set_object (&self->figure, d->figure);
   g_clear_pointer (&self->layout, attn_layout_free);
   self->layout = g_steal_pointer (&d->layout);
   self->ox = d->ox, self->oy = d->oy;
   self->fit_w = d->fit_w, self->fit_h = d->fit_h;
-  if (!self->zoomed)
-    {
-      self->full_vmin = attn_figure_get_norm (self->figure)->vmin;
-      self->full_vmax = attn_figure_get_norm (self->figure)->vmax;
-    }
-  self->hover_valid = FALSE;
-  attn_heatmap_view_notify_hover (self, NULL);
+  remember_domain (self);
+  attn_session_set_hover (self->session, NULL);
+  update_hover_text (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[LOADED], 0);
 }
@@ -307,11 +305,7 @@ recolour (AttnHeatmapView *self, const AttnViewSpec *spec, int w, int h)
   attn_layout_get_size (self->layout, &lw, &lh);
   self->ox = MAX (0, (w - lw) / 2);
   self->oy = MAX (0, (h - lh) / 2);
-  if (!self->zoomed)
-    {
-      self->full_vmin = attn_figure_get_norm (self->figure)->vmin;
-      self->full_vmax = attn_figure_get_norm (self->figure)->vmax;
-    }
+  remember_domain (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (pw0 != pw1 || ph0 != ph1)
     return FALSE; /* drawn stretched until the load is done */
@@ -340,13 +334,15 @@ start_load (gpointer data)
   int w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
 
   self->load_id = 0;
-  if (w <= 1 || h <= 1 || !(spec = attn_heatmap_view_dup_screen_spec (self, FALSE)))
+  if (w <= 1 || h <= 1 || !(spec = attn_session_dup_screen_spec (self->session, FALSE)))
     return G_SOURCE_REMOVE;
   if (recolour (self, spec, w, h))
     return G_SOURCE_REMOVE;
   if (!(figure = attn_figure_new (attn_session_get_array (self->session), spec, &error)))
     {
+      drop_figures (self);
       set_error (self, error->message);
+      update_hover_text (self);
       return G_SOURCE_REMOVE;
     }
   if (self->cancellable)
@@ -402,10 +398,6 @@ attn_heatmap_view_get_busy (AttnHeatmapView *self)
 static void
 session_changed (AttnHeatmapView *self)
 {
-  sync_viewport (self);
-  if (self->selected_highlight >= 0
-      && (guint) self->selected_highlight >= attn_session_get_spec (self->session)->highlights->len)
-    attn_heatmap_view_set_selected_highlight (self, -1);
   attn_heatmap_view_queue_load (self);
 }
 
@@ -413,25 +405,72 @@ static void
 data_changed (AttnHeatmapView *self)
 {
   self->data_stale = TRUE;
-  session_changed (self);
+  attn_heatmap_view_queue_load (self);
 }
 
 static void
 array_changed (AttnHeatmapView *self)
 {
   self->data_stale = TRUE;
-  self->zoomed = FALSE;
-  self->full_vmin = self->full_vmax = 0;
-  self->ydim = self->xdim = -1;
-  g_clear_pointer (&self->panel_selection, g_hash_table_unref);
-  self->panel_selection = g_hash_table_new (NULL, NULL);
-  attn_heatmap_view_set_selected_highlight (self, -1);
+  self->cursor_shown = FALSE;
   if (attn_session_get_array (self->session) == NULL)
     {
-      g_clear_object (&self->figure);
-      g_clear_pointer (&self->layout, attn_layout_free);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      drop_figures (self);
+      set_error (self, NULL);
+      update_hover_text (self);
     }
+}
+
+static void
+viewport_changed (AttnHeatmapView *self)
+{
+  attn_heatmap_view_queue_load (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+hover_changed (AttnHeatmapView *self)
+{
+  update_hover_text (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+panels_changed (AttnHeatmapView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[PANELS_SELECTED], 0);
+}
+
+/* The session's properties the widget shows as its own. */
+static void
+forward_notify (AttnHeatmapView *self, GParamSpec *pspec)
+{
+  const char *name = g_param_spec_get_name (pspec);
+  GParamSpec *own = g_object_class_find_property (G_OBJECT_GET_CLASS (self), name);
+
+  if (own)
+    g_object_notify_by_pspec (G_OBJECT (self), own);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+connect_session (AttnHeatmapView *self, AttnSession *session)
+{
+  const struct { const char *signal; GCallback cb; } c[] = {
+    { "array-changed", G_CALLBACK (array_changed) },
+    { "changed", G_CALLBACK (session_changed) },
+    { "data-changed", G_CALLBACK (data_changed) },
+    { "notify::viewport", G_CALLBACK (viewport_changed) },
+    { "notify::hover", G_CALLBACK (hover_changed) },
+    { "notify::panel-selection", G_CALLBACK (panels_changed) },
+    { "notify::zoomed", G_CALLBACK (forward_notify) },
+    { "notify::selected-highlight", G_CALLBACK (forward_notify) },
+    { "notify::link-highlights", G_CALLBACK (forward_notify) },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (c); i++)
+    g_signal_connect_swapped (session, c[i].signal, c[i].cb, self);
 }
 
 void
@@ -445,9 +484,7 @@ attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session)
   g_set_object (&self->session, session);
   if (session)
     {
-      g_signal_connect_swapped (session, "array-changed", G_CALLBACK (array_changed), self);
-      g_signal_connect_swapped (session, "changed", G_CALLBACK (session_changed), self);
-      g_signal_connect_swapped (session, "data-changed", G_CALLBACK (data_changed), self);
+      connect_session (self, session);
       array_changed (self);
       session_changed (self);
     }
@@ -508,58 +545,6 @@ attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TOOL]);
 }
 
-gboolean
-attn_heatmap_view_get_link_highlights (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), TRUE);
-  return self->link_highlights;
-}
-
-void
-attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  link = !!link;
-  if (self->link_highlights == link)
-    return;
-  self->link_highlights = link;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LINK_HIGHLIGHTS]);
-}
-
-int
-attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), -1);
-  return self->selected_highlight;
-}
-
-void
-attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->selected_highlight == index)
-    return;
-  self->selected_highlight = index;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED_HIGHLIGHT]);
-}
-
-void
-attn_heatmap_view_delete_selected (AttnHeatmapView *self)
-{
-  g_autoptr (GPtrArray) list = NULL;
-
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session == NULL || self->selected_highlight < 0)
-    return;
-  list = attn_session_dup_highlights (self->session);
-  if ((guint) self->selected_highlight >= list->len)
-    return;
-  g_ptr_array_remove_index (list, (guint) self->selected_highlight);
-  attn_heatmap_view_set_selected_highlight (self, -1);
-  attn_session_set_highlights (self->session, list);
-}
-
 /* --- widget --- */
 
 static void
@@ -570,6 +555,75 @@ attn_heatmap_view_size_allocate (GtkWidget *widget, int width, int height, int b
   if (self->session && attn_session_get_array (self->session)
       && (width != self->req_w || height != self->req_h))
     attn_heatmap_view_queue_load (self);
+}
+
+#define RGB(c) ((c) >> 16 & 0xff) / 255.0, ((c) >> 8 & 0xff) / 255.0, ((c) & 0xff) / 255.0
+
+/* Text centred in box, cut to its width with an ellipsis. */
+static void
+draw_centred (cairo_t *cr, const AttnRect *box, const char *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 10");
+  int tw, th;
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_width (layout, (int) (MAX (box->w - 8, 1) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_set_source_rgb (cr, 0.25, 0.1, 0.1);
+  cairo_move_to (cr, box->x + 4, box->y + (box->h - th) / 2);
+  pango_cairo_show_layout (cr, layout);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+}
+
+static void
+draw_hatched (cairo_t *cr, const AttnRect *r, const char *reason)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, RGB (ATTN_HEATMAP_FAILED_BACKGROUND));
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, RGB (ATTN_HEATMAP_FAILED_HATCH));
+  cairo_set_line_width (cr, 1.5);
+  for (double d = -r->h; d < r->w; d += 12)
+    {
+      cairo_move_to (cr, r->x + d, r->y + r->h);
+      cairo_line_to (cr, r->x + d + r->h, r->y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  attn_heatmap_stroke_box (cr, r, 0.5, 1.0, 0.2, 0.2, 0.2);
+  draw_centred (cr, r, reason);
+}
+
+/* Every panel of the figure asked for, hatched, with a short reason (the
+ * whole one is the hover text and the status line); the message alone
+ * when not even the figure could be made. */
+static void
+draw_failure (AttnHeatmapView *self, cairo_t *cr, int w, int h)
+{
+  AttnRect whole = { 0, 0, w, h };
+  g_autofree char *reason = g_strdup_printf ("Cannot read this panel\n%s", self->error);
+  guint n_rows, n_cols;
+
+  attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
+  if (n_rows == 0 || n_cols == 0)
+    {
+      draw_centred (cr, &whole, self->error);
+      return;
+    }
+  for (guint r = 0; r < n_rows; r++)
+    for (guint c = 0; c < n_cols; c++)
+      {
+        AttnRect rect;
+        if (attn_heatmap_view_panel_rect (self, r, c, &rect))
+          draw_hatched (cr, &rect, reason);
+      }
 }
 
 static void
@@ -588,6 +642,8 @@ attn_heatmap_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       attn_render_draw (self->figure, self->layout, cr);
       attn_heatmap_view_draw_overlays (self, cr);
     }
+  else if (self->error)
+    draw_failure (self, cr, w, h);
   cairo_destroy (cr);
 }
 
@@ -606,7 +662,7 @@ attn_heatmap_view_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->figure);
   g_clear_pointer (&self->layout, attn_layout_free);
-  g_clear_pointer (&self->panel_selection, g_hash_table_unref);
+  g_clear_object (&self->failed);
   G_OBJECT_CLASS (attn_heatmap_view_parent_class)->dispose (object);
 }
 
@@ -632,9 +688,15 @@ attn_heatmap_view_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_HOVER_TEXT: g_value_set_string (value, self->hover_text); break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_TOOL: g_value_set_int (value, self->tool); break;
-    case PROP_SELECTED_HIGHLIGHT: g_value_set_int (value, self->selected_highlight); break;
-    case PROP_ZOOMED: g_value_set_boolean (value, self->zoomed); break;
-    case PROP_LINK_HIGHLIGHTS: g_value_set_boolean (value, self->link_highlights); break;
+    case PROP_SELECTED_HIGHLIGHT:
+      g_value_set_int (value, self->session ? attn_session_get_selected_highlight (self->session) : -1);
+      break;
+    case PROP_ZOOMED:
+      g_value_set_boolean (value, self->session && attn_session_get_zoomed (self->session));
+      break;
+    case PROP_LINK_HIGHLIGHTS:
+      g_value_set_boolean (value, !self->session || attn_session_get_link_highlights (self->session));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -650,10 +712,12 @@ attn_heatmap_view_set_property (GObject *object, guint prop_id, const GValue *va
     case PROP_SESSION: attn_heatmap_view_set_session (self, g_value_get_object (value)); break;
     case PROP_TOOL: attn_heatmap_view_set_tool (self, g_value_get_int (value)); break;
     case PROP_LINK_HIGHLIGHTS:
-      attn_heatmap_view_set_link_highlights (self, g_value_get_boolean (value));
+      if (self->session)
+        attn_session_set_link_highlights (self->session, g_value_get_boolean (value));
       break;
     case PROP_SELECTED_HIGHLIGHT:
-      attn_heatmap_view_set_selected_highlight (self, g_value_get_int (value));
+      if (self->session)
+        attn_session_set_selected_highlight (self->session, g_value_get_int (value));
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -695,10 +759,6 @@ attn_heatmap_view_class_init (AttnHeatmapViewClass *klass)
 static void
 attn_heatmap_view_init (AttnHeatmapView *self)
 {
-  self->selected_highlight = -1;
-  self->link_highlights = TRUE;
-  self->ydim = self->xdim = -1;
-  self->panel_selection = g_hash_table_new (NULL, NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
@@ -709,26 +769,4 @@ GtkWidget *
 attn_heatmap_view_new (AttnSession *session)
 {
   return g_object_new (ATTN_TYPE_HEATMAP_VIEW, "session", session, NULL);
-}
-
-void
-attn_heatmap_view_notify_hover (AttnHeatmapView *self, const char *text)
-{
-  if (g_strcmp0 (text, self->hover_text) == 0)
-    return;
-  g_free (self->hover_text);
-  self->hover_text = g_strdup (text);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HOVER_TEXT]);
-}
-
-void
-attn_heatmap_view_notify_zoomed (AttnHeatmapView *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ZOOMED]);
-}
-
-void
-attn_heatmap_view_emit_panels_selected (AttnHeatmapView *self)
-{
-  g_signal_emit (self, signals[PANELS_SELECTED], 0);
 }

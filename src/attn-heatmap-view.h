@@ -4,10 +4,15 @@
  *
  * Draws the session's figure with attn_render_draw(), loading it (HDF5 reads
  * and aggregation) in a worker thread whenever the view, the zoom or the
- * size changes; a newer request cancels the one in flight.  Hover reads out
- * the cell under the pointer and marks it in every panel; zoom and pan move
- * one viewport shared by all panels; the highlight tool draws, moves and
- * resizes rectangles snapped to cells.
+ * size changes; a newer request cancels the one in flight.  A read that
+ * fails leaves no older picture: the panels asked for are drawn hatched
+ * with the reason (attn_heatmap_view_get_error, also the hover text) until
+ * a read succeeds.  Hover reads out the cell under the pointer and marks it
+ * in every panel; zoom and pan move the session's viewport, shared by all
+ * panels; the highlight tool draws, moves and resizes rectangles snapped to
+ * cells.  The viewport, panel selection, selected highlight, hover and
+ * link option are the session's properties: the functions below that read
+ * or set them are shorthands for the session's.
  */
 #pragma once
 
@@ -24,6 +29,10 @@ typedef enum
   ATTN_TOOL_HIGHLIGHT,
 } AttnTool;
 
+/* A panel whose read failed: diagonal lines on a light ground (0xRRGGBB). */
+#define ATTN_HEATMAP_FAILED_BACKGROUND 0xf6efe4u
+#define ATTN_HEATMAP_FAILED_HATCH 0xc9806fu
+
 #define ATTN_TYPE_HEATMAP_VIEW (attn_heatmap_view_get_type ())
 G_DECLARE_FINAL_TYPE (AttnHeatmapView, attn_heatmap_view, ATTN, HEATMAP_VIEW, GtkWidget)
 
@@ -31,7 +40,8 @@ GtkWidget *attn_heatmap_view_new (AttnSession *session);
 AttnSession *attn_heatmap_view_get_session (AttnHeatmapView *self);
 void attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session);
 
-/* The figure on screen and its layout; NULL before the first load. */
+/* The figure on screen and its layout; NULL before the first load and
+ * while a read has failed. */
 AttnFigure *attn_heatmap_view_get_figure (AttnHeatmapView *self);
 AttnLayout *attn_heatmap_view_get_layout (AttnHeatmapView *self);
 /* A load is running (TRUE at once; "busy" turns TRUE after 200 ms). */
@@ -95,8 +105,4 @@ void attn_heatmap_view_select_header (AttnHeatmapView *self, gboolean row, guint
 gboolean attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint col);
 gboolean attn_heatmap_view_has_panel_selection (AttnHeatmapView *self);
 void attn_heatmap_view_clear_panel_selection (AttnHeatmapView *self);
-/* The render spec of what is on screen (zoom included); with only_selected,
- * limited to the block of panels around the selection. */
-AttnViewSpec *attn_heatmap_view_dup_screen_spec (AttnHeatmapView *self, gboolean only_selected);
-
 G_END_DECLS

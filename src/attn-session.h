@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "attn-figure.h"
+#include "attn-layout.h"
 
 G_BEGIN_DECLS
 
@@ -75,5 +76,65 @@ void attn_session_data_changed (AttnSession *self);
 
 AttnHighlight *attn_session_highlight_copy (const AttnHighlight *h);
 void attn_session_highlight_free (AttnHighlight *h);
+
+/* --- the heatmap's view state ---
+ *
+ * Properties, each notified when it changes:
+ *   "viewport"  (AttnViewport, boxed): the shown part of the y/x extents,
+ *               one for every panel (zoom and pan are linked); reset when
+ *               y/x or their ranges change, kept when a growing file grows.
+ *   "zoomed"    (read-only): the viewport is less than the full extents.
+ *   "panel-selection" (GArray of AttnPanelKey): panels picked for export,
+ *               by their facet indices.
+ *   "selected-highlight" (int): the index into the spec's highlights, -1.
+ *   "hover"     (AttnHover, boxed): the panel and cell under the pointer.
+ *   "link-highlights": a rectangle drawn goes on every panel (TRUE) or on
+ *               the panel it is drawn in. */
+
+typedef struct
+{
+  gboolean valid;
+  AttnPanelKey key;
+  gsize y, x; /* absolute indices */
+} AttnHover;
+
+#define ATTN_TYPE_HOVER (attn_hover_get_type ())
+GType attn_hover_get_type (void);
+
+/* The full y/x extents of the figure; FALSE without one. */
+gboolean attn_session_get_full_viewport (AttnSession *self, AttnViewport *full);
+void attn_session_get_viewport (AttnSession *self, AttnViewport *viewport);
+/* Clamped to the full extents. */
+void attn_session_set_viewport (AttnSession *self, const AttnViewport *viewport);
+gboolean attn_session_get_zoomed (AttnSession *self);
+/* factor < 1 zooms in, about (fy, fx) given as fractions of the viewport. */
+void attn_session_zoom (AttnSession *self, double factor, double fy, double fx);
+void attn_session_zoom_fit (AttnSession *self);
+/* Pans by fractions of the viewport (at least a cell). */
+void attn_session_pan (AttnSession *self, double dy, double dx);
+/* The automatic colour domain of the whole (unzoomed) view, as last drawn:
+ * a zoomed export keeps its colours. */
+void attn_session_set_unzoomed_domain (AttnSession *self, double vmin, double vmax);
+
+gboolean attn_session_get_panel_selected (AttnSession *self, const AttnPanelKey *key);
+gboolean attn_session_has_panel_selection (AttnSession *self);
+/* The keys selected (AttnPanelKey), in the order they were picked. */
+GArray *attn_session_get_panel_selection (AttnSession *self);
+void attn_session_set_panel_selection (AttnSession *self, const AttnPanelKey *keys, guint n_keys);
+void attn_session_clear_panel_selection (AttnSession *self);
+
+int attn_session_get_selected_highlight (AttnSession *self);
+void attn_session_set_selected_highlight (AttnSession *self, int index);
+gboolean attn_session_get_link_highlights (AttnSession *self);
+void attn_session_set_link_highlights (AttnSession *self, gboolean link);
+
+const AttnHover *attn_session_get_hover (AttnSession *self);
+/* NULL or !valid: no cell under the pointer. */
+void attn_session_set_hover (AttnSession *self, const AttnHover *hover);
+
+/* The render spec of what is on screen (zoom included, with the unzoomed
+ * colour domain); with only_selected, limited to the block of facets
+ * around the selected panels.  NULL without an array. */
+AttnViewSpec *attn_session_dup_screen_spec (AttnSession *self, gboolean only_selected);
 
 G_END_DECLS

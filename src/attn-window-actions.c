@@ -152,8 +152,16 @@ static AttnFigure *
 screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, gboolean colorbar,
                GError **error)
 {
-  g_autoptr (AttnViewSpec) spec = attn_heatmap_view_dup_screen_spec (self->heatmap, only_selected);
+  g_autoptr (AttnViewSpec) spec = NULL;
+  const char *failed = attn_heatmap_view_get_error (self->heatmap);
 
+  /* what failed to read is not exported from an older picture either */
+  if (failed && attn_heatmap_view_get_figure (self->heatmap) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, failed);
+      return NULL;
+    }
+  spec = attn_session_dup_screen_spec (self->session, only_selected);
   if (spec == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nothing is shown");
@@ -350,7 +358,7 @@ action_copy_png (GSimpleAction *action, GVariant *param, gpointer data)
 gboolean
 attn_window_save_view (AttnWindow *self, const char *filename, GError **error)
 {
-  g_autoptr (AttnViewSpec) spec = attn_heatmap_view_dup_screen_spec (self->heatmap, FALSE);
+  g_autoptr (AttnViewSpec) spec = attn_session_dup_screen_spec (self->session, FALSE);
 
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
   if (spec == NULL)

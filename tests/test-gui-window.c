@@ -401,7 +401,7 @@ test_header_selection (void)
   g_assert_cmpuint (n_selected (view), ==, 5);
   /* with row 1 alone selected, the export is that row of three panels */
   attn_heatmap_view_select_header (view, TRUE, 1, 0);
-  spec = attn_heatmap_view_dup_screen_spec (view, TRUE);
+  spec = attn_session_dup_screen_spec (attn_window_get_session (window), TRUE);
   g_assert_cmpuint (find_range (spec, "component")->start, ==, 1);
   g_assert_cmpuint (find_range (spec, "component")->end, ==, 2);
   g_assert_cmpuint (find_range (spec, "epsilon")->start, ==, 0);
