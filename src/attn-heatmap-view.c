@@ -102,7 +102,7 @@ hover_text (AttnHeatmapView *self, const AttnHover *hv)
   const AttnAxis *ya = attn_figure_get_y (f), *xa = attn_figure_get_x (f);
   guint row, col;
   const AttnGrid *g;
-  gsize ny = ya->end - ya->start, nx = xa->end - xa->start, gy, gx;
+  gsize ny = ya->end - ya->start, nx = xa->end - xa->start, gy, gx, n;
   g_autofree char *yt = NULL, *xt = NULL, *rh = NULL, *ch = NULL, *value = NULL;
   GString *s;
 
@@ -115,10 +115,9 @@ hover_text (AttnHeatmapView *self, const AttnHover *hv)
   rh = attn_figure_row_header (f, row), ch = attn_figure_col_header (f, col);
   if (g->masked[gy * g->gw + gx])
     value = g_strdup ("masked");
-  else if (g->gw < nx || g->gh < ny)
+  else if ((n = cells_under (gy, ny, g->gh) * cells_under (gx, nx, g->gw)) > 1)
     value = g_strdup_printf ("%.6g (%s of %" G_GSIZE_FORMAT " cells)", g->values[gy * g->gw + gx],
-                             aggregate_name (attn_figure_get_aggregate (f)),
-                             cells_under (gy, ny, g->gh) * cells_under (gx, nx, g->gw));
+                             aggregate_name (attn_figure_get_aggregate (f)), n);
   else
     value = g_strdup_printf ("%.6g", g->values[gy * g->gw + gx]);
   s = g_string_new (NULL);

@@ -1,0 +1,228 @@
+/* test-gui-heatmap.c: a read that fails never shows an older picture
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A file [layer, head, query, key] with one gzip chunk per panel, the chunk
+ * of (layer 0, head 1) overwritten.  Head 0 is drawn; head 1 must then be
+ * drawn hatched (no pixel of head 0's picture), hover must read out the
+ * reason and no value, export must refuse with the reason; head 2 draws
+ * its own values again.
+ */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "attn-gui-test-util.h"
+#include "attn-test-util.h"
+
+#define T 16
+
+/* The value h5py writes at (layer 0, head h, query q, key k). */
+static double
+value_at (guint h, gsize q, gsize k)
+{
+  return (float) ((h + 1) * 0.1 + 0.01 * (double) q + 0.0005 * (double) k);
+}
+
+static const char script[] =
+  "import sys, h5py, numpy as np\n"
+  "path = sys.argv[1]\n"
+  "t = 16\n"
+  "q = np.arange(t).reshape(t, 1)\n"
+  "k = np.arange(t).reshape(1, t)\n"
+  "a = np.zeros((2, 4, t, t), np.float32)\n"
+  "for layer in range(2):\n"
+  "    for h in range(4):\n"
+  "        a[layer, h] = (h + 1) * 0.1 + 0.01 * q + 0.0005 * k\n"
+  "with h5py.File(path, 'w') as f:\n"
+  "    d = f.create_dataset('attn', data=a, chunks=(1, 1, t, t), compression='gzip')\n"
+  "    for i, name in enumerate(['layer', 'head', 'query', 'key']):\n"
+  "        d.dims[i].label = name\n"
+  "with h5py.File(path, 'r') as f:\n"
+  "    info = f['attn'].id.get_chunk_info_by_coord((0, 1, 0, 0))\n"
+  "with open(path, 'r+b') as raw:\n"
+  "    raw.seek(info.byte_offset)\n"
+  "    raw.write(b'\\xff' * info.size)\n"
+  "with h5py.File(sys.argv[2], 'w') as f:\n"
+  "    d = f.create_dataset('wide', data=np.random.default_rng(1).random((1600, 1600), np.float32))\n"
+  "    d.dims[0].label = 'query'\n"
+  "    d.dims[1].label = 'key'\n";
+
+static char *
+write_fixture (void)
+{
+  g_autofree char *py = fixture ("corrupt-chunk.py");
+  g_autofree char *wide = fixture ("wide.h5");
+  char *h5 = fixture ("corrupt-chunk.h5");
+  const char *argv[] = { attn_test_python (), py, h5, wide, NULL };
+  g_autofree char *err = NULL;
+
+  g_assert_true (g_file_set_contents (py, script, -1, NULL));
+  if (attn_test_spawn (argv, NULL, &err) != 0)
+    g_error ("writing the fixture failed: %s", err);
+  return h5;
+}
+
+static gboolean
+settled (gpointer data)
+{
+  AttnHeatmapView *view = attn_window_get_heatmap (data);
+
+  return !attn_heatmap_view_is_loading (view)
+         && (attn_heatmap_view_get_figure (view) != NULL || attn_heatmap_view_get_error (view));
+}
+
+static void
+show_head (AttnWindow *window, gsize head)
+{
+  AttnSession *session = attn_window_get_session (window);
+  int dim = attn_array_find_dim (attn_session_get_array (session), "head", NULL);
+
+  g_assert_cmpint (dim, >=, 0);
+  attn_session_set_fixed (session, (guint) dim, head);
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  iterate_until (settled, window, 20000);
+}
+
+static void
+hover_cell (AttnWindow *window, gsize q, gsize k)
+{
+  AttnHover hover = { TRUE, ATTN_PANEL_KEY_NONE, q, k };
+
+  attn_session_set_hover (attn_window_get_session (window), &hover);
+}
+
+/* The colour at the centre of each of the panel's cells. */
+static void
+panel_colours (AttnWindow *window, guint32 out[T][T])
+{
+  AttnHeatmapView *view = attn_window_get_heatmap (window);
+  int w, h;
+  gsize stride;
+  g_autofree guint8 *px = render_view (window, &w, &h, &stride);
+
+  for (gsize q = 0; q < T; q++)
+    for (gsize k = 0; k < T; k++)
+      {
+        double x, y;
+        guint32 v;
+
+        g_assert_true (attn_heatmap_view_cell_position (view, 0, 0, q, k, &x, &y));
+        memcpy (&v, px + (gsize) y * stride + (gsize) x * 4, 4);
+        out[q][k] = v & 0xffffff;
+      }
+}
+
+static void
+test_corrupt_chunk (void)
+{
+  g_autofree char *h5 = NULL, *png = fixture ("corrupt-chunk.png");
+  g_autofree char *value0 = NULL, *value2 = NULL;
+  g_autoptr (GError) error = NULL;
+  AttnHeatmapView *view;
+  AttnWindow *window;
+  guint32 head0[T][T], failed[T][T];
+  guint n_ground = 0;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("corrupt-chunk.h5", TRUE);
+  view = attn_window_get_heatmap (window);
+  g_assert_null (attn_heatmap_view_get_error (view));
+  panel_colours (window, head0);
+  value0 = g_strdup_printf ("%.6g", value_at (0, 5, 3));
+  hover_cell (window, 5, 3);
+  g_assert_nonnull (strstr (attn_heatmap_view_get_hover_text (view), value0));
+
+  /* head 1: its chunk does not inflate */
+  show_head (window, 1);
+  g_assert_null (attn_heatmap_view_get_figure (view));
+  g_assert_nonnull (attn_heatmap_view_get_error (view));
+  g_test_message ("the read failed: %s", attn_heatmap_view_get_error (view));
+  panel_colours (window, failed);
+  for (gsize q = 0; q < T; q++)
+    for (gsize k = 0; k < T; k++)
+      {
+        g_assert_cmphex (failed[q][k], !=, head0[q][k]);
+        n_ground += failed[q][k] == ATTN_HEATMAP_FAILED_BACKGROUND;
+      }
+  /* most cells show the light ground between the hatch lines */
+  g_assert_cmpuint (n_ground, >, T * T / 3);
+  hover_cell (window, 5, 3);
+  g_assert_cmpstr (attn_heatmap_view_get_hover_text (view), ==, attn_heatmap_view_get_error (view));
+  g_assert_null (strstr (attn_heatmap_view_get_hover_text (view), value0));
+  g_assert_false (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, attn_heatmap_view_get_error (view));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* head 2 reads: its own values, no reason left */
+  show_head (window, 2);
+  g_assert_nonnull (attn_heatmap_view_get_figure (view));
+  g_assert_null (attn_heatmap_view_get_error (view));
+  hover_cell (window, 6, 4);
+  value2 = g_strdup_printf ("%.6g", value_at (2, 6, 4));
+  g_assert_nonnull (strstr (attn_heatmap_view_get_hover_text (view), value2));
+  panel_colours (window, failed);
+  g_assert_cmphex (failed[6][4], !=, ATTN_HEATMAP_FAILED_BACKGROUND);
+  g_assert_true (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, &error));
+  g_assert_no_error (error);
+  close_window (window);
+}
+
+/* Hover names the aggregate a pixel shows of the cells under it. */
+static void
+test_hover_aggregate (void)
+{
+  g_autofree char *h5 = NULL;
+  g_autoptr (AttnViewSpec) spec = NULL;
+  AttnHover hover = { TRUE, ATTN_PANEL_KEY_NONE, 801, 403 };
+  AttnHeatmapView *view;
+  AttnWindow *window;
+  AttnSession *session;
+  guint gw, gh;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("wide.h5", TRUE);
+  view = attn_window_get_heatmap (window);
+  session = attn_window_get_session (window);
+  attn_layout_get_panel_pixels (attn_heatmap_view_get_layout (view), &gw, &gh);
+  g_assert_cmpuint (gh, <=, 800); /* two cells or more a pixel */
+  g_assert_cmpuint (gw, <=, 800);
+  attn_session_set_hover (session, &hover);
+  g_assert_nonnull (strstr (attn_heatmap_view_get_hover_text (view), " (max of "));
+  spec = attn_session_dup_spec (session);
+  spec->has_aggregate = TRUE;
+  spec->aggregate = ATTN_AGGREGATE_MEAN;
+  g_assert_true (attn_session_update (session, g_steal_pointer (&spec), NULL));
+  wait_loaded (window);
+  attn_session_set_hover (session, &hover);
+  g_test_message ("%s", attn_heatmap_view_get_hover_text (view));
+  g_assert_nonnull (strstr (attn_heatmap_view_get_hover_text (view), " (mean of "));
+  g_assert_null (strstr (attn_heatmap_view_get_hover_text (view), " (mean of 1 cell"));
+  g_assert_null (strstr (attn_heatmap_view_get_hover_text (view), "max"));
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  attn_gui_test_init (&argc, &argv);
+  g_test_add_func ("/gui/heatmap/corrupt-chunk", test_corrupt_chunk);
+  g_test_add_func ("/gui/heatmap/hover-aggregate", test_hover_aggregate);
+  status = g_test_run ();
+  attn_gui_test_finish ();
+  return status;
+}
