@@ -157,19 +157,22 @@ drop_figures (AttnHeatmapView *self)
 
 /* A failed read never leaves an older picture on screen: the figure asked
  * for is laid out without data, its panels drawn hatched with the reason,
- * until a read succeeds. */
+ * until a read succeeds.  Without d (not even the figure could be made)
+ * only the reason is shown. */
 static void
 show_failure (AttnHeatmapView *self, LoadData *d, const char *message)
 {
   int lw, lh;
 
-  g_clear_object (&self->figure);
-  g_set_object (&self->failed, d->figure);
-  g_clear_pointer (&self->layout, attn_layout_free);
-  self->layout = attn_layout_new (d->figure, d->fit_w, d->fit_h, d->scale);
-  attn_layout_get_size (self->layout, &lw, &lh);
-  self->ox = MAX (0, (d->width - lw) / 2);
-  self->oy = MAX (0, (d->height - lh) / 2);
+  drop_figures (self);
+  if (d)
+    {
+      g_set_object (&self->failed, d->figure);
+      self->layout = attn_layout_new (d->figure, d->fit_w, d->fit_h, d->scale);
+      attn_layout_get_size (self->layout, &lw, &lh);
+      self->ox = MAX (0, (d->width - lw) / 2);
+      self->oy = MAX (0, (d->height - lh) / 2);
+    }
   set_error (self, message);
   update_hover_text (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -339,9 +342,7 @@ start_load (gpointer data)
     return G_SOURCE_REMOVE;
   if (!(figure = attn_figure_new (attn_session_get_array (self->session), spec, &error)))
     {
-      drop_figures (self);
-      set_error (self, error->message);
-      update_hover_text (self);
+      show_failure (self, NULL, error->message);
       return G_SOURCE_REMOVE;
     }
   if (self->cancellable)

@@ -14,6 +14,7 @@ typedef struct
   AttnViewport viewport;
   AttnViewport full;    /* the extents the viewport was set against */
   int ydim, xdim;       /* -1: none yet */
+  int rowdim, coldim;   /* the facets the panel selection's keys index */
   gboolean zoomed;
   double full_vmin, full_vmax;
   GArray *panels;       /* AttnPanelKey: the panel selection */
@@ -608,6 +609,17 @@ assign_viewport (AttnSession *self, const AttnViewport *v)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VIEWPORT]);
 }
 
+/* Keys index the facet dimensions: other facets, other panels. */
+static void
+sync_facets (AttnSession *self)
+{
+  int rows = attn_figure_get_rows (self->figure)->dim, cols = attn_figure_get_cols (self->figure)->dim;
+
+  if (rows != self->vs.rowdim || cols != self->vs.coldim)
+    attn_session_clear_panel_selection (self);
+  self->vs.rowdim = rows, self->vs.coldim = cols;
+}
+
 /* A new y/x mapping or new ranges reset the zoom; a grown extent keeps it. */
 static void
 sync_view_state (AttnSession *self)
@@ -629,6 +641,7 @@ sync_view_state (AttnSession *self)
   self->vs.full = full;
   v = attn_viewport_clamp (v, &full);
   assign_viewport (self, &v);
+  sync_facets (self);
   if (self->vs.selected_highlight >= 0
       && (guint) self->vs.selected_highlight >= self->spec->highlights->len)
     attn_session_set_selected_highlight (self, -1);
@@ -638,6 +651,7 @@ static void
 reset_view_state (AttnSession *self)
 {
   self->vs.ydim = self->vs.xdim = -1;
+  self->vs.rowdim = self->vs.coldim = -1;
   self->vs.full_vmin = self->vs.full_vmax = 0;
   self->vs.full = (AttnViewport){ 0, 0, 0, 0 };
   set_zoomed (self, FALSE);
@@ -650,6 +664,7 @@ static void
 view_state_init (AttnSession *self)
 {
   self->vs.ydim = self->vs.xdim = -1;
+  self->vs.rowdim = self->vs.coldim = -1;
   self->vs.selected_highlight = -1;
   self->vs.link_highlights = TRUE;
   self->vs.panels = g_array_new (FALSE, FALSE, sizeof (AttnPanelKey));

@@ -85,7 +85,8 @@ void attn_session_highlight_free (AttnHighlight *h);
  *               y/x or their ranges change, kept when a growing file grows.
  *   "zoomed"    (read-only): the viewport is less than the full extents.
  *   "panel-selection" (GArray of AttnPanelKey): panels picked for export,
- *               by their facet indices.
+ *               by their facet indices (kept when the facets' ranges
+ *               change, cleared with other facet dimensions).
  *   "selected-highlight" (int): the index into the spec's highlights, -1.
  *   "hover"     (AttnHover, boxed): the panel and cell under the pointer.
  *   "link-highlights": a rectangle drawn goes on every panel (TRUE) or on
@@ -118,7 +119,8 @@ void attn_session_set_unzoomed_domain (AttnSession *self, double vmin, double vm
 
 gboolean attn_session_get_panel_selected (AttnSession *self, const AttnPanelKey *key);
 gboolean attn_session_has_panel_selection (AttnSession *self);
-/* The keys selected (AttnPanelKey), in the order they were picked. */
+/* The keys selected (AttnPanelKey), owned by the session; cleared when
+ * the array or the facet dimensions change. */
 GArray *attn_session_get_panel_selection (AttnSession *self);
 void attn_session_set_panel_selection (AttnSession *self, const AttnPanelKey *keys, guint n_keys);
 void attn_session_clear_panel_selection (AttnSession *self);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "attn-gui-test-util.h"
+#include "attn-mem-array.h"
 #include "attn-test-util.h"
 
 #define T 16
@@ -214,12 +215,111 @@ test_hover_aggregate (void)
   close_window (window);
 }
 
+static void
+count_notify (GObject *object, GParamSpec *pspec, GHashTable *counts)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  g_hash_table_insert (counts, (gpointer) name,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, name)) + 1));
+}
+
+static guint
+count (GHashTable *counts, const char *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, name));
+}
+
+static const AttnRange *
+find_range (const AttnViewSpec *spec, const char *dim)
+{
+  for (guint i = 0; i < spec->ranges->len; i++)
+    if (g_str_equal (((AttnRange *) g_ptr_array_index (spec->ranges, i))->dim, dim))
+      return g_ptr_array_index (spec->ranges, i);
+  g_assert_not_reached ();
+}
+
+/* The view state is the session's: setters notify only on a change, the
+ * viewport zooms and fits, the panel selection is by facet indices and
+ * limits the export, and a new array clears it all.  No display needed. */
+static void
+test_session_view_state (void)
+{
+  const gsize dims[] = { 3, 4, 20, 30 };
+  const char *names[] = { "component", "epsilon", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnSession) session = attn_session_new ();
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) screen = NULL, zoomed = NULL;
+  g_autoptr (GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  AttnPanelKey picked = { 1, 2 };
+  AttnViewport v, full = { 0, 20, 0, 30 };
+  AttnRange *r = g_new0 (AttnRange, 1);
+
+  spec->rowdim = g_strdup ("component"), spec->coldim = g_strdup ("epsilon");
+  r->dim = g_strdup ("epsilon"), r->start = 1, r->end = 4;
+  g_ptr_array_add (spec->ranges, r);
+  attn_session_set_array (session, a, "/a", spec);
+  g_signal_connect (session, "notify", G_CALLBACK (count_notify), counts);
+  attn_session_get_viewport (session, &v);
+  g_assert_true (attn_viewport_equal (&v, &full));
+  g_assert_false (attn_session_get_zoomed (session));
+
+  attn_session_set_selected_highlight (session, -1);
+  attn_session_set_link_highlights (session, TRUE);
+  g_assert_cmpuint (g_hash_table_size (counts), ==, 0);
+  attn_session_set_link_highlights (session, FALSE);
+  g_assert_cmpuint (count (counts, "link-highlights"), ==, 1);
+
+  attn_session_zoom (session, 0.5, 0.5, 0.5);
+  attn_session_get_viewport (session, &v);
+  g_assert_cmpuint (v.y1 - v.y0, ==, 10);
+  g_assert_cmpuint (v.x1 - v.x0, ==, 15);
+  g_assert_true (attn_session_get_zoomed (session));
+  g_assert_cmpuint (count (counts, "viewport"), ==, 1);
+  g_assert_cmpuint (count (counts, "zoomed"), ==, 1);
+  attn_session_set_unzoomed_domain (session, 0.0, 0.5);
+  zoomed = attn_session_dup_screen_spec (session, FALSE);
+  g_assert_cmpuint (find_range (zoomed, "query")->start, ==, v.y0);
+  g_assert_cmpuint (find_range (zoomed, "key")->end, ==, v.x1);
+  g_assert_true (zoomed->has_vmin && zoomed->has_vmax);
+  g_assert_cmpfloat (zoomed->vmax, ==, 0.5);
+  attn_session_pan (session, 0, -10);
+  attn_session_get_viewport (session, &v);
+  g_assert_cmpuint (v.x0, ==, 0); /* stops at the edge */
+  attn_session_zoom_fit (session);
+  g_assert_false (attn_session_get_zoomed (session));
+  g_assert_cmpuint (count (counts, "zoomed"), ==, 2);
+
+  /* component 1, epsilon 2: grid row 1, column 1 (epsilon starts at 1) */
+  attn_session_set_panel_selection (session, &picked, 1);
+  attn_session_set_panel_selection (session, &picked, 1);
+  g_assert_cmpuint (count (counts, "panel-selection"), ==, 1);
+  screen = attn_session_dup_screen_spec (session, TRUE);
+  g_assert_cmpuint (find_range (screen, "component")->start, ==, 1);
+  g_assert_cmpuint (find_range (screen, "component")->end, ==, 2);
+  g_assert_cmpuint (find_range (screen, "epsilon")->start, ==, 2);
+  g_assert_cmpuint (find_range (screen, "epsilon")->end, ==, 3);
+  /* a new range of the same facets keeps the keys; other facets do not */
+  attn_session_set_range (session, 1, 0, 4);
+  g_assert_true (attn_session_get_panel_selected (session, &picked));
+  g_assert_true (attn_session_set_role (session, 0, ATTN_ROLE_FIXED, NULL));
+  g_assert_false (attn_session_has_panel_selection (session));
+
+  attn_session_set_panel_selection (session, &picked, 1);
+  attn_session_set_selected_highlight (session, 0);
+  attn_session_set_array (session, a, "/a", NULL);
+  g_assert_false (attn_session_has_panel_selection (session));
+  g_assert_cmpint (attn_session_get_selected_highlight (session), ==, -1);
+}
+
 int
 main (int argc, char **argv)
 {
   int status;
 
   attn_gui_test_init (&argc, &argv);
+  g_test_add_func ("/gui/heatmap/session-view-state", test_session_view_state);
   g_test_add_func ("/gui/heatmap/corrupt-chunk", test_corrupt_chunk);
   g_test_add_func ("/gui/heatmap/hover-aggregate", test_hover_aggregate);
   status = g_test_run ();
