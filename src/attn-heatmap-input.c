@@ -733,7 +733,6 @@ attn_heatmap_view_class_init_input (GtkWidgetClass *klass)
   gtk_widget_class_add_binding_action (klass, GDK_KEY_Delete, 0, "heatmap.delete", NULL);
   gtk_widget_class_add_binding_action (klass, GDK_KEY_BackSpace, 0, "heatmap.delete", NULL);
   gtk_widget_class_add_binding_action (klass, GDK_KEY_Escape, 0, "heatmap.escape", NULL);
-  attn_heatmap_view_class_init_select (klass);
 }
 
 void

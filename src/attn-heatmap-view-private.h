@@ -4,11 +4,12 @@
  *
  * The view state (viewport, panel selection, selected highlight, hover)
  * lives in the session; the widget keeps what is on screen and the drag in
- * progress.  Calls go one way: attn-heatmap-view.c loads and draws and
- * calls into attn-heatmap-input.c (pointer and keys: hover, zoom, pan,
- * highlight edits), which calls into attn-heatmap-select.c (picking
- * panels).  Neither calls back: they write the session, and the view
- * redraws on its notifications.
+ * progress.  Calls go one way: attn-heatmap-view.c loads and draws, and
+ * registers the actions and controllers of attn-heatmap-input.c (pointer
+ * and keys: hover, zoom, pan, highlight edits) and attn-heatmap-select.c
+ * (picking panels) in its class_init; input calls into select.  Neither
+ * calls back: they write the session, and the view redraws on its
+ * notifications.
  */
 #pragma once
 

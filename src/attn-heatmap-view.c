@@ -753,7 +753,9 @@ attn_heatmap_view_class_init (AttnHeatmapViewClass *klass)
   signals[PANELS_SELECTED] = g_signal_new ("panels-selected", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_css_name (widget_class, "heatmapview");
+  /* the actions and key bindings of the two input files, registered here */
   attn_heatmap_view_class_init_input (widget_class);
+  attn_heatmap_view_class_init_select (widget_class);
 }
 
 static void
