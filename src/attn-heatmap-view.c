@@ -573,6 +573,10 @@ draw_centred (cairo_t *cr, const AttnRect *box, const char *text)
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
   pango_layout_get_pixel_size (layout, &tw, &th);
+  /* on a plain band, readable over the hatching */
+  cairo_rectangle (cr, box->x + 1, box->y + (box->h - th) / 2 - 4, box->w - 2, th + 8);
+  cairo_set_source_rgb (cr, RGB (ATTN_HEATMAP_FAILED_BACKGROUND));
+  cairo_fill (cr);
   cairo_set_source_rgb (cr, 0.25, 0.1, 0.1);
   cairo_move_to (cr, box->x + 4, box->y + (box->h - th) / 2);
   pango_cairo_show_layout (cr, layout);
