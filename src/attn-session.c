@@ -567,18 +567,20 @@ attn_session_get_data_lock (AttnSession *self)
  * session's own signals: a new array clears it, a new spec or a grown file
  * fits the viewport to the new extents. */
 
+/* Property ids from VIEW_PROP_BASE up, apart from any other property of
+ * the session: get/set_property hand these to view_get/set_property. */
+#define VIEW_PROP_BASE 1000
 enum
 {
-  PROP_0,
-  PROP_VIEWPORT,
-  PROP_ZOOMED,
-  PROP_PANEL_SELECTION,
-  PROP_SELECTED_HIGHLIGHT,
-  PROP_HOVER,
-  PROP_LINK_HIGHLIGHTS,
-  N_PROPS
+  VIEW_PROP_VIEWPORT,
+  VIEW_PROP_ZOOMED,
+  VIEW_PROP_PANEL_SELECTION,
+  VIEW_PROP_SELECTED_HIGHLIGHT,
+  VIEW_PROP_HOVER,
+  VIEW_PROP_LINK_HIGHLIGHTS,
+  N_VIEW_PROPS
 };
-static GParamSpec *props[N_PROPS];
+static GParamSpec *view_props[N_VIEW_PROPS];
 
 static AttnHover *
 hover_copy (const AttnHover *h)
@@ -594,7 +596,7 @@ set_zoomed (AttnSession *self, gboolean zoomed)
   if (self->vs.zoomed == zoomed)
     return;
   self->vs.zoomed = zoomed;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ZOOMED]);
+  g_object_notify_by_pspec (G_OBJECT (self), view_props[VIEW_PROP_ZOOMED]);
 }
 
 /* Assigns v (already clamped) and notifies what changed. */
@@ -606,7 +608,7 @@ assign_viewport (AttnSession *self, const AttnViewport *v)
   self->vs.viewport = *v;
   set_zoomed (self, !attn_viewport_equal (v, &self->vs.full));
   if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_VIEWPORT]);
+    g_object_notify_by_pspec (G_OBJECT (self), view_props[VIEW_PROP_VIEWPORT]);
 }
 
 /* Keys index the facet dimensions: other facets, other panels. */
@@ -806,7 +808,7 @@ attn_session_set_panel_selection (AttnSession *self, const AttnPanelKey *keys, g
   for (guint i = 0; i < n_keys; i++)
     if (!attn_session_get_panel_selected (self, &keys[i]))
       g_array_append_val (self->vs.panels, keys[i]);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PANEL_SELECTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), view_props[VIEW_PROP_PANEL_SELECTION]);
 }
 
 void
@@ -830,7 +832,7 @@ attn_session_set_selected_highlight (AttnSession *self, int index)
   if (self->vs.selected_highlight == index)
     return;
   self->vs.selected_highlight = index;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED_HIGHLIGHT]);
+  g_object_notify_by_pspec (G_OBJECT (self), view_props[VIEW_PROP_SELECTED_HIGHLIGHT]);
 }
 
 gboolean
@@ -848,7 +850,7 @@ attn_session_set_link_highlights (AttnSession *self, gboolean link)
   if (self->vs.link_highlights == link)
     return;
   self->vs.link_highlights = link;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LINK_HIGHLIGHTS]);
+  g_object_notify_by_pspec (G_OBJECT (self), view_props[VIEW_PROP_LINK_HIGHLIGHTS]);
 }
 
 const AttnHover *
@@ -871,7 +873,7 @@ attn_session_set_hover (AttnSession *self, const AttnHover *hover)
                        && h.x == self->vs.hover.x)))
     return;
   self->vs.hover = h;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HOVER]);
+  g_object_notify_by_pspec (G_OBJECT (self), view_props[VIEW_PROP_HOVER]);
 }
 
 static void
@@ -943,14 +945,14 @@ view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *ps
 {
   AttnSession *self = ATTN_SESSION (object);
 
-  switch (prop_id)
+  switch (prop_id - VIEW_PROP_BASE)
     {
-    case PROP_VIEWPORT: g_value_set_boxed (value, &self->vs.viewport); break;
-    case PROP_ZOOMED: g_value_set_boolean (value, self->vs.zoomed); break;
-    case PROP_PANEL_SELECTION: g_value_set_boxed (value, self->vs.panels); break;
-    case PROP_SELECTED_HIGHLIGHT: g_value_set_int (value, self->vs.selected_highlight); break;
-    case PROP_HOVER: g_value_set_boxed (value, &self->vs.hover); break;
-    case PROP_LINK_HIGHLIGHTS: g_value_set_boolean (value, self->vs.link_highlights); break;
+    case VIEW_PROP_VIEWPORT: g_value_set_boxed (value, &self->vs.viewport); break;
+    case VIEW_PROP_ZOOMED: g_value_set_boolean (value, self->vs.zoomed); break;
+    case VIEW_PROP_PANEL_SELECTION: g_value_set_boxed (value, self->vs.panels); break;
+    case VIEW_PROP_SELECTED_HIGHLIGHT: g_value_set_int (value, self->vs.selected_highlight); break;
+    case VIEW_PROP_HOVER: g_value_set_boxed (value, &self->vs.hover); break;
+    case VIEW_PROP_LINK_HIGHLIGHTS: g_value_set_boolean (value, self->vs.link_highlights); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -970,18 +972,20 @@ view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSp
   AttnSession *self = ATTN_SESSION (object);
   const AttnViewport *v;
 
-  switch (prop_id)
+  switch (prop_id - VIEW_PROP_BASE)
     {
-    case PROP_VIEWPORT:
+    case VIEW_PROP_VIEWPORT:
       if ((v = g_value_get_boxed (value)))
         attn_session_set_viewport (self, v);
       break;
-    case PROP_PANEL_SELECTION: set_panel_selection_array (self, g_value_get_boxed (value)); break;
-    case PROP_SELECTED_HIGHLIGHT:
+    case VIEW_PROP_PANEL_SELECTION:
+      set_panel_selection_array (self, g_value_get_boxed (value));
+      break;
+    case VIEW_PROP_SELECTED_HIGHLIGHT:
       attn_session_set_selected_highlight (self, g_value_get_int (value));
       break;
-    case PROP_HOVER: attn_session_set_hover (self, g_value_get_boxed (value)); break;
-    case PROP_LINK_HIGHLIGHTS:
+    case VIEW_PROP_HOVER: attn_session_set_hover (self, g_value_get_boxed (value)); break;
+    case VIEW_PROP_LINK_HIGHLIGHTS:
       attn_session_set_link_highlights (self, g_value_get_boolean (value));
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -993,14 +997,16 @@ class_init_view_state (GObjectClass *object_class)
 {
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamSpec **p = view_props;
 
-  props[PROP_VIEWPORT] = g_param_spec_boxed ("viewport", NULL, NULL, ATTN_TYPE_VIEWPORT, rw);
-  props[PROP_ZOOMED] = g_param_spec_boolean ("zoomed", NULL, NULL, FALSE, ro);
-  props[PROP_PANEL_SELECTION] = g_param_spec_boxed ("panel-selection", NULL, NULL, G_TYPE_ARRAY,
-                                                    rw);
-  props[PROP_SELECTED_HIGHLIGHT] = g_param_spec_int ("selected-highlight", NULL, NULL, -1,
-                                                     G_MAXINT, -1, rw);
-  props[PROP_HOVER] = g_param_spec_boxed ("hover", NULL, NULL, ATTN_TYPE_HOVER, rw);
-  props[PROP_LINK_HIGHLIGHTS] = g_param_spec_boolean ("link-highlights", NULL, NULL, TRUE, rw);
-  g_object_class_install_properties (object_class, N_PROPS, props);
+  p[VIEW_PROP_VIEWPORT] = g_param_spec_boxed ("viewport", NULL, NULL, ATTN_TYPE_VIEWPORT, rw);
+  p[VIEW_PROP_ZOOMED] = g_param_spec_boolean ("zoomed", NULL, NULL, FALSE, ro);
+  p[VIEW_PROP_PANEL_SELECTION] = g_param_spec_boxed ("panel-selection", NULL, NULL, G_TYPE_ARRAY,
+                                                     rw);
+  p[VIEW_PROP_SELECTED_HIGHLIGHT] = g_param_spec_int ("selected-highlight", NULL, NULL, -1,
+                                                      G_MAXINT, -1, rw);
+  p[VIEW_PROP_HOVER] = g_param_spec_boxed ("hover", NULL, NULL, ATTN_TYPE_HOVER, rw);
+  p[VIEW_PROP_LINK_HIGHLIGHTS] = g_param_spec_boolean ("link-highlights", NULL, NULL, TRUE, rw);
+  for (guint i = 0; i < N_VIEW_PROPS; i++)
+    g_object_class_install_property (object_class, VIEW_PROP_BASE + i, p[i]);
 }

@@ -287,6 +287,17 @@ test_session_view_state (void)
   attn_session_pan (session, 0, -10);
   attn_session_get_viewport (session, &v);
   g_assert_cmpuint (v.x0, ==, 0); /* stops at the edge */
+  /* the same through GObject's property machinery */
+  {
+    g_autoptr (AttnViewport) got = NULL;
+    AttnViewport set = { 2, 12, 5, 25 };
+    gboolean is_zoomed = FALSE;
+
+    g_object_set (session, "viewport", &set, NULL);
+    g_object_get (session, "viewport", &got, "zoomed", &is_zoomed, NULL);
+    g_assert_true (attn_viewport_equal (got, &set));
+    g_assert_true (is_zoomed);
+  }
   attn_session_zoom_fit (session);
   g_assert_false (attn_session_get_zoomed (session));
   g_assert_cmpuint (count (counts, "zoomed"), ==, 2);
