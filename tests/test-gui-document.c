@@ -229,6 +229,53 @@ test_tree (void)
   close_window (window);
 }
 
+/* The tree's row of /grow says at least 5 steps ("5+×16  float32"). */
+static gboolean
+row_grew (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      return g_str_has_suffix (text, "+×16  float32") && g_ascii_strtoull (text, NULL, 10) >= 5;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (row_grew (c))
+      return TRUE;
+  return FALSE;
+}
+
+/* A followed dataset's shape grows in the sidebar. */
+static void
+test_tree_follow (void)
+{
+  g_autofree char *path = fixture ("grow-tree.h5");
+  g_autofree char *script = g_build_filename (attn_test_srcdir (), "tests", "make-gui-fixtures.py",
+                                              NULL);
+  const char *create[] = { attn_test_python (), script, "grow", path, "0", NULL };
+  const char *append[] = { attn_test_python (), script, "grow", path, "6", NULL };
+  AttnWindow *window;
+  GtkWidget *tree;
+  GPid pid;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_remove (path);
+  g_assert_cmpint (attn_test_spawn (create, NULL, NULL), ==, 0);
+  window = open_window ("grow-tree.h5", TRUE);
+  tree = GTK_WIDGET (attn_window_get_dataset_tree (window));
+  g_assert_false (row_grew (tree));
+  g_assert_true (g_spawn_async (NULL, (char **) append, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, NULL));
+  iterate_until (row_grew, tree, 30000);
+  g_spawn_close_pid (pid);
+  close_window (window);
+}
+
 typedef struct
 {
   AttnSession *session;
@@ -404,6 +451,7 @@ main (int argc, char **argv)
   g_test_add_func ("/document/open-errors", test_open_errors);
   g_test_add_func ("/document/follow", test_follow);
   g_test_add_func ("/document/tree", test_tree);
+  g_test_add_func ("/document/tree-follow", test_tree_follow);
   g_test_add_func ("/document/highlight-model", test_highlight_model);
   g_test_add_func ("/document/highlight-rows", test_highlight_rows);
   status = g_test_run ();
