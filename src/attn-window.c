@@ -122,6 +122,13 @@ document_error_changed (AttnWindow *self)
     attn_window_show_error (self, error);
 }
 
+/* The array shown grew: redraw it, the view spec stays. */
+static void
+document_data_changed (AttnWindow *self)
+{
+  attn_session_data_changed (self->session);
+}
+
 /* --- datasets and files --- */
 
 static void
@@ -197,8 +204,7 @@ set_document (AttnWindow *self, AttnDocument *document)
   attn_session_set_array (self->session, NULL, NULL, NULL);
   g_set_object (&self->document, document);
   attn_document_set_data_lock (document, attn_session_get_data_lock (self->session));
-  g_signal_connect_swapped (document, "data-changed", G_CALLBACK (attn_session_data_changed),
-                            self->session);
+  g_signal_connect_swapped (document, "data-changed", G_CALLBACK (document_data_changed), self);
   g_signal_connect_swapped (document, "notify::error", G_CALLBACK (document_error_changed), self);
   attn_dataset_tree_set_model (self->dataset_tree, attn_document_get_datasets (document));
   attn_window_live_setup (self);
