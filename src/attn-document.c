@@ -251,13 +251,14 @@ static void
 update_info_shape (AttnDocument *self)
 {
   AttnDatasetInfo *info = attn_document_lookup (self, self->dataset);
-  guint rank = attn_array_get_rank (self->array);
+  guint rank = attn_array_get_rank (self->array), listed = 0;
   gsize dims[ATTN_ARRAY_MAX_RANK];
 
+  if (info == NULL || !attn_dataset_info_get_dims (info, &listed) || listed != rank)
+    return;
   for (guint d = 0; d < rank; d++)
     dims[d] = attn_array_get_dim_size (self->array, d);
-  if (info)
-    attn_dataset_info_set_dims (info, rank, dims);
+  attn_dataset_info_set_dims (info, rank, dims);
 }
 
 /* Called with the data lock held (when there is one), which it releases. */
