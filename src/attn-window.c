@@ -390,6 +390,9 @@ attn_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->document)
     g_signal_handlers_disconnect_by_data (self->document, self);
+  /* a load that finishes after the window closed must not reach it */
+  if (self->heatmap)
+    g_signal_handlers_disconnect_by_data (self->heatmap, self);
   g_clear_object (&self->document);
   /* GtkWindow unparents its own child and titlebar (dispose_template would
    * unparent them twice in GTK 4.8). */
