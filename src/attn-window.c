@@ -195,12 +195,16 @@ add_recent (AttnWindow *self, GFile *file)
   gtk_recent_manager_add_full (self->recent, uri, &data);
 }
 
-/* Replaces the document (its sidecar is written as it goes). */
+/* Replaces the document; the old one's sidecar is written first. */
 static void
 set_document (AttnWindow *self, AttnDocument *document)
 {
   if (self->document)
-    g_signal_handlers_disconnect_by_data (self->document, self);
+    {
+      attn_window_flush_sidecar (self, NULL);
+      attn_document_set_following (self->document, FALSE);
+      g_signal_handlers_disconnect_by_data (self->document, self);
+    }
   attn_session_set_array (self->session, NULL, NULL, NULL);
   g_set_object (&self->document, document);
   attn_document_set_data_lock (document, attn_session_get_data_lock (self->session));
