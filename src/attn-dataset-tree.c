@@ -148,7 +148,9 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   gtk_list_item_set_activatable (item, attn_dataset_info_is_view (info));
   binding = g_object_bind_property (info, "detail", gtk_widget_get_next_sibling (name), "label",
                                     G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "attn-detail-binding", binding);
+  /* held: the info may go (another file) before the row is unbound */
+  g_object_set_data_full (G_OBJECT (item), "attn-detail-binding", g_object_ref (binding),
+                          g_object_unref);
 }
 
 static void
@@ -157,7 +159,10 @@ unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   GBinding *binding = g_object_steal_data (G_OBJECT (item), "attn-detail-binding");
 
   if (binding)
-    g_binding_unbind (binding);
+    {
+      g_binding_unbind (binding);
+      g_object_unref (binding);
+    }
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
 }
 

@@ -15,7 +15,7 @@ enum { F_Y0, F_Y1, F_X0, F_X1, F_WIDTH, N_FIELDS };
 typedef struct
 {
   AttnHighlightList *self;
-  AttnHighlightItem *item; /* NULL while unbound */
+  AttnHighlightItem *item; /* held while bound, else NULL */
   GtkWidget *title, *dims[2], *spins[N_FIELDS], *colour;
 } HlRow;
 
@@ -200,7 +200,7 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightLis
 {
   HlRow *r = g_object_get_data (G_OBJECT (item), "attn-row");
 
-  r->item = gtk_list_item_get_item (item);
+  r->item = g_object_ref (gtk_list_item_get_item (item));
   fill_row (r);
   g_signal_connect_swapped (r->item, "notify", G_CALLBACK (fill_row), r);
 }
@@ -212,7 +212,7 @@ unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightL
 
   if (r->item)
     g_signal_handlers_disconnect_by_data (r->item, r);
-  r->item = NULL;
+  g_clear_object (&r->item);
 }
 
 /* The list's row follows the view's selected rectangle, and back; each

@@ -276,6 +276,46 @@ test_tree_follow (void)
   close_window (window);
 }
 
+/* Another file in the same window replaces the document; a file that
+ * cannot be opened changes nothing. */
+static void
+test_reopen (void)
+{
+  g_autofree char *path = fixture ("grow-reopen.h5");
+  g_autofree char *missing = fixture ("no-such-file.h5");
+  g_autofree char *script = g_build_filename (attn_test_srcdir (), "tests", "make-gui-fixtures.py",
+                                              NULL);
+  const char *create[] = { attn_test_python (), script, "grow", path, "0", NULL };
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) nothing = g_file_new_for_path (missing);
+  g_autofree char *sidecar = g_strconcat (path, ".attnview.json", NULL);
+  GtkSingleSelection *rows;
+  AttnWindow *window;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_remove (path);
+  g_remove (sidecar);
+  g_assert_cmpint (attn_test_spawn (create, NULL, NULL), ==, 0);
+  window = open_window ("qkv.h5", TRUE);
+  rows = attn_dataset_tree_get_selection (attn_window_get_dataset_tree (window));
+  g_assert_true (attn_window_open (window, file));
+  wait_loaded (window);
+  g_assert_true (g_file_equal (attn_window_get_file (window), file));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
+  g_assert_cmpuint (gtk_single_selection_get_selected (rows), ==, 0);
+  g_assert_cmpstr (attn_session_get_dataset (attn_window_get_session (window)), ==, "/grow");
+  g_assert_cmpstr (attn_window_get_sidecar_path (window), ==, sidecar);
+  g_assert_false (attn_window_open (window, nothing));
+  g_assert_nonnull (strstr (attn_window_get_error (window), "no-such-file.h5"));
+  g_assert_true (g_file_equal (attn_window_get_file (window), file));
+  g_assert_cmpstr (attn_session_get_dataset (attn_window_get_session (window)), ==, "/grow");
+  close_window (window);
+}
+
 typedef struct
 {
   AttnSession *session;
@@ -452,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/document/follow", test_follow);
   g_test_add_func ("/document/tree", test_tree);
   g_test_add_func ("/document/tree-follow", test_tree_follow);
+  g_test_add_func ("/document/reopen", test_reopen);
   g_test_add_func ("/document/highlight-model", test_highlight_model);
   g_test_add_func ("/document/highlight-rows", test_highlight_rows);
   status = g_test_run ();
