@@ -2,24 +2,24 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A GtkTreeView over a GtkTreeStore (GTK 4.8 has no deprecation of it, and
- * HDF5 hierarchies are small).  Choosing a dataset that can be drawn emits
- * "dataset-chosen" with its path; groups and non-views are shown greyed.
+ * A GtkListView over a GtkTreeListModel of the document's AttnDatasetInfo
+ * (GtkTreeView is deprecated after GTK 4.8).  Choosing a dataset that can
+ * be drawn emits "dataset-chosen" with its path; groups and datasets that
+ * cannot be drawn are greyed and cannot be selected.  A selection that
+ * names the dataset already shown emits nothing, so that selecting the
+ * shown row from code never loads it again.
  */
 #include "attn-dataset-tree.h"
-#include "attn-h5.h"
-
-enum { COL_NAME, COL_DETAIL, COL_PATH, COL_VIEW, COL_TOOLTIP, N_COLS };
+#include "attn-dataset-info.h"
 
 struct _AttnDatasetTree
 {
   GtkWidget parent_instance;
 
   GtkWidget *scroller;
-  GtkTreeView *view;
-  GtkTreeStore *store;
-  char *selected;
-  gboolean quiet;
+  GtkListView *view;
+  GtkSingleSelection *selection;
+  char *selected; /* the dataset shown */
 };
 
 G_DEFINE_FINAL_TYPE (AttnDatasetTree, attn_dataset_tree, GTK_TYPE_WIDGET)
@@ -27,128 +27,55 @@ G_DEFINE_FINAL_TYPE (AttnDatasetTree, attn_dataset_tree, GTK_TYPE_WIDGET)
 enum { DATASET_CHOSEN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static char *
-shape_text (const AttnH5DatasetInfo *info)
+/* The info of the row at position, a new reference; NULL past the end. */
+static AttnDatasetInfo *
+info_at (AttnDatasetTree *self, guint position)
 {
-  GString *s = g_string_new (NULL);
+  g_autoptr (GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                          position);
 
-  for (guint d = 0; d < info->rank; d++)
-    g_string_append_printf (s, "%s%" G_GSIZE_FORMAT "%s", d ? "×" : "", info->dims[d],
-                            info->maxdims[d] == G_MAXSIZE ? "+" : "");
-  g_string_append_printf (s, "  %s", info->type_name ? info->type_name : "");
-  return g_string_free (s, FALSE);
+  return row ? gtk_tree_list_row_get_item (row) : NULL;
 }
 
-static char *
-tooltip_text (const AttnH5DatasetInfo *info)
+static GListModel *
+children_of (gpointer item, gpointer data)
 {
-  g_autofree char *path = g_markup_escape_text (info->path, -1);
-  GString *s = g_string_new (path);
+  GListModel *children = attn_dataset_info_get_children (item);
 
-  for (guint d = 0; d < info->rank; d++)
-    {
-      g_autofree char *name = g_markup_escape_text (info->dim_names ? info->dim_names[d] : "", -1);
-      g_autofree char *scale = g_markup_escape_text (info->scales && info->scales[d]
-                                                     ? info->scales[d] : "", -1);
-      g_string_append_printf (s, "\n%s: %" G_GSIZE_FORMAT "%s%s%s", name, info->dims[d],
-                              info->maxdims[d] == G_MAXSIZE ? " (can grow)" : "",
-                              scale[0] ? " — " : "", scale);
-    }
-  if (info->filters && info->filters[0])
-    {
-      g_autofree char *f = g_strjoinv (", ", info->filters);
-      g_string_append_printf (s, "\nfilters: %s", f);
-    }
-  if (info->is_scale)
-    g_string_append (s, "\n(a dimension scale)");
-  return g_string_free (s, FALSE);
-}
-
-/* The row of group "/a/b", created with its parents when missing. */
-static gboolean
-find_child (GtkTreeStore *store, GtkTreeIter *parent, const char *name, GtkTreeIter *out)
-{
-  gboolean ok = gtk_tree_model_iter_children (GTK_TREE_MODEL (store), out, parent);
-
-  for (; ok; ok = gtk_tree_model_iter_next (GTK_TREE_MODEL (store), out))
-    {
-      g_autofree char *n = NULL;
-      gtk_tree_model_get (GTK_TREE_MODEL (store), out, COL_NAME, &n, -1);
-      if (g_strcmp0 (n, name) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-group_iter (GtkTreeStore *store, char **parts, guint n, GtkTreeIter *out, gboolean *has)
-{
-  GtkTreeIter parent;
-
-  *has = FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      GtkTreeIter child;
-      if (!find_child (store, *has ? &parent : NULL, parts[i], &child))
-        gtk_tree_store_insert_with_values (store, &child, *has ? &parent : NULL, -1,
-                                           COL_NAME, parts[i], COL_DETAIL, "group",
-                                           COL_VIEW, FALSE, -1);
-      parent = child;
-      *has = TRUE;
-    }
-  *out = parent;
+  return children ? g_object_ref (children) : NULL;
 }
 
 void
-attn_dataset_tree_set_datasets (AttnDatasetTree *self, GPtrArray *infos)
+attn_dataset_tree_set_model (AttnDatasetTree *self, GListModel *datasets)
 {
+  GtkTreeListModel *tree;
+
   g_return_if_fail (ATTN_IS_DATASET_TREE (self));
-  self->quiet = TRUE;
-  gtk_tree_store_clear (self->store);
-  for (guint i = 0; infos && i < infos->len; i++)
-    {
-      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
-      g_auto (GStrv) parts = g_strsplit (info->path[0] == '/' ? info->path + 1 : info->path, "/", -1);
-      guint n = g_strv_length (parts);
-      g_autofree char *detail = shape_text (info);
-      g_autofree char *tip = tooltip_text (info);
-      GtkTreeIter parent, row;
-      gboolean has;
-
-      group_iter (self->store, parts, n - 1, &parent, &has);
-      gtk_tree_store_insert_with_values (self->store, &row, has ? &parent : NULL, -1,
-                                         COL_NAME, parts[n - 1], COL_DETAIL, detail,
-                                         COL_PATH, info->path, COL_VIEW, info->is_view,
-                                         COL_TOOLTIP, tip, -1);
-    }
-  gtk_tree_view_expand_all (self->view);
-  self->quiet = FALSE;
-}
-
-static gboolean
-select_path_cb (GtkTreeModel *model, GtkTreePath *tpath, GtkTreeIter *iter, gpointer data)
-{
-  AttnDatasetTree *self = data;
-  g_autofree char *path = NULL;
-
-  gtk_tree_model_get (model, iter, COL_PATH, &path, -1);
-  if (g_strcmp0 (path, self->selected) != 0)
-    return FALSE;
-  gtk_tree_view_expand_to_path (self->view, tpath);
-  gtk_tree_selection_select_iter (gtk_tree_view_get_selection (self->view), iter);
-  gtk_tree_view_set_cursor (self->view, tpath, NULL, FALSE);
-  return TRUE;
+  g_return_if_fail (datasets == NULL || G_IS_LIST_MODEL (datasets));
+  g_clear_pointer (&self->selected, g_free);
+  tree = gtk_tree_list_model_new (datasets ? g_object_ref (datasets)
+                                           : G_LIST_MODEL (g_list_store_new (ATTN_TYPE_DATASET_INFO)),
+                                  FALSE, TRUE, children_of, NULL, NULL);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
+  g_object_unref (tree);
 }
 
 void
 attn_dataset_tree_select (AttnDatasetTree *self, const char *path)
 {
+  guint n, found = GTK_INVALID_LIST_POSITION;
+
   g_return_if_fail (ATTN_IS_DATASET_TREE (self));
   g_free (self->selected);
   self->selected = g_strdup (path);
-  self->quiet = TRUE;
-  gtk_tree_model_foreach (GTK_TREE_MODEL (self->store), select_path_cb, self);
-  self->quiet = FALSE;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  for (guint i = 0; path && i < n && found == GTK_INVALID_LIST_POSITION; i++)
+    {
+      g_autoptr (AttnDatasetInfo) info = info_at (self, i);
+      if (g_strcmp0 (attn_dataset_info_get_path (info), path) == 0)
+        found = i;
+    }
+  gtk_single_selection_set_selected (self->selection, found);
 }
 
 const char *
@@ -158,50 +85,85 @@ attn_dataset_tree_get_selected (AttnDatasetTree *self)
   return self->selected;
 }
 
-static void
-selection_changed (GtkTreeSelection *selection, AttnDatasetTree *self)
+GtkSingleSelection *
+attn_dataset_tree_get_selection (AttnDatasetTree *self)
 {
-  GtkTreeModel *model;
-  GtkTreeIter iter;
-  g_autofree char *path = NULL;
-  gboolean is_view = FALSE;
+  g_return_val_if_fail (ATTN_IS_DATASET_TREE (self), NULL);
+  return self->selection;
+}
 
-  if (self->quiet || !gtk_tree_selection_get_selected (selection, &model, &iter))
-    return;
-  gtk_tree_model_get (model, &iter, COL_PATH, &path, COL_VIEW, &is_view, -1);
-  if (!is_view || g_strcmp0 (path, self->selected) == 0)
+static void
+selection_changed (AttnDatasetTree *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr (AttnDatasetInfo) info = position == GTK_INVALID_LIST_POSITION
+                                         ? NULL : info_at (self, position);
+  const char *path = info ? attn_dataset_info_get_path (info) : NULL;
+
+  if (info == NULL || !attn_dataset_info_is_view (info) || g_strcmp0 (path, self->selected) == 0)
     return;
   g_free (self->selected);
   self->selected = g_strdup (path);
   g_signal_emit (self, signals[DATASET_CHOSEN], 0, path);
 }
 
-static gboolean
-can_select (GtkTreeSelection *selection, GtkTreeModel *model, GtkTreePath *path,
-            gboolean selected, gpointer data)
-{
-  GtkTreeIter iter;
-  gboolean is_view = FALSE;
+/* --- rows --- */
 
-  if (gtk_tree_model_get_iter (model, &iter, path))
-    gtk_tree_model_get (model, &iter, COL_VIEW, &is_view, -1);
-  return is_view;
+static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *detail = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (detail, TRUE);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), detail);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  gtk_list_item_set_child (item, expander);
+}
+
+/* The detail follows the info, so that a followed dataset's shape grows. */
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  g_autoptr (AttnDatasetInfo) info = gtk_tree_list_row_get_item (row);
+  GtkWidget *name = gtk_widget_get_first_child (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander)));
+  g_autofree char *tip = attn_dataset_info_dup_tooltip (info);
+  GBinding *binding;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_label_set_text (GTK_LABEL (name), attn_dataset_info_get_name (info));
+  gtk_widget_set_sensitive (name, attn_dataset_info_is_view (info));
+  gtk_widget_set_tooltip_markup (expander, tip);
+  gtk_list_item_set_selectable (item, attn_dataset_info_is_view (info));
+  gtk_list_item_set_activatable (item, attn_dataset_info_is_view (info));
+  binding = g_object_bind_property (info, "detail", gtk_widget_get_next_sibling (name), "label",
+                                    G_BINDING_SYNC_CREATE);
+  /* held: the info may go (another file) before the row is unbound */
+  g_object_set_data_full (G_OBJECT (item), "attn-detail-binding", g_object_ref (binding),
+                          g_object_unref);
 }
 
 static void
-add_columns (AttnDatasetTree *self)
+unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
-  GtkCellRenderer *name = gtk_cell_renderer_text_new ();
-  GtkCellRenderer *detail = gtk_cell_renderer_text_new ();
-  GtkTreeViewColumn *col = gtk_tree_view_column_new ();
+  GBinding *binding = g_object_steal_data (G_OBJECT (item), "attn-detail-binding");
 
-  g_object_set (detail, "foreground", "#77767b", "xpad", 8, "scale", 0.9, NULL);
-  gtk_tree_view_column_pack_start (col, name, FALSE);
-  gtk_tree_view_column_pack_start (col, detail, TRUE);
-  gtk_tree_view_column_add_attribute (col, name, "text", COL_NAME);
-  gtk_tree_view_column_add_attribute (col, name, "sensitive", COL_VIEW);
-  gtk_tree_view_column_add_attribute (col, detail, "text", COL_DETAIL);
-  gtk_tree_view_append_column (self->view, col);
+  if (binding)
+    {
+      g_binding_unbind (binding);
+      g_object_unref (binding);
+    }
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
 }
 
 static void
@@ -210,7 +172,7 @@ attn_dataset_tree_dispose (GObject *object)
   AttnDatasetTree *self = ATTN_DATASET_TREE (object);
 
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
-  g_clear_object (&self->store);
+  g_clear_object (&self->selection);
   g_clear_pointer (&self->selected, g_free);
   G_OBJECT_CLASS (attn_dataset_tree_parent_class)->dispose (object);
 }
@@ -231,18 +193,20 @@ attn_dataset_tree_class_init (AttnDatasetTreeClass *klass)
 static void
 attn_dataset_tree_init (AttnDatasetTree *self)
 {
-  GtkTreeSelection *selection;
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
-  self->store = gtk_tree_store_new (N_COLS, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-                                    G_TYPE_BOOLEAN, G_TYPE_STRING);
-  self->view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->store)));
-  gtk_tree_view_set_headers_visible (self->view, FALSE);
-  gtk_tree_view_set_tooltip_column (self->view, COL_TOOLTIP);
-  gtk_tree_view_set_enable_search (self->view, TRUE);
-  add_columns (self);
-  selection = gtk_tree_view_get_selection (self->view);
-  gtk_tree_selection_set_select_function (selection, can_select, self, NULL);
-  g_signal_connect (selection, "changed", G_CALLBACK (selection_changed), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selection_changed),
+                            self);
+  attn_dataset_tree_set_model (self, NULL);
+  /* the view takes a reference of its own to the selection */
+  self->view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)),
+                                                 factory));
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_AUTOMATIC,

@@ -12,10 +12,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AttnDatasetTree, attn_dataset_tree, ATTN, DATASET_TREE, GtkWidget)
 
 GtkWidget *attn_dataset_tree_new (void);
-/* infos: AttnH5DatasetInfo*, depth first (attn_h5_file_list_datasets). */
-void attn_dataset_tree_set_datasets (AttnDatasetTree *self, GPtrArray *infos);
-/* Selects the row of path without emitting "dataset-chosen". */
+/* datasets: AttnDatasetInfo, groups with children (attn_document_get_datasets). */
+void attn_dataset_tree_set_model (AttnDatasetTree *self, GListModel *datasets);
+/* Selects the row of path (the dataset shown) without emitting
+ * "dataset-chosen". */
 void attn_dataset_tree_select (AttnDatasetTree *self, const char *path);
 const char *attn_dataset_tree_get_selected (AttnDatasetTree *self);
+/* The rows (GtkTreeListRow of AttnDatasetInfo), groups expanded; selecting
+ * one that can be drawn emits "dataset-chosen". */
+GtkSingleSelection *attn_dataset_tree_get_selection (AttnDatasetTree *self);
 
 G_END_DECLS

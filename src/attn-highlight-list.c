@@ -7,14 +7,16 @@
  * button.  Every edit is one undoable step of the session.
  */
 #include "attn-highlight-list.h"
+#include "attn-highlight-item.h"
 
 enum { F_Y0, F_Y1, F_X0, F_X1, F_WIDTH, N_FIELDS };
 
+/* The widgets of one row, made once per list item and bound to an item. */
 typedef struct
 {
   AttnHighlightList *self;
-  guint index;
-  GtkWidget *row, *title, *spins[N_FIELDS], *colour;
+  AttnHighlightItem *item; /* held while bound, else NULL */
+  GtkWidget *title, *dims[2], *spins[N_FIELDS], *colour;
 } HlRow;
 
 struct _AttnHighlightList
@@ -24,43 +26,55 @@ struct _AttnHighlightList
   GtkWidget *box, *list, *empty, *linked, *add;
   AttnHeatmapView *view;
   AttnSession *session;
-  GPtrArray *rows; /* HlRow* */
-  gboolean updating;
+  GListStore *items;            /* AttnHighlightItem, one per rectangle */
+  GtkSingleSelection *selection; /* over items */
 };
 
 G_DEFINE_FINAL_TYPE (AttnHighlightList, attn_highlight_list, GTK_TYPE_WIDGET)
 
+/* An edit in a row, as one undoable step; none when the values are the
+ * rectangle's already (a row being filled from its item). */
 static void
 commit_row (HlRow *r)
 {
-  AttnHighlightList *self = r->self;
   g_autoptr (GPtrArray) list = NULL;
-  AttnHighlight *h;
+  AttnHighlight *h, *was;
   GdkRGBA rgba;
   double v[N_FIELDS];
+  guint index;
 
-  if (self->updating)
+  if (r->item == NULL)
     return;
-  list = attn_session_dup_highlights (self->session);
-  if (r->index >= list->len)
+  index = attn_highlight_item_get_index (r->item);
+  list = attn_session_dup_highlights (r->self->session);
+  if (index >= list->len)
     return;
-  h = g_ptr_array_index (list, r->index);
+  was = g_ptr_array_index (list, index);
+  h = attn_session_highlight_copy (was);
   for (guint f = 0; f < N_FIELDS; f++)
     v[f] = gtk_spin_button_get_value (GTK_SPIN_BUTTON (r->spins[f]));
-  if (v[F_Y1] < v[F_Y0] || v[F_X1] < v[F_X0])
-    return;
   h->start[0] = (gsize) v[F_Y0], h->end[0] = (gsize) v[F_Y1] + 1;
   h->start[1] = (gsize) v[F_X0], h->end[1] = (gsize) v[F_X1] + 1;
   h->width = v[F_WIDTH];
   gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
   h->rgb[0] = rgba.red, h->rgb[1] = rgba.green, h->rgb[2] = rgba.blue;
-  attn_session_set_highlights (self->session, list);
+  if (v[F_Y1] < v[F_Y0] || v[F_X1] < v[F_X0] || attn_highlight_item_same (h, was))
+    {
+      attn_session_highlight_free (h);
+      return;
+    }
+  g_ptr_array_index (list, index) = h;
+  attn_session_highlight_free (was);
+  attn_session_set_highlights (r->self->session, list);
 }
 
 static void
 delete_row (GtkButton *button, HlRow *r)
 {
-  attn_heatmap_view_set_selected_highlight (r->self->view, (int) r->index);
+  if (r->item == NULL || r->self->view == NULL)
+    return;
+  attn_heatmap_view_set_selected_highlight (r->self->view,
+                                            (int) attn_highlight_item_get_index (r->item));
   attn_heatmap_view_delete_selected (r->self->view);
 }
 
@@ -78,14 +92,15 @@ spin (HlRow *r, guint field, double upper, const char *tooltip)
 }
 
 static GtkWidget *
-range_line (HlRow *r, const char *dim, guint f0, guint f1)
+range_line (HlRow *r, guint axis, guint f0, guint f1)
 {
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *name = gtk_label_new (dim);
+  GtkWidget *name = gtk_label_new (NULL);
 
   gtk_label_set_width_chars (GTK_LABEL (name), 6);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  r->dims[axis] = name;
   gtk_box_append (GTK_BOX (line), name);
   gtk_box_append (GTK_BOX (line), spin (r, f0, 1e9, "First cell"));
   gtk_box_append (GTK_BOX (line), gtk_label_new ("–"));
@@ -94,7 +109,7 @@ range_line (HlRow *r, const char *dim, guint f0, guint f1)
 }
 
 static GtkWidget *
-build_row (AttnHighlightList *self, HlRow *r, const AttnHighlight *h)
+build_row (HlRow *r)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -110,8 +125,8 @@ build_row (AttnHighlightList *self, HlRow *r, const AttnHighlight *h)
   gtk_box_append (GTK_BOX (head), r->title);
   gtk_box_append (GTK_BOX (head), del);
   gtk_box_append (GTK_BOX (box), head);
-  gtk_box_append (GTK_BOX (box), range_line (r, h->dim[0], F_Y0, F_Y1));
-  gtk_box_append (GTK_BOX (box), range_line (r, h->dim[1], F_X0, F_X1));
+  gtk_box_append (GTK_BOX (box), range_line (r, 0, F_Y0, F_Y1));
+  gtk_box_append (GTK_BOX (box), range_line (r, 1, F_X0, F_X1));
   r->colour = gtk_color_button_new ();
   gtk_widget_set_tooltip_text (r->colour, "Line colour");
   g_signal_connect_swapped (r->colour, "color-set", G_CALLBACK (commit_row), r);
@@ -150,62 +165,112 @@ row_title (AttnHighlightList *self, guint index, const AttnHighlight *h)
   return g_string_free (s, FALSE);
 }
 
+/* Filling a row from its item is no edit: the row's handlers wait. */
 static void
-fill_row (HlRow *r, const AttnHighlight *h)
+fill_row (HlRow *r)
 {
-  g_autofree char *title = row_title (r->self, r->index, h);
+  const AttnHighlight *h = attn_highlight_item_get_highlight (r->item);
   GdkRGBA rgba = { h->rgb[0], h->rgb[1], h->rgb[2], 1.0 };
   double v[N_FIELDS] = { h->start[0], h->end[0] - 1.0, h->start[1], h->end[1] - 1.0, h->width };
 
-  gtk_label_set_text (GTK_LABEL (r->title), title);
+  gtk_label_set_text (GTK_LABEL (r->title), attn_highlight_item_get_title (r->item));
+  for (guint i = 0; i < 2; i++)
+    gtk_label_set_text (GTK_LABEL (r->dims[i]), h->dim[i]);
   for (guint f = 0; f < N_FIELDS; f++)
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
+    {
+      g_signal_handlers_block_by_func (r->spins[f], commit_row, r);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
+      g_signal_handlers_unblock_by_func (r->spins[f], commit_row, r);
+    }
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
 }
 
 static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightList *self)
+{
+  HlRow *r = g_new0 (HlRow, 1);
+
+  r->self = self;
+  gtk_list_item_set_child (item, build_row (r));
+  g_object_set_data_full (G_OBJECT (item), "attn-row", r, g_free);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightList *self)
+{
+  HlRow *r = g_object_get_data (G_OBJECT (item), "attn-row");
+
+  r->item = g_object_ref (gtk_list_item_get_item (item));
+  fill_row (r);
+  g_signal_connect_swapped (r->item, "notify", G_CALLBACK (fill_row), r);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightList *self)
+{
+  HlRow *r = g_object_get_data (G_OBJECT (item), "attn-row");
+
+  if (r->item)
+    g_signal_handlers_disconnect_by_data (r->item, r);
+  g_clear_object (&r->item);
+}
+
+/* The list's row follows the view's selected rectangle, and back; each
+ * side changes the other only when they differ. */
+static void
 sync_selection (AttnHighlightList *self)
 {
   int sel = self->view ? attn_heatmap_view_get_selected_highlight (self->view) : -1;
-  GtkListBoxRow *row = sel >= 0 ? gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), sel)
-                                : NULL;
+  guint want = sel >= 0 ? (guint) sel : GTK_INVALID_LIST_POSITION;
 
-  self->updating = TRUE;
-  if (row)
-    gtk_list_box_select_row (GTK_LIST_BOX (self->list), row);
-  else
-    gtk_list_box_unselect_all (GTK_LIST_BOX (self->list));
-  self->updating = FALSE;
+  if (gtk_single_selection_get_selected (self->selection) != want)
+    gtk_single_selection_set_selected (self->selection, want);
 }
 
-/* Rows are rebuilt only when their number changes, so that a spin button
- * being edited keeps its focus. */
+static void
+row_selected (AttnHighlightList *self)
+{
+  guint pos = gtk_single_selection_get_selected (self->selection);
+
+  if (self->view && pos != GTK_INVALID_LIST_POSITION
+      && (int) pos != attn_heatmap_view_get_selected_highlight (self->view))
+    attn_heatmap_view_set_selected_highlight (self->view, (int) pos);
+}
+
+static void
+update_item (AttnHighlightList *self, AttnHighlightItem *item, const AttnHighlight *h)
+{
+  g_autofree char *title = row_title (self, attn_highlight_item_get_index (item), h);
+
+  attn_highlight_item_update (item, h, title);
+}
+
+/* The items mirror the session's rectangles: changed ones notify, and only
+ * a change of their number adds or removes items at the end, so that a
+ * spin button being edited keeps its focus. */
 static void
 update (AttnHighlightList *self)
 {
   GPtrArray *list = attn_session_get_spec (self->session)->highlights;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
 
-  self->updating = TRUE;
-  if (list->len != self->rows->len)
+  for (guint i = 0; i < MIN (n, list->len); i++)
     {
-      GtkWidget *child;
-      while ((child = gtk_widget_get_first_child (self->list)))
-        gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
-      g_ptr_array_set_size (self->rows, 0);
-      for (guint i = 0; i < list->len; i++)
-        {
-          HlRow *r = g_new0 (HlRow, 1);
-          r->self = self, r->index = i;
-          g_ptr_array_add (self->rows, r);
-          gtk_list_box_append (GTK_LIST_BOX (self->list),
-                               build_row (self, r, g_ptr_array_index (list, i)));
-        }
+      g_autoptr (AttnHighlightItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      update_item (self, item, g_ptr_array_index (list, i));
     }
-  for (guint i = 0; i < list->len; i++)
-    fill_row (g_ptr_array_index (self->rows, i), g_ptr_array_index (list, i));
+  for (guint i = n; i < list->len; i++)
+    {
+      AttnHighlightItem *item = attn_highlight_item_new (i);
+      update_item (self, item, g_ptr_array_index (list, i));
+      g_ptr_array_add (added, item);
+    }
+  if (n != list->len)
+    g_list_store_splice (self->items, MIN (n, list->len), n > list->len ? n - list->len : 0,
+                         added->pdata, added->len);
   gtk_widget_set_visible (self->empty, list->len == 0);
   gtk_widget_set_visible (self->list, list->len > 0);
-  self->updating = FALSE;
   sync_selection (self);
 }
 
@@ -214,13 +279,6 @@ add_clicked (AttnHighlightList *self)
 {
   if (self->view && attn_heatmap_view_add_highlight (self->view) < 0)
     gtk_widget_error_bell (GTK_WIDGET (self));
-}
-
-static void
-row_selected (GtkListBox *box, GtkListBoxRow *row, AttnHighlightList *self)
-{
-  if (!self->updating && self->view && row)
-    attn_heatmap_view_set_selected_highlight (self->view, gtk_list_box_row_get_index (row));
 }
 
 void
@@ -235,6 +293,13 @@ attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view)
   g_object_bind_property (view, "link-highlights", self->linked, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   update (self);
+}
+
+GListModel *
+attn_highlight_list_get_model (AttnHighlightList *self)
+{
+  g_return_val_if_fail (ATTN_IS_HIGHLIGHT_LIST (self), NULL);
+  return G_LIST_MODEL (self->items);
 }
 
 GtkWidget *
@@ -254,16 +319,20 @@ attn_highlight_list_get_linked_control (AttnHighlightList *self)
 const char *
 attn_highlight_list_get_row_title (AttnHighlightList *self, guint index)
 {
+  g_autoptr (AttnHighlightItem) item = NULL;
+
   g_return_val_if_fail (ATTN_IS_HIGHLIGHT_LIST (self), NULL);
-  g_return_val_if_fail (index < self->rows->len, NULL);
-  return gtk_label_get_text (GTK_LABEL (((HlRow *) g_ptr_array_index (self->rows, index))->title));
+  item = g_list_model_get_item (G_LIST_MODEL (self->items), index);
+  g_return_val_if_fail (item != NULL, NULL);
+  /* the store keeps the item, and so the title, alive */
+  return attn_highlight_item_get_title (item);
 }
 
 guint
 attn_highlight_list_get_n_rows (AttnHighlightList *self)
 {
   g_return_val_if_fail (ATTN_IS_HIGHLIGHT_LIST (self), 0);
-  return self->rows->len;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->items));
 }
 
 static void
@@ -278,7 +347,8 @@ attn_highlight_list_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_weak_pointer (&self->view);
   g_clear_pointer (&self->box, gtk_widget_unparent);
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->items);
   G_OBJECT_CLASS (attn_highlight_list_parent_class)->dispose (object);
 }
 
@@ -290,14 +360,30 @@ attn_highlight_list_class_init (AttnHighlightListClass *klass)
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "highlightlist");
 }
 
+static GtkWidget *
+list_view_new (AttnHighlightList *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *view;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  self->items = g_list_store_new (ATTN_TYPE_HIGHLIGHT_ITEM);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (row_selected), self);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
+  gtk_widget_add_css_class (view, "boxed-list");
+  return view;
+}
+
 static void
 attn_highlight_list_init (AttnHighlightList *self)
 {
-  self->rows = g_ptr_array_new_with_free_func (g_free);
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  self->list = gtk_list_box_new ();
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  g_signal_connect (self->list, "row-selected", G_CALLBACK (row_selected), self);
+  self->list = list_view_new (self);
   self->empty = gtk_label_new ("No rectangles. Choose the rectangle tool (Ctrl+R) and drag "
                                "over a panel to draw one, or add one here and type its cells.");
   self->add = gtk_button_new_with_mnemonic ("_Add Rectangle");

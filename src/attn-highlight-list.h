@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (AttnHighlightList, attn_highlight_list, ATTN, HIGHLIGHT_LI
 GtkWidget *attn_highlight_list_new (void);
 /* The list edits the view's session and follows its selected rectangle. */
 void attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view);
+/* The rectangles of the session (AttnHighlightItem), mirrored: items-changed
+ * when their number changes, each item notifies when its rectangle does. */
+GListModel *attn_highlight_list_get_model (AttnHighlightList *self);
 guint attn_highlight_list_get_n_rows (AttnHighlightList *self);
 /* The "linked" check button (bound to the view's "link-highlights"). */
 GtkWidget *attn_highlight_list_get_add_control (AttnHighlightList *self);

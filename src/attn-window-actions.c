@@ -307,7 +307,8 @@ export_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
 static char *
 suggested_name (AttnWindow *self, const char *ext)
 {
-  g_autofree char *base = self->file ? g_file_get_basename (self->file) : g_strdup ("figure");
+  GFile *file = attn_window_get_file (self);
+  g_autofree char *base = file ? g_file_get_basename (file) : g_strdup ("figure");
   g_autofree char *dataset = g_strdup (attn_session_get_dataset (self->session));
   char *dot = strrchr (base, '.');
 

@@ -14,7 +14,13 @@
 gboolean
 attn_window_live_available (AttnWindow *self)
 {
-  return self->live_groups && self->live_groups[0];
+  return self->document && attn_document_get_live_groups (self->document)[0];
+}
+
+static char **
+live_groups (AttnWindow *self)
+{
+  return (char **) attn_document_get_live_groups (self->document);
 }
 
 /* Components as rows, epsilons as columns, at the panel's layer and head. */
@@ -61,17 +67,17 @@ attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec, const Attn
   g_autoptr (AttnViewSpec) shown = NULL;
 
   g_return_val_if_fail (ATTN_IS_WINDOW (self) && spec != NULL, FALSE);
-  if (self->h5 == NULL)
+  if (self->document == NULL)
     return FALSE;
   if (was_live && view == NULL && attn_compute_spec_equal (current->live, spec))
     return TRUE; /* nothing to recompute */
-  if (!(array = attn_computed_array_new (self->h5, spec, error)))
+  if (!(array = attn_document_compute (self->document, spec, error)))
     return FALSE;
   if (self->settings)
     attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (array),
                                         (gsize) g_settings_get_int (self->settings, "live-cache-mb")
                                             << 20);
-  attn_live_panel_set_source (self->live_panel, self->live_groups, ATTN_COMPUTED_ARRAY (array),
+  attn_live_panel_set_source (self->live_panel, live_groups (self), ATTN_COMPUTED_ARRAY (array),
                               spec);
   shown = view ? attn_view_spec_copy (view)
                : was_live ? attn_session_dup_spec (self->session) : default_view (self, spec);
@@ -98,7 +104,7 @@ static void
 leave_live (AttnWindow *self)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dataset = g_strdup (self->last_dataset);
+  g_autofree char *dataset = g_strdup (attn_document_get_dataset (self->document));
 
   if (!attn_session_is_live (self->session))
     return;
@@ -128,15 +134,13 @@ live_changed (AttnWindow *self)
 }
 
 void
-attn_window_live_setup (AttnWindow *self, GPtrArray *infos)
+attn_window_live_setup (AttnWindow *self)
 {
   GtkStackPage *page = gtk_stack_get_page (GTK_STACK (self->sidebar_stack), self->live_scroller);
   g_autoptr (AttnComputeSpec) spec = NULL;
   g_autoptr (AttnArray) probe = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_clear_pointer (&self->live_groups, g_strfreev);
-  self->live_groups = infos ? attn_computed_array_list_groups (infos) : NULL;
   gtk_stack_page_set_visible (page, attn_window_live_available (self));
   attn_live_panel_set_active (self->live_panel, FALSE);
   attn_live_panel_show_error (self->live_panel, NULL);
@@ -150,17 +154,17 @@ attn_window_live_setup (AttnWindow *self, GPtrArray *infos)
   if (spec == NULL)
     spec = attn_compute_spec_new ();
   g_free (spec->group);
-  spec->group = g_strdup (self->live_groups[0]);
+  spec->group = g_strdup (live_groups (self)[0]);
   g_clear_pointer (&spec->selects, g_strfreev);
   g_clear_pointer (&spec->tokens, g_free);
-  if (!(probe = attn_computed_array_new (self->h5, spec, NULL)))
+  if (!(probe = attn_document_compute (self->document, spec, NULL)))
     {
       attn_compute_spec_free (spec);
       spec = attn_compute_spec_new ();
-      spec->group = g_strdup (self->live_groups[0]);
-      probe = attn_computed_array_new (self->h5, spec, &error);
+      spec->group = g_strdup (live_groups (self)[0]);
+      probe = attn_document_compute (self->document, spec, &error);
     }
-  attn_live_panel_set_source (self->live_panel, self->live_groups,
+  attn_live_panel_set_source (self->live_panel, live_groups (self),
                               probe ? ATTN_COMPUTED_ARRAY (probe) : NULL, spec);
   gtk_widget_set_sensitive (attn_live_panel_get_control (self->live_panel, "active"), probe != NULL);
   if (probe == NULL)

@@ -4,9 +4,8 @@
  */
 #pragma once
 
-#include "attn-h5.h"
+#include "attn-document.h"
 #include "attn-live-panel.h"
-#include "attn-sidecar.h"
 #include "attn-window.h"
 
 G_BEGIN_DECLS
@@ -29,16 +28,12 @@ struct _AttnWindow
   GMenu *recent_submenu;
 
   AttnSession *session;
-  GFile *file;
-  AttnH5File *h5;
-  AttnSidecar *sidecar;
+  AttnDocument *document; /* NULL: no file open */
   GSettings *settings;
   GtkRecentManager *recent;
   GCancellable *export_cancellable;
   char *error;
-  char *last_dataset;  /* the stored dataset shown last (to go back from live) */
-  char **live_groups;  /* groups holding Q and K; NULL or empty: no live page */
-  guint follow_id, error_id;
+  guint error_id;
 };
 
 void attn_window_install_actions (AttnWindow *self);
@@ -48,7 +43,7 @@ void attn_window_update_recent (AttnWindow *self);
 /* Starts or stops following a growing dataset. */
 void attn_window_update_follow (AttnWindow *self);
 /* The Live page for the file just opened (attn-window-live.c). */
-void attn_window_live_setup (AttnWindow *self, GPtrArray *infos);
+void attn_window_live_setup (AttnWindow *self);
 void attn_window_live_connect (AttnWindow *self);
 gboolean attn_window_live_available (AttnWindow *self);
 /* A new window for file when this one already shows a file, else this one. */

@@ -5,7 +5,6 @@
 #include "attn-window-private.h"
 #include "attn-application.h"
 
-#define FOLLOW_INTERVAL_MS 1000
 #define ERROR_SHOWN_MS 10000
 
 G_DEFINE_FINAL_TYPE (AttnWindow, attn_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -98,42 +97,36 @@ heatmap_loaded (AttnWindow *self)
 
 /* --- following a growing dataset --- */
 
-static gboolean
-follow_tick (gpointer data)
-{
-  AttnWindow *self = data;
-  AttnArray *a = attn_session_get_array (self->session);
-  GMutex *lock = attn_session_get_data_lock (self->session);
-  g_autoptr (GError) error = NULL;
-  gboolean changed = FALSE, ok;
-
-  if (a == NULL || !g_mutex_trylock (lock))
-    return G_SOURCE_CONTINUE;
-  ok = attn_array_refresh (a, &changed, &error);
-  g_mutex_unlock (lock);
-  if (!ok)
-    attn_window_show_error (self, error->message);
-  else if (changed)
-    attn_session_data_changed (self->session);
-  return G_SOURCE_CONTINUE;
-}
-
+/* The document follows its array while it is the one shown and the
+ * "follow" toggle is on; the live computation is never followed. */
 void
 attn_window_update_follow (AttnWindow *self)
 {
-  AttnArray *a = attn_session_get_array (self->session);
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "follow");
   g_autoptr (GVariant) state = g_action_get_state (action);
-  gboolean can_grow = a && attn_array_can_grow (a);
+  AttnArray *shown = attn_session_get_array (self->session);
+  gboolean stored = self->document && shown && shown == attn_document_get_array (self->document);
 
-  gtk_widget_set_visible (self->follow_button, can_grow);
-  if (can_grow && g_variant_get_boolean (state))
-    {
-      if (self->follow_id == 0)
-        self->follow_id = g_timeout_add (FOLLOW_INTERVAL_MS, follow_tick, self);
-    }
-  else
-    g_clear_handle_id (&self->follow_id, g_source_remove);
+  gtk_widget_set_visible (self->follow_button,
+                          stored && attn_document_get_can_follow (self->document));
+  if (self->document)
+    attn_document_set_following (self->document, stored && g_variant_get_boolean (state));
+}
+
+static void
+document_error_changed (AttnWindow *self)
+{
+  const char *error = attn_document_get_error (self->document);
+
+  if (error)
+    attn_window_show_error (self, error);
+}
+
+/* The array shown grew: redraw it, the view spec stays. */
+static void
+document_data_changed (AttnWindow *self)
+{
+  attn_session_data_changed (self->session);
 }
 
 /* --- datasets and files --- */
@@ -143,8 +136,9 @@ session_changed (AttnWindow *self)
 {
   const char *dataset = attn_session_get_dataset (self->session);
 
-  if (self->sidecar && dataset)
-    attn_sidecar_store (self->sidecar, dataset, attn_session_get_spec (self->session));
+  if (self->document && dataset)
+    attn_sidecar_store (attn_document_get_sidecar (self->document), dataset,
+                        attn_session_get_spec (self->session));
   attn_window_update_actions (self);
   update_status (self);
 }
@@ -159,14 +153,11 @@ attn_window_show_dataset (AttnWindow *self, const char *dataset, GError **error)
   g_autoptr (GPtrArray) warnings = NULL;
 
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
-  if (self->h5 == NULL)
+  if (self->document == NULL)
     return FALSE;
-  if (!(array = attn_h5_file_open_array (self->h5, path, error)))
+  if (!(array = attn_document_open_array (self->document, path, &warnings, error)))
     return FALSE;
-  warnings = attn_h5_file_take_warnings (self->h5);
-  spec = self->sidecar ? attn_sidecar_dup_view (self->sidecar, path) : NULL;
-  g_free (self->last_dataset);
-  self->last_dataset = g_strdup (path);
+  spec = attn_sidecar_dup_view (attn_document_get_sidecar (self->document), path);
   attn_live_panel_set_active (self->live_panel, FALSE);
   attn_session_set_array (self->session, array, path, spec);
   attn_dataset_tree_select (self->dataset_tree, path);
@@ -190,28 +181,6 @@ dataset_chosen (AttnDatasetTree *tree, const char *path, AttnWindow *self)
     attn_window_show_error (self, error->message);
 }
 
-/* The dataset to show first: the one shown last time, else the first view. */
-static const char *
-first_dataset (AttnWindow *self, GPtrArray *infos)
-{
-  const char *current = attn_sidecar_get_current (self->sidecar);
-
-  if (current && attn_h5_file_has_dataset (self->h5, current))
-    for (guint i = 0; i < infos->len; i++)
-      {
-        AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
-        if (info->is_view && g_strcmp0 (info->path, current) == 0)
-          return current;
-      }
-  for (guint i = 0; i < infos->len; i++)
-    {
-      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
-      if (info->is_view)
-        return info->path;
-    }
-  return NULL;
-}
-
 static void
 add_recent (AttnWindow *self, GFile *file)
 {
@@ -226,39 +195,45 @@ add_recent (AttnWindow *self, GFile *file)
   gtk_recent_manager_add_full (self->recent, uri, &data);
 }
 
+/* Replaces the document; the old one's sidecar is written first. */
+static void
+set_document (AttnWindow *self, AttnDocument *document)
+{
+  if (self->document)
+    {
+      attn_window_flush_sidecar (self, NULL);
+      attn_document_set_following (self->document, FALSE);
+      g_signal_handlers_disconnect_by_data (self->document, self);
+    }
+  attn_session_set_array (self->session, NULL, NULL, NULL);
+  g_set_object (&self->document, document);
+  attn_document_set_data_lock (document, attn_session_get_data_lock (self->session));
+  g_signal_connect_swapped (document, "data-changed", G_CALLBACK (document_data_changed), self);
+  g_signal_connect_swapped (document, "notify::error", G_CALLBACK (document_error_changed), self);
+  attn_dataset_tree_set_model (self->dataset_tree, attn_document_get_datasets (document));
+  attn_window_live_setup (self);
+}
+
 gboolean
 attn_window_open (AttnWindow *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_file_get_path (file);
   g_autofree char *base = g_file_get_basename (file);
-  g_autoptr (AttnH5File) h5 = NULL;
-  g_autoptr (GPtrArray) infos = NULL;
+  g_autoptr (AttnDocument) document = NULL;
   const char *dataset;
 
   g_return_val_if_fail (ATTN_IS_WINDOW (self) && G_IS_FILE (file), FALSE);
-  if (path == NULL || !(h5 = attn_h5_file_open (path, &error))
-      || !(infos = attn_h5_file_list_datasets (h5, &error)))
+  if (!(document = attn_document_new (file, &error)))
     {
-      g_autofree char *msg = g_strdup_printf ("Cannot open “%s”: %s", base,
-                                              error ? error->message : "not a local file");
+      g_autofree char *msg = g_strdup_printf ("Cannot open “%s”: %s", base, error->message);
       attn_window_show_error (self, msg);
       return FALSE;
     }
-  if (self->sidecar)
-    attn_sidecar_flush (self->sidecar, NULL);
-  attn_session_set_array (self->session, NULL, NULL, NULL);
-  g_set_object (&self->h5, h5);
-  g_set_object (&self->file, file);
-  g_clear_object (&self->sidecar);
-  self->sidecar = attn_sidecar_new (path);
-  attn_dataset_tree_set_datasets (self->dataset_tree, infos);
-  g_clear_pointer (&self->last_dataset, g_free);
-  attn_window_live_setup (self, infos);
+  set_document (self, document);
   gtk_label_set_text (GTK_LABEL (self->title_label), base);
   gtk_window_set_title (GTK_WINDOW (self), base);
   add_recent (self, file);
-  if ((dataset = first_dataset (self, infos)) == NULL)
+  if ((dataset = attn_document_get_first_dataset (document)) == NULL)
     {
       attn_window_show_error (self, "This file has no dataset of rank 2 or more to draw.");
       gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");
@@ -284,28 +259,30 @@ gboolean
 attn_window_is_empty (AttnWindow *self)
 {
   g_return_val_if_fail (ATTN_IS_WINDOW (self), TRUE);
-  return self->file == NULL;
+  return self->document == NULL;
 }
 
 GFile *
 attn_window_get_file (AttnWindow *self)
 {
   g_return_val_if_fail (ATTN_IS_WINDOW (self), NULL);
-  return self->file;
+  return self->document ? attn_document_get_file (self->document) : NULL;
 }
 
 const char *
 attn_window_get_sidecar_path (AttnWindow *self)
 {
   g_return_val_if_fail (ATTN_IS_WINDOW (self), NULL);
-  return self->sidecar ? attn_sidecar_get_path (self->sidecar) : NULL;
+  return self->document ? attn_sidecar_get_path (attn_document_get_sidecar (self->document))
+                        : NULL;
 }
 
 gboolean
 attn_window_flush_sidecar (AttnWindow *self, GError **error)
 {
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
-  return self->sidecar == NULL || attn_sidecar_flush (self->sidecar, error);
+  return self->document == NULL
+         || attn_sidecar_flush (attn_document_get_sidecar (self->document), error);
 }
 
 /* --- drag and drop --- */
@@ -390,8 +367,7 @@ close_request (GtkWindow *window)
   AttnWindow *self = ATTN_WINDOW (window);
   int w, h;
 
-  if (self->sidecar)
-    attn_sidecar_flush (self->sidecar, NULL);
+  attn_window_flush_sidecar (self, NULL);
   if (self->settings)
     {
       gtk_window_get_default_size (window, &w, &h);
@@ -408,7 +384,6 @@ attn_window_dispose (GObject *object)
 {
   AttnWindow *self = ATTN_WINDOW (object);
 
-  g_clear_handle_id (&self->follow_id, g_source_remove);
   g_clear_handle_id (&self->error_id, g_source_remove);
   if (self->export_cancellable)
     g_cancellable_cancel (self->export_cancellable);
@@ -417,16 +392,17 @@ attn_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->recent, self);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->sidecar);
+  if (self->document)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  /* a load that finishes after the window closed must not reach it */
+  if (self->heatmap)
+    g_signal_handlers_disconnect_by_data (self->heatmap, self);
+  g_clear_object (&self->document);
   /* GtkWindow unparents its own child and titlebar (dispose_template would
    * unparent them twice in GTK 4.8). */
   g_clear_object (&self->session);
-  g_clear_object (&self->h5);
-  g_clear_object (&self->file);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->error, g_free);
-  g_clear_pointer (&self->last_dataset, g_free);
-  g_clear_pointer (&self->live_groups, g_strfreev);
   G_OBJECT_CLASS (attn_window_parent_class)->dispose (object);
 }
 
