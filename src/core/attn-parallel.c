@@ -129,7 +129,11 @@ shared_pool (void)
 guint
 attn_parallel_get_n_workers (void)
 {
-  return MAX (g_get_num_processors (), 1);
+  static guint n; /* asked once: g_get_num_processors is a system call */
+
+  if (g_atomic_int_get (&n) == 0)
+    g_atomic_int_set (&n, MAX (g_get_num_processors (), 1));
+  return g_atomic_int_get (&n);
 }
 
 gboolean
