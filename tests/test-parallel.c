@@ -9,13 +9,13 @@
 
 typedef struct
 {
-  gint *runs;         /* per item */
-  gint started;       /* items started (atomic) */
-  gint after_stop;    /* items started after the failure or cancellation */
-  gint stopped;       /* set by the failing or cancelling item */
-  guint fail_every;   /* items i % fail_every == fail_at fail (0: none) */
+  gint *runs;       /* per item */
+  gint started;     /* items started (atomic) */
+  gint after_stop;  /* items started after the failure or cancellation */
+  gint stopped;     /* set by the failing or cancelling item */
+  guint fail_every; /* items i % fail_every == fail_at fail (0: none) */
   guint fail_at;
-  guint cancel_at;    /* this item cancels (G_MAXUINT: none) */
+  guint cancel_at; /* this item cancels (G_MAXUINT: none) */
   GCancellable *cancel;
 } Count;
 
