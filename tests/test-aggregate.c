@@ -223,6 +223,46 @@ test_threads_same (void)
     }
 }
 
+/* Bands run in any order, then merged, give the grid attn_grid_compute
+ * gives; a cancelled computation fails and leaves no grid. */
+static void
+test_bands_any_order (void)
+{
+  g_autoptr (AttnArray) a = NULL;
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  AttnSlice s;
+  AttnGrid one = { 0 }, banded = { 0 }, cancelled = { 0 };
+
+  bad_rate = 997;
+  a = make (203, 131, f_random);
+  s = whole (a);
+  for (int m = 0; m < 3; m++)
+    {
+      g_autoptr (AttnGridBands) bands = attn_grid_bands_new (&banded, &s, 29, 17,
+                                                             (AttnAggregate) m, 5);
+
+      g_assert_cmpuint (attn_grid_bands_get_n (bands), ==, 5);
+      for (guint b = 5; b-- > 0;)
+        g_assert_true (attn_grid_bands_run (bands, b, NULL, NULL));
+      attn_grid_bands_merge (bands);
+      g_assert_true (attn_grid_compute (&one, &s, 29, 17, (AttnAggregate) m, NULL, NULL));
+      g_assert_cmpmem (banded.values, one.gw * one.gh * sizeof (float), one.values,
+                       one.gw * one.gh * sizeof (float));
+      g_assert_cmpmem (banded.masked, one.gw * one.gh, one.masked, one.gw * one.gh);
+      g_assert_cmpuint (banded.stats.n_finite, ==, one.stats.n_finite);
+      g_assert_cmpuint (banded.stats.n_nan, ==, one.stats.n_nan);
+      g_assert_cmpfloat (banded.stats.max, ==, one.stats.max);
+      attn_grid_clear (&one);
+      attn_grid_clear (&banded);
+    }
+  g_cancellable_cancel (cancel);
+  g_assert_false (attn_grid_compute_threads (&cancelled, &s, 29, 17, ATTN_AGGREGATE_MAX, 4, cancel,
+                                             &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (cancelled.values);
+}
+
 static float
 f_nan_corner (gsize y, gsize x)
 {
@@ -366,6 +406,7 @@ main (int argc, char **argv)
   g_test_add_func ("/aggregate/maxabs", test_maxabs);
   g_test_add_func ("/aggregate/random-against-reference", test_random_against_reference);
   g_test_add_func ("/aggregate/threads-same", test_threads_same);
+  g_test_add_func ("/aggregate/bands-any-order", test_bands_any_order);
   g_test_add_func ("/aggregate/causal-and-nan", test_causal_and_nan);
   g_test_add_func ("/aggregate/causal-range", test_causal_range);
   g_test_add_func ("/aggregate/large-sink", test_large_sink);

@@ -16,6 +16,7 @@
 #include "attn-computed-array.h"
 #include "attn-error.h"
 #include "attn-h5.h"
+#include "attn-parallel.h"
 #include "attn-test-util.h"
 
 #define TOL 1e-5
@@ -268,6 +269,66 @@ test_nonfinite_rows (void)
     }
 }
 
+/* A pass [T, T] of random q, k (d = 16) into out with a workspace of n_threads. */
+enum { PASS_T = 517, PASS_D = 16 };
+
+typedef struct
+{
+  const float *q, *k;
+  float *out[4];
+  guint n_threads[4];
+} PassRuns;
+
+static gboolean
+run_pass (guint i, gpointer data, GCancellable *cancellable, GError **error)
+{
+  PassRuns *r = data;
+  g_autoptr (AttnWorkspace) ws = attn_workspace_new (r->n_threads[i]);
+  AttnOutput o = { r->out[i], NULL, 0.25f, NULL, NULL, NULL };
+
+  g_assert_true (attn_attention_pass (&o, 1, r->q, r->k, PASS_T, PASS_D, TRUE, ws, cancellable));
+  return TRUE;
+}
+
+/* Passes give the same weights on one thread, on many, and from inside a
+ * parallel loop's items (where they run inline); a cancelled pass stops. */
+static void
+test_pass_threads (void)
+{
+  g_autofree float *q = g_new (float, PASS_T * PASS_D);
+  g_autofree float *k = g_new (float, PASS_T * PASS_D);
+  g_autofree float *out = g_new (float, 4 * PASS_T * PASS_T);
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  g_autoptr (AttnWorkspace) ws = attn_workspace_new (3);
+  PassRuns r = { q, k, { out, out + PASS_T * PASS_T, out + 2 * PASS_T * PASS_T,
+                         out + 3 * PASS_T * PASS_T }, { 1, 0, 3, 0 } };
+  AttnOutput o = { out, NULL, 0.25f, NULL, NULL, NULL };
+
+  g_autofree float *ref = g_new (float, PASS_T * PASS_T);
+
+  for (int i = 0; i < PASS_T * PASS_D; i++)
+    {
+      q[i] = (float) ((i * 7919) % 101) / 25.0f - 2.0f;
+      k[i] = (float) ((i * 104729) % 97) / 24.0f - 2.0f;
+    }
+  o.out = ref;
+  g_assert_true (attn_attention_pass (&o, 1, q, k, PASS_T, PASS_D, TRUE, ws, NULL));
+  for (guint i = 0; i < 4; i++) /* on the caller: 1, every core, 3, every core */
+    {
+      memset (r.out[i], 0, PASS_T * PASS_T * sizeof (float));
+      g_assert_true (run_pass (i, &r, NULL, NULL));
+      g_assert_cmpmem (r.out[i], PASS_T * PASS_T * sizeof (float), ref,
+                       PASS_T * PASS_T * sizeof (float));
+    }
+  memset (out, 0, 4 * PASS_T * PASS_T * sizeof (float));
+  g_assert_true (attn_parallel_for (4, run_pass, &r, NULL, NULL)); /* nested: inline */
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpmem (r.out[i], PASS_T * PASS_T * sizeof (float), ref,
+                     PASS_T * PASS_T * sizeof (float));
+  g_cancellable_cancel (cancel);
+  g_assert_false (attn_attention_pass (&o, 1, q, k, PASS_T, PASS_D, TRUE, ws, cancel));
+}
+
 /* Softmax of scores spread over [-80, 0]: every weight within 1e-6 relative. */
 static void
 test_softmax_accuracy (void)
@@ -499,6 +560,7 @@ main (int argc, char **argv)
   g_test_add_func ("/attention/noise/twin", test_noise_twin);
   g_test_add_func ("/attention/noise/fill", test_noise_fill);
   g_test_add_func ("/attention/softmax-accuracy", test_softmax_accuracy);
+  g_test_add_func ("/attention/pass-threads", test_pass_threads);
   g_test_add_func ("/attention/sgemm", test_sgemm);
   g_test_add_func ("/attention/reference", test_cases);
   g_test_add_func ("/attention/reference-portable", test_cases_portable);

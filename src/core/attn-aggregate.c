@@ -4,6 +4,7 @@
  */
 #include "attn-aggregate.h"
 #include "attn-error.h"
+#include "attn-parallel.h"
 
 #include <math.h>
 #include <string.h>
@@ -307,21 +308,24 @@ attn_grid_clear (AttnGrid *grid)
   grid->gw = grid->gh = 0;
 }
 
-/* Grid rows [r0, r1) of s: the cells of those rows read and folded by one
- * scan with its own accumulators and statistics. */
+/* Grid rows [r0, r1) of a grid: read and folded by one scan with its own
+ * accumulators and statistics. */
 typedef struct
 {
-  AttnGrid *grid;
-  const AttnSlice *slice;
-  AttnAggregate mode;
-  const guint32 *col;
-  const gsize *first;
   guint r0, r1;
-  GCancellable *cancellable;
   AttnStats stats;
-  GError *error;
-  gboolean ok;
 } Band;
+
+struct _AttnGridBands
+{
+  AttnGrid *grid;
+  AttnSlice slice;
+  AttnAggregate mode;
+  guint32 *col;  /* nx: grid column of each cell */
+  gsize *first;  /* gw + 1: first cell of each grid column, then nx */
+  guint n_bands;
+  Band *bands;
+};
 
 /* The first cell of grid row r: row r holds cells y with r * ny <= y * gh. */
 static gsize
@@ -330,21 +334,35 @@ band_first_cell (const AttnGrid *grid, gsize ny, guint r)
   return ((gsize) r * ny + grid->gh - 1) / grid->gh;
 }
 
-static gpointer
-scan_band (gpointer data)
+static void
+grid_scan_free (GridScan *g)
 {
-  Band *b = data;
-  const AttnSlice *s = b->slice;
-  guint gw = b->grid->gw;
-  gsize ys = band_first_cell (b->grid, s->ny, b->r0), ye = band_first_cell (b->grid, s->ny, b->r1);
-  AttnSlice part = *s;
-  GridScan g = { b->grid, s, b->mode, (guint32 *) b->col, (gsize *) b->first, .row = -1,
-                 .ybase = ys, .stats = &b->stats };
+  g_free (g->rmax);
+  g_free (g->rmin);
+  g_free (g->rpos);
+  g_free (g->acc);
+  g_free (g->count);
+  g_free (g->finite);
+  g_free (g->nan);
+}
 
+gboolean
+attn_grid_bands_run (AttnGridBands *self, guint band, GCancellable *cancellable, GError **error)
+{
+  Band *b = &self->bands[band];
+  const AttnSlice *s = &self->slice;
+  guint gw = self->grid->gw;
+  gsize ys = band_first_cell (self->grid, s->ny, b->r0);
+  gsize ye = band_first_cell (self->grid, s->ny, b->r1);
+  AttnSlice part = *s;
+  GridScan g = { self->grid, s, self->mode, self->col, self->first, .row = -1, .ybase = ys,
+                 .stats = &b->stats };
+  gboolean ok;
+
+  g_return_val_if_fail (band < self->n_bands, FALSE);
   attn_stats_init (&b->stats);
-  b->ok = TRUE;
   if (ye <= ys)
-    return NULL;
+    return TRUE;
   part.y0 = s->y0 + ys;
   part.ny = ye - ys;
   g.acc = g_new (double, gw);
@@ -352,23 +370,88 @@ scan_band (gpointer data)
   g.finite = g_new (guint32, gw);
   g.nan = g_new (guint8, gw);
   grid_scan_reset (&g);
-  if (b->mode != ATTN_AGGREGATE_MEAN)
+  if (self->mode != ATTN_AGGREGATE_MEAN)
     {
       g.rmax = g_new (float, s->nx);
       g.rmin = g_new (float, s->nx);
       g.rpos = g_new (float, s->nx);
     }
-  b->ok = slice_scan (&part, grid_scan_rows, &g, b->cancellable, &b->error);
-  if (b->ok && g.row >= 0)
+  ok = slice_scan (&part, grid_scan_rows, &g, cancellable, error);
+  if (ok && g.row >= 0)
     grid_scan_flush (&g);
-  g_free (g.rmax);
-  g_free (g.rmin);
-  g_free (g.rpos);
-  g_free (g.acc);
-  g_free (g.count);
-  g_free (g.finite);
-  g_free (g.nan);
-  return NULL;
+  grid_scan_free (&g);
+  return ok;
+}
+
+/* Cell x is in column c when c * nx <= x * gw < (c + 1) * nx. */
+static void
+grid_columns (AttnGridBands *self)
+{
+  const AttnSlice *s = &self->slice;
+  guint gw = self->grid->gw;
+
+  self->col = g_new (guint32, MAX (s->nx, 1));
+  self->first = g_new (gsize, gw + 1);
+  for (gsize x = 0; x < s->nx; x++)
+    self->col[x] = (guint32) (x * gw / s->nx);
+  for (guint c = 0; c <= gw; c++)
+    self->first[c] = gw ? ((gsize) c * s->nx + gw - 1) / gw : 0;
+}
+
+AttnGridBands *
+attn_grid_bands_new (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
+                     AttnAggregate mode, guint n_bands)
+{
+  AttnGridBands *self;
+
+  g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, NULL);
+  attn_grid_clear (grid);
+  attn_stats_init (&grid->stats);
+  grid->gw = (guint) MIN (s->nx, max_w);
+  grid->gh = (guint) MIN (s->ny, max_h);
+  grid->values = g_new (float, (gsize) grid->gw * grid->gh + 1);
+  grid->masked = g_new0 (guint8, (gsize) grid->gw * grid->gh + 1);
+  self = g_new0 (AttnGridBands, 1);
+  *self = (AttnGridBands){ grid, *s, mode };
+  grid_columns (self);
+  /* bands of whole grid rows, so that no pixel row is split; none when the
+   * slice is empty */
+  self->n_bands = s->nx && s->ny ? MIN (MAX (n_bands, 1), grid->gh) : 0;
+  self->bands = g_new0 (Band, MAX (self->n_bands, 1));
+  for (guint t = 0; t < self->n_bands; t++)
+    self->bands[t] = (Band){ (guint) ((guint64) grid->gh * t / self->n_bands),
+                             (guint) ((guint64) grid->gh * (t + 1) / self->n_bands) };
+  return self;
+}
+
+guint
+attn_grid_bands_get_n (AttnGridBands *self)
+{
+  return self->n_bands;
+}
+
+void
+attn_grid_bands_merge (AttnGridBands *self)
+{
+  for (guint t = 0; t < self->n_bands; t++)
+    attn_stats_merge (&self->grid->stats, &self->bands[t].stats);
+}
+
+void
+attn_grid_bands_free (AttnGridBands *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->col);
+  g_free (self->first);
+  g_free (self->bands);
+  g_free (self);
+}
+
+static gboolean
+run_band (guint band, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return attn_grid_bands_run (data, band, cancellable, error);
 }
 
 gboolean
@@ -376,54 +459,18 @@ attn_grid_compute_threads (AttnGrid *grid, const AttnSlice *s, guint max_w, guin
                            AttnAggregate mode, guint n_threads, GCancellable *cancellable,
                            GError **error)
 {
-  g_autofree guint32 *col = NULL;
-  g_autofree gsize *first = NULL;
-  Band bands[16];
-  GThread *threads[16];
-  gboolean ok = TRUE;
+  g_autoptr (AttnGridBands) bands = NULL;
 
   g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, FALSE);
-  attn_grid_clear (grid);
-  attn_stats_init (&grid->stats);
-  grid->gw = (guint) MIN (s->nx, max_w);
-  grid->gh = (guint) MIN (s->ny, max_h);
-  grid->values = g_new (float, (gsize) grid->gw * grid->gh + 1);
-  grid->masked = g_new0 (guint8, (gsize) grid->gw * grid->gh + 1);
-  if (s->nx == 0 || s->ny == 0)
-    return TRUE;
-
-  col = g_new (guint32, s->nx);
-  first = g_new (gsize, grid->gw + 1);
-  for (gsize x = 0; x < s->nx; x++)
-    col[x] = (guint32) (x * grid->gw / s->nx);
-  /* cell x is in column c when c * nx <= x * gw < (c + 1) * nx */
-  for (guint c = 0; c <= grid->gw; c++)
-    first[c] = ((gsize) c * s->nx + grid->gw - 1) / grid->gw;
-
-  /* bands of whole grid rows, so that no pixel row is split */
-  n_threads = CLAMP (n_threads, 1, G_N_ELEMENTS (bands));
-  n_threads = MIN (n_threads, grid->gh);
-  for (guint t = 0; t < n_threads; t++)
-    bands[t] = (Band){ grid, s, mode, col, first, (guint) ((guint64) grid->gh * t / n_threads),
-                       (guint) ((guint64) grid->gh * (t + 1) / n_threads), cancellable };
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("attn-aggregate", scan_band, &bands[t]);
-  scan_band (&bands[0]);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
-  for (guint t = 0; t < n_threads; t++)
+  n_threads = CLAMP (n_threads, 1, 16);
+  bands = attn_grid_bands_new (grid, s, max_w, max_h, mode, n_threads);
+  if (!attn_parallel_for_full (bands->n_bands, n_threads, run_band, bands, cancellable, error))
     {
-      if (ok && !bands[t].ok)
-        {
-          ok = FALSE;
-          g_propagate_error (error, g_steal_pointer (&bands[t].error));
-        }
-      g_clear_error (&bands[t].error);
-      attn_stats_merge (&grid->stats, &bands[t].stats);
+      attn_grid_clear (grid);
+      return FALSE;
     }
-  if (!ok)
-    attn_grid_clear (grid);
-  return ok;
+  attn_grid_bands_merge (bands);
+  return TRUE;
 }
 
 gboolean

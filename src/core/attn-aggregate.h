@@ -48,12 +48,31 @@ typedef struct
 /* Cell i of n lies in grid entry i * g / n (g <= n). */
 gboolean attn_grid_compute (AttnGrid *grid, const AttnSlice *slice, guint max_w, guint max_h,
                             AttnAggregate mode, GCancellable *cancellable, GError **error);
-/* The same with up to n_threads threads (at most 16), each on a band of
- * whole grid rows; the same result. */
+/* The same in n_threads bands of whole grid rows (at most 16), run by
+ * attn_parallel_for on up to n_threads threads; the same result. */
 gboolean attn_grid_compute_threads (AttnGrid *grid, const AttnSlice *slice, guint max_w,
                                     guint max_h, AttnAggregate mode, guint n_threads,
                                     GCancellable *cancellable, GError **error);
 void attn_grid_clear (AttnGrid *grid);
+
+/* A grid computed band by band, for a caller that runs the bands of several
+ * grids in one parallel loop: _new sizes the grid and splits its rows in
+ * n_bands bands (fewer when it has fewer rows); _run computes one band,
+ * from any thread, each band once; after every band has run, _merge gives
+ * the grid its statistics, in band order, so the grid is the one
+ * attn_grid_compute gives.  The slice is copied; what it points to must
+ * outlive the bands.  On failure the caller clears the grid. */
+typedef struct _AttnGridBands AttnGridBands;
+
+AttnGridBands *attn_grid_bands_new (AttnGrid *grid, const AttnSlice *slice, guint max_w,
+                                    guint max_h, AttnAggregate mode, guint n_bands);
+guint attn_grid_bands_get_n (AttnGridBands *bands);
+gboolean attn_grid_bands_run (AttnGridBands *bands, guint band, GCancellable *cancellable,
+                              GError **error);
+void attn_grid_bands_merge (AttnGridBands *bands);
+void attn_grid_bands_free (AttnGridBands *bands);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnGridBands, attn_grid_bands_free)
 
 /* Adds every unmasked finite cell of the slice to the histogram. */
 gboolean attn_slice_histogram (AttnHistogram *hist, const AttnSlice *slice,

@@ -2,15 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The work of a pass is split in blocks of BLOCK_ROWS query rows, handed
- * out to the workspace's threads largest first (causal blocks grow with
- * their row).  Each block is one sgemm against the keys it can see, then,
+ * The work of a pass is split in blocks of BLOCK_ROWS query rows, the
+ * items of one attn_parallel_for on up to the workspace's threads, largest
+ * first (causal blocks grow with their row).  Each block is one sgemm against the keys it can see, then,
  * row by row while the scores are in L1, every output's fused
  * scale + mask + softmax (+ value norms).
  */
 #include "attn-attention-private.h"
 #include "attn-blas.h"
 #include "attn-error.h"
+#include "attn-parallel.h"
 
 #include <math.h>
 #include <string.h>
@@ -291,21 +292,8 @@ typedef struct
   gsize T, d;
   gboolean causal;
   AttnWorkspace *ws;
-  GCancellable *cancellable;
   const AttnRowKernels *kern;
-  gsize n_blocks;
-  gint next;      /* next block to take (atomic) */
-  gint cancelled; /* atomic */
-  GMutex lock;    /* the helpers' completion */
-  GCond done_cond;
-  guint running;  /* helpers not done yet */
 } Pass;
-
-typedef struct
-{
-  Pass *pass;
-  guint index;
-} Worker;
 
 static void
 fill_nan (float *row, gsize n)
@@ -369,57 +357,15 @@ run_block (Pass *p, float *scores, float *tmp, gsize b)
                   tmp, p->kern);
 }
 
-static gpointer
-pass_worker (gpointer data)
+/* Block b of a pass, in the scratch of the thread's slot in the loop. */
+static gboolean
+pass_block (guint b, gpointer data, GCancellable *cancellable, GError **error)
 {
-  Worker *w = data;
-  Pass *p = w->pass;
+  Pass *p = data;
+  guint slot = attn_parallel_get_slot ();
 
-  for (;;)
-    {
-      gsize b;
-
-      if (g_atomic_int_get (&p->cancelled))
-        break;
-      if (g_cancellable_is_cancelled (p->cancellable))
-        {
-          g_atomic_int_set (&p->cancelled, 1);
-          break;
-        }
-      b = (gsize) g_atomic_int_add (&p->next, 1);
-      if (b >= p->n_blocks)
-        break;
-      run_block (p, p->ws->scores[w->index], p->ws->rowtmp[w->index], b);
-    }
-  return NULL;
-}
-
-/* A helper of a pass, in the shared pool: its blocks, then says it is done. */
-static void
-pool_worker (gpointer data, gpointer user_data)
-{
-  Worker *w = data;
-  Pass *p = w->pass;
-
-  pass_worker (w);
-  g_mutex_lock (&p->lock);
-  if (--p->running == 0)
-    g_cond_signal (&p->done_cond);
-  g_mutex_unlock (&p->lock);
-}
-
-/* Helper threads kept between passes: at T = 512 a pass takes 0.2 ms, and
- * starting a thread for each cost a fifth of it.  Not exclusive, no limit:
- * a helper only ever takes blocks, so passes running side by side cannot
- * starve each other (the caller works too and takes every block left). */
-static GThreadPool *
-pass_pool (void)
-{
-  static GThreadPool *pool;
-
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, g_thread_pool_new (pool_worker, NULL, -1, FALSE, NULL));
-  return pool;
+  run_block (p, p->ws->scores[slot], p->ws->rowtmp[slot], b);
+  return TRUE;
 }
 
 gboolean
@@ -427,32 +373,15 @@ attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const float *q,
                      gsize T, gsize d, gboolean causal, AttnWorkspace *ws,
                      GCancellable *cancellable)
 {
-  Pass p = { outputs, n_outputs, q, k, T, d, causal, ws, cancellable, attn_row_kernels (),
-             (T + BLOCK_ROWS - 1) / BLOCK_ROWS, 0, 0 };
-  Worker workers[64];
-  guint n_threads;
+  Pass p = { outputs, n_outputs, q, k, T, d, causal, ws, attn_row_kernels () };
+  gsize n_blocks = (T + BLOCK_ROWS - 1) / BLOCK_ROWS;
 
   g_return_val_if_fail (ws != NULL, FALSE);
   g_return_val_if_fail (T <= G_MAXINT / BLOCK_ROWS && d <= G_MAXINT, FALSE);
-  if (T == 0)
-    return TRUE;
-  n_threads = (guint) MIN ((gsize) ws->n_threads, p.n_blocks);
   ws_reserve_columns (ws, T);
-  for (guint t = 0; t < n_threads; t++)
-    workers[t] = (Worker){ &p, t };
-  g_mutex_init (&p.lock);
-  g_cond_init (&p.done_cond);
-  p.running = n_threads - 1;
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_pool_push (pass_pool (), &workers[t], NULL);
-  pass_worker (&workers[0]);
-  g_mutex_lock (&p.lock);
-  while (p.running > 0)
-    g_cond_wait (&p.done_cond, &p.lock);
-  g_mutex_unlock (&p.lock);
-  g_mutex_clear (&p.lock);
-  g_cond_clear (&p.done_cond);
-  return !g_atomic_int_get (&p.cancelled);
+  /* the only failure is cancellation, which the caller reports */
+  return attn_parallel_for_full ((guint) n_blocks, ws->n_threads, pass_block, &p, cancellable,
+                                 NULL);
 }
 
 /* --- one head --- */

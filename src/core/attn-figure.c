@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-figure.h"
+#include "attn-computed-array.h"
 #include "attn-error.h"
+#include "attn-parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -622,47 +624,34 @@ add_value_warnings (AttnFigure *self)
                                       self->stats.n_posinf, self->stats.n_neginf));
 }
 
-/* The panels of a load, shared by its threads. */
+/* The bands of every panel of a load, one loop's items: item i is band
+ * i - start[p] of panel p, start[p] <= i < start[p + 1]. */
 typedef struct
 {
-  AttnFigure *figure;
-  guint max_w, max_h;
-  guint band_threads; /* threads per panel: when there are fewer panels than cores */
-  GCancellable *cancellable;
-  gint next;      /* the next panel to take (atomic) */
-  GMutex lock;    /* error */
-  GError *error;  /* the first failure */
+  AttnGridBands **bands; /* per panel */
+  guint *start;          /* per panel, then the number of items */
+  guint n;               /* panels */
 } PanelLoad;
 
-static gpointer
-load_panels (gpointer data)
+static gboolean
+load_band (guint item, gpointer data, GCancellable *cancellable, GError **error)
 {
   PanelLoad *l = data;
-  AttnFigure *self = l->figure;
-  guint n = self->n_rows * self->n_cols, i;
+  guint lo = 0, hi = l->n - 1;
 
-  while ((i = (guint) g_atomic_int_add (&l->next, 1)) < n)
+  while (lo < hi) /* the last panel starting at or before item */
     {
-      AttnPanel *p = &self->panels[i];
-      GError *error = NULL;
-      AttnSlice s;
+      guint mid = (lo + hi + 1) / 2;
 
-      panel_slice (self, p, &s);
-      if (!attn_grid_compute_threads (&p->grid, &s, MAX (l->max_w, 1), MAX (l->max_h, 1),
-                                      self->aggregate, l->band_threads, l->cancellable, &error))
-        {
-          g_mutex_lock (&l->lock);
-          if (l->error == NULL)
-            l->error = g_steal_pointer (&error);
-          g_mutex_unlock (&l->lock);
-          g_clear_error (&error);
-          g_atomic_int_set (&l->next, (gint) n); /* the others stop too */
-        }
+      if (l->start[mid] <= item)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
-  return NULL;
+  return attn_grid_bands_run (l->bands[lo], item - l->start[lo], cancellable, error);
 }
 
-/* Below this many cells per thread a panel is aggregated by one. */
+/* Below this many cells per band a panel is aggregated as one. */
 #define CELLS_PER_BAND ((gsize) 1 << 20)
 
 /* Cells of the first panel (every panel has the same shape). */
@@ -675,37 +664,92 @@ panel_cells (AttnFigure *self)
   return s.nx * s.ny;
 }
 
-/* Panels are loaded by up to one thread per processor (HDF5 reads are
- * serialised by attn-h5; aggregation and number conversion run side by
- * side).  Statistics are merged in panel order: the same figure whatever
- * the threads did. */
+/* Bands per panel: one, unless there are fewer panels than cores and the
+ * panels are large; then the spare cores take bands of the same panel. */
+static guint
+bands_per_panel (AttnFigure *self, guint n)
+{
+  guint n_cpus = attn_parallel_get_n_workers ();
+  gsize cells = panel_cells (self);
+
+  if (n >= n_cpus || cells < CELLS_PER_BAND * 2)
+    return 1;
+  return (guint) MIN (n_cpus / n, cells / CELLS_PER_BAND);
+}
+
+/* A computed array computes every (component, epsilon) slice of a head on
+ * its first read, under a lock that other readers wait on.  Read in a
+ * loop's item, that computation would run inline on one core (a loop
+ * nested in an item does) while the other items wait for it; so one cell
+ * of each panel is read here first, where it has every core, and the loop
+ * then finds the slices cached.  Stored arrays share no work: no read. */
+static gboolean
+warm_panels (AttnFigure *self, GCancellable *cancellable, GError **error)
+{
+  if (!ATTN_IS_COMPUTED_ARRAY (self->array))
+    return TRUE;
+  for (guint i = 0; i < self->n_rows * self->n_cols; i++)
+    {
+      AttnSlice s;
+      float cell;
+
+      panel_slice (self, &self->panels[i], &s);
+      if (s.nx > 0 && s.ny > 0
+          && !attn_array_read_slice (s.array, s.fixed, s.ydim, s.y0, 1, s.xdim, s.x0, 1, &cell,
+                                     cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every band of every panel in one attn_parallel_for: HDF5 reads are
+ * serialised by attn-h5, aggregation and number conversion run side by
+ * side.  A failed load leaves no panel a grid. */
+static gboolean
+load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellable,
+             GError **error)
+{
+  guint n = self->n_rows * self->n_cols, per = bands_per_panel (self, n);
+  PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n };
+  gboolean ok;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AttnSlice s;
+
+      panel_slice (self, &self->panels[i], &s);
+      l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, MAX (max_w, 1),
+                                        MAX (max_h, 1), self->aggregate, per);
+      l.start[i + 1] = l.start[i] + attn_grid_bands_get_n (l.bands[i]);
+    }
+  ok = attn_parallel_for (l.start[n], load_band, &l, cancellable, error);
+  for (guint i = 0; i < n; i++)
+    {
+      if (ok)
+        attn_grid_bands_merge (l.bands[i]);
+      else
+        attn_grid_clear (&self->panels[i].grid);
+      attn_grid_bands_free (l.bands[i]);
+    }
+  g_free (l.bands);
+  g_free (l.start);
+  return ok;
+}
+
+/* Statistics are merged in panel order, each panel's in band order: the
+ * same figure whatever the threads did. */
 gboolean
 attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellable,
                   GError **error)
 {
-  guint n = self->n_rows * self->n_cols, n_cpus = (guint) g_get_num_processors ();
-  guint n_threads = MIN (MIN (n_cpus, n), 8);
-  PanelLoad l = { self, max_w, max_h, 1, cancellable, 0 };
-  GThread *threads[8];
+  guint n = self->n_rows * self->n_cols;
 
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
 
   self->loaded = FALSE;
-  /* fewer panels than cores: each panel's rows in bands, when it is large */
-  if (n > 0 && n < n_cpus && panel_cells (self) >= CELLS_PER_BAND * 2)
-    l.band_threads = MIN (n_cpus / n, (guint) (panel_cells (self) / CELLS_PER_BAND));
-  g_mutex_init (&l.lock);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("attn-load", load_panels, &l);
-  load_panels (&l);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
-  g_mutex_clear (&l.lock);
-  if (l.error)
-    {
-      g_propagate_error (error, l.error);
-      return FALSE;
-    }
+  if (n > 0 && (!warm_panels (self, cancellable, error)
+                || !load_panels (self, max_w, max_h, cancellable, error)))
+    return FALSE;
   attn_stats_init (&self->stats);
   for (guint i = 0; i < n; i++)
     attn_stats_merge (&self->stats, &self->panels[i].grid.stats);
