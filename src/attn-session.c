@@ -364,11 +364,7 @@ attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
   if (self->array == NULL)
     return FALSE;
   if (spec_equal (spec, self->spec))
-    {
-      /* Nothing to notify; "changed" stays as its listeners had it. */
-      g_signal_emit (self, signals[CHANGED], 0);
-      return TRUE;
-    }
+    return TRUE; /* nothing changed: nothing to notify, nothing to redraw */
   render = attn_view_spec_copy (spec);
   drop_foreign_highlights (render, self->array);
   if (!(figure = attn_figure_new (self->array, render, error)))
