@@ -223,6 +223,95 @@ test_wheel (void)
   close_window (window);
 }
 
+/* --- the sidebar's width --- */
+
+static void
+settle (void)
+{
+  for (int i = 0; i < 3; i++)
+    iterate_ms (50);
+}
+
+static void
+show_page (GtkStack *stack, const char *name, GtkPaned *paned, int position)
+{
+  gtk_stack_set_visible_child_name (stack, name);
+  settle ();
+  g_test_message ("page %s: position %d", name, gtk_paned_get_position (paned));
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, position);
+}
+
+static void
+show (AttnWindow *window, const char *dataset, GtkPaned *paned, int position)
+{
+  g_assert_true (attn_window_show_dataset (window, dataset, NULL));
+  wait_loaded (window);
+  settle ();
+  g_test_message ("dataset %s: position %d", dataset, gtk_paned_get_position (paned));
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, position);
+}
+
+/* The width the user gave the sidebar stays, whatever the page and the
+ * dataset (its dimension names, its sizes) ask for. */
+static void
+test_width (void)
+{
+  const char *pages[] = { "view", "highlights", "data", "view" };
+  const char *names[3] = { "a_dimension_whose_name_goes_on_and_on_and_on_and_on", "query", "key" };
+  const gsize dims[3] = { 99999, 3, 3 };
+  g_autoptr (AttnArray) wide = NULL;
+  AttnWindow *window;
+  GtkStack *stack;
+  GtkPaned *paned;
+  int position;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (attn_window_get_dim_mapper (window)),
+                                              GTK_TYPE_STACK));
+  paned = GTK_PANED (gtk_widget_get_ancestor (GTK_WIDGET (stack), GTK_TYPE_PANED));
+  gtk_stack_set_visible_child_name (stack, "data");
+  settle ();
+  /* as narrow as the user can drag it */
+  gtk_paned_set_position (paned, 0);
+  settle ();
+  position = gtk_paned_get_position (paned);
+  g_test_message ("narrowest: %d", position);
+  g_assert_cmpint (position, <=, 300); /* the sidebar's own minimum, not its pages' */
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    show_page (stack, pages[i], paned, position);
+  show (window, "/layers", paned, position);
+  show (window, "/group/small", paned, position);
+  /* a dataset with a long dimension name and a large size */
+  wide = attn_mem_array_new (3, dims, names, NULL);
+  attn_session_set_array (attn_window_get_session (window), wide, "/wide", NULL);
+  settle ();
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, position);
+  show (window, "/attn", paned, position);
+  /* a file with Q, K and V: one more page (Live), one more tab */
+  {
+    g_autofree char *src = g_build_filename (attn_test_srcdir (), "data", "demo.h5", NULL);
+    g_autofree char *copy = fixture ("demo-sidebar.h5");
+    g_autoptr (GBytes) bytes = attn_test_read_file (src);
+    g_autoptr (GFile) file = g_file_new_for_path (copy);
+
+    g_assert_true (g_file_set_contents (copy, g_bytes_get_data (bytes, NULL),
+                                        (gssize) g_bytes_get_size (bytes), NULL));
+    g_assert_true (attn_window_open (window, file));
+    wait_loaded (window);
+    settle ();
+    g_assert_true (gtk_stack_page_get_visible (
+        gtk_stack_get_page (stack, gtk_stack_get_child_by_name (stack, "live"))));
+    g_assert_cmpint (gtk_paned_get_position (paned), ==, position);
+    show_page (stack, "live", paned, position);
+  }
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -231,6 +320,7 @@ main (int argc, char **argv)
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/sidebar/session-notify", test_session_notify);
   g_test_add_func ("/sidebar/wheel", test_wheel);
+  g_test_add_func ("/sidebar/width", test_width);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;
