@@ -535,6 +535,8 @@ connect_widgets (AttnWindow *self)
   g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed), self);
   g_signal_connect_swapped (self->session, "history-changed",
                             G_CALLBACK (attn_window_update_actions), self);
+  /* The status line shows the shape, which grows with a followed dataset. */
+  g_signal_connect_swapped (self->session, "data-changed", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->heatmap, "notify::hover-text", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->heatmap, "notify::error", G_CALLBACK (heatmap_error_changed),
                             self);

@@ -312,6 +312,57 @@ test_width (void)
   close_window (window);
 }
 
+/* --- a followed dataset grows in the sidebar --- */
+
+static const char *
+title_of (AttnDimMapper *mapper, guint dim)
+{
+  GtkWidget *head = gtk_widget_get_parent (attn_dim_mapper_get_role_control (mapper, dim));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (head)));
+}
+
+static gboolean
+sidebar_grew (gpointer data)
+{
+  AttnDimMapper *mapper = attn_window_get_dim_mapper (data);
+
+  return g_str_has_suffix (title_of (mapper, 0), "(8)");
+}
+
+static void
+test_follow_shape (void)
+{
+  AttnWindow *window;
+  AttnDimMapper *mapper;
+  GtkWidget *to;
+  g_autofree char *path = fixture ("grow-sidebar.h5");
+  g_autofree char *script = g_build_filename (attn_test_srcdir (), "tests", "make-gui-fixtures.py",
+                                              NULL);
+  const char *create[] = { attn_test_python (), script, "grow", path, "0", NULL };
+  const char *append[] = { attn_test_python (), script, "grow", path, "6", NULL };
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_assert_cmpint (attn_test_spawn (create, NULL, NULL), ==, 0);
+  window = open_window ("grow-sidebar.h5", TRUE);
+  mapper = attn_window_get_dim_mapper (window);
+  g_assert_cmpstr (title_of (mapper, 0), ==, "step  (2)");
+  to = attn_dim_mapper_get_range_control (mapper, 0, TRUE);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (to)), ==, 1);
+  g_assert_cmpint (attn_test_spawn (append, NULL, NULL), ==, 0);
+  iterate_until (sidebar_grew, window, 30000);
+  g_assert_cmpstr (title_of (mapper, 0), ==, "step  (8)");
+  /* the range ran to the end: it still does, and its end can reach the new rows */
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (to)), ==, 7);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (to))),
+                     ==, 7);
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sidebar/session-notify", test_session_notify);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
+  g_test_add_func ("/sidebar/follow-shape", test_follow_shape);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;
