@@ -363,16 +363,147 @@ test_follow_shape (void)
   close_window (window);
 }
 
+/* --- Compare Q/K/V on data with a component axis --- */
+
+static void
+test_compare_component (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  const char *error;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  g_assert_null (attn_window_get_error (window));
+  /* component fixed: arranged as the grid's rows, epsilon as its columns, and said */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare-qkv", NULL);
+  wait_loaded (window);
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_ROWS);
+  g_assert_cmpint (attn_session_get_role (session, 1), ==, ATTN_ROLE_COLS);
+  error = attn_window_get_error (window);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "This dataset already has a component dimension"));
+  g_assert_nonnull (strstr (error, "now makes the grid's rows"));
+  /* already the columns: nothing moves, and it says so */
+  attn_session_set_role (session, 0, ATTN_ROLE_COLS, NULL);
+  wait_loaded (window);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare-qkv", NULL);
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_COLS);
+  error = attn_window_get_error (window);
+  g_assert_nonnull (strstr (error, "already has a component dimension: Q/K/V are side by side "
+                                   "in the grid's columns"));
+  close_window (window);
+}
+
+/* --- the export dialog --- */
+
+static GtkFileChooser *
+find_export_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* GTK's own */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_FILE_CHOOSER (w);
+    }
+  return NULL;
+}
+
+static gboolean
+export_dialog_shown (gpointer data)
+{
+  return find_export_dialog () != NULL;
+}
+
+static void
+set_filter_named (GtkFileChooser *chooser, const char *prefix)
+{
+  g_autoptr (GListModel) filters = gtk_file_chooser_get_filters (chooser);
+
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr (GtkFileFilter) f = g_list_model_get_item (filters, i);
+      if (g_str_has_prefix (gtk_file_filter_get_name (f), prefix))
+        {
+          gtk_file_chooser_set_filter (chooser, f);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_export_dialog (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  GtkFileChooser *dialog;
+  g_autoptr (GListModel) filters = NULL;
+  g_autofree char *name = NULL;
+  const char *expect[] = { "PNG", "SVG", "PDF" };
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  attn_session_set_role (session, 0, ATTN_ROLE_ROWS, NULL);
+  attn_session_set_role (session, 1, ATTN_ROLE_COLS, NULL);
+  wait_loaded (window);
+  attn_heatmap_view_select_header (attn_window_get_heatmap (window), TRUE, 1, 0);
+  g_assert_true (attn_heatmap_view_has_panel_selection (attn_window_get_heatmap (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
+  iterate_until (export_dialog_shown, NULL, 5000);
+  dialog = find_export_dialog ();
+  /* panels selected on screen: the dialog starts on them */
+  g_assert_cmpstr (gtk_file_chooser_get_choice (dialog, "panels"), ==, "selected");
+  /* one filter per format, PNG first and chosen */
+  filters = gtk_file_chooser_get_filters (dialog);
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (GtkFileFilter) f = g_list_model_get_item (filters, i);
+      g_assert_true (g_str_has_prefix (gtk_file_filter_get_name (f), expect[i]));
+    }
+  name = gtk_file_chooser_get_current_name (dialog);
+  g_assert_true (g_str_has_suffix (name, ".png"));
+  /* choosing a format gives the name its extension */
+  set_filter_named (dialog, "SVG");
+  g_free (name), name = gtk_file_chooser_get_current_name (dialog);
+  g_assert_true (g_str_has_suffix (name, "-attn.svg"));
+  set_filter_named (dialog, "PDF");
+  g_free (name), name = gtk_file_chooser_get_current_name (dialog);
+  g_assert_true (g_str_has_suffix (name, "-attn.pdf"));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  iterate_ms (100);
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
   int status;
 
+  /* The file chooser stores its own settings: keep them in memory, where
+   * there is no session bus to start dconf with. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/sidebar/session-notify", test_session_notify);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
   g_test_add_func ("/sidebar/follow-shape", test_follow_shape);
+  g_test_add_func ("/sidebar/compare-component", test_compare_component);
+  g_test_add_func ("/sidebar/export-dialog", test_export_dialog);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;
