@@ -105,6 +105,99 @@ test_session_notify (void)
   g_assert_cmpuint (n[P_CAN_REDO], ==, 1); /* the history went */
 }
 
+/* --- the sidebar's pages follow the session --- */
+
+static GtkWidget *
+colour_control (AttnWindow *window, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (attn_window_get_colour_panel (window)),
+                                                    ATTN_TYPE_COLOUR_PANEL, name));
+}
+
+/* A spec changed elsewhere (a view opened, undo) changes many fields at
+ * once: every control follows, and none of them, set while the others
+ * still show the old spec, hands an older value back to the session. */
+static void
+test_pages_follow (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  AttnDimMapper *mapper;
+  AttnViewSpec *spec;
+  const AttnViewSpec *now;
+  gsize start, end;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  mapper = attn_window_get_dim_mapper (window);
+  spec = attn_session_dup_spec (session);
+  g_free (spec->cmap), spec->cmap = g_strdup ("magma");
+  spec->reverse = TRUE;
+  spec->norm = ATTN_NORM_POWER, spec->gamma = 0.5;
+  spec->has_vmin = spec->has_vmax = TRUE, spec->vmin = 0.1, spec->vmax = 0.9;
+  spec->causal_mask = TRUE;
+  g_free (spec->title), spec->title = g_strdup ("Attention");
+  g_free (spec->rowdim), spec->rowdim = g_strdup ("component");
+  g_free (spec->coldim), spec->coldim = g_strdup ("epsilon");
+  {
+    AttnRange *r = g_new0 (AttnRange, 1);
+    r->dim = g_strdup ("key"), r->start = 2, r->end = 10;
+    g_ptr_array_add (spec->ranges, r);
+  }
+  g_assert_true (attn_session_update (session, spec, NULL));
+  wait_loaded (window);
+  now = attn_session_get_spec (session);
+  g_assert_cmpstr (now->cmap, ==, "magma");
+  g_assert_true (now->reverse);
+  g_assert_cmpint (now->norm, ==, ATTN_NORM_POWER);
+  g_assert_cmpfloat (now->gamma, ==, 0.5);
+  g_assert_true (now->has_vmin && now->has_vmax);
+  g_assert_cmpfloat (now->vmin, ==, 0.1);
+  g_assert_cmpfloat (now->vmax, ==, 0.9);
+  g_assert_true (now->causal_mask);
+  g_assert_cmpstr (now->title, ==, "Attention");
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_ROWS);
+  g_assert_cmpint (attn_session_get_role (session, 1), ==, ATTN_ROLE_COLS);
+  attn_session_get_range (session, 3, &start, &end);
+  g_assert_cmpuint (start, ==, 2);
+  g_assert_cmpuint (end, ==, 10);
+  /* and the controls show it */
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (colour_control (window, "reverse"))));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (colour_control (window, "norm"))), ==,
+                    ATTN_NORM_POWER);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (colour_control (window, "param"))),
+                     ==, 0.5);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (colour_control (window, "vmax"))),
+                     ==, 0.9);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (colour_control (window, "title"))), ==,
+                   "Attention");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (attn_dim_mapper_get_role_control (mapper, 0))),
+                    ==, ATTN_ROLE_ROWS);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (attn_dim_mapper_get_range_control (mapper, 3, FALSE))),
+                     ==, 2);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (attn_dim_mapper_get_range_control (mapper, 3, TRUE))),
+                     ==, 9);
+
+  /* back to the defaults: a default colour map stays a default, also when
+   * difference mode draws coolwarm */
+  attn_session_set_array (session, attn_session_get_array (session), "/attn", NULL);
+  attn_session_set_role (session, 0, ATTN_ROLE_ROWS, NULL);
+  wait_loaded (window);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (attn_colour_panel_get_difference_control (
+                                   attn_window_get_colour_panel (window))),
+                               TRUE);
+  wait_loaded (window);
+  g_assert_true (attn_session_get_spec (session)->difference);
+  g_assert_cmpstr (attn_figure_get_cmap (attn_session_get_figure (session))->name, ==, "coolwarm");
+  g_assert_null (attn_session_get_spec (session)->cmap);
+  close_window (window);
+}
+
 /* --- the wheel --- */
 
 typedef struct
@@ -499,6 +592,7 @@ main (int argc, char **argv)
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/sidebar/session-notify", test_session_notify);
+  g_test_add_func ("/sidebar/pages-follow", test_pages_follow);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
   g_test_add_func ("/sidebar/follow-shape", test_follow_shape);
