@@ -165,25 +165,10 @@ spin (DimRow *row, const char *tooltip)
   return s;
 }
 
+/* The slider of a fixed dimension and the tick label at its index. */
 static GtkWidget *
-build_row (AttnDimMapper *self, DimRow *row)
+build_index (DimRow *row)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *name = row->name = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (box, "dim-row");
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_add_css_class (name, "heading");
-  row->role = gtk_drop_down_new_from_strings (role_names);
-  gtk_widget_set_tooltip_text (row->role, "Where this dimension goes");
-  g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
-  gtk_box_append (GTK_BOX (head), name);
-  gtk_box_append (GTK_BOX (head), row->role);
-  gtk_box_append (GTK_BOX (box), head);
-
   row->fixed_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   row->scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 1);
   gtk_scale_set_draw_value (GTK_SCALE (row->scale), FALSE);
@@ -197,25 +182,53 @@ build_row (AttnDimMapper *self, DimRow *row)
   gtk_widget_add_css_class (row->tick, "numeric");
   gtk_box_append (GTK_BOX (row->fixed_box), row->scale);
   gtk_box_append (GTK_BOX (row->fixed_box), row->tick);
-  gtk_box_append (GTK_BOX (box), row->fixed_box);
+  return row->fixed_box;
+}
+
+/* The from..to spin buttons of a y/x/rows/cols dimension and the tick
+ * labels at its ends. */
+static GtkWidget *
+build_range (DimRow *row)
+{
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
   row->range_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  {
-    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-    row->from = spin (row, "First index shown");
-    row->to = spin (row, "Last index shown");
-    gtk_box_append (GTK_BOX (line), gtk_label_new ("from"));
-    gtk_box_append (GTK_BOX (line), row->from);
-    gtk_box_append (GTK_BOX (line), gtk_label_new ("to"));
-    gtk_box_append (GTK_BOX (line), row->to);
-    gtk_box_append (GTK_BOX (row->range_box), line);
-  }
+  row->from = spin (row, "First index shown");
+  row->to = spin (row, "Last index shown");
+  gtk_box_append (GTK_BOX (line), gtk_label_new ("from"));
+  gtk_box_append (GTK_BOX (line), row->from);
+  gtk_box_append (GTK_BOX (line), gtk_label_new ("to"));
+  gtk_box_append (GTK_BOX (line), row->to);
+  gtk_box_append (GTK_BOX (row->range_box), line);
   row->range_text = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (row->range_text), 0);
   gtk_label_set_ellipsize (GTK_LABEL (row->range_text), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (row->range_text, "dim-label");
   gtk_box_append (GTK_BOX (row->range_box), row->range_text);
-  gtk_box_append (GTK_BOX (box), row->range_box);
+  return row->range_box;
+}
+
+static GtkWidget *
+build_row (AttnDimMapper *self, DimRow *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *name = row->name = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, "dim-row");
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  /* a long name must not widen the sidebar */
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (name, "heading");
+  row->role = gtk_drop_down_new_from_strings (role_names);
+  gtk_widget_set_tooltip_text (row->role, "Where this dimension goes");
+  g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
+  gtk_box_append (GTK_BOX (head), name);
+  gtk_box_append (GTK_BOX (head), row->role);
+  gtk_box_append (GTK_BOX (box), head);
+  gtk_box_append (GTK_BOX (box), build_index (row));
+  gtk_box_append (GTK_BOX (box), build_range (row));
   return box;
 }
 
