@@ -129,24 +129,30 @@ value_control_at (GtkWidget *sidebar)
  * the pointer happens to pass over: sliders and spin buttons change on a
  * click, a drag or keys; the wheel over them scrolls their page, as
  * GtkScrolledWindow scrolls (a step of page^(2/3) per wheel click). */
+static void
+scroll_by (GtkAdjustment *adj, double delta, gboolean surface_unit)
+{
+  double step = surface_unit ? 1.0 : pow (gtk_adjustment_get_page_size (adj), 2.0 / 3.0);
+
+  if (delta != 0)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + delta * step);
+}
+
 static gboolean
 sidebar_scroll (GtkEventControllerScroll *scroll, double dx, double dy, AttnWindow *self)
 {
   GtkWidget *control = value_control_at (self->sidebar);
-  GtkWidget *scroller;
-  GtkAdjustment *adj;
-  double step;
+  GtkScrolledWindow *scroller;
+  gboolean surface;
 
   if (control == NULL)
     return FALSE;
-  scroller = gtk_widget_get_ancestor (control, GTK_TYPE_SCROLLED_WINDOW);
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (control, GTK_TYPE_SCROLLED_WINDOW));
   if (scroller == NULL)
     return TRUE;
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  step = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_SURFACE
-             ? 1.0
-             : pow (gtk_adjustment_get_page_size (adj), 2.0 / 3.0);
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + dy * step);
+  surface = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_SURFACE;
+  scroll_by (gtk_scrolled_window_get_vadjustment (scroller), dy, surface);
+  scroll_by (gtk_scrolled_window_get_hadjustment (scroller), dx, surface);
   return TRUE;
 }
 
@@ -154,7 +160,7 @@ static void
 connect_sidebar_wheel (AttnWindow *self)
 {
   GtkEventController *scroll = gtk_event_controller_scroll_new (
-      GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+      GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
 
   /* Capture: the sidebar sees the wheel before the slider under it. */
   gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);

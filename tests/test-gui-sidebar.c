@@ -223,9 +223,10 @@ iterate_ms (guint ms)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
 }
 
-/* Real wheel clicks (X buttons 4/5) at the centre of widget. */
+/* Real wheel clicks at the centre of widget: X button 4 up, 5 down, 6
+ * left, 7 right. */
 static void
-wheel_over (GtkWidget *widget, gboolean down, int clicks)
+wheel_over (GtkWidget *widget, const char *button, int clicks)
 {
   GtkNative *native = gtk_widget_get_native (widget);
   GdkSurface *surface = gtk_native_get_surface (native);
@@ -245,7 +246,7 @@ wheel_over (GtkWidget *widget, gboolean down, int clicks)
   n = g_strdup_printf ("%d", clicks);
   {
     const char *move[] = { "xdotool", "mousemove", "--window", xid, x, y, NULL };
-    const char *click[] = { "xdotool", "click", "--repeat", n, "--delay", "30", down ? "5" : "4",
+    const char *click[] = { "xdotool", "click", "--repeat", n, "--delay", "30", button,
                             NULL };
     g_assert_cmpint (attn_test_spawn (move, NULL, NULL), ==, 0);
     iterate_ms (100);
@@ -291,7 +292,7 @@ test_wheel (void)
   /* The View page is taller than the window: it can scroll. */
   g_assert_cmpfloat (gtk_adjustment_get_upper (m.adj), >, gtk_adjustment_get_page_size (m.adj));
 
-  wheel_over (scale, TRUE, 2);
+  wheel_over (scale, "5", 2);
   iterate_until (adjustment_moved, &m, 5000);
   iterate_ms (200);
   g_assert_cmpfloat (gtk_adjustment_get_value (m.adj), >, m.before);
@@ -304,7 +305,7 @@ test_wheel (void)
   g_assert_true (gtk_widget_compute_bounds (spin, scroller, &box));
   g_assert_cmpfloat (box.origin.y, >=, 0);
   g_assert_cmpfloat (box.origin.y + box.size.height, <=, gtk_widget_get_height (scroller));
-  wheel_over (spin, FALSE, 1);
+  wheel_over (spin, "4", 1);
 
   iterate_until (adjustment_moved, &m, 5000);
   g_assert_cmpfloat (gtk_adjustment_get_value (m.adj), <, m.before);
@@ -313,6 +314,14 @@ test_wheel (void)
     attn_session_get_range (session, 3, &start, &end);
     g_assert_cmpuint (end, ==, 24);
   }
+  /* a sideways wheel (or touchpad) leaves the slider alone too */
+  gtk_adjustment_set_value (m.adj, 0);
+  iterate_ms (200);
+  wheel_over (scale, "7", 2);
+  wheel_over (scale, "6", 2);
+  iterate_ms (300);
+  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 1);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, 1);
   close_window (window);
 }
 
