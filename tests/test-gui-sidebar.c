@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The session notifies its spec-level properties only when they change;
- * the mouse wheel over a slider scrolls the sidebar (real X events, sent
+ * The session notifies its spec-level properties only when they change,
+ * and the View page follows a spec changed elsewhere without handing an
+ * older value back; the mouse wheel over a slider scrolls the sidebar (real X events, sent
  * with xdotool) instead of moving the slider; the sidebar keeps its width
  * across pages and datasets; a followed dataset's size grows in the
  * sidebar; Compare Q/K/V on data that has a component axis says so; the
@@ -11,8 +12,9 @@
  * Every test that needs a window is skipped when there is no display.
  */
 #include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
-#include <glib/gstdio.h>
+#endif
 #include <string.h>
 
 #include "attn-gui-test-util.h"
@@ -234,6 +236,7 @@ wheel_over (GtkWidget *widget, const char *button, int clicks)
   double sx, sy;
   g_autofree char *xid = NULL, *x = NULL, *y = NULL, *n = NULL;
 
+#ifdef GDK_WINDOWING_X11
   g_assert_true (GDK_IS_X11_SURFACE (surface));
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
@@ -252,6 +255,7 @@ wheel_over (GtkWidget *widget, const char *button, int clicks)
     iterate_ms (100);
     g_assert_cmpint (attn_test_spawn (click, NULL, NULL), ==, 0);
   }
+#endif
 }
 
 static void
@@ -268,11 +272,14 @@ test_wheel (void)
       g_test_skip ("no display");
       return;
     }
-  if (!g_find_program_in_path ("xdotool"))
-    {
-      g_test_skip ("no xdotool");
-      return;
-    }
+  {
+    g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+    if (xdotool == NULL || g_strcmp0 (g_getenv ("GDK_BACKEND"), "x11") != 0)
+      {
+        g_test_skip ("real wheel clicks need X11 and xdotool");
+        return;
+      }
+  }
   window = open_window ("qkv.h5", TRUE);
   session = attn_window_get_session (window);
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
