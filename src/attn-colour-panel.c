@@ -27,7 +27,6 @@ struct _AttnColourPanel
   AttnSession *session;
   GtkStringList *names;
   double shown_min, shown_max;
-  gboolean updating;
 };
 
 G_DEFINE_FINAL_TYPE (AttnColourPanel, attn_colour_panel, GTK_TYPE_WIDGET)
@@ -113,6 +112,8 @@ update_visibility (AttnColourPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->percentile), domain == DOMAIN_PERCENTILE);
 }
 
+static void control_notified (GtkWidget *control, GParamSpec *pspec, AttnColourPanel *self);
+
 /* The baseline choices: every panel of the grid, by its headers. */
 static void
 update_baselines (AttnColourPanel *self, AttnFigure *fig, const AttnViewSpec *spec)
@@ -141,7 +142,11 @@ update_baselines (AttnColourPanel *self, AttnFigure *fig, const AttnViewSpec *sp
   if (g_strcmp0 (joined, self->baseline_names) != 0)
     {
       g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const *) names->pdata);
+      /* A new model selects its first entry: that is no one's choice of
+       * baseline, so it does not reach the session. */
+      g_signal_handlers_block_by_func (self->baseline, control_notified, self);
       gtk_drop_down_set_model (self->baseline, G_LIST_MODEL (model));
+      g_signal_handlers_unblock_by_func (self->baseline, control_notified, self);
       g_free (self->baseline_names);
       self->baseline_names = g_steal_pointer (&joined);
     }
@@ -152,6 +157,18 @@ update_baselines (AttnColourPanel *self, AttnFigure *fig, const AttnViewSpec *sp
   gtk_widget_set_sensitive (GTK_WIDGET (self->baseline), spec->difference);
 }
 
+static guint
+domain_of (const AttnViewSpec *spec)
+{
+  return spec->has_vmin || spec->has_vmax ? DOMAIN_FIXED
+         : spec->percentile > 0           ? DOMAIN_PERCENTILE
+                                          : DOMAIN_AUTO;
+}
+
+/* Every setter here compares (GTK's and the session's alike): a widget
+ * set to the session's value emits nothing, and each handler hands the
+ * session only its own field, so one that does run while the others are
+ * still being set changes nothing. */
 static void
 update (AttnColourPanel *self)
 {
@@ -160,15 +177,12 @@ update (AttnColourPanel *self)
 
   if (fig == NULL)
     return;
-  self->updating = TRUE;
   gtk_drop_down_set_selected (self->cmap, cmap_position (self, attn_figure_get_cmap (fig)->name));
   gtk_check_button_set_active (self->reverse, spec->reverse);
   gtk_drop_down_set_selected (self->norm, spec->norm);
   gtk_spin_button_set_value (self->param, spec->norm == ATTN_NORM_SYMLOG ? spec->linthresh
                                                                          : spec->gamma);
-  gtk_drop_down_set_selected (self->domain, spec->has_vmin || spec->has_vmax ? DOMAIN_FIXED
-                                            : spec->percentile > 0 ? DOMAIN_PERCENTILE
-                                                                   : DOMAIN_AUTO);
+  gtk_drop_down_set_selected (self->domain, domain_of (spec));
   if (spec->has_vmin)
     gtk_spin_button_set_value (self->vmin, spec->vmin);
   if (spec->has_vmax)
@@ -184,10 +198,15 @@ update (AttnColourPanel *self)
   set_text (self->colorbar_label, spec->colorbar_label);
   update_baselines (self, fig, spec);
   update_visibility (self);
-  self->updating = FALSE;
 }
 
-/* --- widgets -> session --- */
+/* --- widgets -> session: each control edits its own field --- */
+
+typedef void (*EditFunc) (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control);
+
+/* The field of the spec a text entry or a check button edits. */
+#define FIELD(spec, control, type) \
+  ((type *) ((char *) (spec) + GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (control), "attn-field"))))
 
 static char *
 entry_text (GtkEditable *e)
@@ -197,31 +216,93 @@ entry_text (GtkEditable *e)
 }
 
 static void
-apply_domain (AttnColourPanel *self, AttnViewSpec *spec)
+edit_text (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 {
-  guint domain = gtk_drop_down_get_selected (self->domain);
+  char **field = FIELD (spec, control, char *);
 
-  spec->has_vmin = spec->has_vmax = domain == DOMAIN_FIXED;
-  spec->vmin = gtk_spin_button_get_value (self->vmin);
-  spec->vmax = gtk_spin_button_get_value (self->vmax);
-  spec->percentile = domain == DOMAIN_PERCENTILE ? gtk_spin_button_get_value (self->percentile) : 0;
-}
-
-static gboolean
-same_spec (const AttnViewSpec *a, const AttnViewSpec *b)
-{
-  g_autoptr (JsonNode) na = attn_view_spec_to_json (a);
-  g_autoptr (JsonNode) nb = attn_view_spec_to_json (b);
-
-  return json_node_equal (na, nb);
+  g_free (*field);
+  *field = entry_text (GTK_EDITABLE (control));
 }
 
 static void
-apply_difference (AttnColourPanel *self, AttnViewSpec *spec)
+edit_toggle (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  *FIELD (spec, control, gboolean) = gtk_check_button_get_active (GTK_CHECK_BUTTON (control));
+}
+
+static void
+edit_cmap (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  const char *name = gtk_string_list_get_string (self->names,
+                                                 gtk_drop_down_get_selected (self->cmap));
+  AttnFigure *fig = attn_session_get_figure (self->session);
+
+  /* The list shows the map drawn, which may be a default (coolwarm in
+   * difference mode): only another choice than that one is the user's. */
+  if (name == NULL || g_strcmp0 (name, attn_figure_get_cmap (fig)->name) == 0)
+    return;
+  g_free (spec->cmap);
+  spec->cmap = g_strdup (name);
+}
+
+static void
+edit_norm (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  spec->norm = gtk_drop_down_get_selected (self->norm);
+}
+
+static void
+edit_param (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  if (spec->norm == ATTN_NORM_POWER)
+    spec->gamma = gtk_spin_button_get_value (self->param);
+  if (spec->norm == ATTN_NORM_SYMLOG)
+    spec->linthresh = gtk_spin_button_get_value (self->param);
+}
+
+static void
+edit_domain (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  guint domain = gtk_drop_down_get_selected (self->domain);
+
+  if (domain == domain_of (spec))
+    return;
+  spec->has_vmin = spec->has_vmax = domain == DOMAIN_FIXED;
+  spec->percentile = domain == DOMAIN_PERCENTILE ? gtk_spin_button_get_value (self->percentile) : 0;
+  /* A fixed domain starts from the one on screen. */
+  spec->vmin = gtk_spin_button_get_value (self->vmin);
+  spec->vmax = gtk_spin_button_get_value (self->vmax);
+  if (domain == DOMAIN_FIXED && self->shown_max > self->shown_min)
+    spec->vmin = self->shown_min, spec->vmax = self->shown_max;
+}
+
+static void
+edit_bounds (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  double v = gtk_spin_button_get_value (GTK_SPIN_BUTTON (control));
+
+  if (control == GTK_WIDGET (self->vmin) && spec->has_vmin)
+    spec->vmin = v;
+  if (control == GTK_WIDGET (self->vmax) && spec->has_vmax)
+    spec->vmax = v;
+  if (control == GTK_WIDGET (self->percentile) && spec->percentile > 0)
+    spec->percentile = v;
+}
+
+static void
+edit_aggregate (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  guint agg = gtk_drop_down_get_selected (self->aggregate);
+
+  spec->has_aggregate = agg > 0;
+  spec->aggregate = agg > 0 ? agg - 1 : ATTN_AGGREGATE_MAX;
+}
+
+static void
+edit_baseline (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 {
   guint i = gtk_drop_down_get_selected (self->baseline);
 
-  spec->difference = gtk_check_button_get_active (self->difference);
   if (i != GTK_INVALID_LIST_POSITION && 2 * i + 1 < self->baselines->len)
     {
       spec->baseline_row = g_array_index (self->baselines, gsize, 2 * i);
@@ -229,55 +310,42 @@ apply_difference (AttnColourPanel *self, AttnViewSpec *spec)
     }
 }
 
+/* Applies the control's edit to a copy of the session's spec and hands it
+ * back; the session notifies nothing when the spec stayed as it was. */
 static void
-commit (AttnColourPanel *self)
+control_changed (GtkWidget *control, AttnColourPanel *self)
 {
+  EditFunc edit = (EditFunc) g_object_get_data (G_OBJECT (control), "attn-edit");
   g_autoptr (AttnViewSpec) spec = NULL;
-  guint agg;
 
-  if (self->updating || self->session == NULL || attn_session_get_array (self->session) == NULL)
-    return;
   update_visibility (self);
-  spec = attn_session_dup_spec (self->session);
-  g_free (spec->cmap);
-  spec->cmap = g_strdup (gtk_string_list_get_string (self->names,
-                                                     gtk_drop_down_get_selected (self->cmap)));
-  spec->reverse = gtk_check_button_get_active (self->reverse);
-  spec->norm = gtk_drop_down_get_selected (self->norm);
-  if (spec->norm == ATTN_NORM_POWER)
-    spec->gamma = gtk_spin_button_get_value (self->param);
-  if (spec->norm == ATTN_NORM_SYMLOG)
-    spec->linthresh = gtk_spin_button_get_value (self->param);
-  apply_domain (self, spec);
-  agg = gtk_drop_down_get_selected (self->aggregate);
-  spec->has_aggregate = agg > 0;
-  spec->aggregate = agg > 0 ? agg - 1 : ATTN_AGGREGATE_MAX;
-  spec->causal_mask = gtk_check_button_get_active (self->causal);
-  g_free (spec->title), spec->title = entry_text (self->title);
-  g_free (spec->caption), spec->caption = entry_text (self->caption);
-  g_free (spec->row_format), spec->row_format = entry_text (self->row_format);
-  g_free (spec->col_format), spec->col_format = entry_text (self->col_format);
-  g_free (spec->colorbar_label), spec->colorbar_label = entry_text (self->colorbar_label);
-  apply_difference (self, spec);
-  if (same_spec (spec, attn_session_get_spec (self->session)))
+  if (self->session == NULL || attn_session_get_array (self->session) == NULL)
     return;
+  spec = attn_session_dup_spec (self->session);
+  edit (self, spec, control);
   if (!attn_session_update (self->session, g_steal_pointer (&spec), NULL))
     gtk_widget_error_bell (GTK_WIDGET (self));
 }
 
 static void
-domain_changed (AttnColourPanel *self)
+control_notified (GtkWidget *control, GParamSpec *pspec, AttnColourPanel *self)
 {
-  /* A fixed domain starts from the one on screen. */
-  if (!self->updating && gtk_drop_down_get_selected (self->domain) == DOMAIN_FIXED
-      && self->shown_max > self->shown_min)
-    {
-      self->updating = TRUE;
-      gtk_spin_button_set_value (self->vmin, self->shown_min);
-      gtk_spin_button_set_value (self->vmax, self->shown_max);
-      self->updating = FALSE;
-    }
-  commit (self);
+  control_changed (control, self);
+}
+
+static void
+connect_edit (AttnColourPanel *self, gpointer control, EditFunc edit, gsize field)
+{
+  g_object_set_data (control, "attn-edit", (gpointer) edit);
+  g_object_set_data (control, "attn-field", GSIZE_TO_POINTER (field));
+  if (GTK_IS_DROP_DOWN (control))
+    g_signal_connect (control, "notify::selected", G_CALLBACK (control_notified), self);
+  else if (GTK_IS_CHECK_BUTTON (control))
+    g_signal_connect (control, "toggled", G_CALLBACK (control_changed), self);
+  else if (GTK_IS_SPIN_BUTTON (control))
+    g_signal_connect (control, "value-changed", G_CALLBACK (control_changed), self);
+  else
+    g_signal_connect (control, "changed", G_CALLBACK (control_changed), self);
 }
 
 void
@@ -295,9 +363,11 @@ attn_colour_panel_set_session (AttnColourPanel *self, AttnSession *session)
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  /* notify::figure, not ::spec: the colour map shown may be a default
+   * that the figure resolves (coolwarm in difference mode). */
   if (session)
     {
-      g_signal_connect_swapped (session, "changed", G_CALLBACK (update), self);
+      g_signal_connect_swapped (session, "notify::figure", G_CALLBACK (update), self);
       update (self);
     }
 }
@@ -336,12 +406,6 @@ attn_colour_panel_class_init (AttnColourPanelClass *klass)
 }
 
 static void
-connect_commit (gpointer widget, const char *signal, AttnColourPanel *self)
-{
-  g_signal_connect_swapped (widget, signal, G_CALLBACK (commit), self);
-}
-
-static void
 attn_colour_panel_init (AttnColourPanel *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
@@ -357,23 +421,25 @@ attn_colour_panel_init (AttnColourPanel *self)
                                                                          NULL, "string"));
   gtk_drop_down_set_model (self->cmap, G_LIST_MODEL (self->names));
   g_object_unref (self->names); /* the drop-down holds it */
-  connect_commit (self->cmap, "notify::selected", self);
-  connect_commit (self->norm, "notify::selected", self);
-  connect_commit (self->aggregate, "notify::selected", self);
-  g_signal_connect_swapped (self->domain, "notify::selected", G_CALLBACK (domain_changed), self);
-  connect_commit (self->reverse, "toggled", self);
-  connect_commit (self->causal, "toggled", self);
-  connect_commit (self->param, "value-changed", self);
-  connect_commit (self->vmin, "value-changed", self);
-  connect_commit (self->vmax, "value-changed", self);
-  connect_commit (self->percentile, "value-changed", self);
-  connect_commit (self->title, "changed", self);
-  connect_commit (self->caption, "changed", self);
-  connect_commit (self->row_format, "changed", self);
-  connect_commit (self->col_format, "changed", self);
-  connect_commit (self->colorbar_label, "changed", self);
-  connect_commit (self->difference, "toggled", self);
-  connect_commit (self->baseline, "notify::selected", self);
+#define AT(member) G_STRUCT_OFFSET (AttnViewSpec, member)
+  connect_edit (self, self->cmap, edit_cmap, 0);
+  connect_edit (self, self->reverse, edit_toggle, AT (reverse));
+  connect_edit (self, self->norm, edit_norm, 0);
+  connect_edit (self, self->param, edit_param, 0);
+  connect_edit (self, self->domain, edit_domain, 0);
+  connect_edit (self, self->vmin, edit_bounds, 0);
+  connect_edit (self, self->vmax, edit_bounds, 0);
+  connect_edit (self, self->percentile, edit_bounds, 0);
+  connect_edit (self, self->aggregate, edit_aggregate, 0);
+  connect_edit (self, self->causal, edit_toggle, AT (causal_mask));
+  connect_edit (self, self->title, edit_text, AT (title));
+  connect_edit (self, self->caption, edit_text, AT (caption));
+  connect_edit (self, self->row_format, edit_text, AT (row_format));
+  connect_edit (self, self->col_format, edit_text, AT (col_format));
+  connect_edit (self, self->colorbar_label, edit_text, AT (colorbar_label));
+  connect_edit (self, self->difference, edit_toggle, AT (difference));
+  connect_edit (self, self->baseline, edit_baseline, 0);
+#undef AT
   update_visibility (self);
 }
 

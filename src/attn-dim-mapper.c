@@ -8,7 +8,7 @@ typedef struct
 {
   AttnDimMapper *self;
   guint dim;
-  GtkWidget *role, *fixed_box, *scale, *tick, *range_box, *from, *to, *range_text;
+  GtkWidget *name, *role, *fixed_box, *scale, *tick, *range_box, *from, *to, *range_text;
 } DimRow;
 
 struct _AttnDimMapper
@@ -18,7 +18,6 @@ struct _AttnDimMapper
   GtkWidget *box;
   AttnSession *session;
   GPtrArray *rows; /* DimRow* */
-  gboolean updating;
 };
 
 G_DEFINE_FINAL_TYPE (AttnDimMapper, attn_dim_mapper, GTK_TYPE_WIDGET)
@@ -39,24 +38,41 @@ tick_text (AttnArray *a, guint dim, gsize i)
   return NULL;
 }
 
+/* The name and the size, which grows with a followed dataset. */
 static void
-update_row (AttnDimMapper *self, DimRow *row)
+update_title (AttnDimMapper *self, DimRow *row)
 {
   AttnArray *a = attn_session_get_array (self->session);
-  AttnRole role = attn_session_get_role (self->session, row->dim);
-  gsize size = attn_array_get_dim_size (a, row->dim), index, start, end;
-  g_autofree char *label = NULL, *first = NULL, *last = NULL, *text = NULL;
+  g_autofree char *title = g_strdup_printf ("%s  (%" G_GSIZE_FORMAT ")",
+                                            attn_array_get_dim_name (a, row->dim),
+                                            attn_array_get_dim_size (a, row->dim));
 
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (row->role), role);
-  gtk_widget_set_visible (row->fixed_box, role == ATTN_ROLE_FIXED && size > 1);
-  gtk_widget_set_visible (row->range_box, role != ATTN_ROLE_FIXED && size > 1);
-  index = attn_session_get_fixed (self->session, row->dim);
+  gtk_label_set_text (GTK_LABEL (row->name), title);
+}
+
+static void
+update_index (AttnDimMapper *self, DimRow *row, gsize size)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+  gsize index = attn_session_get_fixed (self->session, row->dim);
+  g_autofree char *label = tick_text (a, row->dim, index);
+  g_autofree char *text = label ? g_strdup_printf ("%" G_GSIZE_FORMAT " · %s", index, label)
+                                : g_strdup_printf ("%" G_GSIZE_FORMAT, index);
+
+  /* The range only grows (a new array has new rows), so widening it never
+   * moves the value the session holds. */
   gtk_range_set_range (GTK_RANGE (row->scale), 0, MAX (1, (double) size - 1));
   gtk_range_set_value (GTK_RANGE (row->scale), (double) index);
-  label = tick_text (a, row->dim, index);
-  text = label ? g_strdup_printf ("%" G_GSIZE_FORMAT " · %s", index, label)
-               : g_strdup_printf ("%" G_GSIZE_FORMAT, index);
   gtk_label_set_text (GTK_LABEL (row->tick), text);
+}
+
+static void
+update_range (AttnDimMapper *self, DimRow *row, gsize size)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+  gsize start, end;
+  g_autofree char *first = NULL, *last = NULL, *text = NULL;
+
   attn_session_get_range (self->session, row->dim, &start, &end);
   gtk_spin_button_set_range (GTK_SPIN_BUTTON (row->from), 0, (double) size - 1);
   gtk_spin_button_set_range (GTK_SPIN_BUTTON (row->to), 0, (double) size - 1);
@@ -64,19 +80,36 @@ update_row (AttnDimMapper *self, DimRow *row)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (row->to), (double) end - 1);
   first = tick_text (a, row->dim, start);
   last = tick_text (a, row->dim, end - 1);
-  g_free (text);
   text = first && last ? g_strdup_printf ("“%s” … “%s”", first, last) : g_strdup ("");
   gtk_label_set_text (GTK_LABEL (row->range_text), text);
   gtk_widget_set_visible (row->range_text, text[0] != '\0');
 }
 
+/* Every setter here compares (GTK's and the session's alike): a widget
+ * set to the session's value emits nothing, and a handler that does run
+ * hands the session the value it already holds, which changes nothing. */
+static void
+update_row (AttnDimMapper *self, DimRow *row)
+{
+  AttnArray *a = attn_session_get_array (self->session);
+  AttnRole role = attn_session_get_role (self->session, row->dim);
+  gsize size = attn_array_get_dim_size (a, row->dim);
+
+  update_title (self, row);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (row->role), role);
+  gtk_widget_set_visible (row->fixed_box, role == ATTN_ROLE_FIXED && size > 1);
+  gtk_widget_set_visible (row->range_box, role != ATTN_ROLE_FIXED && size > 1);
+  update_index (self, row, size);
+  update_range (self, row, size);
+}
+
 static void
 update (AttnDimMapper *self)
 {
-  self->updating = TRUE;
+  if (self->session == NULL || attn_session_get_array (self->session) == NULL)
+    return;
   for (guint i = 0; i < self->rows->len; i++)
     update_row (self, g_ptr_array_index (self->rows, i));
-  self->updating = FALSE;
 }
 
 static void
@@ -84,38 +117,41 @@ role_changed (GtkDropDown *drop, GParamSpec *pspec, DimRow *row)
 {
   g_autoptr (GError) error = NULL;
 
-  if (row->self->updating)
-    return;
   if (!attn_session_set_role (row->self->session, row->dim, gtk_drop_down_get_selected (drop),
                               &error))
     {
       gtk_widget_error_bell (GTK_WIDGET (drop));
-      update (row->self);
+      gtk_drop_down_set_selected (drop, attn_session_get_role (row->self->session, row->dim));
     }
 }
 
 static void
 index_changed (GtkRange *range, DimRow *row)
 {
-  if (!row->self->updating)
-    attn_session_set_fixed (row->self->session, row->dim, (gsize) gtk_range_get_value (range));
+  attn_session_set_fixed (row->self->session, row->dim, (gsize) gtk_range_get_value (range));
 }
 
+/* Each spin button moves its own end of the range; the other end is the
+ * session's, never a spin button's value that is still being set. */
 static void
 range_changed (GtkSpinButton *spin, DimRow *row)
 {
-  gsize from, to;
+  AttnSession *session = row->self->session;
+  gsize start, end, value = (gsize) gtk_spin_button_get_value (spin);
 
-  if (row->self->updating)
-    return;
-  from = (gsize) gtk_spin_button_get_value (GTK_SPIN_BUTTON (row->from));
-  to = (gsize) gtk_spin_button_get_value (GTK_SPIN_BUTTON (row->to));
-  if (to < from)
+  attn_session_get_range (session, row->dim, &start, &end);
+  if (GTK_WIDGET (spin) == row->from && value < end)
+    start = value;
+  else if (GTK_WIDGET (spin) == row->to && value >= start)
+    end = value + 1;
+  else
     {
-      update (row->self);
+      /* an empty range: back to the one shown */
+      gtk_widget_error_bell (GTK_WIDGET (spin));
+      gtk_spin_button_set_value (spin, GTK_WIDGET (spin) == row->from ? start : end - 1);
       return;
     }
-  attn_session_set_range (row->self->session, row->dim, from, to + 1);
+  attn_session_set_range (session, row->dim, start, end);
 }
 
 static GtkWidget *
@@ -129,27 +165,10 @@ spin (DimRow *row, const char *tooltip)
   return s;
 }
 
+/* The slider of a fixed dimension and the tick label at its index. */
 static GtkWidget *
-build_row (AttnDimMapper *self, DimRow *row, AttnArray *a)
+build_index (DimRow *row)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autofree char *title = g_strdup_printf ("%s  (%" G_GSIZE_FORMAT ")",
-                                            attn_array_get_dim_name (a, row->dim),
-                                            attn_array_get_dim_size (a, row->dim));
-  GtkWidget *name = gtk_label_new (title);
-
-  gtk_widget_add_css_class (box, "dim-row");
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_add_css_class (name, "heading");
-  row->role = gtk_drop_down_new_from_strings (role_names);
-  gtk_widget_set_tooltip_text (row->role, "Where this dimension goes");
-  g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
-  gtk_box_append (GTK_BOX (head), name);
-  gtk_box_append (GTK_BOX (head), row->role);
-  gtk_box_append (GTK_BOX (box), head);
-
   row->fixed_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   row->scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 1);
   gtk_scale_set_draw_value (GTK_SCALE (row->scale), FALSE);
@@ -163,25 +182,53 @@ build_row (AttnDimMapper *self, DimRow *row, AttnArray *a)
   gtk_widget_add_css_class (row->tick, "numeric");
   gtk_box_append (GTK_BOX (row->fixed_box), row->scale);
   gtk_box_append (GTK_BOX (row->fixed_box), row->tick);
-  gtk_box_append (GTK_BOX (box), row->fixed_box);
+  return row->fixed_box;
+}
+
+/* The from..to spin buttons of a y/x/rows/cols dimension and the tick
+ * labels at its ends. */
+static GtkWidget *
+build_range (DimRow *row)
+{
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
   row->range_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  {
-    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-    row->from = spin (row, "First index shown");
-    row->to = spin (row, "Last index shown");
-    gtk_box_append (GTK_BOX (line), gtk_label_new ("from"));
-    gtk_box_append (GTK_BOX (line), row->from);
-    gtk_box_append (GTK_BOX (line), gtk_label_new ("to"));
-    gtk_box_append (GTK_BOX (line), row->to);
-    gtk_box_append (GTK_BOX (row->range_box), line);
-  }
+  row->from = spin (row, "First index shown");
+  row->to = spin (row, "Last index shown");
+  gtk_box_append (GTK_BOX (line), gtk_label_new ("from"));
+  gtk_box_append (GTK_BOX (line), row->from);
+  gtk_box_append (GTK_BOX (line), gtk_label_new ("to"));
+  gtk_box_append (GTK_BOX (line), row->to);
+  gtk_box_append (GTK_BOX (row->range_box), line);
   row->range_text = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (row->range_text), 0);
   gtk_label_set_ellipsize (GTK_LABEL (row->range_text), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (row->range_text, "dim-label");
   gtk_box_append (GTK_BOX (row->range_box), row->range_text);
-  gtk_box_append (GTK_BOX (box), row->range_box);
+  return row->range_box;
+}
+
+static GtkWidget *
+build_row (AttnDimMapper *self, DimRow *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *name = row->name = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, "dim-row");
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  /* a long name must not widen the sidebar */
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (name, "heading");
+  row->role = gtk_drop_down_new_from_strings (role_names);
+  gtk_widget_set_tooltip_text (row->role, "Where this dimension goes");
+  g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
+  gtk_box_append (GTK_BOX (head), name);
+  gtk_box_append (GTK_BOX (head), row->role);
+  gtk_box_append (GTK_BOX (box), head);
+  gtk_box_append (GTK_BOX (box), build_index (row));
+  gtk_box_append (GTK_BOX (box), build_range (row));
   return box;
 }
 
@@ -200,7 +247,7 @@ rebuild (AttnDimMapper *self)
       row->self = self;
       row->dim = d;
       g_ptr_array_add (self->rows, row);
-      gtk_box_append (GTK_BOX (self->box), build_row (self, row, a));
+      gtk_box_append (GTK_BOX (self->box), build_row (self, row));
     }
   if (a)
     update (self);
@@ -213,11 +260,12 @@ attn_dim_mapper_set_session (AttnDimMapper *self, AttnSession *session)
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  /* The figure is the spec resolved against the array: it changes with
+   * every spec change and when a followed dataset grows. */
   if (session)
     {
-      g_signal_connect_swapped (session, "array-changed", G_CALLBACK (rebuild), self);
-      g_signal_connect_swapped (session, "changed", G_CALLBACK (update), self);
-      g_signal_connect_swapped (session, "data-changed", G_CALLBACK (update), self);
+      g_signal_connect_swapped (session, "notify::array", G_CALLBACK (rebuild), self);
+      g_signal_connect_swapped (session, "notify::figure", G_CALLBACK (update), self);
     }
   rebuild (self);
 }

@@ -26,6 +26,7 @@ typedef struct
 static void view_state_init (AttnSession *self);
 static void view_state_clear (AttnSession *self);
 static void class_init_view_state (GObjectClass *object_class);
+#define VIEW_PROP_BASE 1000
 static void view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
 static void view_set_property (GObject *object, guint prop_id, const GValue *value,
                                GParamSpec *pspec);
@@ -48,6 +49,120 @@ G_DEFINE_FINAL_TYPE (AttnSession, attn_session, G_TYPE_OBJECT)
 
 enum { ARRAY_CHANGED, CHANGED, DATA_CHANGED, HISTORY_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* --- spec-level properties --- */
+
+enum
+{
+  PROP_0,
+  PROP_ARRAY,
+  PROP_DATASET,
+  PROP_SPEC,
+  PROP_FIGURE,
+  PROP_LIVE,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  N_SPEC_PROPS
+};
+static GParamSpec *spec_props[N_SPEC_PROPS];
+
+G_DEFINE_BOXED_TYPE (AttnSessionSpec, attn_session_spec, attn_view_spec_copy, attn_view_spec_free)
+
+/* Whether two specs draw the same view. */
+static gboolean
+spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  g_autoptr (JsonNode) na = NULL;
+  g_autoptr (JsonNode) nb = NULL;
+
+  if (a == b)
+    return TRUE;
+  na = attn_view_spec_to_json (a);
+  nb = attn_view_spec_to_json (b);
+  return json_node_equal (na, nb);
+}
+
+/* What the derived properties were before an edit, to notify only those
+ * that changed after it. */
+typedef struct
+{
+  AttnArray *array;
+  char *dataset;
+  gboolean live, can_undo, can_redo;
+} SpecState;
+
+static void
+spec_state_take (AttnSession *self, SpecState *state)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  state->array = self->array;
+  state->dataset = g_strdup (self->dataset);
+  state->live = attn_session_is_live (self);
+  state->can_undo = attn_session_can_undo (self);
+  state->can_redo = attn_session_can_redo (self);
+}
+
+static void
+notify_if (AttnSession *self, gboolean changed, guint prop)
+{
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), spec_props[prop]);
+}
+
+/* Notifies what changed since spec_state_take (the array compared by
+ * identity: a new array is a new one even with the same shape). */
+static void
+spec_state_notify (AttnSession *self, SpecState *state)
+{
+  notify_if (self, state->array != self->array, PROP_ARRAY);
+  notify_if (self, g_strcmp0 (state->dataset, self->dataset) != 0, PROP_DATASET);
+  notify_if (self, state->live != attn_session_is_live (self), PROP_LIVE);
+  notify_if (self, state->can_undo != attn_session_can_undo (self), PROP_CAN_UNDO);
+  notify_if (self, state->can_redo != attn_session_can_redo (self), PROP_CAN_REDO);
+  g_clear_pointer (&state->dataset, g_free);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+attn_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AttnSession *self = ATTN_SESSION (object);
+
+  if (prop_id >= VIEW_PROP_BASE)
+    {
+      view_get_property (object, prop_id, value, pspec);
+      return;
+    }
+  switch (prop_id)
+    {
+    case PROP_ARRAY: g_value_set_object (value, self->array); break;
+    case PROP_DATASET: g_value_set_string (value, self->dataset); break;
+    case PROP_SPEC: g_value_set_boxed (value, self->spec); break;
+    case PROP_FIGURE: g_value_set_object (value, self->figure); break;
+    case PROP_LIVE: g_value_set_boolean (value, attn_session_is_live (self)); break;
+    case PROP_CAN_UNDO: g_value_set_boolean (value, attn_session_can_undo (self)); break;
+    case PROP_CAN_REDO: g_value_set_boolean (value, attn_session_can_redo (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Read-only: the array, dataset and spec change through set_array and
+ * update, which validate them together. */
+static void
+install_spec_properties (GObjectClass *object_class)
+{
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = attn_session_get_property;
+  spec_props[PROP_ARRAY] = g_param_spec_object ("array", NULL, NULL, ATTN_TYPE_ARRAY, ro);
+  spec_props[PROP_DATASET] = g_param_spec_string ("dataset", NULL, NULL, NULL, ro);
+  spec_props[PROP_SPEC] = g_param_spec_boxed ("spec", NULL, NULL, ATTN_TYPE_SESSION_SPEC, ro);
+  spec_props[PROP_FIGURE] = g_param_spec_object ("figure", NULL, NULL, ATTN_TYPE_FIGURE, ro);
+  spec_props[PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, ro);
+  spec_props[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, ro);
+  spec_props[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, ro);
+  g_object_class_install_properties (object_class, N_SPEC_PROPS, spec_props);
+}
 
 AttnHighlight *
 attn_session_highlight_copy (const AttnHighlight *h)
@@ -111,7 +226,7 @@ attn_session_class_init (AttnSessionClass *klass)
 
   object_class->dispose = attn_session_dispose;
   object_class->finalize = attn_session_finalize;
-  object_class->get_property = view_get_property;
+  install_spec_properties (object_class);
   object_class->set_property = view_set_property;
   signals[ARRAY_CHANGED] = g_signal_new ("array-changed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -162,39 +277,54 @@ drop_foreign_highlights (AttnViewSpec *spec, AttnArray *array)
     }
 }
 
+/* The spec that set_array shows: spec itself when it fits array, else the
+ * defaults (keeping the array's own live member). */
+static AttnViewSpec *
+fitting_spec (AttnArray *array, const AttnViewSpec *spec, AttnFigure **figure)
+{
+  AttnViewSpec *copy = spec ? attn_view_spec_copy (spec) : attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) render = attn_view_spec_copy (copy);
+  AttnComputeSpec *live;
+
+  drop_foreign_highlights (render, array);
+  if ((*figure = attn_figure_new (array, render, NULL)))
+    return copy;
+  live = g_steal_pointer (&copy->live);
+  attn_view_spec_free (copy);
+  copy = attn_view_spec_new ();
+  copy->live = live;
+  *figure = attn_figure_new (array, copy, NULL);
+  return copy;
+}
+
 void
 attn_session_set_array (AttnSession *self, AttnArray *array, const char *dataset,
                         const AttnViewSpec *spec)
 {
-  g_autoptr (AttnViewSpec) copy = spec ? attn_view_spec_copy (spec) : attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) copy = NULL;
+  AttnFigure *figure = NULL;
+  SpecState state;
+  gboolean same_spec;
 
   g_return_if_fail (ATTN_IS_SESSION (self));
+  copy = array ? fitting_spec (array, spec, &figure)
+               : (spec ? attn_view_spec_copy (spec) : attn_view_spec_new ());
+  g_free (copy->dataset);
+  copy->dataset = g_strdup (dataset);
+  spec_state_take (self, &state);
   g_set_object (&self->array, array);
   g_free (self->dataset);
   self->dataset = g_strdup (dataset);
   g_clear_object (&self->figure);
+  self->figure = figure;
   g_ptr_array_set_size (self->undo, 0);
   g_ptr_array_set_size (self->redo, 0);
-  if (array)
-    {
-      g_autoptr (AttnViewSpec) render = attn_view_spec_copy (copy);
-      drop_foreign_highlights (render, array);
-      self->figure = attn_figure_new (array, render, NULL);
-      if (self->figure == NULL)
-        {
-          AttnComputeSpec *live = copy->live; /* the array's own: kept */
-
-          copy->live = NULL;
-          g_clear_pointer (&copy, attn_view_spec_free);
-          copy = attn_view_spec_new ();
-          copy->live = live;
-          self->figure = attn_figure_new (array, copy, NULL);
-        }
-    }
-  g_free (copy->dataset);
-  copy->dataset = g_strdup (dataset);
+  same_spec = spec_equal (copy, self->spec);
   attn_view_spec_free (self->spec);
   self->spec = g_steal_pointer (&copy);
+  notify_if (self, !same_spec, PROP_SPEC);
+  notify_if (self, TRUE, PROP_FIGURE);
+  spec_state_notify (self, &state);
   g_signal_emit (self, signals[ARRAY_CHANGED], 0);
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
@@ -260,19 +390,26 @@ attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
   g_autoptr (AttnViewSpec) owned = spec;
   g_autoptr (AttnViewSpec) render = NULL;
   AttnFigure *figure;
+  SpecState state;
 
   g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
   g_return_val_if_fail (spec != NULL, FALSE);
   if (self->array == NULL)
     return FALSE;
+  if (spec_equal (spec, self->spec))
+    return TRUE; /* nothing changed: nothing to notify, nothing to redraw */
   render = attn_view_spec_copy (spec);
   drop_foreign_highlights (render, self->array);
   if (!(figure = attn_figure_new (self->array, render, error)))
     return FALSE;
+  spec_state_take (self, &state);
   g_clear_object (&self->figure);
   self->figure = figure;
   attn_view_spec_free (self->spec);
   self->spec = g_steal_pointer (&owned);
+  notify_if (self, TRUE, PROP_SPEC);
+  notify_if (self, TRUE, PROP_FIGURE);
+  spec_state_notify (self, &state);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
@@ -483,12 +620,16 @@ attn_session_dup_highlights (AttnSession *self)
 void
 attn_session_set_highlights (AttnSession *self, GPtrArray *highlights)
 {
+  SpecState state;
+
   g_return_if_fail (ATTN_IS_SESSION (self) && highlights != NULL);
+  spec_state_take (self, &state);
   g_ptr_array_add (self->undo, copy_highlights (self->spec->highlights));
   if (self->undo->len > MAX_UNDO)
     g_ptr_array_remove_index (self->undo, 0);
   g_ptr_array_set_size (self->redo, 0);
   replace_highlights (self, highlights);
+  spec_state_notify (self, &state);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 
@@ -510,13 +651,16 @@ static void
 step_history (AttnSession *self, GPtrArray *from, GPtrArray *to)
 {
   GPtrArray *list;
+  SpecState state;
 
   if (from->len == 0)
     return;
+  spec_state_take (self, &state);
   list = g_ptr_array_steal_index (from, from->len - 1);
   g_ptr_array_add (to, copy_highlights (self->spec->highlights));
   replace_highlights (self, list);
   g_ptr_array_unref (list);
+  spec_state_notify (self, &state);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 
@@ -549,6 +693,7 @@ attn_session_data_changed (AttnSession *self)
     {
       g_clear_object (&self->figure);
       self->figure = figure;
+      g_object_notify_by_pspec (G_OBJECT (self), spec_props[PROP_FIGURE]);
     }
   g_signal_emit (self, signals[DATA_CHANGED], 0);
 }
@@ -569,7 +714,6 @@ attn_session_get_data_lock (AttnSession *self)
 
 /* Property ids from VIEW_PROP_BASE up, apart from any other property of
  * the session: get/set_property hand these to view_get/set_property. */
-#define VIEW_PROP_BASE 1000
 enum
 {
   VIEW_PROP_VIEWPORT,

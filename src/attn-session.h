@@ -7,6 +7,11 @@
  * it through attn_session_update() and its helpers, which validate the new
  * spec against the array (attn_figure_new) before committing it and
  * emitting "changed".  Highlight edits go through an undo stack.
+ *
+ * Its spec-level state is also held in read-only properties that notify
+ * only when their value changes: "array", "dataset", "spec" (an update
+ * with an equal spec notifies nothing), "figure" (also when the data of a
+ * growing array changed), "live", "can-undo", "can-redo".
  */
 #pragma once
 
@@ -25,6 +30,12 @@ typedef enum
   ATTN_ROLE_COLS,
   ATTN_ROLE_FIXED,
 } AttnRole;
+
+/* The "spec" property's boxed type: a copy on g_object_get, the session's
+ * own from attn_session_get_spec (valid until the next notify::spec). */
+typedef AttnViewSpec AttnSessionSpec;
+#define ATTN_TYPE_SESSION_SPEC (attn_session_spec_get_type ())
+GType attn_session_spec_get_type (void) G_GNUC_CONST;
 
 #define ATTN_TYPE_SESSION (attn_session_get_type ())
 G_DECLARE_FINAL_TYPE (AttnSession, attn_session, ATTN, SESSION, GObject)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define MAX_RECENT 10
+#define EXPORT_TITLE "Export Figure"
 
 static void
 set_enabled (AttnWindow *self, const char *name, gboolean enabled)
@@ -284,6 +285,56 @@ run_export (AttnWindow *self, const char *filename, gboolean only_selected, gboo
   g_task_run_in_thread (task, export_thread);
 }
 
+/* The export dialog's choices.  GTK 4.8's own dialog (the fallback of
+ * GtkFileChooserNative) ignores gtk_file_chooser_set_choice and starts on
+ * the first option: the option to start on comes first. */
+static const char *const export_dpis[] = { "96", "192", "300", NULL };
+static const char *const export_dpi_labels[] = { "96 dpi (screen)", "192 dpi", "300 dpi", NULL };
+static const char *const export_panels[] = { "selected", "all", NULL };
+static const char *const export_panel_labels[] = { "Only the selected panels", "The whole grid",
+                                                   NULL };
+
+/* The export formats, in the order of the dialog's filters. */
+static const char *const export_exts[] = { "png", "svg", "pdf" };
+static const char *const export_names[] = { "PNG image", "SVG drawing", "PDF document" };
+
+/* The extension of the filter chosen in chooser ("png" when none). */
+static const char *
+chosen_ext (GtkFileChooser *chooser)
+{
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser); /* the chooser's */
+  const char *name = filter ? gtk_file_filter_get_name (filter) : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (export_exts); i++)
+    if (g_strcmp0 (name, export_names[i]) == 0)
+      return export_exts[i];
+  return export_exts[0];
+}
+
+/* name with its extension replaced by (or, without one, followed by) ext. */
+static char *
+with_ext (const char *name, const char *ext)
+{
+  const char *dot = strrchr (name, '.');
+  gsize stem = dot && dot != name ? (gsize) (dot - name) : strlen (name);
+
+  return g_strdup_printf ("%.*s.%s", (int) stem, name, ext);
+}
+
+/* Choosing a format in the filter list gives the file name its extension. */
+static void
+export_filter_changed (GtkFileChooser *chooser)
+{
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_autofree char *renamed = NULL;
+
+  if (name == NULL || name[0] == '\0')
+    return;
+  renamed = with_ext (name, chosen_ext (chooser));
+  if (g_strcmp0 (renamed, name) != 0)
+    gtk_file_chooser_set_current_name (chooser, renamed);
+}
+
 static void
 export_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
 {
@@ -297,11 +348,54 @@ export_response (GtkNativeDialog *dialog, int response, AttnWindow *self)
       const char *titles = gtk_file_chooser_get_choice (chooser, "titles");
       const char *colorbar = gtk_file_chooser_get_choice (chooser, "colorbar");
       const char *dpi = gtk_file_chooser_get_choice (chooser, "dpi");
+      AttnFormat format;
 
+      /* A name typed without a known extension takes the chosen format's. */
+      if (path && !attn_format_from_filename (path, &format, NULL))
+        {
+          char *full = g_strdup_printf ("%s.%s", path, chosen_ext (chooser));
+          g_free (path);
+          path = full;
+        }
       run_export (self, path, g_strcmp0 (panels, "selected") == 0, g_strcmp0 (titles, "false") != 0,
                   g_strcmp0 (colorbar, "false") != 0, dpi ? g_ascii_strtod (dpi, NULL) : 96.0);
     }
   g_object_unref (dialog);
+}
+
+static void
+add_export_filters (GtkFileChooser *chooser)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (export_exts); i++)
+    {
+      g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, export_names[i]);
+      gtk_file_filter_add_suffix (filter, export_exts[i]);
+      gtk_file_chooser_add_filter (chooser, filter);
+      if (i == 0)
+        gtk_file_chooser_set_filter (chooser, filter);
+    }
+}
+
+/* GtkFileChooserNative does not pass on its own dialog's notifications:
+ * where that dialog is the one shown (no portal), the window finds it to
+ * follow its filter.  A portal's chooser keeps the name as typed, and the
+ * response adds the chosen format's extension when it has none. */
+static void
+follow_export_filter (AttnWindow *self, const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (self)
+          && gtk_widget_get_visible (GTK_WIDGET (w))
+          && g_strcmp0 (gtk_window_get_title (w), title) == 0)
+        g_signal_connect (w, "notify::filter", G_CALLBACK (export_filter_changed), NULL);
+    }
 }
 
 static char *
@@ -322,30 +416,31 @@ static void
 action_export (GSimpleAction *action, GVariant *param, gpointer data)
 {
   AttnWindow *self = data;
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Figure", GTK_WINDOW (self),
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (EXPORT_TITLE, GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_SAVE,
                                                               "_Export", "_Cancel");
   GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
-  const char *dpis[] = { "96", "192", "300", NULL };
-  const char *dpi_labels[] = { "96 dpi (screen)", "192 dpi", "300 dpi", NULL };
-  const char *panels[] = { "all", "selected", NULL };
-  const char *panel_labels[] = { "The whole grid", "The selected panels", NULL };
   g_autofree char *name = suggested_name (self, "png");
 
+  add_export_filters (chooser);
   gtk_file_chooser_set_current_name (chooser, name);
-  gtk_file_chooser_add_choice (chooser, "dpi", "PNG resolution", dpis, dpi_labels);
+  gtk_file_chooser_add_choice (chooser, "dpi", "PNG resolution", (const char **) export_dpis,
+                               (const char **) export_dpi_labels);
   gtk_file_chooser_set_choice (chooser, "dpi", "96");
   gtk_file_chooser_add_choice (chooser, "titles", "Titles, caption and headers", NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "titles", "true");
   gtk_file_chooser_add_choice (chooser, "colorbar", "Colour bar", NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "colorbar", "true");
+  /* Panels picked on screen are most likely the ones wanted in the paper. */
   if (attn_heatmap_view_has_panel_selection (self->heatmap))
     {
-      gtk_file_chooser_add_choice (chooser, "panels", "Panels", panels, panel_labels);
+      gtk_file_chooser_add_choice (chooser, "panels", "Panels", (const char **) export_panels,
+                                   (const char **) export_panel_labels);
       gtk_file_chooser_set_choice (chooser, "panels", "selected");
     }
   g_signal_connect (dialog, "response", G_CALLBACK (export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  follow_export_filter (self, EXPORT_TITLE);
 }
 
 static void
@@ -500,7 +595,37 @@ action_follow (GSimpleAction *action, GVariant *state, gpointer data)
   attn_window_update_follow (ATTN_WINDOW (data));
 }
 
-/* Components as rows, epsilons (when fixed) as columns: Q/K/V side by side. */
+/* Components as rows, epsilons (when fixed) as columns: Q/K/V side by side.
+ * Data that already has a component dimension is compared by choosing it
+ * as a facet: the window arranges it and says so, rather than leave the
+ * user wondering why no live computation started. */
+static void
+compare_components (AttnWindow *self, guint comp, int eps)
+{
+  AttnRole role = attn_session_get_role (self->session, comp);
+  const char *what = attn_session_is_live (self->session) ? "The live computation" : "This dataset";
+  g_autoptr (GError) error = NULL;
+  g_autofree char *msg = NULL;
+
+  if (role == ATTN_ROLE_ROWS || role == ATTN_ROLE_COLS)
+    msg = g_strdup_printf ("%s already has a component dimension: Q/K/V are side by side in the "
+                           "grid's %s",
+                           what, role == ATTN_ROLE_ROWS ? "rows" : "columns");
+  else if (!attn_session_set_role (self->session, comp, ATTN_ROLE_ROWS, &error))
+    msg = g_strdup_printf ("%s already has a component dimension: choose it as rows or columns "
+                           "to compare Q/K/V (%s)",
+                           what, error->message);
+  else
+    {
+      if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)
+        attn_session_set_role (self->session, (guint) eps, ATTN_ROLE_COLS, NULL);
+      msg = g_strdup_printf ("%s already has a component dimension: it now makes the grid's rows "
+                             "(the View page chooses rows and columns)",
+                             what);
+    }
+  attn_window_show_error (self, msg);
+}
+
 static void
 action_compare_qkv (GSimpleAction *action, GVariant *param, gpointer data)
 {
@@ -511,21 +636,18 @@ action_compare_qkv (GSimpleAction *action, GVariant *param, gpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnComputeSpec) live = NULL;
 
-  if (comp < 0)
+  if (comp >= 0)
     {
-      /* No component axis in the data: the live computation has one. */
-      if (attn_window_live_available (self)
-          && (!(live = attn_live_panel_dup_spec (self->live_panel, &error))
-              || !attn_window_show_live (self, live, NULL, &error)))
-        attn_window_show_error (self, error->message);
-      else if (attn_window_live_available (self))
-        gtk_stack_set_visible_child_name (GTK_STACK (self->sidebar_stack), "live");
+      compare_components (self, (guint) comp, eps);
       return;
     }
-  if (!attn_session_set_role (self->session, (guint) comp, ATTN_ROLE_ROWS, &error))
+  /* No component axis in the data: the live computation has one. */
+  if (attn_window_live_available (self)
+      && (!(live = attn_live_panel_dup_spec (self->live_panel, &error))
+          || !attn_window_show_live (self, live, NULL, &error)))
     attn_window_show_error (self, error->message);
-  else if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)
-    attn_session_set_role (self->session, (guint) eps, ATTN_ROLE_COLS, NULL);
+  else if (attn_window_live_available (self))
+    gtk_stack_set_visible_child_name (GTK_STACK (self->sidebar_stack), "live");
 }
 
 static void

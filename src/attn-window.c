@@ -5,6 +5,8 @@
 #include "attn-window-private.h"
 #include "attn-application.h"
 
+#include <math.h>
+
 #define ERROR_SHOWN_MS 10000
 
 G_DEFINE_FINAL_TYPE (AttnWindow, attn_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -93,6 +95,76 @@ heatmap_loaded (AttnWindow *self)
   const AttnNorm *norm = attn_figure_get_norm (fig);
 
   attn_colour_panel_set_shown_domain (self->colour_panel, norm->vmin, norm->vmax);
+}
+
+/* --- the sidebar: the wheel scrolls it --- */
+
+/* The slider or spin button under the pointer.  The pointer is asked of
+ * the surface: a wheel click's event (X11) carries no position. */
+static GtkWidget *
+value_control_at (GtkWidget *sidebar)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (sidebar));
+  GdkDevice *device = seat ? gdk_seat_get_pointer (seat) : NULL;
+  GtkNative *native = gtk_widget_get_native (sidebar);
+  graphene_point_t p;
+  double x, y, sx, sy;
+
+  if (device == NULL || native == NULL
+      || !gdk_surface_get_device_position (gtk_native_get_surface (native), device, &x, &y, NULL))
+    return NULL;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  if (!gtk_widget_compute_point (GTK_WIDGET (native), sidebar, &GRAPHENE_POINT_INIT (x - sx, y - sy),
+                                 &p))
+    return NULL;
+  for (GtkWidget *w = gtk_widget_pick (sidebar, p.x, p.y, GTK_PICK_DEFAULT); w && w != sidebar;
+       w = gtk_widget_get_parent (w))
+    if (GTK_IS_RANGE (w) || GTK_IS_SPIN_BUTTON (w))
+      return w;
+  return NULL;
+}
+
+/* A wheel turned to scroll the sidebar must not change the layer or head
+ * the pointer happens to pass over: sliders and spin buttons change on a
+ * click, a drag or keys; the wheel over them scrolls their page, as
+ * GtkScrolledWindow scrolls (a step of page^(2/3) per wheel click). */
+static void
+scroll_by (GtkAdjustment *adj, double delta, gboolean surface_unit)
+{
+  double step = surface_unit ? 1.0 : pow (gtk_adjustment_get_page_size (adj), 2.0 / 3.0);
+
+  if (delta != 0)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + delta * step);
+}
+
+static gboolean
+sidebar_scroll (GtkEventControllerScroll *scroll, double dx, double dy, AttnWindow *self)
+{
+  GtkWidget *control = value_control_at (self->sidebar);
+  GtkScrolledWindow *scroller;
+  gboolean surface;
+
+  if (control == NULL)
+    return FALSE;
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (control, GTK_TYPE_SCROLLED_WINDOW));
+  if (scroller == NULL)
+    return TRUE;
+  surface = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_SURFACE;
+  scroll_by (gtk_scrolled_window_get_vadjustment (scroller), dy, surface);
+  scroll_by (gtk_scrolled_window_get_hadjustment (scroller), dx, surface);
+  return TRUE;
+}
+
+static void
+connect_sidebar_wheel (AttnWindow *self)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (
+      GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+
+  /* Capture: the sidebar sees the wheel before the slider under it. */
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (sidebar_scroll), self);
+  gtk_widget_add_controller (self->sidebar, scroll);
 }
 
 /* --- following a growing dataset --- */
@@ -440,10 +512,13 @@ connect_widgets (AttnWindow *self)
   attn_colour_panel_set_session (self->colour_panel, self->session);
   attn_highlight_list_set_view (self->highlight_list, self->heatmap);
   attn_window_live_connect (self);
+  connect_sidebar_wheel (self);
   g_signal_connect (self->dataset_tree, "dataset-chosen", G_CALLBACK (dataset_chosen), self);
   g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed), self);
   g_signal_connect_swapped (self->session, "history-changed",
                             G_CALLBACK (attn_window_update_actions), self);
+  /* The status line shows the shape, which grows with a followed dataset. */
+  g_signal_connect_swapped (self->session, "data-changed", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->heatmap, "notify::hover-text", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->heatmap, "notify::error", G_CALLBACK (heatmap_error_changed),
                             self);
