@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-error.h"
+#include "attn-file.h"
 #include "attn-test-util.h"
 #include "attn-view.h"
 

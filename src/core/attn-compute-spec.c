@@ -4,6 +4,7 @@
  */
 #include "attn-compute-spec.h"
 #include "attn-error.h"
+#include "attn-format.h"
 #include "attn-json.h"
 
 #include <math.h>
@@ -130,21 +131,6 @@ attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError
       return TRUE;
   spec->components[spec->n_components++] = c;
   return TRUE;
-}
-
-char *
-attn_format_shortest (double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (int prec = 1; prec <= 17; prec++)
-    {
-      g_autofree char *fmt = g_strdup_printf ("%%.%dg", prec);
-      g_ascii_formatd (buf, sizeof buf, fmt, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  return g_strdup (buf);
 }
 
 /* --- JSON --- */

@@ -52,7 +52,4 @@ gboolean attn_compute_spec_add_component (AttnComputeSpec *spec, const char *nam
 JsonNode *attn_compute_spec_to_json (const AttnComputeSpec *spec);
 AttnComputeSpec *attn_compute_spec_from_json (JsonNode *node, GError **error);
 
-/* The shortest decimal that reads back as v ("0.5", "1e-10"). */
-char *attn_format_shortest (double v);
-
 G_END_DECLS

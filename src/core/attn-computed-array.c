@@ -11,6 +11,7 @@
 #include "attn-computed-array-private.h"
 #include "attn-blas.h"
 #include "attn-error.h"
+#include "attn-format.h"
 
 #include <math.h>
 #include <string.h>

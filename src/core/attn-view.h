@@ -104,8 +104,4 @@ AttnViewSpec *attn_view_spec_from_json (JsonNode *node, GError **error);
 gboolean attn_view_spec_save (const AttnViewSpec *spec, const char *filename, GError **error);
 AttnViewSpec *attn_view_spec_load (const char *filename, GError **error);
 
-/* Writes contents to filename atomically (temporary file + rename). */
-gboolean attn_write_file_atomic (const char *filename, const void *contents, gsize length,
-                                 GError **error);
-
 G_END_DECLS
