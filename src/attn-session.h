@@ -16,15 +16,6 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  ATTN_ROLE_Y,
-  ATTN_ROLE_X,
-  ATTN_ROLE_ROWS,
-  ATTN_ROLE_COLS,
-  ATTN_ROLE_FIXED,
-} AttnRole;
-
 #define ATTN_TYPE_SESSION (attn_session_get_type ())
 G_DECLARE_FINAL_TYPE (AttnSession, attn_session, ATTN, SESSION, GObject)
 

@@ -39,13 +39,16 @@ static AttnComputeSpec *
 spec_from_case (char **f)
 {
   AttnComputeSpec *spec = attn_compute_spec_new ();
+  int op, quantity;
 
   spec->group = g_strdup (f[1]);
-  g_assert_true (attn_op_from_string (f[2], &spec->op));
+  g_assert_true (attn_enum_from_nick (ATTN_TYPE_OP, f[2], &op));
+  spec->op = op;
   if (f[3][0])
     g_assert_true (attn_compute_spec_set_eps (spec, f[3], NULL));
   spec->tokens = f[4][0] ? g_strdup (f[4]) : NULL;
-  g_assert_true (attn_quantity_from_string (f[5], &spec->quantity));
+  g_assert_true (attn_enum_from_nick (ATTN_TYPE_QUANTITY, f[5], &quantity));
+  spec->quantity = quantity;
   spec->causal = g_str_equal (f[6], "causal");
   spec->layers = f[7][0] ? g_strdup (f[7]) : NULL;
   spec->heads = f[8][0] ? g_strdup (f[8]) : NULL;

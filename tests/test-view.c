@@ -278,6 +278,43 @@ test_atomic_write (void)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FAILED);
 }
 
+/* The nicks are the words of the command line and of saved views: they
+ * must not change. */
+static void
+test_enum_nicks (void)
+{
+  const struct { GType type; const char *nicks; const char *described; } want[] = {
+    { ATTN_TYPE_NORM_KIND, "linear log power symlog", "linear, log, power or symlog" },
+    { ATTN_TYPE_AGGREGATE, "max mean maxabs", "max, mean or maxabs" },
+    { ATTN_TYPE_OP, "none scale noise add mean zero", "none, scale, noise, add, mean or zero" },
+    { ATTN_TYPE_COMPONENT, "query key value", "query, key or value" },
+    { ATTN_TYPE_QUANTITY, "weights value-norm", "weights or value-norm" },
+    { ATTN_TYPE_ROLE, "y x rows cols fixed", "y, x, rows, cols or fixed" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_auto (GStrv) nicks = attn_enum_dup_nicks (want[i].type);
+      g_auto (GStrv) expected = g_strsplit (want[i].nicks, " ", -1);
+      g_autofree char *described = attn_enum_describe (want[i].type);
+      int value = -1;
+
+      g_assert_true (g_strv_equal ((const char *const *) nicks, (const char *const *) expected));
+      g_assert_cmpstr (described, ==, want[i].described);
+      for (int v = 0; expected[v]; v++)
+        {
+          g_assert_cmpstr (attn_enum_to_nick (want[i].type, v), ==, expected[v]);
+          g_assert_true (attn_enum_from_nick (want[i].type, expected[v], &value));
+          g_assert_cmpint (value, ==, v);
+        }
+      g_assert_null (attn_enum_to_nick (want[i].type, 99));
+      g_assert_false (attn_enum_from_nick (want[i].type, "nosuch", &value));
+      g_assert_false (attn_enum_from_nick (want[i].type, NULL, &value));
+    }
+  g_assert_cmpstr (attn_aggregate_to_string (ATTN_AGGREGATE_MAXABS), ==, "maxabs");
+  g_assert_cmpstr (attn_quantity_to_string (ATTN_QUANTITY_VALUE_NORM), ==, "value-norm");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -290,5 +327,6 @@ main (int argc, char **argv)
   g_test_add_func ("/view/json-live", test_json_live);
   g_test_add_func ("/view/json-errors", test_json_errors);
   g_test_add_func ("/view/atomic-write", test_atomic_write);
+  g_test_add_func ("/view/enum-nicks", test_enum_nicks);
   return g_test_run ();
 }

@@ -53,10 +53,17 @@ fail (GError **error, const char *format, const char *value)
 gboolean
 attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error)
 {
-  if (a->op && !attn_op_from_string (a->op, &spec->op))
-    return fail (error, "--op %s: expected none, scale, noise, add, mean or zero", a->op);
-  if (a->quantity && !attn_quantity_from_string (a->quantity, &spec->quantity))
-    return fail (error, "--quantity %s: expected weights or value-norm", a->quantity);
+  int value;
+
+  if (a->op && !attn_cli_parse_enum (ATTN_TYPE_OP, "--op", a->op, &value, error))
+    return FALSE;
+  if (a->op)
+    spec->op = value;
+  if (a->quantity
+      && !attn_cli_parse_enum (ATTN_TYPE_QUANTITY, "--quantity", a->quantity, &value, error))
+    return FALSE;
+  if (a->quantity)
+    spec->quantity = value;
   if (a->seed != G_MININT64 && a->seed < 0)
     return fail (error, "--seed: expected a number >= 0%s", "");
   if (a->components)

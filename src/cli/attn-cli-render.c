@@ -156,19 +156,17 @@ apply_colour (AttnViewSpec *spec, RenderArgs *a, GError **error)
   attn_cli_replace (&spec->cmap, a->cmap);
   spec->reverse |= a->reverse;
   spec->causal_mask |= a->causal;
-  if (a->norm && !attn_norm_kind_from_string (a->norm, &spec->norm))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--norm %s: expected linear, log, power or symlog", a->norm);
-      return FALSE;
-    }
-  if (a->aggregate && !(spec->has_aggregate = attn_aggregate_from_string (a->aggregate,
-                                                                          &spec->aggregate)))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--aggregate %s: expected max or mean", a->aggregate);
-      return FALSE;
-    }
+  int value;
+
+  if (a->norm && !attn_cli_parse_enum (ATTN_TYPE_NORM_KIND, "--norm", a->norm, &value, error))
+    return FALSE;
+  if (a->norm)
+    spec->norm = value;
+  if (a->aggregate && !attn_cli_parse_enum (ATTN_TYPE_AGGREGATE, "--aggregate", a->aggregate,
+                                            &value, error))
+    return FALSE;
+  if (a->aggregate)
+    spec->aggregate = value, spec->has_aggregate = TRUE;
   if (!isnan (a->gamma))
     spec->gamma = a->gamma;
   if (!isnan (a->linthresh))

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli.h"
+#include "attn-enum.h"
 #include "attn-error.h"
 
 #include <glib/gstdio.h>
@@ -29,6 +30,18 @@ attn_cli_usage_error (const char *command, const char *message)
 {
   fprintf (stderr, "attnview %s: %s (see attnview %s --help)\n", command, message, command);
   return 2;
+}
+
+gboolean
+attn_cli_parse_enum (GType type, const char *flag, const char *text, int *value, GError **error)
+{
+  g_autofree char *allowed = NULL;
+
+  if (attn_enum_from_nick (type, text, value))
+    return TRUE;
+  allowed = attn_enum_describe (type);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s %s: expected %s", flag, text, allowed);
+  return FALSE;
 }
 
 void

@@ -118,16 +118,17 @@ attn_compute_spec_format_eps (const AttnComputeSpec *spec)
 gboolean
 attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError **error)
 {
-  AttnComponent c;
+  int c;
 
-  if (!attn_component_from_string (name, &c))
+  if (!attn_enum_from_nick (ATTN_TYPE_COMPONENT, name, &c))
     {
+      g_autofree char *allowed = attn_enum_describe (ATTN_TYPE_COMPONENT);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--component %s: expected query, key or value", name);
+                   "--component %s: expected %s", name, allowed);
       return FALSE;
     }
   for (guint i = 0; i < spec->n_components; i++)
-    if (spec->components[i] == c)
+    if (spec->components[i] == (AttnComponent) c)
       return TRUE;
   spec->components[spec->n_components++] = c;
   return TRUE;
@@ -260,10 +261,16 @@ read_scalars (JsonObject *o, AttnComputeSpec *spec, GError **error)
 
   if (!get_string (o, "op", &op, error) || !get_string (o, "quantity", &quantity, error))
     return FALSE;
-  if (op && !attn_op_from_string (op, &spec->op))
+  int value;
+
+  if (op && !attn_enum_from_nick (ATTN_TYPE_OP, op, &value))
     return bad_member (error, "op");
-  if (quantity && !attn_quantity_from_string (quantity, &spec->quantity))
+  if (op)
+    spec->op = value;
+  if (quantity && !attn_enum_from_nick (ATTN_TYPE_QUANTITY, quantity, &value))
     return bad_member (error, "quantity");
+  if (quantity)
+    spec->quantity = value;
   if ((n = attn_json_member (o, "seed", JSON_NODE_VALUE, G_TYPE_INT64, &wrong)))
     {
       if (json_node_get_int (n) < 0)

@@ -663,13 +663,18 @@ read_colour (Reader *r, AttnViewSpec *spec)
   g_autofree char *norm = get_string (r, "norm");
   g_autofree char *agg = get_string (r, "aggregate");
   double v;
+  int value;
 
   spec->cmap = get_string (r, "cmap");
   spec->reverse = get_bool (r, "reverse");
-  if (norm && !attn_norm_kind_from_string (norm, &spec->norm))
+  if (norm && !attn_enum_from_nick (ATTN_TYPE_NORM_KIND, norm, &value))
     bad_member (r, "norm", norm);
-  if (agg && !(spec->has_aggregate = attn_aggregate_from_string (agg, &spec->aggregate)))
+  else if (norm)
+    spec->norm = value;
+  if (agg && !(spec->has_aggregate = attn_enum_from_nick (ATTN_TYPE_AGGREGATE, agg, &value)))
     bad_member (r, "aggregate", agg);
+  else if (agg)
+    spec->aggregate = value;
   get_double (r, "gamma", &spec->gamma);
   get_double (r, "linthresh", &spec->linthresh);
   spec->has_vmin = get_double (r, "vmin", &spec->vmin);

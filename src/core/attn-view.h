@@ -18,6 +18,17 @@
 
 G_BEGIN_DECLS
 
+/* What a dimension is in a view: drawn down (y) or across (x), the grid's
+ * rows or columns, or fixed at one index. */
+typedef enum
+{
+  ATTN_ROLE_Y,
+  ATTN_ROLE_X,
+  ATTN_ROLE_ROWS,
+  ATTN_ROLE_COLS,
+  ATTN_ROLE_FIXED,
+} AttnRole;
+
 typedef struct
 {
   char *dim;
