@@ -278,6 +278,178 @@ test_atomic_write (void)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FAILED);
 }
 
+/* A spec with every member set away from its default. */
+static AttnViewSpec *
+every_member_spec (void)
+{
+  AttnViewSpec *spec = attn_view_spec_new ();
+  AttnHighlight *h = attn_highlight_new ();
+
+  spec->dataset = g_strdup ("/attn");
+  spec->live = attn_compute_spec_new ();
+  spec->live->op = ATTN_OP_NOISE;
+  g_assert_true (attn_compute_spec_set_eps (spec->live, "5e-1, 1e-10", NULL));
+  spec->live->seed = 7;
+  attn_view_spec_set_axes (spec, "key", "query");
+  attn_view_spec_set_facets (spec, "component", "epsilon");
+  attn_view_spec_set_select (spec, "layer", 3);
+  g_assert_true (attn_view_spec_add_select (spec, "token=@-1", NULL));
+  attn_view_spec_set_range (spec, "key", 2, 9);
+  h->dim[0] = g_strdup ("query"), h->dim[1] = g_strdup ("key");
+  h->start[0] = 1, h->end[0] = 3, h->start[1] = 2, h->end[1] = G_MAXSIZE;
+  h->rgb[0] = 0.1, h->width = 3.5, h->row = 1;
+  g_ptr_array_add (spec->highlights, h);
+  spec->cmap = g_strdup ("Blues");
+  spec->reverse = TRUE;
+  spec->norm = ATTN_NORM_SYMLOG;
+  spec->gamma = 0.5, spec->linthresh = 1e-10;
+  spec->has_vmin = spec->has_vmax = spec->has_center = TRUE;
+  spec->vmin = 1e-10, spec->vmax = 0.9, spec->center = 0.25;
+  spec->percentile = 2;
+  spec->has_aggregate = TRUE, spec->aggregate = ATTN_AGGREGATE_MEAN;
+  spec->causal_mask = TRUE;
+  spec->difference = TRUE, spec->baseline_row = 1, spec->baseline_col = 2;
+  spec->title = g_strdup ("T"), spec->caption = g_strdup ("C");
+  spec->row_format = g_strdup ("{label}"), spec->col_format = g_strdup ("ε = {label}");
+  spec->colorbar_label = g_strdup ("L");
+  spec->width = 640, spec->height = 480, spec->dpi = 150;
+  spec->bare = spec->no_colorbar = spec->no_titles = TRUE;
+  return spec;
+}
+
+typedef void (*Change) (AttnViewSpec *spec);
+#define CHANGE(name, body) static void change_##name (AttnViewSpec *s) { body; }
+CHANGE (dataset, g_free (s->dataset); s->dataset = g_strdup ("/other"))
+CHANGE (live, s->live->seed++)
+CHANGE (no_live, g_clear_pointer (&s->live, attn_compute_spec_free))
+CHANGE (y, attn_view_spec_set_axes (s, "head", s->xdim))
+CHANGE (x, attn_view_spec_set_axes (s, s->ydim, NULL))
+CHANGE (rows, attn_view_spec_set_facets (s, NULL, s->coldim))
+CHANGE (cols, attn_view_spec_set_facets (s, s->rowdim, "head"))
+CHANGE (select, attn_view_spec_set_select (s, "layer", 4))
+CHANGE (select_label, attn_view_spec_set_select (s, "token", 0))
+CHANGE (no_select, attn_view_spec_clear_select (s, "layer"))
+CHANGE (range, attn_view_spec_set_range (s, "key", 2, 10))
+CHANGE (range_dim, attn_view_spec_set_range (s, "query", 2, 9))
+CHANGE (highlight, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->rgb[0] = 0.2)
+CHANGE (highlight_width, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->width = 2)
+CHANGE (highlight_panel, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->col = 0)
+CHANGE (highlight_end, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->end[1] = 5)
+CHANGE (no_highlight, g_ptr_array_set_size (s->highlights, 0))
+CHANGE (cmap, g_free (s->cmap); s->cmap = NULL)
+CHANGE (reverse, s->reverse = FALSE)
+CHANGE (norm, s->norm = ATTN_NORM_LOG)
+CHANGE (gamma, s->gamma = 0.5000001)
+CHANGE (linthresh, s->linthresh = 2e-10)
+CHANGE (vmin, s->vmin = 1.0000001e-10)
+CHANGE (has_vmax, s->has_vmax = FALSE)
+CHANGE (center, s->center = 0)
+CHANGE (percentile, s->percentile = 1)
+CHANGE (aggregate, s->aggregate = ATTN_AGGREGATE_MAX)
+CHANGE (causal_mask, s->causal_mask = FALSE)
+CHANGE (difference, s->difference = FALSE)
+CHANGE (baseline, s->baseline_col = 0)
+CHANGE (title, g_free (s->title); s->title = g_strdup ("U"))
+CHANGE (caption, g_free (s->caption); s->caption = NULL)
+CHANGE (row_format, g_free (s->row_format); s->row_format = g_strdup ("{index}"))
+CHANGE (col_format, g_free (s->col_format); s->col_format = NULL)
+CHANGE (colorbar_label, g_free (s->colorbar_label); s->colorbar_label = g_strdup (""))
+CHANGE (width, s->width = 641)
+CHANGE (height, s->height = 0)
+CHANGE (dpi, s->dpi = 96)
+CHANGE (bare, s->bare = FALSE)
+CHANGE (no_colorbar, s->no_colorbar = FALSE)
+CHANGE (no_titles, s->no_titles = FALSE)
+#undef CHANGE
+
+static void
+test_copy_equal (void)
+{
+  const Change changes[] = {
+    change_dataset, change_live, change_no_live, change_y, change_x, change_rows, change_cols,
+    change_select, change_select_label, change_no_select, change_range, change_range_dim,
+    change_highlight, change_highlight_width, change_highlight_panel, change_highlight_end,
+    change_no_highlight, change_cmap, change_reverse, change_norm, change_gamma,
+    change_linthresh, change_vmin, change_has_vmax, change_center, change_percentile,
+    change_aggregate, change_causal_mask, change_difference, change_baseline, change_title,
+    change_caption, change_row_format, change_col_format, change_colorbar_label, change_width,
+    change_height, change_dpi, change_bare, change_no_colorbar, change_no_titles,
+  };
+  g_autoptr (AttnViewSpec) spec = every_member_spec ();
+  g_autoptr (AttnViewSpec) copy = attn_view_spec_copy (spec);
+  g_autoptr (AttnViewSpec) plain = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) plain_copy = attn_view_spec_copy (plain);
+
+  g_assert_true (attn_view_spec_equal (spec, copy));
+  g_assert_true (attn_view_spec_equal (plain, plain_copy));
+  g_assert_false (attn_view_spec_equal (spec, plain));
+  g_assert_true (attn_view_spec_equal (NULL, NULL));
+  g_assert_false (attn_view_spec_equal (spec, NULL));
+  /* the copy owns its members */
+  g_assert_true (copy->live != spec->live && copy->title != spec->title);
+  g_assert_true (g_ptr_array_index (copy->highlights, 0) != g_ptr_array_index (spec->highlights, 0));
+  g_assert_cmpfloat (copy->vmin, ==, 1e-10);
+  g_assert_cmpfloat (copy->live->eps[1], ==, 1e-10);
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autoptr (AttnViewSpec) changed = attn_view_spec_copy (spec);
+
+      changes[i] (changed);
+      if (attn_view_spec_equal (spec, changed) || attn_view_spec_equal (changed, spec))
+        g_error ("change %u went unnoticed", i);
+    }
+  /* a value whose flag is off does not count */
+  copy->has_aggregate = FALSE, spec->has_aggregate = FALSE;
+  copy->aggregate = ATTN_AGGREGATE_MAXABS;
+  g_assert_true (attn_view_spec_equal (spec, copy));
+}
+
+static void
+test_typed_edit (void)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnHighlight) h = attn_highlight_new ();
+  AttnRange *r;
+  AttnSelect *s;
+
+  attn_view_spec_set_range (spec, "query", 0, 5);
+  attn_view_spec_set_range (spec, "key", 3, G_MAXSIZE);
+  attn_view_spec_set_range (spec, "query", 1, 4); /* replaces */
+  g_assert_cmpuint (spec->ranges->len, ==, 2);
+  r = g_ptr_array_index (spec->ranges, 0);
+  g_assert_cmpstr (r->dim, ==, "query");
+  g_assert_cmpuint (r->start, ==, 1);
+  g_assert_cmpuint (r->end, ==, 4);
+  attn_view_spec_clear_range (spec, "query");
+  attn_view_spec_clear_range (spec, "nosuch");
+  g_assert_cmpuint (spec->ranges->len, ==, 1);
+  g_assert_cmpstr (((AttnRange *) g_ptr_array_index (spec->ranges, 0))->dim, ==, "key");
+
+  g_assert_true (attn_view_spec_add_select (spec, "layer=@mid", NULL));
+  attn_view_spec_set_select (spec, "layer", 2); /* an index replaces the label */
+  attn_view_spec_set_select (spec, "head", 1);
+  g_assert_cmpuint (spec->selects->len, ==, 2);
+  s = g_ptr_array_index (spec->selects, 0);
+  g_assert_cmpuint (s->index, ==, 2);
+  g_assert_null (s->label);
+  attn_view_spec_clear_select (spec, "layer");
+  g_assert_cmpuint (spec->selects->len, ==, 1);
+
+  attn_view_spec_set_axes (spec, "query", "key");
+  attn_view_spec_set_axes (spec, spec->xdim, spec->ydim); /* a swap of its own names */
+  g_assert_cmpstr (spec->ydim, ==, "key");
+  g_assert_cmpstr (spec->xdim, ==, "query");
+  attn_view_spec_set_facets (spec, "component", NULL);
+  g_assert_cmpstr (spec->rowdim, ==, "component");
+  g_assert_null (spec->coldim);
+
+  h->dim[0] = g_strdup ("query"), h->dim[1] = g_strdup ("key");
+  h->end[0] = h->end[1] = 2;
+  attn_view_spec_add_highlight_copy (spec, h);
+  g_assert_true (attn_highlight_equal (g_ptr_array_index (spec->highlights, 0), h));
+  g_assert_true (g_ptr_array_index (spec->highlights, 0) != (gpointer) h);
+}
+
 /* The nicks are the words of the command line and of saved views: they
  * must not change. */
 static void
@@ -328,5 +500,7 @@ main (int argc, char **argv)
   g_test_add_func ("/view/json-errors", test_json_errors);
   g_test_add_func ("/view/atomic-write", test_atomic_write);
   g_test_add_func ("/view/enum-nicks", test_enum_nicks);
+  g_test_add_func ("/view/copy-equal", test_copy_equal);
+  g_test_add_func ("/view/typed-edit", test_typed_edit);
   return g_test_run ();
 }

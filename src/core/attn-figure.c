@@ -736,10 +736,7 @@ copy_colour_fields (AttnViewSpec *to, const AttnViewSpec *from)
 static gboolean
 same_spec (const AttnViewSpec *a, const AttnViewSpec *b)
 {
-  g_autoptr (JsonNode) na = attn_view_spec_to_json (a);
-  g_autoptr (JsonNode) nb = attn_view_spec_to_json (b);
-
-  return json_node_equal (na, nb);
+  return attn_view_spec_equal (a, b);
 }
 
 gboolean

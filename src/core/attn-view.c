@@ -27,12 +27,37 @@ attn_range_free (AttnRange *r)
   g_free (r);
 }
 
-static void
+void
 attn_highlight_free (AttnHighlight *h)
 {
+  if (h == NULL)
+    return;
   g_free (h->dim[0]);
   g_free (h->dim[1]);
   g_free (h);
+}
+
+AttnHighlight *
+attn_highlight_copy (const AttnHighlight *h)
+{
+  AttnHighlight *c;
+
+  g_return_val_if_fail (h != NULL, NULL);
+  c = g_memdup2 (h, sizeof *h);
+  c->dim[0] = g_strdup (h->dim[0]);
+  c->dim[1] = g_strdup (h->dim[1]);
+  return c;
+}
+
+gboolean
+attn_highlight_equal (const AttnHighlight *a, const AttnHighlight *b)
+{
+  for (guint k = 0; k < 2; k++)
+    if (g_strcmp0 (a->dim[k], b->dim[k]) != 0 || a->start[k] != b->start[k]
+        || a->end[k] != b->end[k])
+      return FALSE;
+  return memcmp (a->rgb, b->rgb, sizeof a->rgb) == 0 && a->width == b->width
+         && a->row == b->row && a->col == b->col;
 }
 
 AttnHighlight *
@@ -82,14 +107,225 @@ attn_view_spec_free (AttnViewSpec *spec)
   g_free (spec);
 }
 
+static AttnSelect *
+select_copy (const AttnSelect *s, gpointer unused)
+{
+  AttnSelect *c = g_memdup2 (s, sizeof *s);
+
+  c->dim = g_strdup (s->dim);
+  c->label = g_strdup (s->label);
+  return c;
+}
+
+static AttnRange *
+range_copy (const AttnRange *r, gpointer unused)
+{
+  AttnRange *c = g_memdup2 (r, sizeof *r);
+
+  c->dim = g_strdup (r->dim);
+  return c;
+}
+
+static AttnHighlight *
+highlight_copy (const AttnHighlight *h, gpointer unused)
+{
+  return attn_highlight_copy (h);
+}
+
+/* Every member copied as it is: a plain struct copy, then the pointers. */
 AttnViewSpec *
 attn_view_spec_copy (const AttnViewSpec *spec)
 {
-  g_autoptr (JsonNode) node = NULL;
+  AttnViewSpec *c;
 
   g_return_val_if_fail (spec != NULL, NULL);
-  node = attn_view_spec_to_json (spec);
-  return attn_view_spec_from_json (node, NULL);
+  c = g_memdup2 (spec, sizeof *spec);
+  c->dataset = g_strdup (spec->dataset);
+  c->live = spec->live ? attn_compute_spec_copy (spec->live) : NULL;
+  c->ydim = g_strdup (spec->ydim), c->xdim = g_strdup (spec->xdim);
+  c->rowdim = g_strdup (spec->rowdim), c->coldim = g_strdup (spec->coldim);
+  c->selects = g_ptr_array_copy (spec->selects, (GCopyFunc) select_copy, NULL);
+  g_ptr_array_set_free_func (c->selects, (GDestroyNotify) attn_select_free);
+  c->ranges = g_ptr_array_copy (spec->ranges, (GCopyFunc) range_copy, NULL);
+  g_ptr_array_set_free_func (c->ranges, (GDestroyNotify) attn_range_free);
+  c->highlights = g_ptr_array_copy (spec->highlights, (GCopyFunc) highlight_copy, NULL);
+  g_ptr_array_set_free_func (c->highlights, (GDestroyNotify) attn_highlight_free);
+  c->cmap = g_strdup (spec->cmap);
+  c->title = g_strdup (spec->title), c->caption = g_strdup (spec->caption);
+  c->row_format = g_strdup (spec->row_format), c->col_format = g_strdup (spec->col_format);
+  c->colorbar_label = g_strdup (spec->colorbar_label);
+  return c;
+}
+
+static gboolean
+lists_equal (GPtrArray *a, GPtrArray *b, gboolean (*equal) (gconstpointer, gconstpointer))
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+select_equal (const AttnSelect *a, const AttnSelect *b)
+{
+  return g_str_equal (a->dim, b->dim) && g_strcmp0 (a->label, b->label) == 0
+         && (a->label != NULL || a->index == b->index);
+}
+
+static gboolean
+range_equal (const AttnRange *a, const AttnRange *b)
+{
+  return g_str_equal (a->dim, b->dim) && a->start == b->start && a->end == b->end;
+}
+
+/* A value that is not set (has_vmin FALSE, ...) does not count. */
+static gboolean
+colour_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  return g_strcmp0 (a->cmap, b->cmap) == 0 && a->reverse == b->reverse && a->norm == b->norm
+         && a->gamma == b->gamma && a->linthresh == b->linthresh
+         && a->has_vmin == b->has_vmin && (!a->has_vmin || a->vmin == b->vmin)
+         && a->has_vmax == b->has_vmax && (!a->has_vmax || a->vmax == b->vmax)
+         && a->has_center == b->has_center && (!a->has_center || a->center == b->center)
+         && a->percentile == b->percentile && a->has_aggregate == b->has_aggregate
+         && (!a->has_aggregate || a->aggregate == b->aggregate)
+         && a->causal_mask == b->causal_mask && a->difference == b->difference
+         && (!a->difference
+             || (a->baseline_row == b->baseline_row && a->baseline_col == b->baseline_col));
+}
+
+static gboolean
+text_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  return g_strcmp0 (a->title, b->title) == 0 && g_strcmp0 (a->caption, b->caption) == 0
+         && g_strcmp0 (a->row_format, b->row_format) == 0
+         && g_strcmp0 (a->col_format, b->col_format) == 0
+         && g_strcmp0 (a->colorbar_label, b->colorbar_label) == 0;
+}
+
+gboolean
+attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a->dataset, b->dataset) == 0 && attn_compute_spec_equal (a->live, b->live)
+         && g_strcmp0 (a->ydim, b->ydim) == 0 && g_strcmp0 (a->xdim, b->xdim) == 0
+         && g_strcmp0 (a->rowdim, b->rowdim) == 0 && g_strcmp0 (a->coldim, b->coldim) == 0
+         && lists_equal (a->selects, b->selects, (gpointer) select_equal)
+         && lists_equal (a->ranges, b->ranges, (gpointer) range_equal)
+         && lists_equal (a->highlights, b->highlights, (gpointer) attn_highlight_equal)
+         && colour_equal (a, b) && text_equal (a, b) && a->width == b->width
+         && a->height == b->height && a->dpi == b->dpi && a->bare == b->bare
+         && a->no_colorbar == b->no_colorbar && a->no_titles == b->no_titles;
+}
+
+/* --- typed editing --- */
+
+static gpointer
+find_dim (GPtrArray *list, const char *dim, guint *at)
+{
+  /* AttnSelect and AttnRange both start with their dimension */
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (*(char **) g_ptr_array_index (list, i), dim))
+      {
+        *at = i;
+        return g_ptr_array_index (list, i);
+      }
+  return NULL;
+}
+
+void
+attn_view_spec_set_range (AttnViewSpec *spec, const char *dim, gsize start, gsize end)
+{
+  AttnRange *r;
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL && start < end);
+  if (!(r = find_dim (spec->ranges, dim, &at)))
+    {
+      r = g_new0 (AttnRange, 1);
+      r->dim = g_strdup (dim);
+      g_ptr_array_add (spec->ranges, r);
+    }
+  r->start = start;
+  r->end = end;
+}
+
+void
+attn_view_spec_clear_range (AttnViewSpec *spec, const char *dim)
+{
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL);
+  if (find_dim (spec->ranges, dim, &at))
+    g_ptr_array_remove_index (spec->ranges, at);
+}
+
+void
+attn_view_spec_set_select (AttnViewSpec *spec, const char *dim, gsize index)
+{
+  AttnSelect *s;
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL);
+  if (!(s = find_dim (spec->selects, dim, &at)))
+    {
+      s = g_new0 (AttnSelect, 1);
+      s->dim = g_strdup (dim);
+      g_ptr_array_add (spec->selects, s);
+    }
+  s->index = index;
+  g_clear_pointer (&s->label, g_free);
+}
+
+void
+attn_view_spec_clear_select (AttnViewSpec *spec, const char *dim)
+{
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL);
+  if (find_dim (spec->selects, dim, &at))
+    g_ptr_array_remove_index (spec->selects, at);
+}
+
+static void
+replace (char **slot, const char *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return;
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* The names are copied first: they may be the spec's own (a swap). */
+void
+attn_view_spec_set_axes (AttnViewSpec *spec, const char *ydim, const char *xdim)
+{
+  g_autofree char *y = g_strdup (ydim), *x = g_strdup (xdim);
+
+  g_return_if_fail (spec != NULL);
+  replace (&spec->ydim, y);
+  replace (&spec->xdim, x);
+}
+
+void
+attn_view_spec_set_facets (AttnViewSpec *spec, const char *rowdim, const char *coldim)
+{
+  g_autofree char *r = g_strdup (rowdim), *c = g_strdup (coldim);
+
+  g_return_if_fail (spec != NULL);
+  replace (&spec->rowdim, r);
+  replace (&spec->coldim, c);
+}
+
+void
+attn_view_spec_add_highlight_copy (AttnViewSpec *spec, const AttnHighlight *h)
+{
+  g_return_if_fail (spec != NULL && h != NULL);
+  g_ptr_array_add (spec->highlights, attn_highlight_copy (h));
 }
 
 static gboolean
