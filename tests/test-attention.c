@@ -470,6 +470,8 @@ expect_refused (const char *group, const char *field, const char *value, int cod
   g_assert_null (a);
   g_assert_error (error, ATTN_ERROR, code);
   g_assert_null (strchr (error->message, '\n'));
+  /* in words: the command line adds its flag from the setting */
+  g_assert_null (strstr (error->message, "--"));
   g_test_message ("refused: %s", error->message);
 }
 
@@ -491,6 +493,12 @@ test_refused (void)
   expect_refused ("/std", "scale-no-eps", NULL, ATTN_ERROR_ARGUMENT);
   g_assert_false (attn_compute_spec_set_eps (spec, "1e-3,x", &error));
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_assert_null (strstr (error->message, "--"));
+  g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_EPS);
+  g_clear_error (&error);
+  g_assert_false (attn_compute_spec_add_component (spec, "foo", &error));
+  g_assert_null (strstr (error->message, "--"));
+  g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_COMPONENT);
 }
 
 int

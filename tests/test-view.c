@@ -30,6 +30,8 @@ test_select (void)
       g_autoptr (GError) error = NULL;
       g_assert_false (attn_view_spec_add_select (spec, bad[i], &error));
       g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_null (strstr (error->message, "--"));
+      g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_SELECT);
     }
   g_assert_cmpuint (spec->selects->len, ==, 2);
 }
@@ -278,6 +280,27 @@ test_atomic_write (void)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FAILED);
 }
 
+/* The setting an error is about survives copies and prefixes. */
+static void
+test_error_setting (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) copy = NULL;
+  g_autoptr (GError) plain = g_error_new (ATTN_ERROR, ATTN_ERROR_INPUT, "plain");
+
+  attn_set_setting_error (&error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT, "the range %d:%d",
+                          0, 5000);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "the range 0:5000");
+  g_prefix_error (&error, "live: ");
+  copy = g_error_copy (error);
+  g_assert_cmpint (attn_error_get_setting (copy), ==, ATTN_SETTING_TOKENS);
+  g_assert_cmpstr (copy->message, ==, "live: the range 0:5000");
+  g_assert_cmpint (attn_error_get_setting (plain), ==, ATTN_SETTING_NONE);
+  g_assert_cmpint (attn_error_get_setting (NULL), ==, ATTN_SETTING_NONE);
+  attn_set_setting_error (NULL, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT, "ignored");
+}
+
 /* A spec with every member set away from its default. */
 static AttnViewSpec *
 every_member_spec (void)
@@ -501,6 +524,7 @@ main (int argc, char **argv)
   g_test_add_func ("/view/atomic-write", test_atomic_write);
   g_test_add_func ("/view/enum-nicks", test_enum_nicks);
   g_test_add_func ("/view/copy-equal", test_copy_equal);
+  g_test_add_func ("/view/error-setting", test_error_setting);
   g_test_add_func ("/view/typed-edit", test_typed_edit);
   return g_test_run ();
 }

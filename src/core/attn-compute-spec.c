@@ -90,9 +90,9 @@ attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **err
       eps[i] = g_ascii_strtod (s, &end);
       if (s[0] == '\0' || end == NULL || *end != '\0' || !isfinite (eps[i]))
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--eps '%s': '%s' is not a finite number (expected e.g. 5e-1,1e-3,1e-10)",
-                       list, s);
+          attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
+                                  "the epsilons '%s': '%s' is not a finite number (expected "
+                                  "e.g. 5e-1, 1e-3, 1e-10)", list, s);
           return FALSE;
         }
     }
@@ -123,8 +123,8 @@ attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError
   if (!attn_enum_from_nick (ATTN_TYPE_COMPONENT, name, &c))
     {
       g_autofree char *allowed = attn_enum_describe (ATTN_TYPE_COMPONENT);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--component %s: expected %s", name, allowed);
+      attn_set_setting_error (error, ATTN_SETTING_COMPONENT, ATTN_ERROR_ARGUMENT,
+                              "no component '%s': the components are %s", name, allowed);
       return FALSE;
     }
   for (guint i = 0; i < spec->n_components; i++)

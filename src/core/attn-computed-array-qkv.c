@@ -129,8 +129,8 @@ find_qkv (AttnH5File *file, const char *want, GError **error)
                  "%s has no datasets q and k (or query and key)%s%s; live computation needs them",
                  attn_h5_file_get_filename (file), want ? " in group " : "", want ? want : "");
   else
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                 "%s has Q/K/V datasets in several groups (%s); name one with --dataset GROUP",
+    attn_set_setting_error (error, ATTN_SETTING_DATASET, ATTN_ERROR_ARGUMENT,
+                 "%s has Q/K/V datasets in several groups (%s); choose one of them",
                  attn_h5_file_get_filename (file), found->str);
   return NULL;
 }
@@ -206,14 +206,15 @@ apply_select (AttnQkv *self, const char *select, GError **error)
       if (dim < 0)
         continue;
       if (is_role_dim (s, dim))
-        return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                             "--select %s: %s is chosen with --layer, --head or --tokens", select,
-                             kv[0]), FALSE);
+        return (attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
+                                        "%s: '%s' is chosen with the layers, heads or tokens "
+                                        "of the computation", select, kv[0]), FALSE);
       if (!parse_select_index (s, dim, kv[1], &s->fixed[dim]))
         {
           dims = attn_array_describe_dims (s->array);
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--select %s: no index %s in %s (dimensions: %s)", select, kv[1], s->path, dims);
+          attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
+                                  "%s: no index %s in %s (dimensions: %s)", select, kv[1], s->path,
+                                  dims);
           return FALSE;
         }
       found = TRUE;
@@ -221,8 +222,8 @@ apply_select (AttnQkv *self, const char *select, GError **error)
   if (!found)
     {
       g_autofree char *dims = attn_array_describe_dims (self->src[0].array);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)",
+      attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
+                   "%s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)",
                    select, self->src[0].path, dims);
     }
   return found;

@@ -441,9 +441,10 @@ attn_computed_array_class_init (AttnComputedArrayClass *klass)
   ATTN_ARRAY_CLASS (klass)->read_box = attn_computed_array_read_box;
 }
 
-/* "L", "A:B" (half-open) or "L1,L2,..." within [0, size); NULL: all. */
+/* "L", "A:B" (half-open) or "L1,L2,..." within [0, size); NULL: all.
+ * setting: ATTN_SETTING_LAYER, _HEAD or _TOKENS. */
 static GArray *
-parse_index_list (const char *option, const char *text, gsize size, GError **error)
+parse_index_list (AttnSetting setting, const char *text, gsize size, GError **error)
 {
   GArray *list = g_array_new (FALSE, FALSE, sizeof (guint));
   g_auto (GStrv) parts = text ? g_strsplit (text, ",", -1) : NULL;
@@ -461,9 +462,11 @@ parse_index_list (const char *option, const char *text, gsize size, GError **err
         ok = g_ascii_string_to_unsigned (ab[1], 10, 0, G_MAXUINT32, &b, NULL) && a < b;
       if (!ok || b > size)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "%s %s: expected I, A:B or a list of indices within 0..%" G_GSIZE_FORMAT,
-                       option, text, size - 1);
+          attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                                  "the %s '%s' are not an index, A:B or a list of indices within "
+                                  "0..%" G_GSIZE_FORMAT " (there are %" G_GSIZE_FORMAT ")",
+                                  setting == ATTN_SETTING_LAYER ? "layers" : "heads", text,
+                                  size - 1, size);
           g_array_unref (list);
           return NULL;
         }
@@ -479,11 +482,13 @@ resolve_eps (AttnComputedArray *self, const AttnComputeSpec *spec, GError **erro
   const char *op = attn_op_to_string (spec->op);
 
   if (attn_op_has_epsilon (spec->op) && spec->n_eps == 0)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                         "--op %s needs --eps LIST (e.g. 5e-1,1e-3,1e-10)", op), FALSE);
+    return (attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
+                                    "the operation %s needs a list of epsilons "
+                                    "(e.g. 5e-1, 1e-3, 1e-10)", op), FALSE);
   if (!attn_op_has_epsilon (spec->op) && spec->n_eps > 0)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                         "--op %s takes no --eps (only scale, noise and add do)", op), FALSE);
+    return (attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
+                                    "the operation %s takes no epsilons (only scale, noise and "
+                                    "add do)", op), FALSE);
   self->n_eps = MAX (spec->n_eps, 1);
   self->eps = g_new (double, self->n_eps);
   for (guint i = 0; i < self->n_eps; i++)
@@ -500,11 +505,12 @@ resolve_tokens (AttnComputedArray *self, const AttnComputeSpec *spec, GError **e
   if (spec->tokens == NULL)
     return TRUE;
   if (strchr (spec->tokens, ',') || !strchr (spec->tokens, ':')
-      || !(range = parse_index_list ("--tokens", spec->tokens, self->qkv.T, error)))
+      || !(range = parse_index_list (ATTN_SETTING_TOKENS, spec->tokens, self->qkv.T, NULL)))
     {
-      if (error && *error == NULL)
-        g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                     "--tokens %s: expected A:B within 0:%" G_GSIZE_FORMAT, spec->tokens, self->qkv.T);
+      attn_set_setting_error (error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT,
+                              "the token range %s is not A:B within the %" G_GSIZE_FORMAT
+                              " tokens (0:%" G_GSIZE_FORMAT ")", spec->tokens, self->qkv.T,
+                              self->qkv.T);
       return FALSE;
     }
   self->pert.t0 = g_array_index (range, guint, 0);
@@ -523,12 +529,14 @@ resolve_spec (AttnComputedArray *self, const AttnComputeSpec *spec, GError **err
   memcpy (self->components, spec->n_components ? spec->components : all,
           self->n_components * sizeof (AttnComponent));
   if (spec->quantity == ATTN_QUANTITY_VALUE_NORM && self->qkv.src[2].array == NULL)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
-                         "--quantity value-norm needs a dataset v (or value) beside %s", q->path),
-            FALSE);
+    return (attn_set_setting_error (error, ATTN_SETTING_QUANTITY, ATTN_ERROR_INPUT,
+                                    "the value-norm quantity needs a dataset v (or value) beside "
+                                    "%s", q->path), FALSE);
   self->pert = (AttnPerturbation){ spec->op, spec->quantity, spec->causal, 0, 0, spec->seed };
-  if (!(self->layers = parse_index_list ("--layer", spec->layers, attn_qkv_dim_size (q, q->layer), error))
-      || !(self->heads = parse_index_list ("--head", spec->heads, attn_qkv_dim_size (q, q->head), error)))
+  if (!(self->layers = parse_index_list (ATTN_SETTING_LAYER, spec->layers,
+                                         attn_qkv_dim_size (q, q->layer), error))
+      || !(self->heads = parse_index_list (ATTN_SETTING_HEAD, spec->heads,
+                                           attn_qkv_dim_size (q, q->head), error)))
     return FALSE;
   return resolve_eps (self, spec, error) && resolve_tokens (self, spec, error);
 }

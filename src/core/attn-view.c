@@ -341,15 +341,16 @@ parse_size (const char *s, gsize *out)
 
 /* "DIM=VALUE" -> dim, value; both non-empty. */
 static gboolean
-split_assignment (const char *text, char **dim, const char **value, const char *what,
+split_assignment (const char *text, char **dim, const char **value, AttnSetting setting,
                   GError **error)
 {
   const char *eq = strchr (text, '=');
 
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s '%s': expected %s", what, text,
-                   g_str_equal (what, "--select") ? "DIM=INDEX or DIM=@LABEL" : "DIM=A:B");
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "'%s' is not %s", text,
+                              setting == ATTN_SETTING_SELECT ? "DIM=INDEX or DIM=@LABEL"
+                                                             : "DIM=A:B");
       return FALSE;
     }
   *dim = g_strndup (text, eq - text);
@@ -366,13 +367,13 @@ attn_view_spec_add_select (AttnViewSpec *spec, const char *text, GError **error)
   gsize index = 0;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
-  if (!split_assignment (text, &dim, &value, "--select", error))
+  if (!split_assignment (text, &dim, &value, ATTN_SETTING_SELECT, error))
     return FALSE;
   if (value[0] != '@' && !parse_size (value, &index))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s: '%s' is not an index (0, 1, ...; no negative indices) "
-                   "nor a tick label (@LABEL)", text, value);
+      attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
+                              "%s: '%s' is not an index (0, 1, ...; no negative indices) "
+                              "nor a tick label (@LABEL)", text, value);
       return FALSE;
     }
   sel = g_new0 (AttnSelect, 1);
@@ -409,13 +410,13 @@ attn_view_spec_add_range (AttnViewSpec *spec, const char *text, GError **error)
   AttnRange *r;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
-  if (!split_assignment (text, &dim, &value, "--range", error))
+  if (!split_assignment (text, &dim, &value, ATTN_SETTING_RANGE, error))
     return FALSE;
   if (!parse_extent (value, &start, &end))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--range %s: expected DIM=A:B with 0 <= A < B (half-open; A or B may be left "
-                   "out)", text);
+      attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
+                              "the range %s is not DIM=A:B with 0 <= A < B (half-open; A or B "
+                              "may be left out)", text);
       return FALSE;
     }
   r = g_new0 (AttnRange, 1);
@@ -477,17 +478,17 @@ attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **err
   for (guint i = 0; parts[i]; i++)
     if (!highlight_part (h, &n, parts[i]))
       {
-        g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                     "--highlight %s: bad part '%s'; expected DIM=A:B,DIM=C:D"
-                     "[,color=#RRGGBB][,width=PX]", text, parts[i]);
+        attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
+                                "the highlight %s has a bad part '%s'; expected DIM=A:B,DIM=C:D"
+                                "[,color=#RRGGBB][,width=PX]", text, parts[i]);
         attn_highlight_free (h);
         return FALSE;
       }
   if (n != 2 || g_str_equal (h->dim[0], h->dim[1]))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--highlight %s: needs extents along two different dimensions "
-                   "(DIM=A:B,DIM=C:D)", text);
+      attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
+                              "the highlight %s needs extents along two different dimensions "
+                              "(DIM=A:B,DIM=C:D)", text);
       attn_highlight_free (h);
       return FALSE;
     }
