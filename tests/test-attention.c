@@ -46,13 +46,18 @@ spec_from_case (char **f)
   spec->op = op;
   if (f[3][0])
     g_assert_true (attn_compute_spec_set_eps (spec, f[3], NULL));
-  spec->tokens = f[4][0] ? g_strdup (f[4]) : NULL;
+  g_assert_true (attn_compute_spec_set_tokens_text (spec, f[4][0] ? f[4] : NULL, NULL));
   g_assert_true (attn_enum_from_nick (ATTN_TYPE_QUANTITY, f[5], &quantity));
   spec->quantity = quantity;
   spec->causal = g_str_equal (f[6], "causal");
-  spec->layers = f[7][0] ? g_strdup (f[7]) : NULL;
-  spec->heads = f[8][0] ? g_strdup (f[8]) : NULL;
-  spec->selects = f[9][0] ? g_strsplit (f[9], ";", -1) : NULL;
+  g_assert_true (attn_compute_spec_set_layers_text (spec, f[7][0] ? f[7] : NULL, NULL));
+  g_assert_true (attn_compute_spec_set_heads_text (spec, f[8][0] ? f[8] : NULL, NULL));
+  if (f[9][0])
+    {
+      g_auto (GStrv) selects = g_strsplit (f[9], ";", -1);
+      for (guint i = 0; selects[i]; i++)
+        g_assert_true (attn_compute_spec_add_select_text (spec, selects[i], NULL));
+    }
   spec->seed = g_ascii_strtoull (f[10], NULL, 10);
   return spec;
 }
@@ -206,7 +211,7 @@ open_case (const char *group, AttnOp op, const char *eps, const char *tokens,
   spec->op = op;
   if (eps)
     g_assert_true (attn_compute_spec_set_eps (spec, eps, NULL));
-  spec->tokens = g_strdup (tokens);
+  g_assert_true (attn_compute_spec_set_tokens_text (spec, tokens, NULL));
   spec->quantity = quantity;
   spec->causal = causal;
   array = attn_computed_array_new (*file_out, spec, &error);
@@ -457,17 +462,23 @@ expect_refused (const char *group, const char *field, const char *value, int cod
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnArray) a = NULL;
 
+  gboolean parsed = TRUE;
+
   spec->group = group ? g_strdup (group) : NULL;
+  /* refused when the text is parsed, or else when the array is built */
   if (g_str_equal (field, "layer"))
-    spec->layers = g_strdup (value);
+    parsed = attn_compute_spec_set_layers_text (spec, value, &error);
   else if (g_str_equal (field, "tokens"))
-    spec->tokens = g_strdup (value);
+    parsed = attn_compute_spec_set_tokens_text (spec, value, &error);
   else if (g_str_equal (field, "select"))
-    spec->selects = g_strsplit (value, ";", -1);
+    parsed = attn_compute_spec_add_select_text (spec, value, &error);
   else if (g_str_equal (field, "scale-no-eps"))
     spec->op = ATTN_OP_SCALE;
-  a = attn_computed_array_new (file, spec, &error);
-  g_assert_null (a);
+  if (parsed)
+    {
+      a = attn_computed_array_new (file, spec, &error);
+      g_assert_null (a);
+    }
   g_assert_error (error, ATTN_ERROR, code);
   g_assert_null (strchr (error->message, '\n'));
   /* in words: the command line adds its flag from the setting */
@@ -487,6 +498,8 @@ test_refused (void)
   expect_refused ("/std", "layer", "1:1", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "tokens", "5:25", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "tokens", "7", ATTN_ERROR_ARGUMENT);
+  expect_refused ("/std", "tokens", "0:5000", ATTN_ERROR_ARGUMENT);
+  expect_refused ("/std", "layer", "x", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "select", "prompt=1", ATTN_ERROR_ARGUMENT);
   expect_refused ("/prompt", "select", "prompt=3", ATTN_ERROR_ARGUMENT);
   expect_refused ("/prompt", "select", "layer=0", ATTN_ERROR_ARGUMENT);

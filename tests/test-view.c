@@ -170,9 +170,10 @@ test_json_live (void)
   live->seed = G_GUINT64_CONSTANT (1) << 40;
   live->causal = FALSE;
   live->quantity = ATTN_QUANTITY_VALUE_NORM;
-  live->tokens = g_strdup ("3:9");
-  live->layers = g_strdup ("1,2");
-  live->selects = g_strsplit ("prompt=2 batch=@x", " ", -1);
+  g_assert_true (attn_compute_spec_set_tokens_text (live, "3:9", NULL));
+  g_assert_true (attn_compute_spec_set_layers_text (live, "1,2", NULL));
+  g_assert_true (attn_compute_spec_add_select_text (live, "prompt=2", NULL));
+  g_assert_true (attn_compute_spec_add_select_text (live, "batch=@x", NULL));
   g_assert_true (attn_view_spec_save (spec, path, NULL));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "1e-10,"));

@@ -78,9 +78,10 @@ attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error
       spec->n_eps = 0;
       g_clear_pointer (&spec->eps, g_free);
     }
-  attn_cli_replace (&spec->layers, a->layer);
-  attn_cli_replace (&spec->heads, a->head);
-  attn_cli_replace (&spec->tokens, a->tokens);
+  if ((a->layer && !attn_compute_spec_set_layers_text (spec, a->layer, error))
+      || (a->head && !attn_compute_spec_set_heads_text (spec, a->head, error))
+      || (a->tokens && !attn_compute_spec_set_tokens_text (spec, a->tokens, error)))
+    return FALSE;
   if (a->seed != G_MININT64)
     spec->seed = (guint64) a->seed;
   if (a->no_causal)

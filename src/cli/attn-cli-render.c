@@ -111,16 +111,6 @@ selects_input_dim (const char *select)
   return TRUE;
 }
 
-static void
-add_live_select (AttnComputeSpec *live, const char *select)
-{
-  guint n = live->selects ? g_strv_length (live->selects) : 0;
-
-  live->selects = g_renew (char *, live->selects, n + 2);
-  live->selects[n] = g_strdup (select);
-  live->selects[n + 1] = NULL;
-}
-
 /* The live options over the view's own live spec, if either is there. */
 static gboolean
 apply_live (AttnViewSpec *spec, RenderArgs *a, GError **error)
@@ -138,7 +128,10 @@ apply_lists (AttnViewSpec *spec, RenderArgs *a, GError **error)
 {
   for (guint i = 0; a->selects && a->selects[i]; i++)
     if (spec->live && selects_input_dim (a->selects[i]))
-      add_live_select (spec->live, a->selects[i]);
+      {
+        if (!attn_compute_spec_add_select_text (spec->live, a->selects[i], error))
+          return FALSE;
+      }
     else if (!attn_view_spec_add_select (spec, a->selects[i], error))
       return FALSE;
   for (guint i = 0; a->ranges && a->ranges[i]; i++)

@@ -13,14 +13,6 @@
 #include <string.h>
 
 static void
-attn_select_free (AttnSelect *s)
-{
-  g_free (s->dim);
-  g_free (s->label);
-  g_free (s);
-}
-
-static void
 attn_range_free (AttnRange *r)
 {
   g_free (r->dim);
@@ -107,16 +99,6 @@ attn_view_spec_free (AttnViewSpec *spec)
   g_free (spec);
 }
 
-static AttnSelect *
-select_copy (const AttnSelect *s, gpointer unused)
-{
-  AttnSelect *c = g_memdup2 (s, sizeof *s);
-
-  c->dim = g_strdup (s->dim);
-  c->label = g_strdup (s->label);
-  return c;
-}
-
 static AttnRange *
 range_copy (const AttnRange *r, gpointer unused)
 {
@@ -144,8 +126,7 @@ attn_view_spec_copy (const AttnViewSpec *spec)
   c->live = spec->live ? attn_compute_spec_copy (spec->live) : NULL;
   c->ydim = g_strdup (spec->ydim), c->xdim = g_strdup (spec->xdim);
   c->rowdim = g_strdup (spec->rowdim), c->coldim = g_strdup (spec->coldim);
-  c->selects = g_ptr_array_copy (spec->selects, (GCopyFunc) select_copy, NULL);
-  g_ptr_array_set_free_func (c->selects, (GDestroyNotify) attn_select_free);
+  c->selects = attn_select_list_copy (spec->selects);
   c->ranges = g_ptr_array_copy (spec->ranges, (GCopyFunc) range_copy, NULL);
   g_ptr_array_set_free_func (c->ranges, (GDestroyNotify) attn_range_free);
   c->highlights = g_ptr_array_copy (spec->highlights, (GCopyFunc) highlight_copy, NULL);
@@ -166,13 +147,6 @@ lists_equal (GPtrArray *a, GPtrArray *b, gboolean (*equal) (gconstpointer, gcons
     if (!equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
       return FALSE;
   return TRUE;
-}
-
-static gboolean
-select_equal (const AttnSelect *a, const AttnSelect *b)
-{
-  return g_str_equal (a->dim, b->dim) && g_strcmp0 (a->label, b->label) == 0
-         && (a->label != NULL || a->index == b->index);
 }
 
 static gboolean
@@ -214,7 +188,7 @@ attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
   return g_strcmp0 (a->dataset, b->dataset) == 0 && attn_compute_spec_equal (a->live, b->live)
          && g_strcmp0 (a->ydim, b->ydim) == 0 && g_strcmp0 (a->xdim, b->xdim) == 0
          && g_strcmp0 (a->rowdim, b->rowdim) == 0 && g_strcmp0 (a->coldim, b->coldim) == 0
-         && lists_equal (a->selects, b->selects, (gpointer) select_equal)
+         && lists_equal (a->selects, b->selects, (gpointer) attn_select_equal)
          && lists_equal (a->ranges, b->ranges, (gpointer) range_equal)
          && lists_equal (a->highlights, b->highlights, (gpointer) attn_highlight_equal)
          && colour_equal (a, b) && text_equal (a, b) && a->width == b->width
@@ -348,9 +322,7 @@ split_assignment (const char *text, char **dim, const char **value, AttnSetting 
 
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
-      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "'%s' is not %s", text,
-                              setting == ATTN_SETTING_SELECT ? "DIM=INDEX or DIM=@LABEL"
-                                                             : "DIM=A:B");
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "'%s' is not DIM=A:B", text);
       return FALSE;
     }
   *dim = g_strndup (text, eq - text);
@@ -361,25 +333,11 @@ split_assignment (const char *text, char **dim, const char **value, AttnSetting 
 gboolean
 attn_view_spec_add_select (AttnViewSpec *spec, const char *text, GError **error)
 {
-  g_autofree char *dim = NULL;
   AttnSelect *sel;
-  const char *value;
-  gsize index = 0;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
-  if (!split_assignment (text, &dim, &value, ATTN_SETTING_SELECT, error))
+  if (!(sel = attn_select_parse (text, ATTN_SETTING_SELECT, error)))
     return FALSE;
-  if (value[0] != '@' && !parse_size (value, &index))
-    {
-      attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
-                              "%s: '%s' is not an index (0, 1, ...; no negative indices) "
-                              "nor a tick label (@LABEL)", text, value);
-      return FALSE;
-    }
-  sel = g_new0 (AttnSelect, 1);
-  sel->dim = g_steal_pointer (&dim);
-  sel->index = index;
-  sel->label = value[0] == '@' ? g_strdup (value + 1) : NULL;
   g_ptr_array_add (spec->selects, sel);
   return TRUE;
 }

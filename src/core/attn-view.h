@@ -29,12 +29,7 @@ typedef enum
   ATTN_ROLE_FIXED,
 } AttnRole;
 
-typedef struct
-{
-  char *dim;
-  gsize index;
-  char *label; /* picks by tick label when not NULL ("@LABEL") */
-} AttnSelect;
+/* AttnSelect (a dimension fixed at an index): attn-compute-spec.h. */
 
 typedef struct
 {
