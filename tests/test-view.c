@@ -474,6 +474,68 @@ test_typed_edit (void)
   g_assert_true (g_ptr_array_index (spec->highlights, 0) != (gpointer) h);
 }
 
+/* The live computation's typed values, its text parsers and its equality. */
+static void
+test_compute_spec_typed (void)
+{
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+  g_autoptr (AttnComputeSpec) copy = NULL;
+  const char *bad_tokens[] = { "9:3", "7", "a:b", "1:2,3:4", "-1:4", NULL };
+  const guint heads[] = { 3, 1 };
+  const double eps[] = { 0.5, 1e-10 };
+  g_autofree char *text = NULL;
+
+  g_assert_true (attn_compute_spec_set_layers_text (spec, "0:2,5", NULL));
+  g_assert_cmpuint (spec->layers->len, ==, 3);
+  g_assert_cmpuint (g_array_index (spec->layers, guint, 2), ==, 5);
+  text = attn_compute_spec_format_indices (spec->layers);
+  g_assert_cmpstr (text, ==, "0:2,5");
+  g_assert_true (attn_compute_spec_set_tokens_text (spec, "3:9", NULL));
+  g_assert_true (spec->has_tokens);
+  g_assert_cmpuint (spec->token_start, ==, 3);
+  g_assert_cmpuint (spec->token_end, ==, 9);
+  for (guint i = 0; bad_tokens[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_false (attn_compute_spec_set_tokens_text (spec, bad_tokens[i], &error));
+      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_TOKENS);
+      g_assert_null (strstr (error->message, "--"));
+    }
+  g_assert_cmpuint (spec->token_end, ==, 9); /* a bad text changes nothing */
+  attn_compute_spec_set_heads (spec, heads, 2);
+  attn_compute_spec_set_eps_values (spec, eps, 2);
+  attn_compute_spec_set_select (spec, "prompt", 1);
+  attn_compute_spec_set_select (spec, "batch", 0);
+  attn_compute_spec_set_select (spec, "prompt", 2); /* replaces */
+  g_assert_cmpuint (spec->selects->len, ==, 2);
+  g_assert_cmpuint (((AttnSelect *) g_ptr_array_index (spec->selects, 0))->index, ==, 2);
+
+  copy = attn_compute_spec_copy (spec);
+  g_assert_true (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_tokens (copy, 3, 10);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_clear_tokens (copy);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_tokens (copy, 3, 9);
+  attn_compute_spec_set_layers (copy, NULL, 0);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  g_assert_true (attn_compute_spec_set_layers_text (copy, "0,1,5", NULL));
+  g_assert_true (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_heads (copy, heads, 1);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_heads (copy, heads, 2);
+  attn_compute_spec_set_select (copy, "batch", 1);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_select (copy, "batch", 0);
+  g_assert_true (attn_compute_spec_equal (spec, copy));
+  copy->eps[1] = 1.0000001e-10;
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  copy->eps[1] = 1e-10;
+  attn_compute_spec_clear_selects (copy);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+}
+
 /* The nicks are the words of the command line and of saved views: they
  * must not change. */
 static void
@@ -526,6 +588,7 @@ main (int argc, char **argv)
   g_test_add_func ("/view/enum-nicks", test_enum_nicks);
   g_test_add_func ("/view/copy-equal", test_copy_equal);
   g_test_add_func ("/view/error-setting", test_error_setting);
+  g_test_add_func ("/view/compute-spec-typed", test_compute_spec_typed);
   g_test_add_func ("/view/typed-edit", test_typed_edit);
   return g_test_run ();
 }
