@@ -362,6 +362,23 @@ other_shape (AttnLivePanel *self, guint n)
   return g_string_free (s, FALSE);
 }
 
+/* The source's indices in the rows already built. */
+static void
+show_others (AttnLivePanel *self, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      GtkSpinButton *spin = g_ptr_array_index (self->others, i);
+      gsize index;
+
+      attn_computed_array_get_other_dim (self->source, i, NULL, NULL, &index);
+      g_signal_handlers_block_by_func (spin, other_changed, self);
+      gtk_spin_button_set_value (spin, (double) index);
+      g_signal_handlers_unblock_by_func (spin, other_changed, self);
+      show_other_label (self, i);
+    }
+}
+
 /* Rows for Q's other dimensions; when they are the same dimensions as
  * before, only their values are set (the user may be editing one). */
 static void
@@ -373,17 +390,7 @@ build_others (AttnLivePanel *self)
 
   if (g_strcmp0 (shape, self->other_shape) == 0)
     {
-      for (guint i = 0; i < n; i++)
-        {
-          gsize index;
-          GtkSpinButton *spin = g_ptr_array_index (self->others, i);
-
-          attn_computed_array_get_other_dim (self->source, i, NULL, NULL, &index);
-          g_signal_handlers_block_by_func (spin, other_changed, self);
-          gtk_spin_button_set_value (spin, (double) index);
-          g_signal_handlers_unblock_by_func (spin, other_changed, self);
-          show_other_label (self, i);
-        }
+      show_others (self, n);
       return;
     }
   g_free (self->other_shape);

@@ -455,6 +455,22 @@ add_string (JsonBuilder *b, const char *key, const char *value)
   json_builder_add_string_value (b, value);
 }
 
+/* "select": ["prompt=1", "batch=@x"], left out when empty. */
+static void
+add_selects (JsonBuilder *b, GPtrArray *selects)
+{
+  if (selects->len == 0)
+    return;
+  json_builder_set_member_name (b, "select");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < selects->len; i++)
+    {
+      g_autofree char *text = attn_select_to_string (g_ptr_array_index (selects, i));
+      json_builder_add_string_value (b, text);
+    }
+  json_builder_end_array (b);
+}
+
 JsonNode *
 attn_compute_spec_to_json (const AttnComputeSpec *spec)
 {
@@ -486,17 +502,7 @@ attn_compute_spec_to_json (const AttnComputeSpec *spec)
   add_string (b, "layers", layers);
   add_string (b, "heads", heads);
   add_string (b, "tokens", tokens);
-  if (spec->selects->len)
-    {
-      json_builder_set_member_name (b, "select");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < spec->selects->len; i++)
-        {
-          g_autofree char *text = attn_select_to_string (g_ptr_array_index (spec->selects, i));
-          json_builder_add_string_value (b, text);
-        }
-      json_builder_end_array (b);
-    }
+  add_selects (b, spec->selects);
   json_builder_set_member_name (b, "seed");
   json_builder_add_int_value (b, (gint64) spec->seed);
   add_string (b, "quantity", attn_quantity_to_string (spec->quantity));
