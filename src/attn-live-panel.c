@@ -28,13 +28,103 @@ struct _AttnLivePanel
   GPtrArray *others; /* GtkSpinButton* of Q's other dimensions */
   GPtrArray *other_labels; /* GtkLabel*: their tick labels */
   char *other_shape;       /* "name:size,…" of the rows built */
-  gboolean updating;
 };
 
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AttnLivePanel, attn_live_panel, GTK_TYPE_WIDGET)
+
+/* --- the drop-downs of registered enums: items in the enum class's order,
+ * read and set by value --- */
+
+static const char *
+enum_label (GType type, int value)
+{
+  if (type == ATTN_TYPE_OP)
+    switch ((AttnOp) value)
+      {
+      case ATTN_OP_SCALE: return "scale: ε·X";
+      case ATTN_OP_NOISE: return "noise: X + ε·Z";
+      case ATTN_OP_ADD: return "add: X + ε";
+      case ATTN_OP_MEAN: return "mean of the rows";
+      default: break;
+      }
+  if (type == ATTN_TYPE_QUANTITY)
+    return value == ATTN_QUANTITY_VALUE_NORM ? "value norm ‖A·v‖" : "attention weights";
+  return attn_enum_to_nick (type, value);
+}
+
+static void
+enum_drop_down_init (GtkDropDown *drop, GType type)
+{
+  g_autoptr (GtkStringList) items = gtk_string_list_new (NULL);
+  GEnumClass *klass = g_type_class_ref (type);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    gtk_string_list_append (items, enum_label (type, klass->values[i].value));
+  g_type_class_unref (klass);
+  gtk_drop_down_set_model (drop, G_LIST_MODEL (items));
+}
+
+static int
+enum_drop_down_get (GtkDropDown *drop, GType type)
+{
+  GEnumClass *klass = g_type_class_ref (type);
+  guint pos = gtk_drop_down_get_selected (drop);
+  int value = pos < klass->n_values ? klass->values[pos].value : klass->values[0].value;
+
+  g_type_class_unref (klass);
+  return value;
+}
+
+static void
+enum_drop_down_set (GtkDropDown *drop, GType type, int value)
+{
+  GEnumClass *klass = g_type_class_ref (type);
+  GEnumValue *v = g_enum_get_value (klass, value);
+
+  if (v)
+    gtk_drop_down_set_selected (drop, (guint) (v - klass->values));
+  g_type_class_unref (klass);
+}
+
+/* --- the computed array's dimensions, by name --- */
+
+static int
+source_dim (AttnLivePanel *self, const char *name)
+{
+  return self->source ? attn_array_find_dim (ATTN_ARRAY (self->source), name, NULL) : -1;
+}
+
+static gsize
+source_size (AttnLivePanel *self, const char *name)
+{
+  int dim = source_dim (self, name);
+
+  return dim >= 0 ? attn_array_get_dim_size (ATTN_ARRAY (self->source), (guint) dim) : 0;
+}
+
+/* Programmatic updates of the controls: their handlers are blocked, so the
+ * panel emits nothing and never sees its own changes. */
+static void
+block_controls (AttnLivePanel *self, gboolean block)
+{
+  GObject *controls[] = { G_OBJECT (self->active), G_OBJECT (self->group), G_OBJECT (self->op),
+                          G_OBJECT (self->quantity), G_OBJECT (self->causal),
+                          G_OBJECT (self->seed), G_OBJECT (self->eps), G_OBJECT (self->query),
+                          G_OBJECT (self->key), G_OBJECT (self->value),
+                          G_OBJECT (self->token_start), G_OBJECT (self->token_end),
+                          G_OBJECT (self->layer), G_OBJECT (self->head) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    if (block)
+      g_signal_handlers_block_matched (controls[i], G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+    else
+      g_signal_handlers_unblock_matched (controls[i], G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                         self);
+  /* the rows of Q's other dimensions: build_others() */
+}
 
 /* --- reading the controls --- */
 
@@ -63,7 +153,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
   GtkToggleButton *toggles[3] = { self->query, self->key, self->value };
   guint group = gtk_drop_down_get_selected (self->group);
   gsize start = spin_index (self->token_start), end = spin_index (self->token_end);
-  gsize T = self->source ? attn_array_get_dim_size (ATTN_ARRAY (self->source), 4) : 0;
+  gsize T = source_size (self, "query");
 
   g_return_val_if_fail (ATTN_IS_LIVE_PANEL (self), NULL);
   if (self->groups && group < g_strv_length (self->groups))
@@ -77,25 +167,22 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
   for (guint c = 0; c < 3; c++)
     if (gtk_toggle_button_get_active (toggles[c]))
       spec->components[spec->n_components++] = (AttnComponent) c;
-  spec->op = (AttnOp) gtk_drop_down_get_selected (self->op);
+  spec->op = enum_drop_down_get (self->op, ATTN_TYPE_OP);
+  /* the one text the user types: its own parser, whose message names the
+   * epsilons, never a flag */
   if (attn_op_has_epsilon (spec->op)
       && !attn_compute_spec_set_eps (spec, gtk_editable_get_text (self->eps), error))
     return NULL;
   spec->seed = (guint64) gtk_spin_button_get_value (self->seed);
   if (T > 0 && start < end && !(start == 0 && end >= T))
-    spec->tokens = g_strdup_printf ("%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, start, end);
-  if (T > 0 && self->others->len)
+    attn_compute_spec_set_tokens (spec, start, end);
+  for (guint i = 0; T > 0 && i < self->others->len; i++)
     {
-      spec->selects = g_new0 (char *, self->others->len + 1);
-      for (guint i = 0; i < self->others->len; i++)
-        {
-          const char *name = NULL;
-          attn_computed_array_get_other_dim (self->source, i, &name, NULL, NULL);
-          spec->selects[i] = g_strdup_printf ("%s=%" G_GSIZE_FORMAT, name,
-                                              spin_index (g_ptr_array_index (self->others, i)));
-        }
+      const char *name = NULL;
+      attn_computed_array_get_other_dim (self->source, i, &name, NULL, NULL);
+      attn_compute_spec_set_select (spec, name, spin_index (g_ptr_array_index (self->others, i)));
     }
-  spec->quantity = (AttnQuantity) gtk_drop_down_get_selected (self->quantity);
+  spec->quantity = enum_drop_down_get (self->quantity, ATTN_TYPE_QUANTITY);
   spec->causal = gtk_check_button_get_active (self->causal);
   return g_steal_pointer (&spec);
 }
@@ -103,7 +190,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
 static void
 update_sensitivity (AttnLivePanel *self)
 {
-  AttnOp op = (AttnOp) gtk_drop_down_get_selected (self->op);
+  AttnOp op = enum_drop_down_get (self->op, ATTN_TYPE_OP);
   gboolean eps = attn_op_has_epsilon (op);
   gboolean has_v = self->source
                    && attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE) != NULL;
@@ -121,8 +208,6 @@ update_sensitivity (AttnLivePanel *self)
 static void
 edited (AttnLivePanel *self)
 {
-  if (self->updating)
-    return;
   update_sensitivity (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -131,14 +216,12 @@ edited (AttnLivePanel *self)
 static void
 component_toggled (GtkToggleButton *button, AttnLivePanel *self)
 {
-  if (self->updating)
-    return;
   if (!gtk_toggle_button_get_active (self->query) && !gtk_toggle_button_get_active (self->key)
       && !gtk_toggle_button_get_active (self->value))
     {
-      self->updating = TRUE;
+      block_controls (self, TRUE);
       gtk_toggle_button_set_active (button, TRUE);
-      self->updating = FALSE;
+      block_controls (self, FALSE);
       attn_live_panel_show_error (self, "At least one component is compared.");
       return;
     }
@@ -151,54 +234,66 @@ tokens_changed (GtkSpinButton *spin, AttnLivePanel *self)
 {
   gsize start = spin_index (self->token_start), end = spin_index (self->token_end);
 
-  if (self->updating)
-    return;
   if (start >= end)
     {
-      self->updating = TRUE;
+      block_controls (self, TRUE);
       if (spin == self->token_start)
         gtk_spin_button_set_value (self->token_end, (double) start + 1);
       else
         gtk_spin_button_set_value (self->token_start, end ? (double) end - 1 : 0);
-      self->updating = FALSE;
+      block_controls (self, FALSE);
     }
   edited (self);
 }
 
 /* --- the layer and head shown: the session's fixed indices --- */
 
+/* The session's array is the computed one while live: its layer and head
+ * dimensions, by name. */
+static int
+session_dim (AttnLivePanel *self, GtkSpinButton *spin)
+{
+  AttnArray *array = attn_session_get_array (self->session);
+
+  return array ? attn_array_find_dim (array, spin == self->layer ? "layer" : "head", NULL) : -1;
+}
+
 static void
 position_changed (GtkSpinButton *spin, AttnLivePanel *self)
 {
-  guint dim = spin == self->layer ? 2 : 3;
+  int dim;
 
-  if (self->updating || !(self->session && attn_session_is_live (self->session)))
+  if (!(self->session && attn_session_is_live (self->session)))
     return;
-  if (attn_session_get_role (self->session, dim) == ATTN_ROLE_FIXED)
-    attn_session_set_fixed (self->session, dim, spin_index (spin));
+  dim = session_dim (self, spin);
+  if (dim >= 0 && attn_session_get_role (self->session, (guint) dim) == ATTN_ROLE_FIXED)
+    attn_session_set_fixed (self->session, (guint) dim, spin_index (spin));
 }
 
 static void
 session_changed (AttnLivePanel *self)
 {
   gboolean live = self->session && attn_session_is_live (self->session);
+  GtkSpinButton *spins[] = { self->layer, self->head };
 
-  self->updating = TRUE;
+  block_controls (self, TRUE);
   if (live && !gtk_switch_get_active (self->active))
     gtk_switch_set_active (self->active, TRUE);
-  for (guint dim = 2; dim <= 3; dim++)
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
     {
-      GtkSpinButton *spin = dim == 2 ? self->layer : self->head;
-      gboolean fixed = live && attn_session_get_role (self->session, dim) == ATTN_ROLE_FIXED;
+      int dim = live ? session_dim (self, spins[i]) : -1;
+      gboolean fixed = dim >= 0
+                       && attn_session_get_role (self->session, (guint) dim) == ATTN_ROLE_FIXED;
 
       if (fixed)
-        gtk_spin_button_set_value (spin, (double) attn_session_get_fixed (self->session, dim));
-      gtk_widget_set_sensitive (GTK_WIDGET (spin), fixed);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (spin),
+        gtk_spin_button_set_value (spins[i],
+                                   (double) attn_session_get_fixed (self->session, (guint) dim));
+      gtk_widget_set_sensitive (GTK_WIDGET (spins[i]), fixed);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (spins[i]),
                                    live && !fixed ? "Shown along the grid or an axis (View page)"
                                                   : NULL);
     }
-  self->updating = FALSE;
+  block_controls (self, FALSE);
 }
 
 gsize
@@ -231,17 +326,24 @@ attn_live_panel_set_session (AttnLivePanel *self, AttnSession *session)
 
 /* --- Q's other dimensions (prompt, batch) --- */
 
+/* The tick label of row i's index beside its spin button. */
+static void
+show_other_label (AttnLivePanel *self, guint i)
+{
+  gsize index = spin_index (g_ptr_array_index (self->others, i));
+  const char *label = attn_computed_array_get_other_label (self->source, i, index);
+
+  gtk_label_set_text (g_ptr_array_index (self->other_labels, i), label ? label : "");
+  gtk_widget_set_tooltip_text (g_ptr_array_index (self->other_labels, i), label);
+}
+
 static void
 other_changed (GtkSpinButton *spin, AttnLivePanel *self)
 {
   guint i;
 
   if (g_ptr_array_find (self->others, spin, &i))
-    {
-      const char *label = attn_computed_array_get_other_label (self->source, i, spin_index (spin));
-      gtk_label_set_text (g_ptr_array_index (self->other_labels, i), label ? label : "");
-      gtk_widget_set_tooltip_text (g_ptr_array_index (self->other_labels, i), label);
-    }
+    show_other_label (self, i);
   edited (self);
 }
 
@@ -260,6 +362,23 @@ other_shape (AttnLivePanel *self, guint n)
   return g_string_free (s, FALSE);
 }
 
+/* The source's indices in the rows already built. */
+static void
+show_others (AttnLivePanel *self, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      GtkSpinButton *spin = g_ptr_array_index (self->others, i);
+      gsize index;
+
+      attn_computed_array_get_other_dim (self->source, i, NULL, NULL, &index);
+      g_signal_handlers_block_by_func (spin, other_changed, self);
+      gtk_spin_button_set_value (spin, (double) index);
+      g_signal_handlers_unblock_by_func (spin, other_changed, self);
+      show_other_label (self, i);
+    }
+}
+
 /* Rows for Q's other dimensions; when they are the same dimensions as
  * before, only their values are set (the user may be editing one). */
 static void
@@ -271,12 +390,7 @@ build_others (AttnLivePanel *self)
 
   if (g_strcmp0 (shape, self->other_shape) == 0)
     {
-      for (guint i = 0; i < n; i++)
-        {
-          gsize index;
-          attn_computed_array_get_other_dim (self->source, i, NULL, NULL, &index);
-          gtk_spin_button_set_value (g_ptr_array_index (self->others, i), (double) index);
-        }
+      show_others (self, n);
       return;
     }
   g_free (self->other_shape);
@@ -323,14 +437,13 @@ set_limits (GtkSpinButton *spin, gsize lower, gsize upper)
 static void
 describe_source (AttnLivePanel *self)
 {
-  AttnArray *a = ATTN_ARRAY (self->source);
   const char *v = attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE);
   g_autofree char *text = g_strdup_printf (
       "Q, K, V from %s, %s, %s: %" G_GSIZE_FORMAT " layers, %" G_GSIZE_FORMAT " heads, %" G_GSIZE_FORMAT
       " tokens",
       attn_computed_array_get_path (self->source, ATTN_COMPONENT_QUERY),
       attn_computed_array_get_path (self->source, ATTN_COMPONENT_KEY), v ? v : "(no V)",
-      attn_array_get_dim_size (a, 2), attn_array_get_dim_size (a, 3), attn_array_get_dim_size (a, 4));
+      source_size (self, "layer"), source_size (self, "head"), source_size (self, "query"));
 
   gtk_label_set_text (GTK_LABEL (self->source_label), text);
 }
@@ -339,22 +452,21 @@ static void
 show_spec (AttnLivePanel *self, const AttnComputeSpec *spec)
 {
   GtkToggleButton *toggles[3] = { self->query, self->key, self->value };
-  gsize T = attn_array_get_dim_size (ATTN_ARRAY (self->source), 4), a = 0, b = T;
+  gsize T = source_size (self, "query");
   g_autofree char *eps = spec->n_eps ? attn_compute_spec_format_eps (spec) : NULL;
+  gboolean tokens = spec->has_tokens && spec->token_end <= T;
 
   for (guint c = 0; c < 3; c++)
     gtk_toggle_button_set_active (toggles[c], spec->n_components == 0);
   for (guint i = 0; i < spec->n_components; i++)
     gtk_toggle_button_set_active (toggles[spec->components[i]], TRUE);
-  gtk_drop_down_set_selected (self->op, spec->op);
+  enum_drop_down_set (self->op, ATTN_TYPE_OP, spec->op);
   if (eps)
     gtk_editable_set_text (self->eps, eps);
   gtk_spin_button_set_value (self->seed, (double) spec->seed);
-  if (spec->tokens && sscanf (spec->tokens, "%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, &a, &b) != 2)
-    a = 0, b = T;
-  gtk_spin_button_set_value (self->token_start, (double) a);
-  gtk_spin_button_set_value (self->token_end, (double) b);
-  gtk_drop_down_set_selected (self->quantity, spec->quantity);
+  gtk_spin_button_set_value (self->token_start, tokens ? (double) spec->token_start : 0);
+  gtk_spin_button_set_value (self->token_end, tokens ? (double) spec->token_end : (double) T);
+  enum_drop_down_set (self->quantity, ATTN_TYPE_QUANTITY, spec->quantity);
   gtk_check_button_set_active (self->causal, spec->causal);
 }
 
@@ -362,12 +474,11 @@ void
 attn_live_panel_set_source (AttnLivePanel *self, char **groups, AttnComputedArray *source,
                             const AttnComputeSpec *spec)
 {
-  AttnArray *a = ATTN_ARRAY (source);
   guint n_groups = groups ? g_strv_length (groups) : 0;
   g_autoptr (GtkStringList) names = NULL;
 
   g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
-  self->updating = TRUE;
+  block_controls (self, TRUE);
   if (!(groups && self->groups && g_strv_equal ((const char *const *) groups,
                                                 (const char *const *) self->groups)))
     {
@@ -384,16 +495,16 @@ attn_live_panel_set_source (AttnLivePanel *self, char **groups, AttnComputedArra
   g_set_object (&self->source, source);
   if (source)
     {
-      set_limits (self->token_start, 0, attn_array_get_dim_size (a, 4) - 1);
-      set_limits (self->token_end, 1, attn_array_get_dim_size (a, 4));
-      set_limits (self->layer, 0, attn_array_get_dim_size (a, 2) - 1);
-      set_limits (self->head, 0, attn_array_get_dim_size (a, 3) - 1);
+      set_limits (self->token_start, 0, source_size (self, "query") - 1);
+      set_limits (self->token_end, 1, source_size (self, "query"));
+      set_limits (self->layer, 0, source_size (self, "layer") - 1);
+      set_limits (self->head, 0, source_size (self, "head") - 1);
       describe_source (self);
       build_others (self);
       if (spec)
         show_spec (self, spec);
     }
-  self->updating = FALSE;
+  block_controls (self, FALSE);
   update_sensitivity (self);
   session_changed (self);
 }
@@ -416,9 +527,9 @@ void
 attn_live_panel_set_active (AttnLivePanel *self, gboolean active)
 {
   g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
-  self->updating = TRUE;
+  block_controls (self, TRUE);
   gtk_switch_set_active (self->active, active);
-  self->updating = FALSE;
+  block_controls (self, FALSE);
   update_sensitivity (self);
 }
 
@@ -511,8 +622,10 @@ attn_live_panel_init (AttnLivePanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->others = g_ptr_array_new ();
   self->other_labels = g_ptr_array_new ();
+  enum_drop_down_init (self->op, ATTN_TYPE_OP);
+  enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY);
   gtk_editable_set_text (self->eps, DEFAULT_EPS);
-  gtk_drop_down_set_selected (self->op, ATTN_OP_SCALE);
+  enum_drop_down_set (self->op, ATTN_TYPE_OP, ATTN_OP_SCALE);
   gtk_toggle_button_set_active (self->query, TRUE);
   gtk_toggle_button_set_active (self->key, TRUE);
   gtk_toggle_button_set_active (self->value, TRUE);

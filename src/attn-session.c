@@ -167,22 +167,13 @@ install_spec_properties (GObjectClass *object_class)
 AttnHighlight *
 attn_session_highlight_copy (const AttnHighlight *h)
 {
-  AttnHighlight *c = g_new (AttnHighlight, 1);
-
-  *c = *h;
-  c->dim[0] = g_strdup (h->dim[0]);
-  c->dim[1] = g_strdup (h->dim[1]);
-  return c;
+  return attn_highlight_copy (h);
 }
 
 void
 attn_session_highlight_free (AttnHighlight *h)
 {
-  if (h == NULL)
-    return;
-  g_free (h->dim[0]);
-  g_free (h->dim[1]);
-  g_free (h);
+  attn_highlight_free (h);
 }
 
 static GPtrArray *

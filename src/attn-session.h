@@ -22,15 +22,6 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  ATTN_ROLE_Y,
-  ATTN_ROLE_X,
-  ATTN_ROLE_ROWS,
-  ATTN_ROLE_COLS,
-  ATTN_ROLE_FIXED,
-} AttnRole;
-
 /* The "spec" property's boxed type: a copy on g_object_get, the session's
  * own from attn_session_get_spec (valid until the next notify::spec). */
 typedef AttnViewSpec AttnSessionSpec;

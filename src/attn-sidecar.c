@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-sidecar.h"
+#include "attn-file.h"
 #include "attn-json.h"
 
 #include <errno.h>

@@ -28,10 +28,6 @@ static AttnViewSpec *
 default_view (AttnWindow *self, const AttnComputeSpec *spec)
 {
   AttnViewSpec *view = attn_view_spec_new ();
-  g_autofree char *layer = g_strdup_printf ("layer=%" G_GSIZE_FORMAT,
-                                            attn_live_panel_get_layer (self->live_panel));
-  g_autofree char *head = g_strdup_printf ("head=%" G_GSIZE_FORMAT,
-                                           attn_live_panel_get_head (self->live_panel));
 
   view->rowdim = g_strdup ("component");
   view->row_format = g_strdup ("Modifying {label}");
@@ -44,8 +40,8 @@ default_view (AttnWindow *self, const AttnComputeSpec *spec)
                                        ? "Attention weight"
                                        : "Value-weighted attention ‖A·v‖");
   view->causal_mask = spec->causal;
-  attn_view_spec_add_select (view, layer, NULL);
-  attn_view_spec_add_select (view, head, NULL);
+  attn_view_spec_set_select (view, "layer", attn_live_panel_get_layer (self->live_panel));
+  attn_view_spec_set_select (view, "head", attn_live_panel_get_head (self->live_panel));
   return view;
 }
 
@@ -155,8 +151,8 @@ attn_window_live_setup (AttnWindow *self)
     spec = attn_compute_spec_new ();
   g_free (spec->group);
   spec->group = g_strdup (live_groups (self)[0]);
-  g_clear_pointer (&spec->selects, g_strfreev);
-  g_clear_pointer (&spec->tokens, g_free);
+  attn_compute_spec_clear_selects (spec);
+  attn_compute_spec_clear_tokens (spec);
   if (!(probe = attn_document_compute (self->document, spec, NULL)))
     {
       attn_compute_spec_free (spec);

@@ -40,17 +40,25 @@ static AttnComputeSpec *
 spec_from_case (char **f)
 {
   AttnComputeSpec *spec = attn_compute_spec_new ();
+  int op, quantity;
 
   spec->group = g_strdup (f[1]);
-  g_assert_true (attn_op_from_string (f[2], &spec->op));
+  g_assert_true (attn_enum_from_nick (ATTN_TYPE_OP, f[2], &op));
+  spec->op = op;
   if (f[3][0])
     g_assert_true (attn_compute_spec_set_eps (spec, f[3], NULL));
-  spec->tokens = f[4][0] ? g_strdup (f[4]) : NULL;
-  g_assert_true (attn_quantity_from_string (f[5], &spec->quantity));
+  g_assert_true (attn_compute_spec_set_tokens_text (spec, f[4][0] ? f[4] : NULL, NULL));
+  g_assert_true (attn_enum_from_nick (ATTN_TYPE_QUANTITY, f[5], &quantity));
+  spec->quantity = quantity;
   spec->causal = g_str_equal (f[6], "causal");
-  spec->layers = f[7][0] ? g_strdup (f[7]) : NULL;
-  spec->heads = f[8][0] ? g_strdup (f[8]) : NULL;
-  spec->selects = f[9][0] ? g_strsplit (f[9], ";", -1) : NULL;
+  g_assert_true (attn_compute_spec_set_layers_text (spec, f[7][0] ? f[7] : NULL, NULL));
+  g_assert_true (attn_compute_spec_set_heads_text (spec, f[8][0] ? f[8] : NULL, NULL));
+  if (f[9][0])
+    {
+      g_auto (GStrv) selects = g_strsplit (f[9], ";", -1);
+      for (guint i = 0; selects[i]; i++)
+        g_assert_true (attn_compute_spec_add_select_text (spec, selects[i], NULL));
+    }
   spec->seed = g_ascii_strtoull (f[10], NULL, 10);
   return spec;
 }
@@ -204,7 +212,7 @@ open_case (const char *group, AttnOp op, const char *eps, const char *tokens,
   spec->op = op;
   if (eps)
     g_assert_true (attn_compute_spec_set_eps (spec, eps, NULL));
-  spec->tokens = g_strdup (tokens);
+  g_assert_true (attn_compute_spec_set_tokens_text (spec, tokens, NULL));
   spec->quantity = quantity;
   spec->causal = causal;
   array = attn_computed_array_new (*file_out, spec, &error);
@@ -515,19 +523,27 @@ expect_refused (const char *group, const char *field, const char *value, int cod
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnArray) a = NULL;
 
+  gboolean parsed = TRUE;
+
   spec->group = group ? g_strdup (group) : NULL;
+  /* refused when the text is parsed, or else when the array is built */
   if (g_str_equal (field, "layer"))
-    spec->layers = g_strdup (value);
+    parsed = attn_compute_spec_set_layers_text (spec, value, &error);
   else if (g_str_equal (field, "tokens"))
-    spec->tokens = g_strdup (value);
+    parsed = attn_compute_spec_set_tokens_text (spec, value, &error);
   else if (g_str_equal (field, "select"))
-    spec->selects = g_strsplit (value, ";", -1);
+    parsed = attn_compute_spec_add_select_text (spec, value, &error);
   else if (g_str_equal (field, "scale-no-eps"))
     spec->op = ATTN_OP_SCALE;
-  a = attn_computed_array_new (file, spec, &error);
-  g_assert_null (a);
+  if (parsed)
+    {
+      a = attn_computed_array_new (file, spec, &error);
+      g_assert_null (a);
+    }
   g_assert_error (error, ATTN_ERROR, code);
   g_assert_null (strchr (error->message, '\n'));
+  /* in words: the command line adds its flag from the setting */
+  g_assert_null (strstr (error->message, "--"));
   g_test_message ("refused: %s", error->message);
 }
 
@@ -543,12 +559,20 @@ test_refused (void)
   expect_refused ("/std", "layer", "1:1", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "tokens", "5:25", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "tokens", "7", ATTN_ERROR_ARGUMENT);
+  expect_refused ("/std", "tokens", "0:5000", ATTN_ERROR_ARGUMENT);
+  expect_refused ("/std", "layer", "x", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "select", "prompt=1", ATTN_ERROR_ARGUMENT);
   expect_refused ("/prompt", "select", "prompt=3", ATTN_ERROR_ARGUMENT);
   expect_refused ("/prompt", "select", "layer=0", ATTN_ERROR_ARGUMENT);
   expect_refused ("/std", "scale-no-eps", NULL, ATTN_ERROR_ARGUMENT);
   g_assert_false (attn_compute_spec_set_eps (spec, "1e-3,x", &error));
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_assert_null (strstr (error->message, "--"));
+  g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_EPS);
+  g_clear_error (&error);
+  g_assert_false (attn_compute_spec_add_component (spec, "foo", &error));
+  g_assert_null (strstr (error->message, "--"));
+  g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_COMPONENT);
 }
 
 int

@@ -188,14 +188,18 @@ test_render_live (void)
     g_unlink (*f);
 }
 
+/* Refused with want_status and one line on stderr; it names flag (the
+ * core says what is wrong in words, the command line adds its flag). */
 static void
-expect_refused (const char *const *args, int want_status)
+expect_refused_flag (const char *const *args, int want_status, const char *flag)
 {
   g_autofree char *err = NULL;
   guint before = count_entries ();
 
   g_assert_cmpint (run_attnview (args, &err), ==, want_status);
   g_assert_true (g_str_has_prefix (err, "attnview"));
+  if (flag && !strstr (err, flag))
+    g_error ("'%s' does not name %s", err, flag);
   g_assert_nonnull (strchr (err, '\n'));
   g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
   g_assert_false (g_file_test ("out.h5", G_FILE_TEST_EXISTS));
@@ -204,22 +208,38 @@ expect_refused (const char *const *args, int want_status)
 }
 
 static void
+expect_refused (const char *const *args, int want_status)
+{
+  expect_refused_flag (args, want_status, NULL);
+}
+
+static void
 test_refused (void)
 {
   g_file_set_contents ("not.h5", "plain text", -1, NULL);
   expect_refused (ARGS (input, "-o", input), 2);
-  expect_refused (ARGS (input, "-o", "out.h5"), 2); /* several Q/K/V groups */
+  expect_refused_flag (ARGS (input, "-o", "out.h5"), 2, "--dataset: "); /* several groups */
   expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/none"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "mean", "--eps", "1"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "scale"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "blur"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--eps", "x", "--op", "add"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--component", "keys"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--layer", "2"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--head", "0:9"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--tokens", "3:99"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--quantity", "norm"), 2);
-  expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/prompt", "--select", "batch=0"), 2);
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "mean", "--eps", "1"),
+                       2, "--eps: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "scale"), 2,
+                       "--eps: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--op", "blur"), 2,
+                       "--op blur: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--eps", "x", "--op", "add"),
+                       2, "--eps: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--component", "keys"), 2,
+                       "--component: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--layer", "2"), 2,
+                       "--layer: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--head", "0:9"), 2,
+                       "--head: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--tokens", "3:99"), 2,
+                       "--tokens: the token range 3:99");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--quantity", "norm"), 2,
+                       "--quantity norm: ");
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/prompt", "--select", "batch=0"),
+                       2, "--select: ");
   expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--bogus"), 2);
   expect_refused (ARGS ("-o", "out.h5"), 2);
   expect_refused (ARGS (input), 2);

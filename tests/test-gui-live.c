@@ -50,6 +50,19 @@ control (AttnWindow *window, const char *name)
 }
 
 /* Colours within one step per channel (a value on a table entry's edge). */
+/* The live computation fixes dim at index (the first select). */
+static void
+assert_select (const AttnComputeSpec *live, const char *dim, gsize index)
+{
+  const AttnSelect *s;
+
+  g_assert_cmpuint (live->selects->len, >=, 1);
+  s = g_ptr_array_index (live->selects, 0);
+  g_assert_cmpstr (s->dim, ==, dim);
+  g_assert_cmpuint (s->index, ==, index);
+  g_assert_null (s->label);
+}
+
 static void
 assert_colour_near (guint32 got, guint32 want)
 {
@@ -156,6 +169,17 @@ test_live_grid (void)
   g_assert_true (attn_session_get_spec (session)->live->n_eps == 2);
   g_assert_nonnull (strstr (attn_live_panel_get_error (attn_window_get_live_panel (window)),
                             "'x' is not a finite number"));
+  /* the page's messages are in words: no command-line flag */
+  g_assert_null (strstr (attn_live_panel_get_error (attn_window_get_live_panel (window)), "--"));
+  {
+    g_autoptr (AttnComputeSpec) bad = attn_compute_spec_copy (attn_session_get_spec (session)->live);
+    g_autoptr (GError) error = NULL;
+
+    attn_compute_spec_set_tokens (bad, 0, 5000);
+    g_assert_false (attn_window_show_live (window, bad, NULL, &error));
+    g_assert_nonnull (strstr (error->message, "the token range 0:5000"));
+    g_assert_null (strstr (error->message, "--"));
+  }
 
   /* noise over a token range, value norm: the seed shows, the spec follows */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (control (window, "op")), ATTN_OP_NOISE);
@@ -168,7 +192,9 @@ test_live_grid (void)
   wait_loaded (window);
   g_assert_null (attn_live_panel_get_error (attn_window_get_live_panel (window)));
   g_assert_cmpint (attn_session_get_spec (session)->live->op, ==, ATTN_OP_NOISE);
-  g_assert_cmpstr (attn_session_get_spec (session)->live->tokens, ==, "10:20");
+  g_assert_true (attn_session_get_spec (session)->live->has_tokens);
+  g_assert_cmpuint (attn_session_get_spec (session)->live->token_start, ==, 10);
+  g_assert_cmpuint (attn_session_get_spec (session)->live->token_end, ==, 20);
   g_assert_cmpint (attn_session_get_spec (session)->live->quantity, ==, ATTN_QUANTITY_VALUE_NORM);
   /* switched off: back to the stored dataset */
   gtk_switch_set_active (GTK_SWITCH (control (window, "active")), FALSE);
@@ -224,7 +250,7 @@ test_live_view (void)
   g_assert_true (attn_window_load_view (window, view, NULL));
   wait_loaded (window);
   g_assert_nonnull (attn_session_get_spec (session)->live);
-  g_assert_cmpstr (attn_session_get_spec (session)->live->selects[0], ==, "prompt=2");
+  assert_select (attn_session_get_spec (session)->live, "prompt", 2);
   g_assert_cmpuint (attn_session_get_fixed (session, 3), ==, 1);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (control (window, "active"))));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (control (window, "other-0"))),
@@ -280,7 +306,7 @@ test_live_groups (void)
   g_assert_cmpuint (attn_array_get_dim_size (a, 3), ==, 2); /* heads */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "other-0")), 2);
   wait_loaded (window);
-  g_assert_cmpstr (attn_session_get_spec (session)->live->selects[0], ==, "prompt=2");
+  assert_select (attn_session_get_spec (session)->live, "prompt", 2);
   /* TransformerLens names ([pos, head, d_head]): no layer, no prompt */
   gtk_drop_down_set_selected (group, tl);
   wait_loaded (window);

@@ -21,9 +21,11 @@ test_matplotlib (void)
       g_auto (GStrv) f = g_strsplit (lines[i], " ", -1);
       AttnNorm n = { 0 };
       double v, want, got;
+      int kind;
 
       g_assert_cmpuint (g_strv_length (f), ==, 6);
-      g_assert_true (attn_norm_kind_from_string (f[0], &n.kind));
+      g_assert_true (attn_enum_from_nick (ATTN_TYPE_NORM_KIND, f[0], &kind));
+      n.kind = kind;
       n.vmin = g_ascii_strtod (f[1], NULL);
       n.vmax = g_ascii_strtod (f[2], NULL);
       n.gamma = n.linthresh = g_ascii_strtod (f[3], NULL);

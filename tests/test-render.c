@@ -662,8 +662,11 @@ test_difference (void)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
 }
 
+/* The message names the setting in words, never a command-line flag; the
+ * error carries the setting for the command line to name its flag. */
 static void
-expect_error (AttnArray *a, void (*tweak) (AttnViewSpec *), const char *needle)
+expect_error (AttnArray *a, void (*tweak) (AttnViewSpec *), const char *needle,
+              AttnSetting setting)
 {
   g_autoptr (AttnViewSpec) spec = grid_spec (600);
   g_autoptr (GError) error = NULL;
@@ -675,6 +678,9 @@ expect_error (AttnArray *a, void (*tweak) (AttnViewSpec *), const char *needle)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
   if (strstr (error->message, needle) == NULL)
     g_error ("'%s' does not mention '%s'", error->message, needle);
+  if (strstr (error->message, "--") != NULL)
+    g_error ("'%s' names a command-line flag", error->message);
+  g_assert_cmpint (attn_error_get_setting (error), ==, setting);
 }
 
 static void tw_unknown (AttnViewSpec *s) { s->ydim = g_strdup ("layer"); }
@@ -700,15 +706,15 @@ test_errors (void)
 {
   g_autoptr (AttnArray) a = make_qk (3, 8, f_pattern);
 
-  expect_error (a, tw_unknown, "component (3), epsilon (3), query (8), key (8)");
-  expect_error (a, tw_same, "both name dimension 'component'");
-  expect_error (a, tw_select_shown, "use --range");
-  expect_error (a, tw_range_far, "out of range");
-  expect_error (a, tw_cmap, "viridis");
-  expect_error (a, tw_bare, "--bare");
-  expect_error (a, tw_label, "no tick label '1e-3'");
-  expect_error (a, tw_index, "0..2");
-  expect_error (a, tw_hl, "y and x dimensions");
+  expect_error (a, tw_unknown, "component (3), epsilon (3), query (8), key (8)", ATTN_SETTING_Y);
+  expect_error (a, tw_same, "both name dimension 'component'", ATTN_SETTING_Y);
+  expect_error (a, tw_select_shown, "a range limits it", ATTN_SETTING_SELECT);
+  expect_error (a, tw_range_far, "out of range", ATTN_SETTING_RANGE);
+  expect_error (a, tw_cmap, "viridis", ATTN_SETTING_CMAP);
+  expect_error (a, tw_bare, "bare figure is one panel", ATTN_SETTING_BARE);
+  expect_error (a, tw_label, "no tick label '1e-3'", ATTN_SETTING_SELECT);
+  expect_error (a, tw_index, "0..2", ATTN_SETTING_SELECT);
+  expect_error (a, tw_hl, "y and x dimensions", ATTN_SETTING_HIGHLIGHT);
 }
 
 int

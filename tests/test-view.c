@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-error.h"
+#include "attn-file.h"
 #include "attn-test-util.h"
 #include "attn-view.h"
 
@@ -29,6 +30,8 @@ test_select (void)
       g_autoptr (GError) error = NULL;
       g_assert_false (attn_view_spec_add_select (spec, bad[i], &error));
       g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_null (strstr (error->message, "--"));
+      g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_SELECT);
     }
   g_assert_cmpuint (spec->selects->len, ==, 2);
 }
@@ -167,9 +170,10 @@ test_json_live (void)
   live->seed = G_GUINT64_CONSTANT (1) << 40;
   live->causal = FALSE;
   live->quantity = ATTN_QUANTITY_VALUE_NORM;
-  live->tokens = g_strdup ("3:9");
-  live->layers = g_strdup ("1,2");
-  live->selects = g_strsplit ("prompt=2 batch=@x", " ", -1);
+  g_assert_true (attn_compute_spec_set_tokens_text (live, "3:9", NULL));
+  g_assert_true (attn_compute_spec_set_layers_text (live, "1,2", NULL));
+  g_assert_true (attn_compute_spec_add_select_text (live, "prompt=2", NULL));
+  g_assert_true (attn_compute_spec_add_select_text (live, "batch=@x", NULL));
   g_assert_true (attn_view_spec_save (spec, path, NULL));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "1e-10,"));
@@ -277,6 +281,298 @@ test_atomic_write (void)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FAILED);
 }
 
+/* The setting an error is about survives copies and prefixes. */
+static void
+test_error_setting (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) copy = NULL;
+  g_autoptr (GError) plain = g_error_new (ATTN_ERROR, ATTN_ERROR_INPUT, "plain");
+
+  attn_set_setting_error (&error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT, "the range %d:%d",
+                          0, 5000);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "the range 0:5000");
+  g_prefix_error (&error, "live: ");
+  copy = g_error_copy (error);
+  g_assert_cmpint (attn_error_get_setting (copy), ==, ATTN_SETTING_TOKENS);
+  g_assert_cmpstr (copy->message, ==, "live: the range 0:5000");
+  g_assert_cmpint (attn_error_get_setting (plain), ==, ATTN_SETTING_NONE);
+  g_assert_cmpint (attn_error_get_setting (NULL), ==, ATTN_SETTING_NONE);
+  attn_set_setting_error (NULL, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT, "ignored");
+}
+
+/* A spec with every member set away from its default. */
+static AttnViewSpec *
+every_member_spec (void)
+{
+  AttnViewSpec *spec = attn_view_spec_new ();
+  AttnHighlight *h = attn_highlight_new ();
+
+  spec->dataset = g_strdup ("/attn");
+  spec->live = attn_compute_spec_new ();
+  spec->live->op = ATTN_OP_NOISE;
+  g_assert_true (attn_compute_spec_set_eps (spec->live, "5e-1, 1e-10", NULL));
+  spec->live->seed = 7;
+  attn_view_spec_set_axes (spec, "key", "query");
+  attn_view_spec_set_facets (spec, "component", "epsilon");
+  attn_view_spec_set_select (spec, "layer", 3);
+  g_assert_true (attn_view_spec_add_select (spec, "token=@-1", NULL));
+  attn_view_spec_set_range (spec, "key", 2, 9);
+  h->dim[0] = g_strdup ("query"), h->dim[1] = g_strdup ("key");
+  h->start[0] = 1, h->end[0] = 3, h->start[1] = 2, h->end[1] = G_MAXSIZE;
+  h->rgb[0] = 0.1, h->width = 3.5, h->row = 1;
+  g_ptr_array_add (spec->highlights, h);
+  spec->cmap = g_strdup ("Blues");
+  spec->reverse = TRUE;
+  spec->norm = ATTN_NORM_SYMLOG;
+  spec->gamma = 0.5, spec->linthresh = 1e-10;
+  spec->has_vmin = spec->has_vmax = spec->has_center = TRUE;
+  spec->vmin = 1e-10, spec->vmax = 0.9, spec->center = 0.25;
+  spec->percentile = 2;
+  spec->has_aggregate = TRUE, spec->aggregate = ATTN_AGGREGATE_MEAN;
+  spec->causal_mask = TRUE;
+  spec->difference = TRUE, spec->baseline_row = 1, spec->baseline_col = 2;
+  spec->title = g_strdup ("T"), spec->caption = g_strdup ("C");
+  spec->row_format = g_strdup ("{label}"), spec->col_format = g_strdup ("ε = {label}");
+  spec->colorbar_label = g_strdup ("L");
+  spec->width = 640, spec->height = 480, spec->dpi = 150;
+  spec->bare = spec->no_colorbar = spec->no_titles = TRUE;
+  return spec;
+}
+
+typedef void (*Change) (AttnViewSpec *spec);
+#define CHANGE(name, body) static void change_##name (AttnViewSpec *s) { body; }
+CHANGE (dataset, g_free (s->dataset); s->dataset = g_strdup ("/other"))
+CHANGE (live, s->live->seed++)
+CHANGE (no_live, g_clear_pointer (&s->live, attn_compute_spec_free))
+CHANGE (y, attn_view_spec_set_axes (s, "head", s->xdim))
+CHANGE (x, attn_view_spec_set_axes (s, s->ydim, NULL))
+CHANGE (rows, attn_view_spec_set_facets (s, NULL, s->coldim))
+CHANGE (cols, attn_view_spec_set_facets (s, s->rowdim, "head"))
+CHANGE (select, attn_view_spec_set_select (s, "layer", 4))
+CHANGE (select_label, attn_view_spec_set_select (s, "token", 0))
+CHANGE (no_select, attn_view_spec_clear_select (s, "layer"))
+CHANGE (range, attn_view_spec_set_range (s, "key", 2, 10))
+CHANGE (range_dim, attn_view_spec_set_range (s, "query", 2, 9))
+CHANGE (highlight, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->rgb[0] = 0.2)
+CHANGE (highlight_width, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->width = 2)
+CHANGE (highlight_panel, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->col = 0)
+CHANGE (highlight_end, ((AttnHighlight *) g_ptr_array_index (s->highlights, 0))->end[1] = 5)
+CHANGE (no_highlight, g_ptr_array_set_size (s->highlights, 0))
+CHANGE (cmap, g_free (s->cmap); s->cmap = NULL)
+CHANGE (reverse, s->reverse = FALSE)
+CHANGE (norm, s->norm = ATTN_NORM_LOG)
+CHANGE (gamma, s->gamma = 0.5000001)
+CHANGE (linthresh, s->linthresh = 2e-10)
+CHANGE (vmin, s->vmin = 1.0000001e-10)
+CHANGE (has_vmax, s->has_vmax = FALSE)
+CHANGE (center, s->center = 0)
+CHANGE (percentile, s->percentile = 1)
+CHANGE (aggregate, s->aggregate = ATTN_AGGREGATE_MAX)
+CHANGE (causal_mask, s->causal_mask = FALSE)
+CHANGE (difference, s->difference = FALSE)
+CHANGE (baseline, s->baseline_col = 0)
+CHANGE (title, g_free (s->title); s->title = g_strdup ("U"))
+CHANGE (caption, g_free (s->caption); s->caption = NULL)
+CHANGE (row_format, g_free (s->row_format); s->row_format = g_strdup ("{index}"))
+CHANGE (col_format, g_free (s->col_format); s->col_format = NULL)
+CHANGE (colorbar_label, g_free (s->colorbar_label); s->colorbar_label = g_strdup (""))
+CHANGE (width, s->width = 641)
+CHANGE (height, s->height = 0)
+CHANGE (dpi, s->dpi = 96)
+CHANGE (bare, s->bare = FALSE)
+CHANGE (no_colorbar, s->no_colorbar = FALSE)
+CHANGE (no_titles, s->no_titles = FALSE)
+#undef CHANGE
+
+static void
+test_copy_equal (void)
+{
+  const Change changes[] = {
+    change_dataset, change_live, change_no_live, change_y, change_x, change_rows, change_cols,
+    change_select, change_select_label, change_no_select, change_range, change_range_dim,
+    change_highlight, change_highlight_width, change_highlight_panel, change_highlight_end,
+    change_no_highlight, change_cmap, change_reverse, change_norm, change_gamma,
+    change_linthresh, change_vmin, change_has_vmax, change_center, change_percentile,
+    change_aggregate, change_causal_mask, change_difference, change_baseline, change_title,
+    change_caption, change_row_format, change_col_format, change_colorbar_label, change_width,
+    change_height, change_dpi, change_bare, change_no_colorbar, change_no_titles,
+  };
+  g_autoptr (AttnViewSpec) spec = every_member_spec ();
+  g_autoptr (AttnViewSpec) copy = attn_view_spec_copy (spec);
+  g_autoptr (AttnViewSpec) plain = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) plain_copy = attn_view_spec_copy (plain);
+
+  g_assert_true (attn_view_spec_equal (spec, copy));
+  g_assert_true (attn_view_spec_equal (plain, plain_copy));
+  g_assert_false (attn_view_spec_equal (spec, plain));
+  g_assert_true (attn_view_spec_equal (NULL, NULL));
+  g_assert_false (attn_view_spec_equal (spec, NULL));
+  /* the copy owns its members */
+  g_assert_true (copy->live != spec->live && copy->title != spec->title);
+  g_assert_true (g_ptr_array_index (copy->highlights, 0) != g_ptr_array_index (spec->highlights, 0));
+  g_assert_cmpfloat (copy->vmin, ==, 1e-10);
+  g_assert_cmpfloat (copy->live->eps[1], ==, 1e-10);
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autoptr (AttnViewSpec) changed = attn_view_spec_copy (spec);
+
+      changes[i] (changed);
+      if (attn_view_spec_equal (spec, changed) || attn_view_spec_equal (changed, spec))
+        g_error ("change %u went unnoticed", i);
+    }
+  /* a value whose flag is off does not count */
+  copy->has_aggregate = FALSE, spec->has_aggregate = FALSE;
+  copy->aggregate = ATTN_AGGREGATE_MAXABS;
+  g_assert_true (attn_view_spec_equal (spec, copy));
+}
+
+static void
+test_typed_edit (void)
+{
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnHighlight) h = attn_highlight_new ();
+  AttnRange *r;
+  AttnSelect *s;
+
+  attn_view_spec_set_range (spec, "query", 0, 5);
+  attn_view_spec_set_range (spec, "key", 3, G_MAXSIZE);
+  attn_view_spec_set_range (spec, "query", 1, 4); /* replaces */
+  g_assert_cmpuint (spec->ranges->len, ==, 2);
+  r = g_ptr_array_index (spec->ranges, 0);
+  g_assert_cmpstr (r->dim, ==, "query");
+  g_assert_cmpuint (r->start, ==, 1);
+  g_assert_cmpuint (r->end, ==, 4);
+  attn_view_spec_clear_range (spec, "query");
+  attn_view_spec_clear_range (spec, "nosuch");
+  g_assert_cmpuint (spec->ranges->len, ==, 1);
+  g_assert_cmpstr (((AttnRange *) g_ptr_array_index (spec->ranges, 0))->dim, ==, "key");
+
+  g_assert_true (attn_view_spec_add_select (spec, "layer=@mid", NULL));
+  attn_view_spec_set_select (spec, "layer", 2); /* an index replaces the label */
+  attn_view_spec_set_select (spec, "head", 1);
+  g_assert_cmpuint (spec->selects->len, ==, 2);
+  s = g_ptr_array_index (spec->selects, 0);
+  g_assert_cmpuint (s->index, ==, 2);
+  g_assert_null (s->label);
+  attn_view_spec_clear_select (spec, "layer");
+  g_assert_cmpuint (spec->selects->len, ==, 1);
+
+  attn_view_spec_set_axes (spec, "query", "key");
+  attn_view_spec_set_axes (spec, spec->xdim, spec->ydim); /* a swap of its own names */
+  g_assert_cmpstr (spec->ydim, ==, "key");
+  g_assert_cmpstr (spec->xdim, ==, "query");
+  attn_view_spec_set_facets (spec, "component", NULL);
+  g_assert_cmpstr (spec->rowdim, ==, "component");
+  g_assert_null (spec->coldim);
+
+  h->dim[0] = g_strdup ("query"), h->dim[1] = g_strdup ("key");
+  h->end[0] = h->end[1] = 2;
+  attn_view_spec_add_highlight_copy (spec, h);
+  g_assert_true (attn_highlight_equal (g_ptr_array_index (spec->highlights, 0), h));
+  g_assert_true (g_ptr_array_index (spec->highlights, 0) != (gpointer) h);
+}
+
+/* The live computation's typed values, its text parsers and its equality. */
+static void
+test_compute_spec_typed (void)
+{
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+  g_autoptr (AttnComputeSpec) copy = NULL;
+  const char *bad_tokens[] = { "9:3", "7", "a:b", "1:2,3:4", "-1:4", NULL };
+  const guint heads[] = { 3, 1 };
+  const double eps[] = { 0.5, 1e-10 };
+  g_autofree char *text = NULL;
+
+  g_assert_true (attn_compute_spec_set_layers_text (spec, "0:2,5", NULL));
+  g_assert_cmpuint (spec->layers->len, ==, 3);
+  g_assert_cmpuint (g_array_index (spec->layers, guint, 2), ==, 5);
+  text = attn_compute_spec_format_indices (spec->layers);
+  g_assert_cmpstr (text, ==, "0:2,5");
+  g_assert_true (attn_compute_spec_set_tokens_text (spec, "3:9", NULL));
+  g_assert_true (spec->has_tokens);
+  g_assert_cmpuint (spec->token_start, ==, 3);
+  g_assert_cmpuint (spec->token_end, ==, 9);
+  for (guint i = 0; bad_tokens[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_false (attn_compute_spec_set_tokens_text (spec, bad_tokens[i], &error));
+      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_TOKENS);
+      g_assert_null (strstr (error->message, "--"));
+    }
+  g_assert_cmpuint (spec->token_end, ==, 9); /* a bad text changes nothing */
+  attn_compute_spec_set_heads (spec, heads, 2);
+  attn_compute_spec_set_eps_values (spec, eps, 2);
+  attn_compute_spec_set_select (spec, "prompt", 1);
+  attn_compute_spec_set_select (spec, "batch", 0);
+  attn_compute_spec_set_select (spec, "prompt", 2); /* replaces */
+  g_assert_cmpuint (spec->selects->len, ==, 2);
+  g_assert_cmpuint (((AttnSelect *) g_ptr_array_index (spec->selects, 0))->index, ==, 2);
+
+  copy = attn_compute_spec_copy (spec);
+  g_assert_true (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_tokens (copy, 3, 10);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_clear_tokens (copy);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_tokens (copy, 3, 9);
+  attn_compute_spec_set_layers (copy, NULL, 0);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  g_assert_true (attn_compute_spec_set_layers_text (copy, "0,1,5", NULL));
+  g_assert_true (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_heads (copy, heads, 1);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_heads (copy, heads, 2);
+  attn_compute_spec_set_select (copy, "batch", 1);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  attn_compute_spec_set_select (copy, "batch", 0);
+  g_assert_true (attn_compute_spec_equal (spec, copy));
+  copy->eps[1] = 1.0000001e-10;
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+  copy->eps[1] = 1e-10;
+  attn_compute_spec_clear_selects (copy);
+  g_assert_false (attn_compute_spec_equal (spec, copy));
+}
+
+/* The nicks are the words of the command line and of saved views: they
+ * must not change. */
+static void
+test_enum_nicks (void)
+{
+  const struct { GType type; const char *nicks; const char *described; } want[] = {
+    { ATTN_TYPE_NORM_KIND, "linear log power symlog", "linear, log, power or symlog" },
+    { ATTN_TYPE_AGGREGATE, "max mean maxabs", "max, mean or maxabs" },
+    { ATTN_TYPE_OP, "none scale noise add mean zero", "none, scale, noise, add, mean or zero" },
+    { ATTN_TYPE_COMPONENT, "query key value", "query, key or value" },
+    { ATTN_TYPE_QUANTITY, "weights value-norm", "weights or value-norm" },
+    { ATTN_TYPE_ROLE, "y x rows cols fixed", "y, x, rows, cols or fixed" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_auto (GStrv) nicks = attn_enum_dup_nicks (want[i].type);
+      g_auto (GStrv) expected = g_strsplit (want[i].nicks, " ", -1);
+      g_autofree char *described = attn_enum_describe (want[i].type);
+      int value = -1;
+
+      g_assert_true (g_strv_equal ((const char *const *) nicks, (const char *const *) expected));
+      g_assert_cmpstr (described, ==, want[i].described);
+      for (int v = 0; expected[v]; v++)
+        {
+          g_assert_cmpstr (attn_enum_to_nick (want[i].type, v), ==, expected[v]);
+          g_assert_true (attn_enum_from_nick (want[i].type, expected[v], &value));
+          g_assert_cmpint (value, ==, v);
+        }
+      g_assert_null (attn_enum_to_nick (want[i].type, 99));
+      g_assert_false (attn_enum_from_nick (want[i].type, "nosuch", &value));
+      g_assert_false (attn_enum_from_nick (want[i].type, NULL, &value));
+    }
+  g_assert_cmpstr (attn_aggregate_to_string (ATTN_AGGREGATE_MAXABS), ==, "maxabs");
+  g_assert_cmpstr (attn_quantity_to_string (ATTN_QUANTITY_VALUE_NORM), ==, "value-norm");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,5 +585,10 @@ main (int argc, char **argv)
   g_test_add_func ("/view/json-live", test_json_live);
   g_test_add_func ("/view/json-errors", test_json_errors);
   g_test_add_func ("/view/atomic-write", test_atomic_write);
+  g_test_add_func ("/view/enum-nicks", test_enum_nicks);
+  g_test_add_func ("/view/copy-equal", test_copy_equal);
+  g_test_add_func ("/view/error-setting", test_error_setting);
+  g_test_add_func ("/view/compute-spec-typed", test_compute_spec_typed);
+  g_test_add_func ("/view/typed-edit", test_typed_edit);
   return g_test_run ();
 }

@@ -62,7 +62,9 @@ build_spec (ComputeArgs *a, GError **error)
   if (!attn_cli_live_apply (&a->live, spec, error))
     return NULL;
   spec->group = g_strdup (a->dataset);
-  spec->selects = g_strdupv (a->selects);
+  for (guint i = 0; a->selects && a->selects[i]; i++)
+    if (!attn_compute_spec_add_select_text (spec, a->selects[i], error))
+      return NULL;
   return g_steal_pointer (&spec);
 }
 
@@ -196,6 +198,7 @@ static gboolean
 describe_run (hid_t dset, const AttnComputeSpec *spec, const char *input, AttnArray *array)
 {
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, spec->seed);
+  g_autofree char *tokens = attn_compute_spec_format_tokens (spec);
   AttnComputedArray *ca = ATTN_COMPUTED_ARRAY (array);
   const char *v = attn_computed_array_get_path (ca, ATTN_COMPONENT_VALUE);
 
@@ -206,7 +209,7 @@ describe_run (hid_t dset, const AttnComputeSpec *spec, const char *input, AttnAr
          && string_attribute (dset, "op", attn_op_to_string (spec->op))
          && string_attribute (dset, "quantity", attn_quantity_to_string (spec->quantity))
          && string_attribute (dset, "mask", spec->causal ? "causal" : "none")
-         && string_attribute (dset, "tokens", spec->tokens ? spec->tokens : "all")
+         && string_attribute (dset, "tokens", tokens ? tokens : "all")
          && string_attribute (dset, "seed", seed);
 }
 

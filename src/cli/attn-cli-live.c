@@ -53,10 +53,17 @@ fail (GError **error, const char *format, const char *value)
 gboolean
 attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error)
 {
-  if (a->op && !attn_op_from_string (a->op, &spec->op))
-    return fail (error, "--op %s: expected none, scale, noise, add, mean or zero", a->op);
-  if (a->quantity && !attn_quantity_from_string (a->quantity, &spec->quantity))
-    return fail (error, "--quantity %s: expected weights or value-norm", a->quantity);
+  int value;
+
+  if (a->op && !attn_cli_parse_enum (ATTN_TYPE_OP, "--op", a->op, &value, error))
+    return FALSE;
+  if (a->op)
+    spec->op = value;
+  if (a->quantity
+      && !attn_cli_parse_enum (ATTN_TYPE_QUANTITY, "--quantity", a->quantity, &value, error))
+    return FALSE;
+  if (a->quantity)
+    spec->quantity = value;
   if (a->seed != G_MININT64 && a->seed < 0)
     return fail (error, "--seed: expected a number >= 0%s", "");
   if (a->components)
@@ -71,9 +78,10 @@ attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error
       spec->n_eps = 0;
       g_clear_pointer (&spec->eps, g_free);
     }
-  attn_cli_replace (&spec->layers, a->layer);
-  attn_cli_replace (&spec->heads, a->head);
-  attn_cli_replace (&spec->tokens, a->tokens);
+  if ((a->layer && !attn_compute_spec_set_layers_text (spec, a->layer, error))
+      || (a->head && !attn_compute_spec_set_heads_text (spec, a->head, error))
+      || (a->tokens && !attn_compute_spec_set_tokens_text (spec, a->tokens, error)))
+    return FALSE;
   if (a->seed != G_MININT64)
     spec->seed = (guint64) a->seed;
   if (a->no_causal)

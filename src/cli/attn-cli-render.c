@@ -111,16 +111,6 @@ selects_input_dim (const char *select)
   return TRUE;
 }
 
-static void
-add_live_select (AttnComputeSpec *live, const char *select)
-{
-  guint n = live->selects ? g_strv_length (live->selects) : 0;
-
-  live->selects = g_renew (char *, live->selects, n + 2);
-  live->selects[n] = g_strdup (select);
-  live->selects[n + 1] = NULL;
-}
-
 /* The live options over the view's own live spec, if either is there. */
 static gboolean
 apply_live (AttnViewSpec *spec, RenderArgs *a, GError **error)
@@ -138,7 +128,10 @@ apply_lists (AttnViewSpec *spec, RenderArgs *a, GError **error)
 {
   for (guint i = 0; a->selects && a->selects[i]; i++)
     if (spec->live && selects_input_dim (a->selects[i]))
-      add_live_select (spec->live, a->selects[i]);
+      {
+        if (!attn_compute_spec_add_select_text (spec->live, a->selects[i], error))
+          return FALSE;
+      }
     else if (!attn_view_spec_add_select (spec, a->selects[i], error))
       return FALSE;
   for (guint i = 0; a->ranges && a->ranges[i]; i++)
@@ -156,19 +149,17 @@ apply_colour (AttnViewSpec *spec, RenderArgs *a, GError **error)
   attn_cli_replace (&spec->cmap, a->cmap);
   spec->reverse |= a->reverse;
   spec->causal_mask |= a->causal;
-  if (a->norm && !attn_norm_kind_from_string (a->norm, &spec->norm))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--norm %s: expected linear, log, power or symlog", a->norm);
-      return FALSE;
-    }
-  if (a->aggregate && !(spec->has_aggregate = attn_aggregate_from_string (a->aggregate,
-                                                                          &spec->aggregate)))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--aggregate %s: expected max or mean", a->aggregate);
-      return FALSE;
-    }
+  int value;
+
+  if (a->norm && !attn_cli_parse_enum (ATTN_TYPE_NORM_KIND, "--norm", a->norm, &value, error))
+    return FALSE;
+  if (a->norm)
+    spec->norm = value;
+  if (a->aggregate && !attn_cli_parse_enum (ATTN_TYPE_AGGREGATE, "--aggregate", a->aggregate,
+                                            &value, error))
+    return FALSE;
+  if (a->aggregate)
+    spec->aggregate = value, spec->has_aggregate = TRUE;
   if (!isnan (a->gamma))
     spec->gamma = a->gamma;
   if (!isnan (a->linthresh))

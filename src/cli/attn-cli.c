@@ -3,18 +3,55 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli.h"
+#include "attn-enum.h"
 #include "attn-error.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+/* The flags that give each setting: the core's messages name it in words. */
+static const char *
+setting_flag (AttnSetting setting)
+{
+  switch (setting)
+    {
+    case ATTN_SETTING_DATASET: return "--dataset";
+    case ATTN_SETTING_Y: return "--y";
+    case ATTN_SETTING_X: return "--x";
+    case ATTN_SETTING_ROWS: return "--rows";
+    case ATTN_SETTING_COLS: return "--cols";
+    case ATTN_SETTING_SELECT: return "--select";
+    case ATTN_SETTING_RANGE: return "--range";
+    case ATTN_SETTING_HIGHLIGHT: return "--highlight";
+    case ATTN_SETTING_CMAP: return "--cmap";
+    case ATTN_SETTING_NORM: return "--norm";
+    case ATTN_SETTING_COLOUR: return "--gamma, --linthresh, --vmin, --vmax, --percentile";
+    case ATTN_SETTING_BARE: return "--bare";
+    case ATTN_SETTING_COMPONENT: return "--component";
+    case ATTN_SETTING_OP: return "--op";
+    case ATTN_SETTING_EPS: return "--eps";
+    case ATTN_SETTING_LAYER: return "--layer";
+    case ATTN_SETTING_HEAD: return "--head";
+    case ATTN_SETTING_TOKENS: return "--tokens";
+    case ATTN_SETTING_QUANTITY: return "--quantity";
+    case ATTN_SETTING_SELECT_INPUT: return "--select";
+    case ATTN_SETTING_DIFFERENCE: /* only in a saved view */
+    case ATTN_SETTING_NONE:
+    default: return NULL;
+    }
+}
+
 int
 attn_cli_fail (const GError *error)
 {
   g_autofree char *one_line = g_strdup (error->message);
+  const char *flag = setting_flag (attn_error_get_setting (error));
 
   g_strdelimit (one_line, "\n", ' ');
-  fprintf (stderr, "attnview: %s\n", one_line);
+  if (flag)
+    fprintf (stderr, "attnview: %s: %s\n", flag, one_line);
+  else
+    fprintf (stderr, "attnview: %s\n", one_line);
   return attn_error_exit_status (error);
 }
 
@@ -29,6 +66,18 @@ attn_cli_usage_error (const char *command, const char *message)
 {
   fprintf (stderr, "attnview %s: %s (see attnview %s --help)\n", command, message, command);
   return 2;
+}
+
+gboolean
+attn_cli_parse_enum (GType type, const char *flag, const char *text, int *value, GError **error)
+{
+  g_autofree char *allowed = NULL;
+
+  if (attn_enum_from_nick (type, text, value))
+    return TRUE;
+  allowed = attn_enum_describe (type);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s %s: expected %s", flag, text, allowed);
+  return FALSE;
 }
 
 void

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -21,6 +21,11 @@ int attn_cli_compute (int argc, char **argv);
 int attn_cli_fail (const GError *error);
 void attn_cli_warn (const char *message);
 int attn_cli_usage_error (const char *command, const char *message);
+
+/* text as a value of the enum type (its nick); ATTN_ERROR_ARGUMENT naming
+ * the flag and the nicks allowed when it is none. */
+gboolean attn_cli_parse_enum (GType type, const char *flag, const char *text, int *value,
+                              GError **error);
 
 /* *dst becomes a copy of src; a NULL src (option not given) keeps *dst. */
 void attn_cli_replace (char **dst, const char *src);

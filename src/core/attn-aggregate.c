@@ -15,28 +15,6 @@
 /* Rows of a slice are read in stripes of about this many floats. */
 #define STRIPE_FLOATS (1u << 20)
 
-static const char *const aggregate_names[] = { "max", "mean", "maxabs" };
-
-gboolean
-attn_aggregate_from_string (const char *s, AttnAggregate *mode)
-{
-  g_return_val_if_fail (s != NULL && mode != NULL, FALSE);
-  for (guint i = 0; i < G_N_ELEMENTS (aggregate_names); i++)
-    if (g_str_equal (s, aggregate_names[i]))
-      {
-        *mode = (AttnAggregate) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-attn_aggregate_to_string (AttnAggregate mode)
-{
-  g_return_val_if_fail (mode <= ATTN_AGGREGATE_MAXABS, "max");
-  return aggregate_names[mode];
-}
-
 /* Number of leading columns of absolute row ya that the causal mask leaves. */
 static gsize
 unmasked_columns (const AttnSlice *s, gsize ya)

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "attn-array.h"
+#include "attn-enum.h"
 #include "attn-norm.h"
 
 G_BEGIN_DECLS
@@ -20,8 +21,12 @@ typedef enum
   ATTN_AGGREGATE_MAXABS, /* diverging maps: the largest |x|, with its sign */
 } AttnAggregate;
 
-gboolean attn_aggregate_from_string (const char *s, AttnAggregate *mode);
-const char *attn_aggregate_to_string (AttnAggregate mode);
+/* Its nick ("max", "mean", "maxabs"); ATTN_TYPE_AGGREGATE parses them. */
+static inline const char *
+attn_aggregate_to_string (AttnAggregate mode)
+{
+  return attn_enum_to_nick (ATTN_TYPE_AGGREGATE, mode);
+}
 
 /* One 2-D slice of an array: rows y0..y0+ny of ydim, columns x0..x0+nx of
  * xdim, every other dimension at fixed[d]. */

@@ -18,79 +18,10 @@
 
 #define BLOCK_ROWS 64
 
-/* --- names --- */
-
-static const char *const op_names[] = { "none", "scale", "noise", "add", "mean", "zero" };
-static const char *const component_names[] = { "query", "key", "value" };
-static const char *const quantity_names[] = { "weights", "value-norm" };
-
-static gboolean
-lookup (const char *const *names, guint n, const char *name, int *out)
-{
-  for (guint i = 0; name && i < n; i++)
-    if (g_str_equal (names[i], name))
-      {
-        *out = (int) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-gboolean
-attn_op_from_string (const char *name, AttnOp *op)
-{
-  int i;
-
-  if (!lookup (op_names, G_N_ELEMENTS (op_names), name, &i))
-    return FALSE;
-  *op = (AttnOp) i;
-  return TRUE;
-}
-
-const char *
-attn_op_to_string (AttnOp op)
-{
-  return op < G_N_ELEMENTS (op_names) ? op_names[op] : "none";
-}
-
 gboolean
 attn_op_has_epsilon (AttnOp op)
 {
   return op == ATTN_OP_SCALE || op == ATTN_OP_NOISE || op == ATTN_OP_ADD;
-}
-
-gboolean
-attn_component_from_string (const char *name, AttnComponent *component)
-{
-  int i;
-
-  if (!lookup (component_names, G_N_ELEMENTS (component_names), name, &i))
-    return FALSE;
-  *component = (AttnComponent) i;
-  return TRUE;
-}
-
-const char *
-attn_component_to_string (AttnComponent component)
-{
-  return component < G_N_ELEMENTS (component_names) ? component_names[component] : "query";
-}
-
-gboolean
-attn_quantity_from_string (const char *name, AttnQuantity *quantity)
-{
-  int i;
-
-  if (!lookup (quantity_names, G_N_ELEMENTS (quantity_names), name, &i))
-    return FALSE;
-  *quantity = (AttnQuantity) i;
-  return TRUE;
-}
-
-const char *
-attn_quantity_to_string (AttnQuantity quantity)
-{
-  return quantity < G_N_ELEMENTS (quantity_names) ? quantity_names[quantity] : "weights";
 }
 
 /* --- workspace --- */

@@ -14,6 +14,8 @@
 
 #include <gio/gio.h>
 
+#include "attn-enum.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -39,14 +41,28 @@ typedef enum
   ATTN_QUANTITY_VALUE_NORM, /* A_ij ‖v'_j‖ / Σ_j A⁰_ij ‖v_j‖ (0 where the sum is 0) */
 } AttnQuantity;
 
-gboolean attn_op_from_string (const char *name, AttnOp *op);
-const char *attn_op_to_string (AttnOp op);
 /* scale, noise and add take a list of epsilons; the others have none. */
 gboolean attn_op_has_epsilon (AttnOp op);
-gboolean attn_component_from_string (const char *name, AttnComponent *component);
-const char *attn_component_to_string (AttnComponent component); /* "query", "key", "value" */
-gboolean attn_quantity_from_string (const char *name, AttnQuantity *quantity);
-const char *attn_quantity_to_string (AttnQuantity quantity);
+
+/* Their nicks ("scale", "query", "value-norm"): ATTN_TYPE_OP,
+ * ATTN_TYPE_COMPONENT and ATTN_TYPE_QUANTITY parse them. */
+static inline const char *
+attn_op_to_string (AttnOp op)
+{
+  return attn_enum_to_nick (ATTN_TYPE_OP, op);
+}
+
+static inline const char *
+attn_component_to_string (AttnComponent component)
+{
+  return attn_enum_to_nick (ATTN_TYPE_COMPONENT, component);
+}
+
+static inline const char *
+attn_quantity_to_string (AttnQuantity quantity)
+{
+  return attn_enum_to_nick (ATTN_TYPE_QUANTITY, quantity);
+}
 
 /* The perturbation shared by every request of one call. */
 typedef struct

@@ -4,9 +4,108 @@
  */
 #include "attn-compute-spec.h"
 #include "attn-error.h"
+#include "attn-format.h"
 #include "attn-json.h"
 
 #include <math.h>
+#include <string.h>
+
+/* --- selects --- */
+
+AttnSelect *
+attn_select_new (const char *dim, gsize index, const char *label)
+{
+  AttnSelect *s = g_new0 (AttnSelect, 1);
+
+  s->dim = g_strdup (dim);
+  s->index = index;
+  s->label = g_strdup (label);
+  return s;
+}
+
+AttnSelect *
+attn_select_copy (const AttnSelect *s)
+{
+  return attn_select_new (s->dim, s->index, s->label);
+}
+
+void
+attn_select_free (AttnSelect *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->dim);
+  g_free (s->label);
+  g_free (s);
+}
+
+gboolean
+attn_select_equal (const AttnSelect *a, const AttnSelect *b)
+{
+  return g_str_equal (a->dim, b->dim) && g_strcmp0 (a->label, b->label) == 0
+         && (a->label != NULL || a->index == b->index);
+}
+
+static gboolean
+parse_size (const char *s, gsize *out)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXSIZE - 1, &v, NULL))
+    return FALSE;
+  *out = (gsize) v;
+  return TRUE;
+}
+
+AttnSelect *
+attn_select_parse (const char *text, AttnSetting setting, GError **error)
+{
+  const char *eq = strchr (text, '=');
+  gsize index = 0;
+
+  if (eq == NULL || eq == text || eq[1] == '\0')
+    {
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                              "'%s' is not DIM=INDEX or DIM=@LABEL", text);
+      return NULL;
+    }
+  if (eq[1] != '@' && !parse_size (eq + 1, &index))
+    {
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                              "%s: '%s' is not an index (0, 1, ...; no negative indices) "
+                              "nor a tick label (@LABEL)", text, eq + 1);
+      return NULL;
+    }
+  {
+    g_autofree char *dim = g_strndup (text, eq - text);
+    return attn_select_new (dim, index, eq[1] == '@' ? eq + 2 : NULL);
+  }
+}
+
+char *
+attn_select_to_string (const AttnSelect *s)
+{
+  if (s->label)
+    return g_strdup_printf ("%s=@%s", s->dim, s->label);
+  return g_strdup_printf ("%s=%" G_GSIZE_FORMAT, s->dim, s->index);
+}
+
+static gpointer
+select_copy (gconstpointer s, gpointer unused)
+{
+  return attn_select_copy (s);
+}
+
+GPtrArray *
+attn_select_list_copy (GPtrArray *selects)
+{
+  GPtrArray *c = g_ptr_array_copy (selects, select_copy, NULL);
+
+  g_ptr_array_set_free_func (c, (GDestroyNotify) attn_select_free);
+  return c;
+}
+
+/* --- the spec --- */
 
 AttnComputeSpec *
 attn_compute_spec_new (void)
@@ -14,6 +113,7 @@ attn_compute_spec_new (void)
   AttnComputeSpec *spec = g_new0 (AttnComputeSpec, 1);
 
   spec->causal = TRUE;
+  spec->selects = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_select_free);
   return spec;
 }
 
@@ -24,11 +124,22 @@ attn_compute_spec_free (AttnComputeSpec *spec)
     return;
   g_free (spec->group);
   g_free (spec->eps);
-  g_free (spec->layers);
-  g_free (spec->heads);
-  g_free (spec->tokens);
-  g_strfreev (spec->selects);
+  g_clear_pointer (&spec->layers, g_array_unref);
+  g_clear_pointer (&spec->heads, g_array_unref);
+  g_ptr_array_unref (spec->selects);
   g_free (spec);
+}
+
+static GArray *
+indices_copy (const GArray *a)
+{
+  GArray *c;
+
+  if (a == NULL)
+    return NULL;
+  c = g_array_sized_new (FALSE, FALSE, sizeof (guint), a->len);
+  g_array_append_vals (c, a->data, a->len);
+  return c;
 }
 
 AttnComputeSpec *
@@ -40,20 +151,29 @@ attn_compute_spec_copy (const AttnComputeSpec *spec)
   copy = g_memdup2 (spec, sizeof *spec);
   copy->group = g_strdup (spec->group);
   copy->eps = spec->n_eps ? g_memdup2 (spec->eps, spec->n_eps * sizeof (double)) : NULL;
-  copy->layers = g_strdup (spec->layers);
-  copy->heads = g_strdup (spec->heads);
-  copy->tokens = g_strdup (spec->tokens);
-  copy->selects = g_strdupv (spec->selects);
+  copy->layers = indices_copy (spec->layers);
+  copy->heads = indices_copy (spec->heads);
+  copy->selects = attn_select_list_copy (spec->selects);
   return copy;
 }
 
-/* g_strv_equal with NULL as the empty list. */
 static gboolean
-strv_equal (char **a, char **b)
+indices_equal (const GArray *a, const GArray *b)
 {
-  static const char *const none[] = { NULL };
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (guint)) == 0;
+}
 
-  return g_strv_equal (a ? (const char *const *) a : none, b ? (const char *const *) b : none);
+static gboolean
+selects_equal (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!attn_select_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -62,7 +182,9 @@ attn_compute_spec_equal (const AttnComputeSpec *a, const AttnComputeSpec *b)
   if (a == NULL || b == NULL)
     return a == b;
   if (a->n_components != b->n_components || a->op != b->op || a->n_eps != b->n_eps
-      || a->seed != b->seed || a->quantity != b->quantity || a->causal != b->causal)
+      || a->seed != b->seed || a->quantity != b->quantity || a->causal != b->causal
+      || a->has_tokens != b->has_tokens
+      || (a->has_tokens && (a->token_start != b->token_start || a->token_end != b->token_end)))
     return FALSE;
   for (guint i = 0; i < a->n_components; i++)
     if (a->components[i] != b->components[i])
@@ -70,10 +192,85 @@ attn_compute_spec_equal (const AttnComputeSpec *a, const AttnComputeSpec *b)
   for (guint i = 0; i < a->n_eps; i++)
     if (a->eps[i] != b->eps[i])
       return FALSE;
-  return g_strcmp0 (a->group, b->group) == 0 && g_strcmp0 (a->layers, b->layers) == 0
-         && g_strcmp0 (a->heads, b->heads) == 0 && g_strcmp0 (a->tokens, b->tokens) == 0
-         && strv_equal (a->selects, b->selects);
+  return g_strcmp0 (a->group, b->group) == 0 && indices_equal (a->layers, b->layers)
+         && indices_equal (a->heads, b->heads) && selects_equal (a->selects, b->selects);
 }
+
+/* --- typed setters --- */
+
+void
+attn_compute_spec_set_eps_values (AttnComputeSpec *spec, const double *eps, guint n)
+{
+  g_return_if_fail (spec != NULL && (n == 0 || eps != NULL));
+  g_free (spec->eps);
+  spec->eps = n ? g_memdup2 (eps, n * sizeof (double)) : NULL;
+  spec->n_eps = n;
+}
+
+static void
+set_indices (GArray **slot, const guint *index, guint n)
+{
+  g_clear_pointer (slot, g_array_unref);
+  if (index == NULL)
+    return;
+  *slot = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  g_array_append_vals (*slot, index, n);
+}
+
+void
+attn_compute_spec_set_layers (AttnComputeSpec *spec, const guint *index, guint n)
+{
+  g_return_if_fail (spec != NULL);
+  set_indices (&spec->layers, index, n);
+}
+
+void
+attn_compute_spec_set_heads (AttnComputeSpec *spec, const guint *index, guint n)
+{
+  g_return_if_fail (spec != NULL);
+  set_indices (&spec->heads, index, n);
+}
+
+void
+attn_compute_spec_set_tokens (AttnComputeSpec *spec, gsize start, gsize end)
+{
+  g_return_if_fail (spec != NULL && start < end);
+  spec->has_tokens = TRUE;
+  spec->token_start = start;
+  spec->token_end = end;
+}
+
+void
+attn_compute_spec_clear_tokens (AttnComputeSpec *spec)
+{
+  g_return_if_fail (spec != NULL);
+  spec->has_tokens = FALSE;
+  spec->token_start = spec->token_end = 0;
+}
+
+void
+attn_compute_spec_set_select (AttnComputeSpec *spec, const char *dim, gsize index)
+{
+  g_return_if_fail (spec != NULL && dim != NULL);
+  for (guint i = 0; i < spec->selects->len; i++)
+    if (g_str_equal (((AttnSelect *) g_ptr_array_index (spec->selects, i))->dim, dim))
+      {
+        AttnSelect **slot = (AttnSelect **) &g_ptr_array_index (spec->selects, i);
+        attn_select_free (*slot);
+        *slot = attn_select_new (dim, index, NULL);
+        return;
+      }
+  g_ptr_array_add (spec->selects, attn_select_new (dim, index, NULL));
+}
+
+void
+attn_compute_spec_clear_selects (AttnComputeSpec *spec)
+{
+  g_return_if_fail (spec != NULL);
+  g_ptr_array_set_size (spec->selects, 0);
+}
+
+/* --- the command line's text --- */
 
 gboolean
 attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **error)
@@ -89,15 +286,98 @@ attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **err
       eps[i] = g_ascii_strtod (s, &end);
       if (s[0] == '\0' || end == NULL || *end != '\0' || !isfinite (eps[i]))
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--eps '%s': '%s' is not a finite number (expected e.g. 5e-1,1e-3,1e-10)",
-                       list, s);
+          attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
+                                  "the epsilons '%s': '%s' is not a finite number (expected "
+                                  "e.g. 5e-1, 1e-3, 1e-10)", list, s);
           return FALSE;
         }
     }
-  g_free (spec->eps);
-  spec->eps = n ? g_steal_pointer (&eps) : NULL;
-  spec->n_eps = n;
+  attn_compute_spec_set_eps_values (spec, eps, n);
+  return TRUE;
+}
+
+/* "A:B" (A < B) or "I" into [*a, *b). */
+static gboolean
+parse_extent (const char *text, gsize *a, gsize *b)
+{
+  g_auto (GStrv) ab = g_strsplit (text, ":", 2);
+
+  if (!parse_size (g_strstrip (ab[0]), a) || *a > G_MAXUINT32)
+    return FALSE;
+  *b = *a + 1;
+  if (ab[1] && (!parse_size (g_strstrip (ab[1]), b) || *b > G_MAXUINT32))
+    return FALSE;
+  return *a < *b;
+}
+
+static gboolean
+parse_indices (GArray **slot, const char *text, AttnSetting setting, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autoptr (GArray) list = NULL;
+
+  g_clear_pointer (slot, g_array_unref);
+  if (text == NULL)
+    return TRUE;
+  parts = g_strsplit (text, ",", -1);
+  list = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; parts[i]; i++)
+    {
+      gsize a, b;
+      if (!parse_extent (parts[i], &a, &b))
+        {
+          attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                                  "the %s '%s' are not an index, A:B or a list of them",
+                                  setting == ATTN_SETTING_LAYER ? "layers" : "heads", text);
+          return FALSE;
+        }
+      for (guint j = (guint) a; j < b; j++)
+        g_array_append_val (list, j);
+    }
+  *slot = g_steal_pointer (&list);
+  return TRUE;
+}
+
+gboolean
+attn_compute_spec_set_layers_text (AttnComputeSpec *spec, const char *text, GError **error)
+{
+  return parse_indices (&spec->layers, text, ATTN_SETTING_LAYER, error);
+}
+
+gboolean
+attn_compute_spec_set_heads_text (AttnComputeSpec *spec, const char *text, GError **error)
+{
+  return parse_indices (&spec->heads, text, ATTN_SETTING_HEAD, error);
+}
+
+gboolean
+attn_compute_spec_set_tokens_text (AttnComputeSpec *spec, const char *text, GError **error)
+{
+  gsize a, b;
+
+  if (text == NULL)
+    {
+      attn_compute_spec_clear_tokens (spec);
+      return TRUE;
+    }
+  if (!strchr (text, ':') || strchr (text, ',') || !parse_extent (text, &a, &b))
+    {
+      attn_set_setting_error (error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT,
+                              "the token range '%s' is not A:B with A < B (half-open)", text);
+      return FALSE;
+    }
+  attn_compute_spec_set_tokens (spec, a, b);
+  return TRUE;
+}
+
+gboolean
+attn_compute_spec_add_select_text (AttnComputeSpec *spec, const char *text, GError **error)
+{
+  AttnSelect *s = attn_select_parse (text, ATTN_SETTING_SELECT_INPUT, error);
+
+  if (s == NULL)
+    return FALSE;
+  g_ptr_array_add (spec->selects, s);
   return TRUE;
 }
 
@@ -114,37 +394,54 @@ attn_compute_spec_format_eps (const AttnComputeSpec *spec)
   return g_string_free (s, FALSE);
 }
 
-gboolean
-attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError **error)
+char *
+attn_compute_spec_format_indices (const GArray *indices)
 {
-  AttnComponent c;
+  GString *s;
 
-  if (!attn_component_from_string (name, &c))
+  if (indices == NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  for (guint i = 0; i < indices->len;)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--component %s: expected query, key or value", name);
-      return FALSE;
+      guint a = g_array_index (indices, guint, i), n = 1;
+
+      while (i + n < indices->len && g_array_index (indices, guint, i + n) == a + n)
+        n++;
+      g_string_append_printf (s, "%s%u", s->len ? "," : "", a);
+      if (n > 1)
+        g_string_append_printf (s, ":%u", a + n);
+      i += n;
     }
-  for (guint i = 0; i < spec->n_components; i++)
-    if (spec->components[i] == c)
-      return TRUE;
-  spec->components[spec->n_components++] = c;
-  return TRUE;
+  return g_string_free (s, FALSE);
 }
 
 char *
-attn_format_shortest (double v)
+attn_compute_spec_format_tokens (const AttnComputeSpec *spec)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!spec->has_tokens)
+    return NULL;
+  return g_strdup_printf ("%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, spec->token_start,
+                          spec->token_end);
+}
 
-  for (int prec = 1; prec <= 17; prec++)
+gboolean
+attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError **error)
+{
+  int c;
+
+  if (!attn_enum_from_nick (ATTN_TYPE_COMPONENT, name, &c))
     {
-      g_autofree char *fmt = g_strdup_printf ("%%.%dg", prec);
-      g_ascii_formatd (buf, sizeof buf, fmt, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
+      g_autofree char *allowed = attn_enum_describe (ATTN_TYPE_COMPONENT);
+      attn_set_setting_error (error, ATTN_SETTING_COMPONENT, ATTN_ERROR_ARGUMENT,
+                              "no component '%s': the components are %s", name, allowed);
+      return FALSE;
     }
-  return g_strdup (buf);
+  for (guint i = 0; i < spec->n_components; i++)
+    if (spec->components[i] == (AttnComponent) c)
+      return TRUE;
+  spec->components[spec->n_components++] = c;
+  return TRUE;
 }
 
 /* --- JSON --- */
@@ -158,10 +455,29 @@ add_string (JsonBuilder *b, const char *key, const char *value)
   json_builder_add_string_value (b, value);
 }
 
+/* "select": ["prompt=1", "batch=@x"], left out when empty. */
+static void
+add_selects (JsonBuilder *b, GPtrArray *selects)
+{
+  if (selects->len == 0)
+    return;
+  json_builder_set_member_name (b, "select");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < selects->len; i++)
+    {
+      g_autofree char *text = attn_select_to_string (g_ptr_array_index (selects, i));
+      json_builder_add_string_value (b, text);
+    }
+  json_builder_end_array (b);
+}
+
 JsonNode *
 attn_compute_spec_to_json (const AttnComputeSpec *spec)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *layers = attn_compute_spec_format_indices (spec->layers);
+  g_autofree char *heads = attn_compute_spec_format_indices (spec->heads);
+  g_autofree char *tokens = attn_compute_spec_format_tokens (spec);
 
   g_return_val_if_fail (spec != NULL, NULL);
   json_builder_begin_object (b);
@@ -183,17 +499,10 @@ attn_compute_spec_to_json (const AttnComputeSpec *spec)
         json_builder_add_double_value (b, spec->eps[i]);
       json_builder_end_array (b);
     }
-  add_string (b, "layers", spec->layers);
-  add_string (b, "heads", spec->heads);
-  add_string (b, "tokens", spec->tokens);
-  if (spec->selects && spec->selects[0])
-    {
-      json_builder_set_member_name (b, "select");
-      json_builder_begin_array (b);
-      for (guint i = 0; spec->selects[i]; i++)
-        json_builder_add_string_value (b, spec->selects[i]);
-      json_builder_end_array (b);
-    }
+  add_string (b, "layers", layers);
+  add_string (b, "heads", heads);
+  add_string (b, "tokens", tokens);
+  add_selects (b, spec->selects);
   json_builder_set_member_name (b, "seed");
   json_builder_add_int_value (b, (gint64) spec->seed);
   add_string (b, "quantity", attn_quantity_to_string (spec->quantity));
@@ -256,12 +565,9 @@ read_lists (JsonObject *o, AttnComputeSpec *spec, GError **error)
       return bad_member (error, "eps");
   if (!get_array (o, "select", G_TYPE_STRING, &a, error))
     return FALSE;
-  if (a && json_array_get_length (a))
-    {
-      spec->selects = g_new0 (char *, json_array_get_length (a) + 1);
-      for (guint i = 0; i < json_array_get_length (a); i++)
-        spec->selects[i] = g_strdup (json_array_get_string_element (a, i));
-    }
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    if (!attn_compute_spec_add_select_text (spec, json_array_get_string_element (a, i), NULL))
+      return bad_member (error, "select");
   return TRUE;
 }
 
@@ -274,10 +580,16 @@ read_scalars (JsonObject *o, AttnComputeSpec *spec, GError **error)
 
   if (!get_string (o, "op", &op, error) || !get_string (o, "quantity", &quantity, error))
     return FALSE;
-  if (op && !attn_op_from_string (op, &spec->op))
+  int value;
+
+  if (op && !attn_enum_from_nick (ATTN_TYPE_OP, op, &value))
     return bad_member (error, "op");
-  if (quantity && !attn_quantity_from_string (quantity, &spec->quantity))
+  if (op)
+    spec->op = value;
+  if (quantity && !attn_enum_from_nick (ATTN_TYPE_QUANTITY, quantity, &value))
     return bad_member (error, "quantity");
+  if (quantity)
+    spec->quantity = value;
   if ((n = attn_json_member (o, "seed", JSON_NODE_VALUE, G_TYPE_INT64, &wrong)))
     {
       if (json_node_get_int (n) < 0)
@@ -309,8 +621,11 @@ attn_compute_spec_from_json (JsonNode *node, GError **error)
       || !read_lists (o, spec, error) || !read_scalars (o, spec, error))
     return NULL;
   spec->group = g_strdup (group);
-  spec->layers = g_strdup (layers);
-  spec->heads = g_strdup (heads);
-  spec->tokens = g_strdup (tokens);
+  if (!attn_compute_spec_set_layers_text (spec, layers, NULL))
+    return bad_member (error, "layers"), NULL;
+  if (!attn_compute_spec_set_heads_text (spec, heads, NULL))
+    return bad_member (error, "heads"), NULL;
+  if (!attn_compute_spec_set_tokens_text (spec, tokens, NULL))
+    return bad_member (error, "tokens"), NULL;
   return g_steal_pointer (&spec);
 }

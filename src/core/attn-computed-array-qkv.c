@@ -129,8 +129,8 @@ find_qkv (AttnH5File *file, const char *want, GError **error)
                  "%s has no datasets q and k (or query and key)%s%s; live computation needs them",
                  attn_h5_file_get_filename (file), want ? " in group " : "", want ? want : "");
   else
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                 "%s has Q/K/V datasets in several groups (%s); name one with --dataset GROUP",
+    attn_set_setting_error (error, ATTN_SETTING_DATASET, ATTN_ERROR_ARGUMENT,
+                 "%s has Q/K/V datasets in several groups (%s); choose one of them",
                  attn_h5_file_get_filename (file), found->str);
   return NULL;
 }
@@ -175,45 +175,43 @@ is_role_dim (const AttnQkvSource *s, int dim)
   return dim == s->layer || dim == s->head || dim == s->token || dim == s->channel;
 }
 
-/* "I" or "@LABEL" of dimension dim into *index. */
+/* The index sel picks on dimension dim, into *index. */
 static gboolean
-parse_select_index (const AttnQkvSource *s, int dim, const char *value, gsize *index)
+select_index (const AttnQkvSource *s, int dim, const AttnSelect *sel, gsize *index)
 {
-  guint64 v;
-
-  if (value[0] == '@')
-    return attn_array_find_tick (s->array, (guint) dim, value + 1, index);
-  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &v, NULL)
-      || v >= attn_array_get_dim_size (s->array, (guint) dim))
+  if (sel->label)
+    return attn_array_find_tick (s->array, (guint) dim, sel->label, index);
+  if (sel->index >= attn_array_get_dim_size (s->array, (guint) dim))
     return FALSE;
-  *index = (gsize) v;
+  *index = sel->index;
   return TRUE;
 }
 
-/* One --select DIM=I, applied to each of q, k, v that has DIM. */
+/* One select, applied to each of q, k, v that has its dimension. */
 static gboolean
-apply_select (AttnQkv *self, const char *select, GError **error)
+apply_select (AttnQkv *self, const AttnSelect *sel, GError **error)
 {
-  g_auto (GStrv) kv = g_strsplit (select, "=", 2);
+  g_autofree char *select = attn_select_to_string (sel);
   gboolean found = FALSE;
 
-  for (guint i = 0; i < 3 && kv[0] && kv[1]; i++)
+  for (guint i = 0; i < 3; i++)
     {
       AttnQkvSource *s = &self->src[i];
-      int dim = s->array ? attn_array_find_dim (s->array, kv[0], NULL) : -1;
+      int dim = s->array ? attn_array_find_dim (s->array, sel->dim, NULL) : -1;
       g_autofree char *dims = NULL;
 
       if (dim < 0)
         continue;
       if (is_role_dim (s, dim))
-        return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                             "--select %s: %s is chosen with --layer, --head or --tokens", select,
-                             kv[0]), FALSE);
-      if (!parse_select_index (s, dim, kv[1], &s->fixed[dim]))
+        return (attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
+                                        "%s: '%s' is chosen with the layers, heads or tokens "
+                                        "of the computation", select, sel->dim), FALSE);
+      if (!select_index (s, dim, sel, &s->fixed[dim]))
         {
           dims = attn_array_describe_dims (s->array);
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--select %s: no index %s in %s (dimensions: %s)", select, kv[1], s->path, dims);
+          attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
+                                  "%s: no such index in %s (dimensions: %s)", select, s->path,
+                                  dims);
           return FALSE;
         }
       found = TRUE;
@@ -221,15 +219,15 @@ apply_select (AttnQkv *self, const char *select, GError **error)
   if (!found)
     {
       g_autofree char *dims = attn_array_describe_dims (self->src[0].array);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)",
+      attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
+                   "%s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)",
                    select, self->src[0].path, dims);
     }
   return found;
 }
 
 static gboolean
-open_sources (AttnQkv *self, AttnH5File *file, const char *group, char **selects,
+open_sources (AttnQkv *self, AttnH5File *file, const char *group, GPtrArray *selects,
               GError **error)
 {
   g_auto (GStrv) paths = find_qkv (file, group, error);
@@ -246,8 +244,8 @@ open_sources (AttnQkv *self, AttnH5File *file, const char *group, char **selects
       if (!(s->array = attn_h5_file_open_array (file, paths[i], error)) || !map_dims (s, error))
         return FALSE;
     }
-  for (guint i = 0; selects && selects[i]; i++)
-    if (!apply_select (self, selects[i], error))
+  for (guint i = 0; selects && i < selects->len; i++)
+    if (!apply_select (self, g_ptr_array_index (selects, i), error))
       return FALSE;
   return TRUE;
 }
@@ -296,7 +294,8 @@ attn_qkv_clear (AttnQkv *self)
 }
 
 gboolean
-attn_qkv_open (AttnQkv *self, AttnH5File *file, const char *group, char **selects, GError **error)
+attn_qkv_open (AttnQkv *self, AttnH5File *file, const char *group, GPtrArray *selects,
+               GError **error)
 {
   return open_sources (self, file, group, selects, error) && check_shapes (self, error);
 }

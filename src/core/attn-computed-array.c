@@ -11,6 +11,7 @@
 #include "attn-computed-array-private.h"
 #include "attn-blas.h"
 #include "attn-error.h"
+#include "attn-format.h"
 
 #include <math.h>
 #include <string.h>
@@ -440,34 +441,33 @@ attn_computed_array_class_init (AttnComputedArrayClass *klass)
   ATTN_ARRAY_CLASS (klass)->read_box = attn_computed_array_read_box;
 }
 
-/* "L", "A:B" (half-open) or "L1,L2,..." within [0, size); NULL: all. */
+/* The indices given (NULL: every one of size), each checked < size.
+ * setting: ATTN_SETTING_LAYER or _HEAD. */
 static GArray *
-parse_index_list (const char *option, const char *text, gsize size, GError **error)
+resolve_indices (AttnSetting setting, const GArray *given, gsize size, GError **error)
 {
   GArray *list = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_auto (GStrv) parts = text ? g_strsplit (text, ",", -1) : NULL;
-  guint64 a, b;
+  const char *what = setting == ATTN_SETTING_LAYER ? "layer" : "head";
 
-  for (guint i = 0; text == NULL && i < size; i++)
+  for (guint i = 0; given == NULL && i < size; i++)
     g_array_append_val (list, i);
-  for (guint i = 0; parts && parts[i]; i++)
+  for (guint i = 0; given && i < given->len; i++)
     {
-      g_auto (GStrv) ab = g_strsplit (g_strstrip (parts[i]), ":", 2);
-      gboolean ok = ab[0] && g_ascii_string_to_unsigned (ab[0], 10, 0, G_MAXUINT32, &a, NULL);
-
-      b = a + 1;
-      if (ok && ab[1])
-        ok = g_ascii_string_to_unsigned (ab[1], 10, 0, G_MAXUINT32, &b, NULL) && a < b;
-      if (!ok || b > size)
+      guint index = g_array_index (given, guint, i);
+      if (index >= size)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "%s %s: expected I, A:B or a list of indices within 0..%" G_GSIZE_FORMAT,
-                       option, text, size - 1);
+          attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                                  "there is no %s %u: there are %" G_GSIZE_FORMAT " %ss (0..%"
+                                  G_GSIZE_FORMAT ")", what, index, size, what, size - 1);
           g_array_unref (list);
           return NULL;
         }
-      for (guint j = (guint) a; j < b; j++)
-        g_array_append_val (list, j);
+      g_array_append_val (list, index);
+    }
+  if (list->len == 0)
+    {
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "no %s chosen", what);
+      g_clear_pointer (&list, g_array_unref);
     }
   return list;
 }
@@ -478,11 +478,13 @@ resolve_eps (AttnComputedArray *self, const AttnComputeSpec *spec, GError **erro
   const char *op = attn_op_to_string (spec->op);
 
   if (attn_op_has_epsilon (spec->op) && spec->n_eps == 0)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                         "--op %s needs --eps LIST (e.g. 5e-1,1e-3,1e-10)", op), FALSE);
+    return (attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
+                                    "the operation %s needs a list of epsilons "
+                                    "(e.g. 5e-1, 1e-3, 1e-10)", op), FALSE);
   if (!attn_op_has_epsilon (spec->op) && spec->n_eps > 0)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                         "--op %s takes no --eps (only scale, noise and add do)", op), FALSE);
+    return (attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
+                                    "the operation %s takes no epsilons (only scale, noise and "
+                                    "add do)", op), FALSE);
   self->n_eps = MAX (spec->n_eps, 1);
   self->eps = g_new (double, self->n_eps);
   for (guint i = 0; i < self->n_eps; i++)
@@ -493,21 +495,19 @@ resolve_eps (AttnComputedArray *self, const AttnComputeSpec *spec, GError **erro
 static gboolean
 resolve_tokens (AttnComputedArray *self, const AttnComputeSpec *spec, GError **error)
 {
-  g_autoptr (GArray) range = NULL;
-
   self->pert.t0 = 0, self->pert.t1 = self->qkv.T;
-  if (spec->tokens == NULL)
+  if (!spec->has_tokens)
     return TRUE;
-  if (strchr (spec->tokens, ',') || !strchr (spec->tokens, ':')
-      || !(range = parse_index_list ("--tokens", spec->tokens, self->qkv.T, error)))
+  if (spec->token_start >= spec->token_end || spec->token_end > self->qkv.T)
     {
-      if (error && *error == NULL)
-        g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                     "--tokens %s: expected A:B within 0:%" G_GSIZE_FORMAT, spec->tokens, self->qkv.T);
+      attn_set_setting_error (error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT,
+                              "the token range %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " is not "
+                              "within the %" G_GSIZE_FORMAT " tokens (0:%" G_GSIZE_FORMAT ")",
+                              spec->token_start, spec->token_end, self->qkv.T, self->qkv.T);
       return FALSE;
     }
-  self->pert.t0 = g_array_index (range, guint, 0);
-  self->pert.t1 = g_array_index (range, guint, range->len - 1) + 1;
+  self->pert.t0 = spec->token_start;
+  self->pert.t1 = spec->token_end;
   return TRUE;
 }
 
@@ -522,12 +522,14 @@ resolve_spec (AttnComputedArray *self, const AttnComputeSpec *spec, GError **err
   memcpy (self->components, spec->n_components ? spec->components : all,
           self->n_components * sizeof (AttnComponent));
   if (spec->quantity == ATTN_QUANTITY_VALUE_NORM && self->qkv.src[2].array == NULL)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
-                         "--quantity value-norm needs a dataset v (or value) beside %s", q->path),
-            FALSE);
+    return (attn_set_setting_error (error, ATTN_SETTING_QUANTITY, ATTN_ERROR_INPUT,
+                                    "the value-norm quantity needs a dataset v (or value) beside "
+                                    "%s", q->path), FALSE);
   self->pert = (AttnPerturbation){ spec->op, spec->quantity, spec->causal, 0, 0, spec->seed };
-  if (!(self->layers = parse_index_list ("--layer", spec->layers, attn_qkv_dim_size (q, q->layer), error))
-      || !(self->heads = parse_index_list ("--head", spec->heads, attn_qkv_dim_size (q, q->head), error)))
+  if (!(self->layers = resolve_indices (ATTN_SETTING_LAYER, spec->layers,
+                                        attn_qkv_dim_size (q, q->layer), error))
+      || !(self->heads = resolve_indices (ATTN_SETTING_HEAD, spec->heads,
+                                          attn_qkv_dim_size (q, q->head), error)))
     return FALSE;
   return resolve_eps (self, spec, error) && resolve_tokens (self, spec, error);
 }

@@ -4,6 +4,7 @@
  */
 #include "attn-export.h"
 #include "attn-error.h"
+#include "attn-file.h"
 #include "attn-png.h"
 
 #include <cairo-pdf.h>

@@ -69,8 +69,25 @@ attn_figure_init (AttnFigure *self)
   self->y.dim = self->x.dim = self->rows.dim = self->cols.dim = -1;
 }
 
+/* The setting that names a dimension, in words. */
+static const char *
+setting_words (AttnSetting setting)
+{
+  switch (setting)
+    {
+    case ATTN_SETTING_Y: return "the dimension drawn down (y)";
+    case ATTN_SETTING_X: return "the dimension drawn across (x)";
+    case ATTN_SETTING_ROWS: return "the dimension of the grid's rows";
+    case ATTN_SETTING_COLS: return "the dimension of the grid's columns";
+    case ATTN_SETTING_RANGE: return "a range";
+    case ATTN_SETTING_SELECT: return "a fixed index";
+    case ATTN_SETTING_HIGHLIGHT: return "a highlight";
+    default: return "a setting";
+    }
+}
+
 static gboolean
-resolve_dim (AttnFigure *self, const char *name, int *out, const char *what, GError **error)
+resolve_dim (AttnFigure *self, const char *name, int *out, AttnSetting setting, GError **error)
 {
   g_autoptr (GError) local = NULL;
 
@@ -79,7 +96,8 @@ resolve_dim (AttnFigure *self, const char *name, int *out, const char *what, GEr
   *out = attn_array_find_dim (self->array, name, &local);
   if (*out < 0)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s: %s", what, local->message);
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "%s: %s",
+                              setting_words (setting), local->message);
       return FALSE;
     }
   return TRUE;
@@ -112,7 +130,8 @@ static gboolean
 check_distinct (AttnFigure *self, GError **error)
 {
   const AttnAxis *axes[] = { &self->y, &self->x, &self->rows, &self->cols };
-  const char *what[] = { "--y", "--x", "--rows", "--cols" };
+  const AttnSetting what[] = { ATTN_SETTING_Y, ATTN_SETTING_X, ATTN_SETTING_ROWS,
+                               ATTN_SETTING_COLS };
 
   if (self->y.dim < 0 || self->x.dim < 0)
     {
@@ -124,9 +143,10 @@ check_distinct (AttnFigure *self, GError **error)
     for (guint j = i + 1; j < 4; j++)
       if (axes[i]->dim >= 0 && axes[i]->dim == axes[j]->dim)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "%s and %s both name dimension '%s'", what[i], what[j],
-                       attn_array_get_dim_name (self->array, axes[i]->dim));
+          attn_set_setting_error (error, what[i], ATTN_ERROR_ARGUMENT,
+                                  "%s and %s both name dimension '%s'", setting_words (what[i]),
+                                  setting_words (what[j]),
+                                  attn_array_get_dim_name (self->array, axes[i]->dim));
           return FALSE;
         }
   return TRUE;
@@ -158,22 +178,26 @@ apply_ranges (AttnFigure *self, GError **error)
       AttnAxis *axis;
       gsize size;
 
-      if (!resolve_dim (self, r->dim, &dim, "--range", error))
+      if (!resolve_dim (self, r->dim, &dim, ATTN_SETTING_RANGE, error))
         return FALSE;
       if ((axis = axis_of_dim (self, dim)) == NULL)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--range %s: '%s' is fixed at one index; a range applies to the y, x, "
-                       "rows or cols dimension", r->dim, attn_array_get_dim_name (self->array, dim));
+          attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
+                                  "a range applies only to the dimensions drawn as y, x, rows or "
+                                  "cols; '%s' is fixed at one index",
+                                  attn_array_get_dim_name (self->array, dim));
           return FALSE;
         }
       size = attn_array_get_dim_size (self->array, dim);
       if (r->start >= size || (r->end != G_MAXSIZE && r->end > size))
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--range %s: out of range; '%s' has %" G_GSIZE_FORMAT " entries (0:%"
-                       G_GSIZE_FORMAT ")", r->dim, attn_array_get_dim_name (self->array, dim),
-                       size, size);
+          g_autofree char *end = r->end == G_MAXSIZE ? g_strdup ("")
+                                                     : g_strdup_printf ("%" G_GSIZE_FORMAT, r->end);
+          attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
+                                  "the range %" G_GSIZE_FORMAT ":%s of '%s' is out of range: it "
+                                  "has %" G_GSIZE_FORMAT " entries (0:%" G_GSIZE_FORMAT ")",
+                                  r->start, end, attn_array_get_dim_name (self->array, dim), size,
+                                  size);
           return FALSE;
         }
       axis->start = r->start;
@@ -206,30 +230,30 @@ resolve_select (AttnFigure *self, AttnSelect *s, GError **error)
   gsize index = s->index, size;
   const char *name;
 
-  if (!resolve_dim (self, s->dim, &dim, "--select", error))
+  if (!resolve_dim (self, s->dim, &dim, ATTN_SETTING_SELECT, error))
     return FALSE;
   name = attn_array_get_dim_name (self->array, dim);
   size = attn_array_get_dim_size (self->array, dim);
   if (axis_of_dim (self, dim) != NULL)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s: '%s' is drawn as y, x, rows or cols; use --range to limit it",
-                   s->dim, name);
+      attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
+                              "'%s' is drawn as y, x, rows or cols, not fixed at one index; "
+                              "a range limits it", name);
       return FALSE;
     }
   if (s->label && !attn_array_find_tick (self->array, dim, s->label, &index))
     {
       g_autofree char *known = describe_ticks (self->array, dim);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s=@%s: no tick label '%s' on dimension '%s'; %s", s->dim, s->label,
-                   s->label, name, known);
+      attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
+                              "no tick label '%s' on dimension '%s'; %s", s->label, name, known);
       return FALSE;
     }
   if (index >= size)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s=%" G_GSIZE_FORMAT ": index out of range; '%s' has %" G_GSIZE_FORMAT
-                   " entries (0..%" G_GSIZE_FORMAT ")", s->dim, index, name, size, size - 1);
+      attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
+                              "the index %" G_GSIZE_FORMAT " of '%s' is out of range: it has %"
+                              G_GSIZE_FORMAT " entries (0..%" G_GSIZE_FORMAT ")", index, name,
+                              size, size - 1);
       return FALSE;
     }
   self->fixed[dim] = index;
@@ -244,13 +268,13 @@ resolve_highlights (AttnFigure *self, GError **error)
       AttnHighlight *h = g_ptr_array_index (self->spec->highlights, i);
       int d0, d1;
 
-      if (!resolve_dim (self, h->dim[0], &d0, "--highlight", error)
-          || !resolve_dim (self, h->dim[1], &d1, "--highlight", error))
+      if (!resolve_dim (self, h->dim[0], &d0, ATTN_SETTING_HIGHLIGHT, error)
+          || !resolve_dim (self, h->dim[1], &d1, ATTN_SETTING_HIGHLIGHT, error))
         return FALSE;
       if (!((d0 == self->y.dim && d1 == self->x.dim) || (d0 == self->x.dim && d1 == self->y.dim)))
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "--highlight: its dimensions must be the y and x dimensions ('%s' and '%s')",
+          attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
+                       "a highlight runs along the y and x dimensions ('%s' and '%s')",
                        attn_array_get_dim_name (self->array, self->y.dim),
                        attn_array_get_dim_name (self->array, self->x.dim));
           return FALSE;
@@ -291,8 +315,8 @@ resolve_colour (AttnFigure *self, GError **error)
   if (self->cmap == NULL)
     {
       g_autofree char *names = attn_colormap_describe ();
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--cmap %s: unknown colour map; known: %s", name, names);
+      attn_set_setting_error (error, ATTN_SETTING_CMAP, ATTN_ERROR_ARGUMENT,
+                              "no colour map '%s'; the colour maps are %s", name, names);
       return FALSE;
     }
   self->aggregate = spec_aggregate (spec, self->cmap);
@@ -301,9 +325,9 @@ resolve_colour (AttnFigure *self, GError **error)
       || (spec->has_vmin && spec->has_vmax && !(spec->vmax > spec->vmin))
       || spec->percentile < 0 || spec->percentile >= 50)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "bad colour settings: need --gamma > 0, --linthresh > 0, --vmin < --vmax, "
-                   "0 <= --percentile < 50");
+      attn_set_setting_error (error, ATTN_SETTING_COLOUR, ATTN_ERROR_ARGUMENT,
+                              "bad colour settings: the gamma and the linear threshold must be "
+                              "> 0, the minimum below the maximum and the percentile 0..50");
       return FALSE;
     }
   return TRUE;
@@ -318,10 +342,10 @@ check_cells (AttnFigure *self, GError **error)
   if (nx <= MAX_ROW_CELLS && per_panel / nx == ny
       && per_panel <= MAX_CELLS / ((guint64) self->n_rows * self->n_cols))
     return TRUE;
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+  attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
                "%u panel(s) of %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " cells is more than "
                "can be drawn (at most %" G_GUINT64_FORMAT " cells in all, %" G_GUINT64_FORMAT
-               " across); use --range to show a part",
+               " across); a range shows a part",
                self->n_rows * self->n_cols, ny, nx, MAX_CELLS, MAX_ROW_CELLS);
   return FALSE;
 }
@@ -333,8 +357,9 @@ make_panels (AttnFigure *self, GError **error)
   self->n_cols = self->cols.dim >= 0 ? (guint) (self->cols.end - self->cols.start) : 1;
   if ((gsize) self->n_rows * self->n_cols > MAX_PANELS)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "%u x %u panels is too many (at most %d); use --range on the facet dimensions",
+      attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
+                   "%u x %u panels is too many (at most %d); a range on the grid's dimensions "
+                   "shows a part",
                    self->n_rows, self->n_cols, MAX_PANELS);
       return FALSE;
     }
@@ -369,8 +394,9 @@ resolve_baseline (AttnFigure *self, GError **error)
     return TRUE;
   if (self->rows.dim < 0 && self->cols.dim < 0)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "difference mode needs a grid of panels (--rows or --cols)");
+      attn_set_setting_error (error, ATTN_SETTING_DIFFERENCE, ATTN_ERROR_ARGUMENT,
+                              "difference mode needs a grid of panels (a dimension for its rows "
+                              "or columns)");
       return FALSE;
     }
   memcpy (self->baseline_fixed, self->fixed, sizeof self->fixed);
@@ -382,8 +408,8 @@ resolve_baseline (AttnFigure *self, GError **error)
       size = attn_array_get_dim_size (self->array, facets[i]->dim);
       if (at[i] >= size)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       "difference baseline: index %" G_GSIZE_FORMAT " out of range; '%s' has %"
+          attn_set_setting_error (error, ATTN_SETTING_DIFFERENCE, ATTN_ERROR_ARGUMENT,
+                       "the difference baseline: index %" G_GSIZE_FORMAT " out of range; '%s' has %"
                        G_GSIZE_FORMAT " entries", at[i],
                        attn_array_get_dim_name (self->array, facets[i]->dim), size);
           return FALSE;
@@ -426,18 +452,19 @@ attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
   self = g_object_new (ATTN_TYPE_FIGURE, NULL);
   self->array = g_object_ref (array);
   self->spec = attn_view_spec_copy (spec);
-  if (!check_shape (self, error) || !resolve_dim (self, s->rowdim, &self->rows.dim, "--rows", error)
-      || !resolve_dim (self, s->coldim, &self->cols.dim, "--cols", error)
-      || !resolve_dim (self, s->ydim, &self->y.dim, "--y", error)
-      || !resolve_dim (self, s->xdim, &self->x.dim, "--x", error))
+  if (!check_shape (self, error)
+      || !resolve_dim (self, s->rowdim, &self->rows.dim, ATTN_SETTING_ROWS, error)
+      || !resolve_dim (self, s->coldim, &self->cols.dim, ATTN_SETTING_COLS, error)
+      || !resolve_dim (self, s->ydim, &self->y.dim, ATTN_SETTING_Y, error)
+      || !resolve_dim (self, s->xdim, &self->x.dim, ATTN_SETTING_X, error))
     return NULL;
   default_yx (self);
   if (!check_distinct (self, error))
     return NULL;
   if (s->bare && (self->rows.dim >= 0 || self->cols.dim >= 0))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--bare draws one panel; it cannot be used with --rows or --cols");
+      attn_set_setting_error (error, ATTN_SETTING_BARE, ATTN_ERROR_ARGUMENT,
+                              "a bare figure is one panel: it has no grid of rows or columns");
       return NULL;
     }
   if (!apply_ranges (self, error))
@@ -602,8 +629,8 @@ resolve_domain (AttnFigure *self, gboolean reread, GCancellable *cancellable, GE
     }
   if (spec->norm == ATTN_NORM_LOG && !(lo > 0 && isfinite (lo)))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--norm log needs positive values and a positive --vmin");
+      attn_set_setting_error (error, ATTN_SETTING_NORM, ATTN_ERROR_ARGUMENT,
+                              "the log norm needs positive values and a positive minimum");
       return FALSE;
     }
   self->norm = (AttnNorm){ spec->norm, lo, hi, spec->gamma, spec->linthresh };
@@ -780,10 +807,7 @@ copy_colour_fields (AttnViewSpec *to, const AttnViewSpec *from)
 static gboolean
 same_spec (const AttnViewSpec *a, const AttnViewSpec *b)
 {
-  g_autoptr (JsonNode) na = attn_view_spec_to_json (a);
-  g_autoptr (JsonNode) nb = attn_view_spec_to_json (b);
-
-  return json_node_equal (na, nb);
+  return attn_view_spec_equal (a, b);
 }
 
 gboolean

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-json.h"
-#include "attn-compute-spec.h"
+#include "attn-format.h"
 
 #include <math.h>
 #include <string.h>

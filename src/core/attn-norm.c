@@ -8,28 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *const norm_names[] = { "linear", "log", "power", "symlog" };
-
-gboolean
-attn_norm_kind_from_string (const char *s, AttnNormKind *kind)
-{
-  g_return_val_if_fail (s != NULL && kind != NULL, FALSE);
-  for (guint i = 0; i < G_N_ELEMENTS (norm_names); i++)
-    if (g_str_equal (s, norm_names[i]))
-      {
-        *kind = (AttnNormKind) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-attn_norm_kind_to_string (AttnNormKind kind)
-{
-  g_return_val_if_fail (kind <= ATTN_NORM_SYMLOG, "linear");
-  return norm_names[kind];
-}
-
 /* matplotlib's SymLogNorm transform with linscale 1, base 10. */
 static double
 symlog_fwd (double v, double linthresh)

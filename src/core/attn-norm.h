@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "attn-enum.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -28,9 +30,13 @@ typedef struct
   double linthresh;  /* symlog */
 } AttnNorm;
 
-/* "linear" ... ; FALSE for an unknown name. */
-gboolean attn_norm_kind_from_string (const char *s, AttnNormKind *kind);
-const char *attn_norm_kind_to_string (AttnNormKind kind);
+/* Its nick ("linear", "log", "power", "symlog"); ATTN_TYPE_NORM_KIND
+ * parses them (attn_enum_from_nick). */
+static inline const char *
+attn_norm_kind_to_string (AttnNormKind kind)
+{
+  return attn_enum_to_nick (ATTN_TYPE_NORM_KIND, kind);
+}
 
 /* t in [0, 1] for v in the domain; < 0 or > 1 outside it; NaN for NaN.
  * Log: v <= 0 maps below 0 (drawn at the low end). */

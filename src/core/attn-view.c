@@ -5,19 +5,12 @@
 #include "attn-view.h"
 #include "attn-json.h"
 #include "attn-error.h"
+#include "attn-file.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
-
-static void
-attn_select_free (AttnSelect *s)
-{
-  g_free (s->dim);
-  g_free (s->label);
-  g_free (s);
-}
 
 static void
 attn_range_free (AttnRange *r)
@@ -26,12 +19,37 @@ attn_range_free (AttnRange *r)
   g_free (r);
 }
 
-static void
+void
 attn_highlight_free (AttnHighlight *h)
 {
+  if (h == NULL)
+    return;
   g_free (h->dim[0]);
   g_free (h->dim[1]);
   g_free (h);
+}
+
+AttnHighlight *
+attn_highlight_copy (const AttnHighlight *h)
+{
+  AttnHighlight *c;
+
+  g_return_val_if_fail (h != NULL, NULL);
+  c = g_memdup2 (h, sizeof *h);
+  c->dim[0] = g_strdup (h->dim[0]);
+  c->dim[1] = g_strdup (h->dim[1]);
+  return c;
+}
+
+gboolean
+attn_highlight_equal (const AttnHighlight *a, const AttnHighlight *b)
+{
+  for (guint k = 0; k < 2; k++)
+    if (g_strcmp0 (a->dim[k], b->dim[k]) != 0 || a->start[k] != b->start[k]
+        || a->end[k] != b->end[k])
+      return FALSE;
+  return memcmp (a->rgb, b->rgb, sizeof a->rgb) == 0 && a->width == b->width
+         && a->row == b->row && a->col == b->col;
 }
 
 AttnHighlight *
@@ -81,14 +99,207 @@ attn_view_spec_free (AttnViewSpec *spec)
   g_free (spec);
 }
 
+static AttnRange *
+range_copy (const AttnRange *r, gpointer unused)
+{
+  AttnRange *c = g_memdup2 (r, sizeof *r);
+
+  c->dim = g_strdup (r->dim);
+  return c;
+}
+
+static AttnHighlight *
+highlight_copy (const AttnHighlight *h, gpointer unused)
+{
+  return attn_highlight_copy (h);
+}
+
+/* Every member copied as it is: a plain struct copy, then the pointers. */
 AttnViewSpec *
 attn_view_spec_copy (const AttnViewSpec *spec)
 {
-  g_autoptr (JsonNode) node = NULL;
+  AttnViewSpec *c;
 
   g_return_val_if_fail (spec != NULL, NULL);
-  node = attn_view_spec_to_json (spec);
-  return attn_view_spec_from_json (node, NULL);
+  c = g_memdup2 (spec, sizeof *spec);
+  c->dataset = g_strdup (spec->dataset);
+  c->live = spec->live ? attn_compute_spec_copy (spec->live) : NULL;
+  c->ydim = g_strdup (spec->ydim), c->xdim = g_strdup (spec->xdim);
+  c->rowdim = g_strdup (spec->rowdim), c->coldim = g_strdup (spec->coldim);
+  c->selects = attn_select_list_copy (spec->selects);
+  c->ranges = g_ptr_array_copy (spec->ranges, (GCopyFunc) range_copy, NULL);
+  g_ptr_array_set_free_func (c->ranges, (GDestroyNotify) attn_range_free);
+  c->highlights = g_ptr_array_copy (spec->highlights, (GCopyFunc) highlight_copy, NULL);
+  g_ptr_array_set_free_func (c->highlights, (GDestroyNotify) attn_highlight_free);
+  c->cmap = g_strdup (spec->cmap);
+  c->title = g_strdup (spec->title), c->caption = g_strdup (spec->caption);
+  c->row_format = g_strdup (spec->row_format), c->col_format = g_strdup (spec->col_format);
+  c->colorbar_label = g_strdup (spec->colorbar_label);
+  return c;
+}
+
+static gboolean
+lists_equal (GPtrArray *a, GPtrArray *b, gboolean (*equal) (gconstpointer, gconstpointer))
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+range_equal (const AttnRange *a, const AttnRange *b)
+{
+  return g_str_equal (a->dim, b->dim) && a->start == b->start && a->end == b->end;
+}
+
+/* A value that is not set (has_vmin FALSE, ...) does not count. */
+static gboolean
+colour_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  return g_strcmp0 (a->cmap, b->cmap) == 0 && a->reverse == b->reverse && a->norm == b->norm
+         && a->gamma == b->gamma && a->linthresh == b->linthresh
+         && a->has_vmin == b->has_vmin && (!a->has_vmin || a->vmin == b->vmin)
+         && a->has_vmax == b->has_vmax && (!a->has_vmax || a->vmax == b->vmax)
+         && a->has_center == b->has_center && (!a->has_center || a->center == b->center)
+         && a->percentile == b->percentile && a->has_aggregate == b->has_aggregate
+         && (!a->has_aggregate || a->aggregate == b->aggregate)
+         && a->causal_mask == b->causal_mask && a->difference == b->difference
+         && (!a->difference
+             || (a->baseline_row == b->baseline_row && a->baseline_col == b->baseline_col));
+}
+
+static gboolean
+text_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  return g_strcmp0 (a->title, b->title) == 0 && g_strcmp0 (a->caption, b->caption) == 0
+         && g_strcmp0 (a->row_format, b->row_format) == 0
+         && g_strcmp0 (a->col_format, b->col_format) == 0
+         && g_strcmp0 (a->colorbar_label, b->colorbar_label) == 0;
+}
+
+gboolean
+attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a->dataset, b->dataset) == 0 && attn_compute_spec_equal (a->live, b->live)
+         && g_strcmp0 (a->ydim, b->ydim) == 0 && g_strcmp0 (a->xdim, b->xdim) == 0
+         && g_strcmp0 (a->rowdim, b->rowdim) == 0 && g_strcmp0 (a->coldim, b->coldim) == 0
+         && lists_equal (a->selects, b->selects, (gpointer) attn_select_equal)
+         && lists_equal (a->ranges, b->ranges, (gpointer) range_equal)
+         && lists_equal (a->highlights, b->highlights, (gpointer) attn_highlight_equal)
+         && colour_equal (a, b) && text_equal (a, b) && a->width == b->width
+         && a->height == b->height && a->dpi == b->dpi && a->bare == b->bare
+         && a->no_colorbar == b->no_colorbar && a->no_titles == b->no_titles;
+}
+
+/* --- typed editing --- */
+
+static gpointer
+find_dim (GPtrArray *list, const char *dim, guint *at)
+{
+  /* AttnSelect and AttnRange both start with their dimension */
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (*(char **) g_ptr_array_index (list, i), dim))
+      {
+        *at = i;
+        return g_ptr_array_index (list, i);
+      }
+  return NULL;
+}
+
+void
+attn_view_spec_set_range (AttnViewSpec *spec, const char *dim, gsize start, gsize end)
+{
+  AttnRange *r;
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL && start < end);
+  if (!(r = find_dim (spec->ranges, dim, &at)))
+    {
+      r = g_new0 (AttnRange, 1);
+      r->dim = g_strdup (dim);
+      g_ptr_array_add (spec->ranges, r);
+    }
+  r->start = start;
+  r->end = end;
+}
+
+void
+attn_view_spec_clear_range (AttnViewSpec *spec, const char *dim)
+{
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL);
+  if (find_dim (spec->ranges, dim, &at))
+    g_ptr_array_remove_index (spec->ranges, at);
+}
+
+void
+attn_view_spec_set_select (AttnViewSpec *spec, const char *dim, gsize index)
+{
+  AttnSelect *s;
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL);
+  if (!(s = find_dim (spec->selects, dim, &at)))
+    {
+      s = g_new0 (AttnSelect, 1);
+      s->dim = g_strdup (dim);
+      g_ptr_array_add (spec->selects, s);
+    }
+  s->index = index;
+  g_clear_pointer (&s->label, g_free);
+}
+
+void
+attn_view_spec_clear_select (AttnViewSpec *spec, const char *dim)
+{
+  guint at;
+
+  g_return_if_fail (spec != NULL && dim != NULL);
+  if (find_dim (spec->selects, dim, &at))
+    g_ptr_array_remove_index (spec->selects, at);
+}
+
+static void
+replace (char **slot, const char *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return;
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* The names are copied first: they may be the spec's own (a swap). */
+void
+attn_view_spec_set_axes (AttnViewSpec *spec, const char *ydim, const char *xdim)
+{
+  g_autofree char *y = g_strdup (ydim), *x = g_strdup (xdim);
+
+  g_return_if_fail (spec != NULL);
+  replace (&spec->ydim, y);
+  replace (&spec->xdim, x);
+}
+
+void
+attn_view_spec_set_facets (AttnViewSpec *spec, const char *rowdim, const char *coldim)
+{
+  g_autofree char *r = g_strdup (rowdim), *c = g_strdup (coldim);
+
+  g_return_if_fail (spec != NULL);
+  replace (&spec->rowdim, r);
+  replace (&spec->coldim, c);
+}
+
+void
+attn_view_spec_add_highlight_copy (AttnViewSpec *spec, const AttnHighlight *h)
+{
+  g_return_if_fail (spec != NULL && h != NULL);
+  g_ptr_array_add (spec->highlights, attn_highlight_copy (h));
 }
 
 static gboolean
@@ -104,15 +315,14 @@ parse_size (const char *s, gsize *out)
 
 /* "DIM=VALUE" -> dim, value; both non-empty. */
 static gboolean
-split_assignment (const char *text, char **dim, const char **value, const char *what,
+split_assignment (const char *text, char **dim, const char **value, AttnSetting setting,
                   GError **error)
 {
   const char *eq = strchr (text, '=');
 
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s '%s': expected %s", what, text,
-                   g_str_equal (what, "--select") ? "DIM=INDEX or DIM=@LABEL" : "DIM=A:B");
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "'%s' is not DIM=A:B", text);
       return FALSE;
     }
   *dim = g_strndup (text, eq - text);
@@ -123,25 +333,11 @@ split_assignment (const char *text, char **dim, const char **value, const char *
 gboolean
 attn_view_spec_add_select (AttnViewSpec *spec, const char *text, GError **error)
 {
-  g_autofree char *dim = NULL;
   AttnSelect *sel;
-  const char *value;
-  gsize index = 0;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
-  if (!split_assignment (text, &dim, &value, "--select", error))
+  if (!(sel = attn_select_parse (text, ATTN_SETTING_SELECT, error)))
     return FALSE;
-  if (value[0] != '@' && !parse_size (value, &index))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--select %s: '%s' is not an index (0, 1, ...; no negative indices) "
-                   "nor a tick label (@LABEL)", text, value);
-      return FALSE;
-    }
-  sel = g_new0 (AttnSelect, 1);
-  sel->dim = g_steal_pointer (&dim);
-  sel->index = index;
-  sel->label = value[0] == '@' ? g_strdup (value + 1) : NULL;
   g_ptr_array_add (spec->selects, sel);
   return TRUE;
 }
@@ -172,13 +368,13 @@ attn_view_spec_add_range (AttnViewSpec *spec, const char *text, GError **error)
   AttnRange *r;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
-  if (!split_assignment (text, &dim, &value, "--range", error))
+  if (!split_assignment (text, &dim, &value, ATTN_SETTING_RANGE, error))
     return FALSE;
   if (!parse_extent (value, &start, &end))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--range %s: expected DIM=A:B with 0 <= A < B (half-open; A or B may be left "
-                   "out)", text);
+      attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
+                              "the range %s is not DIM=A:B with 0 <= A < B (half-open; A or B "
+                              "may be left out)", text);
       return FALSE;
     }
   r = g_new0 (AttnRange, 1);
@@ -240,17 +436,17 @@ attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **err
   for (guint i = 0; parts[i]; i++)
     if (!highlight_part (h, &n, parts[i]))
       {
-        g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                     "--highlight %s: bad part '%s'; expected DIM=A:B,DIM=C:D"
-                     "[,color=#RRGGBB][,width=PX]", text, parts[i]);
+        attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
+                                "the highlight %s has a bad part '%s'; expected DIM=A:B,DIM=C:D"
+                                "[,color=#RRGGBB][,width=PX]", text, parts[i]);
         attn_highlight_free (h);
         return FALSE;
       }
   if (n != 2 || g_str_equal (h->dim[0], h->dim[1]))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--highlight %s: needs extents along two different dimensions "
-                   "(DIM=A:B,DIM=C:D)", text);
+      attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
+                              "the highlight %s needs extents along two different dimensions "
+                              "(DIM=A:B,DIM=C:D)", text);
       attn_highlight_free (h);
       return FALSE;
     }
@@ -662,13 +858,18 @@ read_colour (Reader *r, AttnViewSpec *spec)
   g_autofree char *norm = get_string (r, "norm");
   g_autofree char *agg = get_string (r, "aggregate");
   double v;
+  int value;
 
   spec->cmap = get_string (r, "cmap");
   spec->reverse = get_bool (r, "reverse");
-  if (norm && !attn_norm_kind_from_string (norm, &spec->norm))
+  if (norm && !attn_enum_from_nick (ATTN_TYPE_NORM_KIND, norm, &value))
     bad_member (r, "norm", norm);
-  if (agg && !(spec->has_aggregate = attn_aggregate_from_string (agg, &spec->aggregate)))
+  else if (norm)
+    spec->norm = value;
+  if (agg && !(spec->has_aggregate = attn_enum_from_nick (ATTN_TYPE_AGGREGATE, agg, &value)))
     bad_member (r, "aggregate", agg);
+  else if (agg)
+    spec->aggregate = value;
   get_double (r, "gamma", &spec->gamma);
   get_double (r, "linthresh", &spec->linthresh);
   spec->has_vmin = get_double (r, "vmin", &spec->vmin);
@@ -754,22 +955,4 @@ attn_view_spec_load (const char *filename, GError **error)
   if (spec == NULL)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
   return spec;
-}
-
-gboolean
-attn_write_file_atomic (const char *filename, const void *contents, gsize length,
-                        GError **error)
-{
-  g_autoptr (GError) local = NULL;
-
-  g_return_val_if_fail (filename != NULL, FALSE);
-  /* g_file_set_contents writes a temporary file, fsyncs and renames it. */
-  if (!g_file_set_contents_full (filename, contents, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", filename,
-                   local->message);
-      return FALSE;
-    }
-  return TRUE;
 }

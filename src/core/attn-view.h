@@ -18,12 +18,18 @@
 
 G_BEGIN_DECLS
 
-typedef struct
+/* What a dimension is in a view: drawn down (y) or across (x), the grid's
+ * rows or columns, or fixed at one index. */
+typedef enum
 {
-  char *dim;
-  gsize index;
-  char *label; /* picks by tick label when not NULL ("@LABEL") */
-} AttnSelect;
+  ATTN_ROLE_Y,
+  ATTN_ROLE_X,
+  ATTN_ROLE_ROWS,
+  ATTN_ROLE_COLS,
+  ATTN_ROLE_FIXED,
+} AttnRole;
+
+/* AttnSelect (a dimension fixed at an index): attn-compute-spec.h. */
 
 typedef struct
 {
@@ -86,11 +92,34 @@ typedef struct
 
 /* Black, 2 px, on every panel; no dimensions yet. */
 AttnHighlight *attn_highlight_new (void);
+AttnHighlight *attn_highlight_copy (const AttnHighlight *h);
+void attn_highlight_free (AttnHighlight *h);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnHighlight, attn_highlight_free)
+gboolean attn_highlight_equal (const AttnHighlight *a, const AttnHighlight *b);
 
 AttnViewSpec *attn_view_spec_new (void);
+/* A deep copy, member by member (no JSON round trip: doubles, colours and
+ * settings JSON leaves out come through exactly). */
 AttnViewSpec *attn_view_spec_copy (const AttnViewSpec *spec);
 void attn_view_spec_free (AttnViewSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnViewSpec, attn_view_spec_free)
+/* Whether a and b draw the same view: every member equal; a value whose
+ * flag is off (has_vmin, has_aggregate, difference, ...) does not count. */
+gboolean attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b);
+
+/* Typed editing, as the GUI does it (the command line's text goes through
+ * attn_view_spec_add_* below).  A dimension has at most one range and one
+ * select: setting one replaces the one it had.  start < end, half-open;
+ * end G_MAXSIZE runs to the end.  NULL names: the default (y, x) or no
+ * facet (rows, cols). */
+void attn_view_spec_set_range (AttnViewSpec *spec, const char *dim, gsize start, gsize end);
+void attn_view_spec_clear_range (AttnViewSpec *spec, const char *dim);
+void attn_view_spec_set_select (AttnViewSpec *spec, const char *dim, gsize index);
+void attn_view_spec_clear_select (AttnViewSpec *spec, const char *dim);
+void attn_view_spec_set_axes (AttnViewSpec *spec, const char *ydim, const char *xdim);
+void attn_view_spec_set_facets (AttnViewSpec *spec, const char *rowdim, const char *coldim);
+/* Appends a copy of h. */
+void attn_view_spec_add_highlight_copy (AttnViewSpec *spec, const AttnHighlight *h);
 
 /* Command-line syntax: "DIM=I" or "DIM=@LABEL"; "DIM=A:B"; highlights
  * "DIM=A:B,DIM=C:D[,color=#RRGGBB][,width=PX]".  ATTN_ERROR_ARGUMENT. */
@@ -103,9 +132,5 @@ JsonNode *attn_view_spec_to_json (const AttnViewSpec *spec);
 AttnViewSpec *attn_view_spec_from_json (JsonNode *node, GError **error);
 gboolean attn_view_spec_save (const AttnViewSpec *spec, const char *filename, GError **error);
 AttnViewSpec *attn_view_spec_load (const char *filename, GError **error);
-
-/* Writes contents to filename atomically (temporary file + rename). */
-gboolean attn_write_file_atomic (const char *filename, const void *contents, gsize length,
-                                 GError **error);
 
 G_END_DECLS
