@@ -14,6 +14,7 @@ PACKAGES=(
   hdf5-filter-plugin hdf5-filter-plugin-blosc-serial hdf5-filter-plugin-zfp-serial
   xvfb xauth xdotool imagemagick librsvg2-bin desktop-file-utils appstream
   python3-h5py python3-numpy python3-matplotlib fonts-dejavu-core
+  gettext
 )
 
 install_missing () {

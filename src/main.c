@@ -10,13 +10,13 @@
  */
 #include <errno.h>
 #include <glib.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "attn-blas.h"
 #include "attn-config.h"
+#include "attn-i18n.h"
 #include "attn-render.h"
 #include "cli/attn-cli.h"
 
@@ -54,9 +54,9 @@ run_viewer (char **argv)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  /* Numbers on the command line and in files are C-locale. */
-  setlocale (LC_NUMERIC, "C");
+  /* The user's language for messages; numbers on the command line and in
+   * files stay C-locale. */
+  attn_i18n_init ();
   /* OpenBLAS 0.3.21 picks slow kernels on recent CPUs unless told: set
    * OPENBLAS_CORETYPE now, before any thread exists (attn-blas.h). */
   attn_blas_prepare ();
