@@ -4,6 +4,7 @@
  */
 #include "attn-application.h"
 #include "attn-config.h"
+#include "attn-i18n.h"
 #include "attn-window.h"
 
 #include <malloc.h>
@@ -98,10 +99,10 @@ action_about (GSimpleAction *action, GVariant *param, gpointer data)
   const char *authors[] = { "The attnview authors", NULL };
 
   gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (data)),
-                         "program-name", "Attention Viewer",
+                         "program-name", _("Attention Viewer"),
                          "logo-icon-name", ATTN_APP_ID,
                          "version", ATTN_VERSION,
-                         "comments", "Explore transformer attention tensors stored in HDF5",
+                         "comments", _("Explore transformer attention tensors stored in HDF5"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
                          "website", "https://github.com/attnview/attnview",
@@ -212,6 +213,6 @@ attn_application_run (int argc, char **argv)
 {
   g_autoptr (AttnApplication) app = attn_application_new (G_APPLICATION_DEFAULT_FLAGS);
 
-  g_set_application_name ("Attention Viewer");
+  g_set_application_name (_("Attention Viewer"));
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -4,6 +4,7 @@
  */
 #include "attn-colour-panel.h"
 #include "attn-colormap.h"
+#include "attn-i18n.h"
 
 #include <string.h>
 
@@ -102,8 +103,8 @@ update_visibility (AttnColourPanel *self)
   gtk_widget_set_visible (self->param_label, norm == ATTN_NORM_POWER || norm == ATTN_NORM_SYMLOG);
   gtk_widget_set_visible (GTK_WIDGET (self->param), norm == ATTN_NORM_POWER
                                                     || norm == ATTN_NORM_SYMLOG);
-  gtk_label_set_text (GTK_LABEL (self->param_label), norm == ATTN_NORM_POWER ? "Gamma"
-                                                                             : "Linear below");
+  gtk_label_set_text (GTK_LABEL (self->param_label), norm == ATTN_NORM_POWER ? _("Gamma")
+                                                                             : _("Linear below"));
   gtk_widget_set_visible (self->vmin_label, domain == DOMAIN_FIXED);
   gtk_widget_set_visible (GTK_WIDGET (self->vmin), domain == DOMAIN_FIXED);
   gtk_widget_set_visible (self->vmax_label, domain == DOMAIN_FIXED);

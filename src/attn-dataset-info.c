@@ -4,6 +4,7 @@
  */
 #include "attn-dataset-info.h"
 #include "attn-array.h"
+#include "attn-i18n.h"
 
 #include <string.h>
 
@@ -204,10 +205,10 @@ attn_dataset_info_dup_tooltip (AttnDatasetInfo *self)
     {
       g_autofree char *f = g_strjoinv (", ", self->filters);
       g_autofree char *escaped = g_markup_escape_text (f, -1);
-      g_string_append_printf (s, "\nfilters: %s", escaped);
+      g_string_append_printf (s, _("\nfilters: %s"), escaped);
     }
   if (self->is_scale)
-    g_string_append (s, "\n(a dimension scale)");
+    g_string_append (s, _("\n(a dimension scale)"));
   return g_string_free (s, FALSE);
 }
 

@@ -4,6 +4,8 @@
  */
 #include "attn-dim-mapper.h"
 
+#include "attn-i18n.h"
+
 typedef struct
 {
   AttnDimMapper *self;
@@ -193,11 +195,11 @@ build_range (DimRow *row)
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
   row->range_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  row->from = spin (row, "First index shown");
-  row->to = spin (row, "Last index shown");
-  gtk_box_append (GTK_BOX (line), gtk_label_new ("from"));
+  row->from = spin (row, _("First index shown"));
+  row->to = spin (row, _("Last index shown"));
+  gtk_box_append (GTK_BOX (line), gtk_label_new (_("from")));
   gtk_box_append (GTK_BOX (line), row->from);
-  gtk_box_append (GTK_BOX (line), gtk_label_new ("to"));
+  gtk_box_append (GTK_BOX (line), gtk_label_new (_("to")));
   gtk_box_append (GTK_BOX (line), row->to);
   gtk_box_append (GTK_BOX (row->range_box), line);
   row->range_text = gtk_label_new (NULL);
@@ -222,7 +224,7 @@ build_row (AttnDimMapper *self, DimRow *row)
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (name, "heading");
   row->role = gtk_drop_down_new_from_strings (role_names);
-  gtk_widget_set_tooltip_text (row->role, "Where this dimension goes");
+  gtk_widget_set_tooltip_text (row->role, _("Where this dimension goes"));
   g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
   gtk_box_append (GTK_BOX (head), name);
   gtk_box_append (GTK_BOX (head), row->role);

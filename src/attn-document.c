@@ -8,6 +8,7 @@
 #include "attn-document.h"
 #include "attn-computed-array.h"
 #include "attn-h5.h"
+#include "attn-i18n.h"
 
 #include <string.h>
 
@@ -110,7 +111,7 @@ attn_document_new (GFile *file, GError **error)
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   if ((path = g_file_get_path (file)) == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not a local file");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("not a local file"));
       return NULL;
     }
   self = g_object_new (ATTN_TYPE_DOCUMENT, NULL);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-heatmap-view-private.h"
+#include "attn-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -234,7 +235,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   if (!g_cancellable_is_cancelled (cancellable))
     d->layout = prepare_fitted (d, cancellable, &error);
   else
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("cancelled"));
   g_mutex_unlock (d->lock);
   if (d->layout == NULL)
     g_task_return_error (task, error);

@@ -8,6 +8,7 @@
  */
 #include "attn-highlight-list.h"
 #include "attn-highlight-item.h"
+#include "attn-i18n.h"
 
 enum { F_Y0, F_Y1, F_X0, F_X1, F_WIDTH, N_FIELDS };
 
@@ -102,9 +103,9 @@ range_line (HlRow *r, guint axis, guint f0, guint f1)
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   r->dims[axis] = name;
   gtk_box_append (GTK_BOX (line), name);
-  gtk_box_append (GTK_BOX (line), spin (r, f0, 1e9, "First cell"));
+  gtk_box_append (GTK_BOX (line), spin (r, f0, 1e9, _("First cell")));
   gtk_box_append (GTK_BOX (line), gtk_label_new ("–"));
-  gtk_box_append (GTK_BOX (line), spin (r, f1, 1e9, "Last cell"));
+  gtk_box_append (GTK_BOX (line), spin (r, f1, 1e9, _("Last cell")));
   return line;
 }
 
@@ -119,7 +120,7 @@ build_row (HlRow *r)
   gtk_label_set_xalign (GTK_LABEL (r->title), 0);
   gtk_widget_set_hexpand (r->title, TRUE);
   gtk_widget_add_css_class (r->title, "heading");
-  gtk_widget_set_tooltip_text (del, "Delete this rectangle");
+  gtk_widget_set_tooltip_text (del, _("Delete this rectangle"));
   gtk_widget_add_css_class (del, "flat");
   g_signal_connect (del, "clicked", G_CALLBACK (delete_row), r);
   gtk_box_append (GTK_BOX (head), r->title);
@@ -128,12 +129,12 @@ build_row (HlRow *r)
   gtk_box_append (GTK_BOX (box), range_line (r, 0, F_Y0, F_Y1));
   gtk_box_append (GTK_BOX (box), range_line (r, 1, F_X0, F_X1));
   r->colour = gtk_color_button_new ();
-  gtk_widget_set_tooltip_text (r->colour, "Line colour");
+  gtk_widget_set_tooltip_text (r->colour, _("Line colour"));
   g_signal_connect_swapped (r->colour, "color-set", G_CALLBACK (commit_row), r);
-  gtk_box_append (GTK_BOX (style), gtk_label_new ("Colour"));
+  gtk_box_append (GTK_BOX (style), gtk_label_new (_("Colour")));
   gtk_box_append (GTK_BOX (style), r->colour);
-  gtk_box_append (GTK_BOX (style), gtk_label_new ("Width"));
-  gtk_box_append (GTK_BOX (style), spin (r, F_WIDTH, 20, "Line width in pixels"));
+  gtk_box_append (GTK_BOX (style), gtk_label_new (_("Width")));
+  gtk_box_append (GTK_BOX (style), spin (r, F_WIDTH, 20, _("Line width in pixels")));
   gtk_box_append (GTK_BOX (box), style);
   gtk_widget_set_margin_top (box, 6), gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_margin_start (box, 6), gtk_widget_set_margin_end (box, 6);
@@ -151,7 +152,7 @@ row_title (AttnHighlightList *self, guint index, const AttnHighlight *h)
   GString *s = g_string_new (NULL);
   guint n = 0;
 
-  g_string_printf (s, "Rectangle %u · ", index + 1);
+  g_string_printf (s, _("Rectangle %u · "), index + 1);
   for (guint i = 0; i < 2; i++)
     if (at[i] >= 0 && axes[i] && axes[i]->dim >= 0)
       {
@@ -161,7 +162,7 @@ row_title (AttnHighlightList *self, guint index, const AttnHighlight *h)
                                 tick);
       }
   if (n == 0)
-    g_string_append (s, "all panels");
+    g_string_append (s, _("all panels"));
   return g_string_free (s, FALSE);
 }
 
@@ -384,17 +385,17 @@ attn_highlight_list_init (AttnHighlightList *self)
 {
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   self->list = list_view_new (self);
-  self->empty = gtk_label_new ("No rectangles. Choose the rectangle tool (Ctrl+R) and drag "
-                               "over a panel to draw one, or add one here and type its cells.");
-  self->add = gtk_button_new_with_mnemonic ("_Add Rectangle");
-  gtk_widget_set_tooltip_text (self->add, "A rectangle over the middle of what is shown, to edit "
-                                          "below");
+  self->empty = gtk_label_new (_("No rectangles. Choose the rectangle tool (Ctrl+R) and drag "
+                                 "over a panel to draw one, or add one here and type its cells."));
+  self->add = gtk_button_new_with_mnemonic (_("_Add Rectangle"));
+  gtk_widget_set_tooltip_text (self->add, _("A rectangle over the middle of what is shown, to edit "
+                                            "below"));
   gtk_widget_set_halign (self->add, GTK_ALIGN_START);
   g_signal_connect_swapped (self->add, "clicked", G_CALLBACK (add_clicked), self);
   gtk_label_set_wrap (GTK_LABEL (self->empty), TRUE);
   gtk_widget_add_css_class (self->empty, "dim-label");
-  self->linked = gtk_check_button_new_with_label ("Linked: new rectangles on every panel");
-  gtk_widget_set_tooltip_text (self->linked, "Off: a rectangle belongs to the panel it is drawn in");
+  self->linked = gtk_check_button_new_with_label (_("Linked: new rectangles on every panel"));
+  gtk_widget_set_tooltip_text (self->linked, _("Off: a rectangle belongs to the panel it is drawn in"));
   gtk_box_append (GTK_BOX (self->box), self->linked);
   gtk_box_append (GTK_BOX (self->box), self->add);
   gtk_box_append (GTK_BOX (self->box), self->empty);

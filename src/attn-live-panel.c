@@ -4,6 +4,8 @@
  */
 #include "attn-live-panel.h"
 
+#include "attn-i18n.h"
+
 #include <math.h>
 
 #define DEFAULT_EPS "5e-1, 1e-3, 1e-10"
@@ -222,7 +224,7 @@ component_toggled (GtkToggleButton *button, AttnLivePanel *self)
       block_controls (self, TRUE);
       gtk_toggle_button_set_active (button, TRUE);
       block_controls (self, FALSE);
-      attn_live_panel_show_error (self, "At least one component is compared.");
+      attn_live_panel_show_error (self, _("At least one component is compared."));
       return;
     }
   edited (self);
@@ -290,7 +292,7 @@ session_changed (AttnLivePanel *self)
                                    (double) attn_session_get_fixed (self->session, (guint) dim));
       gtk_widget_set_sensitive (GTK_WIDGET (spins[i]), fixed);
       gtk_widget_set_tooltip_text (GTK_WIDGET (spins[i]),
-                                   live && !fixed ? "Shown along the grid or an axis (View page)"
+                                   live && !fixed ? _("Shown along the grid or an axis (View page)")
                                                   : NULL);
     }
   block_controls (self, FALSE);
@@ -439,8 +441,8 @@ describe_source (AttnLivePanel *self)
 {
   const char *v = attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE);
   g_autofree char *text = g_strdup_printf (
-      "Q, K, V from %s, %s, %s: %" G_GSIZE_FORMAT " layers, %" G_GSIZE_FORMAT " heads, %" G_GSIZE_FORMAT
-      " tokens",
+      _("Q, K, V from %s, %s, %s: %zu layers, %zu heads, %zu"
+        " tokens"),
       attn_computed_array_get_path (self->source, ATTN_COMPONENT_QUERY),
       attn_computed_array_get_path (self->source, ATTN_COMPONENT_KEY), v ? v : "(no V)",
       source_size (self, "layer"), source_size (self, "head"), source_size (self, "query"));

@@ -4,6 +4,8 @@
  */
 #include "attn-session.h"
 
+#include "attn-i18n.h"
+
 #include <string.h>
 
 #define MAX_UNDO 100
@@ -489,7 +491,7 @@ attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **err
       && (holder = first_fixed (self, dim)) < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "a heatmap needs a y and an x dimension");
+                   _("a heatmap needs a y and an x dimension"));
       return FALSE;
     }
   spec = attn_view_spec_copy (self->spec);

@@ -4,6 +4,7 @@
  */
 #include "attn-sidecar.h"
 #include "attn-file.h"
+#include "attn-i18n.h"
 #include "attn-json.h"
 
 #include <errno.h>
@@ -129,7 +130,7 @@ write_to (AttnSidecar *self, const char *path, const char *text, GError **error)
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s", dir);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), _("cannot create %s"), dir);
       return FALSE;
     }
   return attn_write_file_atomic (path, text, strlen (text), error);

@@ -6,6 +6,7 @@
  * accelerator set by the application; attn_window_update_actions() is the
  * one place that enables and disables them.
  */
+#include "attn-i18n.h"
 #include "attn-window-private.h"
 #include "attn-application.h"
 #include "attn-export.h"
@@ -78,13 +79,13 @@ static void
 action_open (GSimpleAction *action, GVariant *param, gpointer data)
 {
   AttnWindow *self = data;
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Open HDF5 Files", GTK_WINDOW (self),
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open HDF5 Files"), GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                              "_Open", "_Cancel");
+                                                              _("_Open"), _("_Cancel"));
   const char *const h5[] = { "*.h5", "*.hdf5", "*.hdf", "*.he5", "*.nc", NULL };
   const char *const all[] = { "*", NULL };
-  g_autoptr (GtkFileFilter) f1 = filter_new ("HDF5 files", h5);
-  g_autoptr (GtkFileFilter) f2 = filter_new ("All files", all);
+  g_autoptr (GtkFileFilter) f1 = filter_new (_("HDF5 files"), h5);
+  g_autoptr (GtkFileFilter) f2 = filter_new (_("All files"), all);
 
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f1);
@@ -136,7 +137,7 @@ attn_window_update_recent (AttnWindow *self)
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
   if (n == 0)
     {
-      g_autoptr (GMenuItem) none = g_menu_item_new ("No Recent Files", "win.no-recent");
+      g_autoptr (GMenuItem) none = g_menu_item_new (_("No Recent Files"), "win.no-recent");
       g_menu_append_item (self->recent_submenu, none);
     }
 }
@@ -165,7 +166,7 @@ screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, gboole
   spec = attn_session_dup_screen_spec (self->session, only_selected);
   if (spec == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nothing is shown");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("nothing is shown"));
       return NULL;
     }
   spec->no_titles |= !titles;
@@ -253,10 +254,10 @@ export_done (GObject *source, GAsyncResult *result, gpointer data)
       g_autoptr (GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
       if (texture)
         gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (self)), texture);
-      msg = g_strdup (texture ? "Copied the figure as PNG" : error->message);
+      msg = g_strdup (texture ? _("Copied the figure as PNG") : error->message);
     }
   else
-    msg = g_strdup_printf ("Exported %s", job->filename);
+    msg = g_strdup_printf (_("Exported %s"), job->filename);
   gtk_label_set_text (GTK_LABEL (self->status_label), msg);
 }
 
@@ -418,23 +419,23 @@ action_export (GSimpleAction *action, GVariant *param, gpointer data)
   AttnWindow *self = data;
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (EXPORT_TITLE, GTK_WINDOW (self),
                                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                              "_Export", "_Cancel");
+                                                              _("_Export"), _("_Cancel"));
   GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
   g_autofree char *name = suggested_name (self, "png");
 
   add_export_filters (chooser);
   gtk_file_chooser_set_current_name (chooser, name);
-  gtk_file_chooser_add_choice (chooser, "dpi", "PNG resolution", (const char **) export_dpis,
+  gtk_file_chooser_add_choice (chooser, "dpi", _("PNG resolution"), (const char **) export_dpis,
                                (const char **) export_dpi_labels);
   gtk_file_chooser_set_choice (chooser, "dpi", "96");
-  gtk_file_chooser_add_choice (chooser, "titles", "Titles, caption and headers", NULL, NULL);
+  gtk_file_chooser_add_choice (chooser, "titles", _("Titles, caption and headers"), NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "titles", "true");
-  gtk_file_chooser_add_choice (chooser, "colorbar", "Colour bar", NULL, NULL);
+  gtk_file_chooser_add_choice (chooser, "colorbar", _("Colour bar"), NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "colorbar", "true");
   /* Panels picked on screen are most likely the ones wanted in the paper. */
   if (attn_heatmap_view_has_panel_selection (self->heatmap))
     {
-      gtk_file_chooser_add_choice (chooser, "panels", "Panels", (const char **) export_panels,
+      gtk_file_chooser_add_choice (chooser, "panels", _("Panels"), (const char **) export_panels,
                                    (const char **) export_panel_labels);
       gtk_file_chooser_set_choice (chooser, "panels", "selected");
     }
@@ -459,7 +460,7 @@ attn_window_save_view (AttnWindow *self, const char *filename, GError **error)
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
   if (spec == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nothing is shown");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("nothing is shown"));
       return FALSE;
     }
   return attn_view_spec_save (spec, filename, error);
@@ -508,12 +509,12 @@ static void
 view_dialog (AttnWindow *self, gboolean save)
 {
   GtkFileChooserNative *dialog
-      = gtk_file_chooser_native_new (save ? "Save View" : "Open View", GTK_WINDOW (self),
+      = gtk_file_chooser_native_new (save ? _("Save View") : _("Open View"), GTK_WINDOW (self),
                                      save ? GTK_FILE_CHOOSER_ACTION_SAVE
                                           : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                     save ? "_Save" : "_Open", "_Cancel");
+                                     save ? _("_Save") : _("_Open"), _("_Cancel"));
   const char *const json[] = { "*.json", NULL };
-  g_autoptr (GtkFileFilter) filter = filter_new ("View specs (JSON)", json);
+  g_autoptr (GtkFileFilter) filter = filter_new (_("View specs (JSON)"), json);
 
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   if (save)
@@ -608,19 +609,19 @@ compare_components (AttnWindow *self, guint comp, int eps)
   g_autofree char *msg = NULL;
 
   if (role == ATTN_ROLE_ROWS || role == ATTN_ROLE_COLS)
-    msg = g_strdup_printf ("%s already has a component dimension: Q/K/V are side by side in the "
-                           "grid's %s",
+    msg = g_strdup_printf (_("%s already has a component dimension: Q/K/V are side by side in the "
+                             "grid's %s"),
                            what, role == ATTN_ROLE_ROWS ? "rows" : "columns");
   else if (!attn_session_set_role (self->session, comp, ATTN_ROLE_ROWS, &error))
-    msg = g_strdup_printf ("%s already has a component dimension: choose it as rows or columns "
-                           "to compare Q/K/V (%s)",
+    msg = g_strdup_printf (_("%s already has a component dimension: choose it as rows or columns "
+                             "to compare Q/K/V (%s)"),
                            what, error->message);
   else
     {
       if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)
         attn_session_set_role (self->session, (guint) eps, ATTN_ROLE_COLS, NULL);
-      msg = g_strdup_printf ("%s already has a component dimension: it now makes the grid's rows "
-                             "(the View page chooses rows and columns)",
+      msg = g_strdup_printf (_("%s already has a component dimension: it now makes the grid's rows "
+                               "(the View page chooses rows and columns)"),
                              what);
     }
   attn_window_show_error (self, msg);

@@ -9,6 +9,7 @@
  * carries the computation (spec->live): "Save view" writes it and
  * `attnview render --view` draws the same figure.
  */
+#include "attn-i18n.h"
 #include "attn-window-private.h"
 
 gboolean
@@ -87,7 +88,7 @@ attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec, const Attn
   attn_session_set_array (self->session, array, NULL, shown);
   attn_live_panel_set_active (self->live_panel, TRUE);
   attn_live_panel_show_error (self->live_panel, NULL);
-  gtk_label_set_text (GTK_LABEL (self->subtitle_label), "Live computation");
+  gtk_label_set_text (GTK_LABEL (self->subtitle_label), _("Live computation"));
   gtk_widget_set_visible (self->subtitle_label, TRUE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "heatmap");
   attn_window_show_error (self, NULL);

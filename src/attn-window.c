@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "attn-i18n.h"
 #include "attn-window-private.h"
 #include "attn-application.h"
 
@@ -51,13 +52,13 @@ describe_array (AttnWindow *self)
   if (a == NULL)
     return g_strdup ("");
   s = g_string_new (attn_session_get_spec (self->session)->live
-                       ? "Live computation"
+                       ? _("Live computation")
                        : attn_session_get_dataset (self->session));
   g_string_append (s, "  ·  ");
   for (guint d = 0; d < attn_array_get_rank (a); d++)
     g_string_append_printf (s, "%s%s %" G_GSIZE_FORMAT, d ? " × " : "",
                             attn_array_get_dim_name (a, d), attn_array_get_dim_size (a, d));
-  g_string_append (s, "  ·  hover for values, scroll or +/− to zoom, drag to pan");
+  g_string_append (s, _("  ·  hover for values, scroll or +/− to zoom, drag to pan"));
   return g_string_free (s, FALSE);
 }
 
@@ -297,7 +298,7 @@ attn_window_open (AttnWindow *self, GFile *file)
   g_return_val_if_fail (ATTN_IS_WINDOW (self) && G_IS_FILE (file), FALSE);
   if (!(document = attn_document_new (file, &error)))
     {
-      g_autofree char *msg = g_strdup_printf ("Cannot open “%s”: %s", base, error->message);
+      g_autofree char *msg = g_strdup_printf (_("Cannot open “%s”: %s"), base, error->message);
       attn_window_show_error (self, msg);
       return FALSE;
     }
@@ -307,7 +308,7 @@ attn_window_open (AttnWindow *self, GFile *file)
   add_recent (self, file);
   if ((dataset = attn_document_get_first_dataset (document)) == NULL)
     {
-      attn_window_show_error (self, "This file has no dataset of rank 2 or more to draw.");
+      attn_window_show_error (self, _("This file has no dataset of rank 2 or more to draw."));
       gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");
       return TRUE;
     }

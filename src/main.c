@@ -24,13 +24,13 @@ static int
 usage (FILE *out, int status)
 {
   fprintf (out,
-           "Usage:\n"
-           "  attnview [FILE...]               open the viewer (the bundled demo when no FILE)\n"
-           "  attnview info FILE [--json]      datasets: path, shape, type, dimension names, scales\n"
-           "  attnview render FILE -o OUT      draw a view headless to .png/.svg/.pdf\n"
-           "  attnview compute FILE -o OUT.h5  live computation written out as HDF5\n"
-           "  attnview --version\n"
-           "Run 'attnview COMMAND --help' for the options of a command.\n");
+           _("Usage:\n"
+             "  attnview [FILE...]               open the viewer (the bundled demo when no FILE)\n"
+             "  attnview info FILE [--json]      datasets: path, shape, type, dimension names, scales\n"
+             "  attnview render FILE -o OUT      draw a view headless to .png/.svg/.pdf\n"
+             "  attnview compute FILE -o OUT.h5  live computation written out as HDF5\n"
+             "  attnview --version\n"
+             "Run 'attnview COMMAND --help' for the options of a command.\n"));
   return status;
 }
 
@@ -47,7 +47,7 @@ run_viewer (char **argv)
 
   argv[0] = (char *) path;
   execv (path, argv);
-  fprintf (stderr, "attnview: cannot start the viewer %s: %s\n", path, g_strerror (errno));
+  fprintf (stderr, _("attnview: cannot start the viewer %s: %s\n"), path, g_strerror (errno));
   return 1;
 }
 
@@ -78,7 +78,7 @@ main (int argc, char **argv)
     return usage (stdout, 0);
   if (argc >= 2 && strcmp (argv[1], "--version") == 0)
     {
-      printf ("attnview %s\n", ATTN_VERSION);
+      printf (_("attnview %s\n"), ATTN_VERSION);
       return 0;
     }
   return run_viewer (argv);

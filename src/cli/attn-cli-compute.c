@@ -11,6 +11,7 @@
 #include "attn-cli-live.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -38,18 +39,18 @@ static GOptionContext *
 compute_options (ComputeArgs *a)
 {
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Output HDF5 file", "OUT.h5" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, "Group holding q, k, v", "GROUP" },
-    { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, "Fix another dimension (default 0)",
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, N_("Output HDF5 file"), "OUT.h5" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, N_("Group holding q, k, v"), "GROUP" },
+    { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, N_("Fix another dimension (default 0)"),
       "DIM=I|DIM=@LABEL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
     { NULL }
   };
-  GOptionContext *ctx = g_option_context_new ("FILE -o OUT.h5");
+  GOptionContext *ctx = g_option_context_new (_("FILE -o OUT.h5"));
 
-  g_option_context_set_summary (ctx, "Computes attention from the file's Q, K, V under a "
-                                     "perturbation and writes it as HDF5.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx, _("Computes attention from the file's Q, K, V under a "
+                                       "perturbation and writes it as HDF5."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   attn_cli_live_add_options (ctx, &a->live);
   return ctx;
 }
@@ -74,7 +75,7 @@ static gboolean
 write_failed (GError **error, const char *path, const char *what)
 {
   H5Eclear2 (H5E_DEFAULT);
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", path, what);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), path, what);
   return FALSE;
 }
 
@@ -225,7 +226,7 @@ write_data (hid_t dset, AttnArray *array, const char *path, GError **error)
     hcount[d] = count[d] = dims[d] = attn_array_get_dim_size (array, d);
   count[2] = count[3] = hcount[2] = hcount[3] = 1;
   if ((buf = g_try_malloc (dims[0] * dims[1] * dims[4] * dims[5] * sizeof (float))) == NULL)
-    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory"), FALSE);
+    return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory")), FALSE);
   for (start[2] = 0; start[2] < dims[2]; start[2]++)
     for (start[3] = 0; start[3] < dims[3]; start[3]++)
       {
@@ -286,7 +287,7 @@ write_atomically (const char *out, AttnArray *array, const AttnComputeSpec *spec
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", out,
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), out,
                    g_strerror (saved));
       return FALSE;
     }
@@ -303,7 +304,7 @@ write_atomically (const char *out, AttnArray *array, const AttnComputeSpec *spec
     {
       int saved = errno;
       g_unlink (tmpl);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", out,
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), out,
                    g_strerror (saved));
       return FALSE;
     }
@@ -314,11 +315,11 @@ static int
 check_paths (ComputeArgs *a)
 {
   if (a->files == NULL || g_strv_length (a->files) != 1)
-    return attn_cli_usage_error ("compute", "expected exactly one FILE");
+    return attn_cli_usage_error ("compute", _("expected exactly one FILE"));
   if (a->output == NULL)
-    return attn_cli_usage_error ("compute", "-o OUT.h5 is required");
+    return attn_cli_usage_error ("compute", _("-o OUT.h5 is required"));
   if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0]))
-    return attn_cli_usage_error ("compute", "-o must not be the input file");
+    return attn_cli_usage_error ("compute", _("-o must not be the input file"));
   return 0;
 }
 

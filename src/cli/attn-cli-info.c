@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli.h"
+#include "attn-i18n.h"
 #include "attn-json.h"
 #include "attn-error.h"
 #include "attn-h5.h"
@@ -28,7 +29,7 @@ shape_text (const AttnH5DatasetInfo *info)
 static void
 print_text (const char *filename, GPtrArray *infos)
 {
-  printf ("%s: %u dataset%s\n", filename, infos->len, infos->len == 1 ? "" : "s");
+  printf (_("%s: %u dataset%s\n"), filename, infos->len, infos->len == 1 ? "" : "s");
   for (guint i = 0; i < infos->len; i++)
     {
       AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
@@ -118,23 +119,23 @@ attn_cli_info (int argc, char **argv)
   gboolean json = FALSE;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Machine-readable output", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Machine-readable output"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("FILE");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE"));
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnH5File) file = NULL;
   g_autoptr (GPtrArray) infos = NULL;
   g_autoptr (GPtrArray) warnings = NULL;
 
-  g_option_context_set_summary (ctx, "Lists the datasets of an HDF5 file: path, shape, type, "
-                                     "dimension names and scales.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx, _("Lists the datasets of an HDF5 file: path, shape, type, "
+                                       "dimension names and scales."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return attn_cli_usage_error ("info", error->message);
   if (files == NULL || g_strv_length (files) != 1)
-    return attn_cli_usage_error ("info", "expected exactly one FILE");
+    return attn_cli_usage_error ("info", _("expected exactly one FILE"));
 
   file = attn_h5_file_open (files[0], &error);
   if (file == NULL || (infos = attn_h5_file_list_datasets (file, &error)) == NULL)

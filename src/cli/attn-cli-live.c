@@ -5,6 +5,7 @@
 #include "attn-cli-live.h"
 #include "attn-cli.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 void
 attn_cli_live_clear (AttnCliLive *live)
@@ -19,21 +20,21 @@ attn_cli_live_add_options (GOptionContext *ctx, AttnCliLive *a)
 {
   GOptionEntry entries[] = {
     { "component", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->components,
-      "Component perturbed (repeatable; default all three)", "query|key|value" },
-    { "op", 0, 0, G_OPTION_ARG_STRING, &a->op, "Perturbation (default none)",
+      N_("Component perturbed (repeatable; default all three)"), "query|key|value" },
+    { "op", 0, 0, G_OPTION_ARG_STRING, &a->op, N_("Perturbation (default none)"),
       "none|scale|noise|add|mean|zero" },
-    { "eps", 0, 0, G_OPTION_ARG_STRING, &a->eps, "Epsilons of scale, noise, add", "LIST" },
-    { "layer", 0, 0, G_OPTION_ARG_STRING, &a->layer, "Layers (default all)", "L|A:B|LIST" },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &a->head, "Query heads (default all)", "H|A:B|LIST" },
-    { "tokens", 0, 0, G_OPTION_ARG_STRING, &a->tokens, "Rows perturbed (default all)", "A:B" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the noise (default 0)", "S" },
-    { "quantity", 0, 0, G_OPTION_ARG_STRING, &a->quantity, "What is computed (default weights)",
+    { "eps", 0, 0, G_OPTION_ARG_STRING, &a->eps, N_("Epsilons of scale, noise, add"), "LIST" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &a->layer, N_("Layers (default all)"), "L|A:B|LIST" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &a->head, N_("Query heads (default all)"), "H|A:B|LIST" },
+    { "tokens", 0, 0, G_OPTION_ARG_STRING, &a->tokens, N_("Rows perturbed (default all)"), "A:B" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, N_("Seed of the noise (default 0)"), "S" },
+    { "quantity", 0, 0, G_OPTION_ARG_STRING, &a->quantity, N_("What is computed (default weights)"),
       "weights|value-norm" },
-    { "no-causal", 0, 0, G_OPTION_ARG_NONE, &a->no_causal, "No causal mask", NULL },
+    { "no-causal", 0, 0, G_OPTION_ARG_NONE, &a->no_causal, N_("No causal mask"), NULL },
     { NULL }
   };
 
-  g_option_context_add_main_entries (ctx, entries, NULL); /* copied */
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE); /* copied */
 }
 
 gboolean
@@ -65,7 +66,7 @@ attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error
   if (a->quantity)
     spec->quantity = value;
   if (a->seed != G_MININT64 && a->seed < 0)
-    return fail (error, "--seed: expected a number >= 0%s", "");
+    return fail (error, _("--seed: expected a number >= 0%s"), "");
   if (a->components)
     spec->n_components = 0;
   for (guint i = 0; a->components && a->components[i]; i++)

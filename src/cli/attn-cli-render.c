@@ -8,6 +8,7 @@
 #include "attn-error.h"
 #include "attn-export.h"
 #include "attn-h5.h"
+#include "attn-i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -44,53 +45,53 @@ static GOptionContext *
 render_options (RenderArgs *a)
 {
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, "Output file (.png, .svg, .pdf)", "OUT" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, "Dataset to draw", "PATH" },
-    { "y", 0, 0, G_OPTION_ARG_STRING, &a->y, "Dimension down the heatmap (default: query)", "DIM" },
-    { "x", 0, 0, G_OPTION_ARG_STRING, &a->x, "Dimension across (default: key)", "DIM" },
-    { "rows", 0, 0, G_OPTION_ARG_STRING, &a->rows, "Dimension of the grid's rows", "DIM" },
-    { "cols", 0, 0, G_OPTION_ARG_STRING, &a->cols, "Dimension of the grid's columns", "DIM" },
-    { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, "Fix a dimension (default 0)",
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, N_("Output file (.png, .svg, .pdf)"), "OUT" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, N_("Dataset to draw"), "PATH" },
+    { "y", 0, 0, G_OPTION_ARG_STRING, &a->y, N_("Dimension down the heatmap (default: query)"), "DIM" },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &a->x, N_("Dimension across (default: key)"), "DIM" },
+    { "rows", 0, 0, G_OPTION_ARG_STRING, &a->rows, N_("Dimension of the grid's rows"), "DIM" },
+    { "cols", 0, 0, G_OPTION_ARG_STRING, &a->cols, N_("Dimension of the grid's columns"), "DIM" },
+    { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, N_("Fix a dimension (default 0)"),
       "DIM=I|DIM=@LABEL" },
-    { "range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->ranges, "Half-open range of a shown dimension",
+    { "range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->ranges, N_("Half-open range of a shown dimension"),
       "DIM=A:B" },
-    { "cmap", 0, 0, G_OPTION_ARG_STRING, &a->cmap, "Colour map (default viridis)", "NAME" },
-    { "reverse", 0, 0, G_OPTION_ARG_NONE, &a->reverse, "Reverse the colour map", NULL },
-    { "norm", 0, 0, G_OPTION_ARG_STRING, &a->norm, "linear, log, power or symlog", "NORM" },
-    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &a->gamma, "Exponent of the power norm", "G" },
-    { "linthresh", 0, 0, G_OPTION_ARG_DOUBLE, &a->linthresh, "Linear range of symlog", "L" },
-    { "vmin", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmin, "Low end of the colour domain", "V" },
-    { "vmax", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmax, "High end of the colour domain", "V" },
-    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &a->percentile, "Clip at P and 100-P", "P" },
-    { "center", 0, 0, G_OPTION_ARG_DOUBLE, &a->center, "Centre of a diverging domain", "V" },
-    { "aggregate", 0, 0, G_OPTION_ARG_STRING, &a->aggregate, "max or mean (cells per pixel)", "A" },
-    { "causal-mask", 0, 0, G_OPTION_ARG_NONE, &a->causal, "Mask cells with x > y", NULL },
-    { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->highlights, "Highlight rectangle",
+    { "cmap", 0, 0, G_OPTION_ARG_STRING, &a->cmap, N_("Colour map (default viridis)"), "NAME" },
+    { "reverse", 0, 0, G_OPTION_ARG_NONE, &a->reverse, N_("Reverse the colour map"), NULL },
+    { "norm", 0, 0, G_OPTION_ARG_STRING, &a->norm, N_("linear, log, power or symlog"), "NORM" },
+    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &a->gamma, N_("Exponent of the power norm"), "G" },
+    { "linthresh", 0, 0, G_OPTION_ARG_DOUBLE, &a->linthresh, N_("Linear range of symlog"), "L" },
+    { "vmin", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmin, N_("Low end of the colour domain"), "V" },
+    { "vmax", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmax, N_("High end of the colour domain"), "V" },
+    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &a->percentile, N_("Clip at P and 100-P"), "P" },
+    { "center", 0, 0, G_OPTION_ARG_DOUBLE, &a->center, N_("Centre of a diverging domain"), "V" },
+    { "aggregate", 0, 0, G_OPTION_ARG_STRING, &a->aggregate, N_("max or mean (cells per pixel)"), "A" },
+    { "causal-mask", 0, 0, G_OPTION_ARG_NONE, &a->causal, N_("Mask cells with x > y"), NULL },
+    { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->highlights, N_("Highlight rectangle"),
       "DIM=A:B,DIM=C:D[,color=#RRGGBB][,width=PX]" },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &a->title, "Title above the grid", "T" },
-    { "caption", 0, 0, G_OPTION_ARG_STRING, &a->caption, "Caption under the grid", "C" },
-    { "row-format", 0, 0, G_OPTION_ARG_STRING, &a->row_format, "Row header ({label}, {index})", "F" },
-    { "col-format", 0, 0, G_OPTION_ARG_STRING, &a->col_format, "Column header", "F" },
-    { "colorbar-label", 0, 0, G_OPTION_ARG_STRING, &a->colorbar_label, "Colour bar label", "L" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &a->width, "Width in px", "PX" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &a->height, "Height in px", "PX" },
-    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a->dpi, "PNG resolution (96: one pixel per px)", "N" },
-    { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view, "Start from a saved view", "SPEC.json" },
-    { "save-view", 0, 0, G_OPTION_ARG_FILENAME, &a->save_view, "Save the view", "SPEC.json" },
-    { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, "One panel, no decoration", NULL },
-    { "no-colorbar", 0, 0, G_OPTION_ARG_NONE, &a->no_colorbar, "Leave the colour bar out", NULL },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &a->title, N_("Title above the grid"), "T" },
+    { "caption", 0, 0, G_OPTION_ARG_STRING, &a->caption, N_("Caption under the grid"), "C" },
+    { "row-format", 0, 0, G_OPTION_ARG_STRING, &a->row_format, N_("Row header ({label}, {index})"), "F" },
+    { "col-format", 0, 0, G_OPTION_ARG_STRING, &a->col_format, N_("Column header"), "F" },
+    { "colorbar-label", 0, 0, G_OPTION_ARG_STRING, &a->colorbar_label, N_("Colour bar label"), "L" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &a->width, N_("Width in px"), "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &a->height, N_("Height in px"), "PX" },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a->dpi, N_("PNG resolution (96: one pixel per px)"), "N" },
+    { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view, N_("Start from a saved view"), "SPEC.json" },
+    { "save-view", 0, 0, G_OPTION_ARG_FILENAME, &a->save_view, N_("Save the view"), "SPEC.json" },
+    { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, N_("One panel, no decoration"), NULL },
+    { "no-colorbar", 0, 0, G_OPTION_ARG_NONE, &a->no_colorbar, N_("Leave the colour bar out"), NULL },
     { "no-titles", 0, 0, G_OPTION_ARG_NONE, &a->no_titles,
-      "Leave out the title, caption and row/column headers", NULL },
+      N_("Leave out the title, caption and row/column headers"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
     { NULL }
   };
-  GOptionContext *ctx = g_option_context_new ("FILE -o OUT");
+  GOptionContext *ctx = g_option_context_new (_("FILE -o OUT"));
 
-  g_option_context_set_summary (ctx, "Draws a view of a dataset headless to PNG, SVG or PDF.\n"
-                                     "With the options of `attnview compute` it draws the live "
-                                     "computation\n(dimensions component, epsilon, layer, head, "
-                                     "query, key).");
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx, _("Draws a view of a dataset headless to PNG, SVG or PDF.\n"
+                                       "With the options of `attnview compute` it draws the live "
+                                       "computation\n(dimensions component, epsilon, layer, head, "
+                                       "query, key)."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   attn_cli_live_add_options (ctx, &a->live);
   return ctx;
 }
@@ -209,7 +210,7 @@ build_spec (RenderArgs *a, GError **error)
   if (spec->width > 16384 || spec->height > 16384 || !(spec->dpi >= 10 && spec->dpi <= 2400))
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "--width and --height must be 0..16384 px and --dpi 10..2400");
+                   _("--width and --height must be 0..16384 px and --dpi 10..2400"));
       return NULL;
     }
   return g_steal_pointer (&spec);
@@ -221,17 +222,17 @@ check_paths (RenderArgs *a, AttnFormat *format)
   g_autoptr (GError) error = NULL;
 
   if (a->files == NULL || g_strv_length (a->files) != 1)
-    return attn_cli_usage_error ("render", "expected exactly one FILE");
+    return attn_cli_usage_error ("render", _("expected exactly one FILE"));
   if (a->output == NULL)
-    return attn_cli_usage_error ("render", "-o OUT is required");
+    return attn_cli_usage_error ("render", _("-o OUT is required"));
   if (!attn_format_from_filename (a->output, format, &error))
     return attn_cli_fail (error);
   if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0])
       || (a->view && attn_cli_same_file (a->output, a->view)))
-    return attn_cli_usage_error ("render", "-o must not be the input file");
+    return attn_cli_usage_error ("render", _("-o must not be the input file"));
   if (a->save_view && (attn_cli_same_file (a->save_view, a->files[0])
                        || g_strcmp0 (a->save_view, a->files[0]) == 0))
-    return attn_cli_usage_error ("render", "--save-view must not be the input file");
+    return attn_cli_usage_error ("render", _("--save-view must not be the input file"));
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "attn-cli.h"
 #include "attn-enum.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -49,22 +50,22 @@ attn_cli_fail (const GError *error)
 
   g_strdelimit (one_line, "\n", ' ');
   if (flag)
-    fprintf (stderr, "attnview: %s: %s\n", flag, one_line);
+    fprintf (stderr, _("attnview: %s: %s\n"), flag, one_line);
   else
-    fprintf (stderr, "attnview: %s\n", one_line);
+    fprintf (stderr, _("attnview: %s\n"), one_line);
   return attn_error_exit_status (error);
 }
 
 void
 attn_cli_warn (const char *message)
 {
-  fprintf (stderr, "attnview: warning: %s\n", message);
+  fprintf (stderr, _("attnview: warning: %s\n"), message);
 }
 
 int
 attn_cli_usage_error (const char *command, const char *message)
 {
-  fprintf (stderr, "attnview %s: %s (see attnview %s --help)\n", command, message, command);
+  fprintf (stderr, _("attnview %s: %s (see attnview %s --help)\n"), command, message, command);
   return 2;
 }
 
@@ -76,7 +77,7 @@ attn_cli_parse_enum (GType type, const char *flag, const char *text, int *value,
   if (attn_enum_from_nick (type, text, value))
     return TRUE;
   allowed = attn_enum_describe (type);
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s %s: expected %s", flag, text, allowed);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s %s: expected %s"), flag, text, allowed);
   return FALSE;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "attn-aggregate.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 #include "attn-parallel.h"
 
 #include <math.h>
@@ -49,7 +50,7 @@ slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancella
 
   if (buf == NULL || (s->baseline_fixed && base == NULL))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory reading a slice");
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading a slice"));
       return FALSE;
     }
   for (gsize y = 0; y < s->ny; y += stripe)

@@ -4,6 +4,7 @@
  */
 #include "attn-array.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -267,7 +268,7 @@ attn_array_find_dim (AttnArray *self, const char *name_or_index, GError **error)
 
   names = attn_array_describe_dims (self);
   g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-               "no dimension '%s'; the dimensions are %s (or their index 0..%u)", name_or_index,
+               _("no dimension '%s'; the dimensions are %s (or their index 0..%u)"), name_or_index,
                names, priv->rank ? priv->rank - 1 : 0);
   return -1;
 }
@@ -303,7 +304,7 @@ attn_array_read_box (AttnArray *self, const gsize *start, const gsize *count, fl
     if (start[i] > priv->dims[i].size || count[i] > priv->dims[i].size - start[i])
       {
         g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                     "%s: %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " is out of range 0:%" G_GSIZE_FORMAT,
+                     _("%s: %zu:%zu is out of range 0:%zu"),
                      priv->dims[i].name, start[i], start[i] + count[i], priv->dims[i].size);
         return FALSE;
       }
@@ -354,8 +355,8 @@ attn_array_read_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0
   tmp = g_try_malloc (ny * nx * sizeof (float));
   if (tmp == NULL)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory reading a %" G_GSIZE_FORMAT
-                   "x%" G_GSIZE_FORMAT " slice", ny, nx);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading a %zu"
+                     "x%zu slice"), ny, nx);
       return FALSE;
     }
   if (!attn_array_read_box (self, start, count, tmp, cancellable, error))

@@ -11,6 +11,7 @@
 #include "attn-attention-private.h"
 #include "attn-blas.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 #include "attn-parallel.h"
 
 #include <math.h>
@@ -497,14 +498,14 @@ check_head (const AttnHead *h, const AttnPerturbation *p, GError **error)
 
   if (h->q == NULL || h->k == NULL || h->T == 0 || h->d == 0 || (vn && (h->v == NULL || h->dv == 0)))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "attention needs Q, K%s of T, d > 0",
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("attention needs Q, K%s of T, d > 0"),
                    vn ? " and V" : "");
       return FALSE;
     }
   if (p->t0 > p->t1 || p->t1 > h->T)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "token range %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " is not within 0:%" G_GSIZE_FORMAT,
+                   _("token range %zu:%zu is not within 0:%zu"),
                    p->t0, p->t1, h->T);
       return FALSE;
     }

@@ -5,6 +5,7 @@
 #include "attn-compute-spec.h"
 #include "attn-error.h"
 #include "attn-format.h"
+#include "attn-i18n.h"
 #include "attn-json.h"
 
 #include <math.h>
@@ -66,14 +67,14 @@ attn_select_parse (const char *text, AttnSetting setting, GError **error)
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
       attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
-                              "'%s' is not DIM=INDEX or DIM=@LABEL", text);
+                              _("'%s' is not DIM=INDEX or DIM=@LABEL"), text);
       return NULL;
     }
   if (eq[1] != '@' && !parse_size (eq + 1, &index))
     {
       attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
-                              "%s: '%s' is not an index (0, 1, ...; no negative indices) "
-                              "nor a tick label (@LABEL)", text, eq + 1);
+                              _("%s: '%s' is not an index (0, 1, ...; no negative indices) "
+                                "nor a tick label (@LABEL)"), text, eq + 1);
       return NULL;
     }
   {
@@ -287,8 +288,8 @@ attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **err
       if (s[0] == '\0' || end == NULL || *end != '\0' || !isfinite (eps[i]))
         {
           attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
-                                  "the epsilons '%s': '%s' is not a finite number (expected "
-                                  "e.g. 5e-1, 1e-3, 1e-10)", list, s);
+                                  _("the epsilons '%s': '%s' is not a finite number (expected "
+                                    "e.g. 5e-1, 1e-3, 1e-10)"), list, s);
           return FALSE;
         }
     }
@@ -327,7 +328,7 @@ parse_indices (GArray **slot, const char *text, AttnSetting setting, GError **er
       if (!parse_extent (parts[i], &a, &b))
         {
           attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
-                                  "the %s '%s' are not an index, A:B or a list of them",
+                                  _("the %s '%s' are not an index, A:B or a list of them"),
                                   setting == ATTN_SETTING_LAYER ? "layers" : "heads", text);
           return FALSE;
         }
@@ -363,7 +364,7 @@ attn_compute_spec_set_tokens_text (AttnComputeSpec *spec, const char *text, GErr
   if (!strchr (text, ':') || strchr (text, ',') || !parse_extent (text, &a, &b))
     {
       attn_set_setting_error (error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT,
-                              "the token range '%s' is not A:B with A < B (half-open)", text);
+                              _("the token range '%s' is not A:B with A < B (half-open)"), text);
       return FALSE;
     }
   attn_compute_spec_set_tokens (spec, a, b);
@@ -434,7 +435,7 @@ attn_compute_spec_add_component (AttnComputeSpec *spec, const char *name, GError
     {
       g_autofree char *allowed = attn_enum_describe (ATTN_TYPE_COMPONENT);
       attn_set_setting_error (error, ATTN_SETTING_COMPONENT, ATTN_ERROR_ARGUMENT,
-                              "no component '%s': the components are %s", name, allowed);
+                              _("no component '%s': the components are %s"), name, allowed);
       return FALSE;
     }
   for (guint i = 0; i < spec->n_components; i++)
@@ -515,7 +516,7 @@ attn_compute_spec_to_json (const AttnComputeSpec *spec)
 static gboolean
 bad_member (GError **error, const char *key)
 {
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: live member '%s' is not valid", key);
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("view: live member '%s' is not valid"), key);
   return FALSE;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "attn-computed-array-private.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 #include <string.h>
 
@@ -126,11 +127,11 @@ find_qkv (AttnH5File *file, const char *want, GError **error)
     return g_strdupv (match);
   if (n == 0)
     g_set_error (error, ATTN_ERROR, want ? ATTN_ERROR_ARGUMENT : ATTN_ERROR_INPUT,
-                 "%s has no datasets q and k (or query and key)%s%s; live computation needs them",
+                 _("%s has no datasets q and k (or query and key)%s%s; live computation needs them"),
                  attn_h5_file_get_filename (file), want ? " in group " : "", want ? want : "");
   else
     attn_set_setting_error (error, ATTN_SETTING_DATASET, ATTN_ERROR_ARGUMENT,
-                 "%s has Q/K/V datasets in several groups (%s); choose one of them",
+                 _("%s has Q/K/V datasets in several groups (%s); choose one of them"),
                  attn_h5_file_get_filename (file), found->str);
   return NULL;
 }
@@ -158,8 +159,8 @@ map_dims (AttnQkvSource *s, GError **error)
     return TRUE;
   dims = attn_array_describe_dims (a);
   g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
-               "%s: cannot tell which dimension is token and which is channel (dimensions: %s); "
-               "label them token (or pos) and channel (or d_head)", s->path, dims);
+               _("%s: cannot tell which dimension is token and which is channel (dimensions: %s); "
+                 "label them token (or pos) and channel (or d_head)"), s->path, dims);
   return FALSE;
 }
 
@@ -204,13 +205,13 @@ apply_select (AttnQkv *self, const AttnSelect *sel, GError **error)
         continue;
       if (is_role_dim (s, dim))
         return (attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
-                                        "%s: '%s' is chosen with the layers, heads or tokens "
-                                        "of the computation", select, sel->dim), FALSE);
+                                        _("%s: '%s' is chosen with the layers, heads or tokens "
+                                          "of the computation"), select, sel->dim), FALSE);
       if (!select_index (s, dim, sel, &s->fixed[dim]))
         {
           dims = attn_array_describe_dims (s->array);
           attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
-                                  "%s: no such index in %s (dimensions: %s)", select, s->path,
+                                  _("%s: no such index in %s (dimensions: %s)"), select, s->path,
                                   dims);
           return FALSE;
         }
@@ -220,7 +221,7 @@ apply_select (AttnQkv *self, const AttnSelect *sel, GError **error)
     {
       g_autofree char *dims = attn_array_describe_dims (self->src[0].array);
       attn_set_setting_error (error, ATTN_SETTING_SELECT_INPUT, ATTN_ERROR_ARGUMENT,
-                   "%s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)",
+                   _("%s: expected DIM=I or DIM=@LABEL with DIM a dimension of %s (%s)"),
                    select, self->src[0].path, dims);
     }
   return found;
@@ -256,7 +257,7 @@ shape_error (AttnQkv *self, GError **error, const char *what)
   g_autofree char *q = attn_array_describe_dims (self->src[0].array);
   g_autofree char *k = attn_array_describe_dims (self->src[1].array);
 
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s and %s do not fit: %s (q: %s; k: %s)",
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s and %s do not fit: %s (q: %s; k: %s)"),
                self->src[0].path, self->src[1].path, what, q, k);
   return FALSE;
 }

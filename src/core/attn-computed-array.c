@@ -12,6 +12,7 @@
 #include "attn-blas.h"
 #include "attn-error.h"
 #include "attn-format.h"
+#include "attn-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -283,7 +284,7 @@ compute_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
 
   if (buf == NULL)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "out of memory reading Q, K, V");
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading Q, K, V"));
       return FALSE;
     }
   if (!read_head (self, layer, head, buf, &h, cancellable, error))
@@ -342,7 +343,7 @@ collect_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
       if (m->target[m->n] == NULL)
         {
           g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
-                       "out of memory for a %" G_GSIZE_FORMAT "x%" G_GSIZE_FORMAT " attention slice",
+                       _("out of memory for a %zux%zu attention slice"),
                        T, T);
           return FALSE;
         }
@@ -457,8 +458,8 @@ resolve_indices (AttnSetting setting, const GArray *given, gsize size, GError **
       if (index >= size)
         {
           attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
-                                  "there is no %s %u: there are %" G_GSIZE_FORMAT " %ss (0..%"
-                                  G_GSIZE_FORMAT ")", what, index, size, what, size - 1);
+                                  _("there is no %s %u: there are %zu %ss (0.."
+                                    "%zu)"), what, index, size, what, size - 1);
           g_array_unref (list);
           return NULL;
         }
@@ -466,7 +467,7 @@ resolve_indices (AttnSetting setting, const GArray *given, gsize size, GError **
     }
   if (list->len == 0)
     {
-      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "no %s chosen", what);
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, _("no %s chosen"), what);
       g_clear_pointer (&list, g_array_unref);
     }
   return list;
@@ -479,12 +480,12 @@ resolve_eps (AttnComputedArray *self, const AttnComputeSpec *spec, GError **erro
 
   if (attn_op_has_epsilon (spec->op) && spec->n_eps == 0)
     return (attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
-                                    "the operation %s needs a list of epsilons "
-                                    "(e.g. 5e-1, 1e-3, 1e-10)", op), FALSE);
+                                    _("the operation %s needs a list of epsilons "
+                                      "(e.g. 5e-1, 1e-3, 1e-10)"), op), FALSE);
   if (!attn_op_has_epsilon (spec->op) && spec->n_eps > 0)
     return (attn_set_setting_error (error, ATTN_SETTING_EPS, ATTN_ERROR_ARGUMENT,
-                                    "the operation %s takes no epsilons (only scale, noise and "
-                                    "add do)", op), FALSE);
+                                    _("the operation %s takes no epsilons (only scale, noise and "
+                                      "add do)"), op), FALSE);
   self->n_eps = MAX (spec->n_eps, 1);
   self->eps = g_new (double, self->n_eps);
   for (guint i = 0; i < self->n_eps; i++)
@@ -501,8 +502,8 @@ resolve_tokens (AttnComputedArray *self, const AttnComputeSpec *spec, GError **e
   if (spec->token_start >= spec->token_end || spec->token_end > self->qkv.T)
     {
       attn_set_setting_error (error, ATTN_SETTING_TOKENS, ATTN_ERROR_ARGUMENT,
-                              "the token range %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT " is not "
-                              "within the %" G_GSIZE_FORMAT " tokens (0:%" G_GSIZE_FORMAT ")",
+                              _("the token range %zu:%zu is not "
+                                "within the %zu tokens (0:%zu)"),
                               spec->token_start, spec->token_end, self->qkv.T, self->qkv.T);
       return FALSE;
     }
@@ -523,8 +524,8 @@ resolve_spec (AttnComputedArray *self, const AttnComputeSpec *spec, GError **err
           self->n_components * sizeof (AttnComponent));
   if (spec->quantity == ATTN_QUANTITY_VALUE_NORM && self->qkv.src[2].array == NULL)
     return (attn_set_setting_error (error, ATTN_SETTING_QUANTITY, ATTN_ERROR_INPUT,
-                                    "the value-norm quantity needs a dataset v (or value) beside "
-                                    "%s", q->path), FALSE);
+                                    _("the value-norm quantity needs a dataset v (or value) beside "
+                                      "%s"), q->path), FALSE);
   self->pert = (AttnPerturbation){ spec->op, spec->quantity, spec->causal, 0, 0, spec->seed };
   if (!(self->layers = resolve_indices (ATTN_SETTING_LAYER, spec->layers,
                                         attn_qkv_dim_size (q, q->layer), error))

@@ -5,6 +5,7 @@
 #include "attn-export.h"
 #include "attn-error.h"
 #include "attn-file.h"
+#include "attn-i18n.h"
 #include "attn-png.h"
 
 #include <cairo-pdf.h>
@@ -29,7 +30,7 @@ attn_format_from_filename (const char *filename, AttnFormat *format, GError **er
   else
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "-o %s: the output must end in .png, .svg or .pdf", filename);
+                   _("-o %s: the output must end in .png, .svg or .pdf"), filename);
       return FALSE;
     }
   return TRUE;
@@ -85,7 +86,7 @@ attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int 
   if ((double) w * h * scale * scale > MAX_PIXELS)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "a %dx%d image at %.0f dpi is too large (at most 16384x16384 pixels)", w, h,
+                   _("a %dx%d image at %.0f dpi is too large (at most 16384x16384 pixels)"), w, h,
                    dpi);
       return NULL;
     }
@@ -98,7 +99,7 @@ attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int 
   if (format == ATTN_FORMAT_PNG && !attn_png_encode (out, surface))
     {
       cairo_surface_destroy (surface);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot encode the PNG");
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot encode the PNG"));
       return NULL;
     }
   cairo_surface_finish (surface);
@@ -106,7 +107,7 @@ attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int 
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "drawing failed: %s",
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("drawing failed: %s"),
                    cairo_status_to_string (status));
       return NULL;
     }

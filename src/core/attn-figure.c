@@ -5,6 +5,7 @@
 #include "attn-figure.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 #include "attn-parallel.h"
 
 #include <math.h>
@@ -136,7 +137,7 @@ check_distinct (AttnFigure *self, GError **error)
   if (self->y.dim < 0 || self->x.dim < 0)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "a view needs two dimensions for y and x besides the facets");
+                   _("a view needs two dimensions for y and x besides the facets"));
       return FALSE;
     }
   for (guint i = 0; i < 4; i++)
@@ -144,7 +145,7 @@ check_distinct (AttnFigure *self, GError **error)
       if (axes[i]->dim >= 0 && axes[i]->dim == axes[j]->dim)
         {
           attn_set_setting_error (error, what[i], ATTN_ERROR_ARGUMENT,
-                                  "%s and %s both name dimension '%s'", setting_words (what[i]),
+                                  _("%s and %s both name dimension '%s'"), setting_words (what[i]),
                                   setting_words (what[j]),
                                   attn_array_get_dim_name (self->array, axes[i]->dim));
           return FALSE;
@@ -183,8 +184,8 @@ apply_ranges (AttnFigure *self, GError **error)
       if ((axis = axis_of_dim (self, dim)) == NULL)
         {
           attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
-                                  "a range applies only to the dimensions drawn as y, x, rows or "
-                                  "cols; '%s' is fixed at one index",
+                                  _("a range applies only to the dimensions drawn as y, x, rows or "
+                                    "cols; '%s' is fixed at one index"),
                                   attn_array_get_dim_name (self->array, dim));
           return FALSE;
         }
@@ -194,8 +195,8 @@ apply_ranges (AttnFigure *self, GError **error)
           g_autofree char *end = r->end == G_MAXSIZE ? g_strdup ("")
                                                      : g_strdup_printf ("%" G_GSIZE_FORMAT, r->end);
           attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
-                                  "the range %" G_GSIZE_FORMAT ":%s of '%s' is out of range: it "
-                                  "has %" G_GSIZE_FORMAT " entries (0:%" G_GSIZE_FORMAT ")",
+                                  _("the range %zu:%s of '%s' is out of range: it "
+                                    "has %zu entries (0:%zu)"),
                                   r->start, end, attn_array_get_dim_name (self->array, dim), size,
                                   size);
           return FALSE;
@@ -237,22 +238,22 @@ resolve_select (AttnFigure *self, AttnSelect *s, GError **error)
   if (axis_of_dim (self, dim) != NULL)
     {
       attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
-                              "'%s' is drawn as y, x, rows or cols, not fixed at one index; "
-                              "a range limits it", name);
+                              _("'%s' is drawn as y, x, rows or cols, not fixed at one index; "
+                                "a range limits it"), name);
       return FALSE;
     }
   if (s->label && !attn_array_find_tick (self->array, dim, s->label, &index))
     {
       g_autofree char *known = describe_ticks (self->array, dim);
       attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
-                              "no tick label '%s' on dimension '%s'; %s", s->label, name, known);
+                              _("no tick label '%s' on dimension '%s'; %s"), s->label, name, known);
       return FALSE;
     }
   if (index >= size)
     {
       attn_set_setting_error (error, ATTN_SETTING_SELECT, ATTN_ERROR_ARGUMENT,
-                              "the index %" G_GSIZE_FORMAT " of '%s' is out of range: it has %"
-                              G_GSIZE_FORMAT " entries (0..%" G_GSIZE_FORMAT ")", index, name,
+                              _("the index %zu of '%s' is out of range: it has "
+                                "%zu entries (0..%zu)"), index, name,
                               size, size - 1);
       return FALSE;
     }
@@ -274,7 +275,7 @@ resolve_highlights (AttnFigure *self, GError **error)
       if (!((d0 == self->y.dim && d1 == self->x.dim) || (d0 == self->x.dim && d1 == self->y.dim)))
         {
           attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
-                       "a highlight runs along the y and x dimensions ('%s' and '%s')",
+                       _("a highlight runs along the y and x dimensions ('%s' and '%s')"),
                        attn_array_get_dim_name (self->array, self->y.dim),
                        attn_array_get_dim_name (self->array, self->x.dim));
           return FALSE;
@@ -316,7 +317,7 @@ resolve_colour (AttnFigure *self, GError **error)
     {
       g_autofree char *names = attn_colormap_describe ();
       attn_set_setting_error (error, ATTN_SETTING_CMAP, ATTN_ERROR_ARGUMENT,
-                              "no colour map '%s'; the colour maps are %s", name, names);
+                              _("no colour map '%s'; the colour maps are %s"), name, names);
       return FALSE;
     }
   self->aggregate = spec_aggregate (spec, self->cmap);
@@ -326,8 +327,8 @@ resolve_colour (AttnFigure *self, GError **error)
       || spec->percentile < 0 || spec->percentile >= 50)
     {
       attn_set_setting_error (error, ATTN_SETTING_COLOUR, ATTN_ERROR_ARGUMENT,
-                              "bad colour settings: the gamma and the linear threshold must be "
-                              "> 0, the minimum below the maximum and the percentile 0..50");
+                              _("bad colour settings: the gamma and the linear threshold must be "
+                                "> 0, the minimum below the maximum and the percentile 0..50"));
       return FALSE;
     }
   return TRUE;
@@ -343,9 +344,9 @@ check_cells (AttnFigure *self, GError **error)
       && per_panel <= MAX_CELLS / ((guint64) self->n_rows * self->n_cols))
     return TRUE;
   attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
-               "%u panel(s) of %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " cells is more than "
-               "can be drawn (at most %" G_GUINT64_FORMAT " cells in all, %" G_GUINT64_FORMAT
-               " across); a range shows a part",
+               _("%u panel(s) of %" PRIu64 " x %" PRIu64 " cells is more than "
+                 "can be drawn (at most %" PRIu64 " cells in all, %" PRIu64
+                 " across); a range shows a part"),
                self->n_rows * self->n_cols, ny, nx, MAX_CELLS, MAX_ROW_CELLS);
   return FALSE;
 }
@@ -358,8 +359,8 @@ make_panels (AttnFigure *self, GError **error)
   if ((gsize) self->n_rows * self->n_cols > MAX_PANELS)
     {
       attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
-                   "%u x %u panels is too many (at most %d); a range on the grid's dimensions "
-                   "shows a part",
+                   _("%u x %u panels is too many (at most %d); a range on the grid's dimensions "
+                     "shows a part"),
                    self->n_rows, self->n_cols, MAX_PANELS);
       return FALSE;
     }
@@ -395,8 +396,8 @@ resolve_baseline (AttnFigure *self, GError **error)
   if (self->rows.dim < 0 && self->cols.dim < 0)
     {
       attn_set_setting_error (error, ATTN_SETTING_DIFFERENCE, ATTN_ERROR_ARGUMENT,
-                              "difference mode needs a grid of panels (a dimension for its rows "
-                              "or columns)");
+                              _("difference mode needs a grid of panels (a dimension for its rows "
+                                "or columns)"));
       return FALSE;
     }
   memcpy (self->baseline_fixed, self->fixed, sizeof self->fixed);
@@ -409,8 +410,8 @@ resolve_baseline (AttnFigure *self, GError **error)
       if (at[i] >= size)
         {
           attn_set_setting_error (error, ATTN_SETTING_DIFFERENCE, ATTN_ERROR_ARGUMENT,
-                       "the difference baseline: index %" G_GSIZE_FORMAT " out of range; '%s' has %"
-                       G_GSIZE_FORMAT " entries", at[i],
+                       _("the difference baseline: index %zu out of range; '%s' has "
+                         "%zu entries"), at[i],
                        attn_array_get_dim_name (self->array, facets[i]->dim), size);
           return FALSE;
         }
@@ -426,14 +427,14 @@ check_shape (AttnFigure *self, GError **error)
 
   if (rank < 2)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "a view needs an array of rank >= 2");
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("a view needs an array of rank >= 2"));
       return FALSE;
     }
   for (guint d = 0; d < rank; d++)
     if (attn_array_get_dim_size (self->array, d) == 0)
       {
         g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
-                     "dimension '%s' has size 0: nothing to draw",
+                     _("dimension '%s' has size 0: nothing to draw"),
                      attn_array_get_dim_name (self->array, d));
         return FALSE;
       }
@@ -464,7 +465,7 @@ attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
   if (s->bare && (self->rows.dim >= 0 || self->cols.dim >= 0))
     {
       attn_set_setting_error (error, ATTN_SETTING_BARE, ATTN_ERROR_ARGUMENT,
-                              "a bare figure is one panel: it has no grid of rows or columns");
+                              _("a bare figure is one panel: it has no grid of rows or columns"));
       return NULL;
     }
   if (!apply_ranges (self, error))
@@ -630,7 +631,7 @@ resolve_domain (AttnFigure *self, gboolean reread, GCancellable *cancellable, GE
   if (spec->norm == ATTN_NORM_LOG && !(lo > 0 && isfinite (lo)))
     {
       attn_set_setting_error (error, ATTN_SETTING_NORM, ATTN_ERROR_ARGUMENT,
-                              "the log norm needs positive values and a positive minimum");
+                              _("the log norm needs positive values and a positive minimum"));
       return FALSE;
     }
   self->norm = (AttnNorm){ spec->norm, lo, hi, spec->gamma, spec->linthresh };
@@ -845,7 +846,7 @@ attn_figure_set_colour (AttnFigure *self, const AttnViewSpec *spec, GError **err
   if (!attn_figure_can_set_colour (self, spec))
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                   "not a colour-only change of a loaded figure");
+                   _("not a colour-only change of a loaded figure"));
       return FALSE;
     }
   old = attn_view_spec_copy (self->spec);

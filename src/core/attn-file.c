@@ -4,6 +4,7 @@
  */
 #include "attn-file.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 gboolean
 attn_write_file_atomic (const char *filename, const void *contents, gsize length,
@@ -16,7 +17,7 @@ attn_write_file_atomic (const char *filename, const void *contents, gsize length
   if (!g_file_set_contents_full (filename, contents, (gssize) length,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "cannot write %s: %s", filename,
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), filename,
                    local->message);
       return FALSE;
     }

@@ -6,6 +6,7 @@
 #include "attn-h5-lzf.h"
 #include "attn-h5-private.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 #include <hdf5_hl.h>
 #include <math.h>
@@ -171,7 +172,7 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
                                   : g_str_equal (name, "unknown") ? g_strdup ("an unknown filter")
                                   : g_strdup_printf ("the '%s' filter", name);
           ok = attn_h5_fail (error, ATTN_ERROR_FILTER,
-                             "%s uses %s (%d), which no HDF5 plugin on this system provides",
+                             _("%s uses %s (%d), which no HDF5 plugin on this system provides"),
                              path, what, (int) id);
         }
     }

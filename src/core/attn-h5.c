@@ -10,6 +10,7 @@
 #include "attn-config.h"
 #include "attn-error.h"
 #include "attn-h5-lzf.h"
+#include "attn-i18n.h"
 
 #include <errno.h>
 #include <dlfcn.h>
@@ -218,10 +219,10 @@ set_read_error (AttnH5Array *self, GError **error)
   g_autofree char *msg = attn_h5_take_error (&is_filter);
 
   if (is_filter)
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_FILTER, "%s: a compression filter failed (%s)",
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_FILTER, _("%s: a compression filter failed (%s)"),
                  self->path, msg);
   else
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: cannot read (%s)", self->path, msg);
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot read (%s)"), self->path, msg);
 }
 
 /* Reads n indices of dimension d0 from pos (the rest: the box) into dst. */
@@ -286,7 +287,7 @@ read_blocks (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *c
       scratch = g_try_malloc (MIN (step, count[d0]) * inner * self->fmt.size);
       if (scratch == NULL)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "%s: out of memory", self->path);
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: out of memory"), self->path);
           return FALSE;
         }
     }
@@ -373,7 +374,7 @@ attn_h5_array_refresh_unlocked (AttnArray *array, gboolean *changed, GError **er
     H5Eclear2 (H5E_DEFAULT); /* a plain read-only open: the extent below still helps */
   if (dataset_extent (self->dset, dims, NULL, &msg) != (int) rank)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: cannot re-read the shape (%s)",
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot re-read the shape (%s)"),
                    self->path, msg ? msg : "rank changed");
       return FALSE;
     }
@@ -517,16 +518,16 @@ check_file (const char *filename, GError **error)
                            saved == ENOENT ? "no such file" : g_strerror (saved));
     }
   if (S_ISDIR (st.st_mode))
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: a directory, not an HDF5 file", filename);
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: a directory, not an HDF5 file"), filename);
   if (st.st_size == 0)
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: empty file (0 bytes)", filename);
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: empty file (0 bytes)"), filename);
   is_hdf5 = H5Fis_hdf5 (filename);
   if (is_hdf5 == 0)
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: not an HDF5 file", filename);
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: not an HDF5 file"), filename);
   if (is_hdf5 < 0)
     {
       g_autofree char *msg = attn_h5_take_error (NULL);
-      return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: cannot read (%s)", filename, msg);
+      return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: cannot read (%s)"), filename, msg);
     }
   return TRUE;
 }
@@ -549,7 +550,7 @@ open_fid (const char *filename, GError **error)
   if (fid < 0)
     {
       g_autofree char *msg = attn_h5_take_error (NULL);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: truncated or damaged HDF5 file (%s)",
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: truncated or damaged HDF5 file (%s)"),
                    filename, msg);
     }
   H5Pclose (fapl);
@@ -767,7 +768,7 @@ attn_h5_file_list_datasets_unlocked (AttnH5File *self, GError **error)
   if (H5Lvisit (self->fid, H5_INDEX_NAME, H5_ITER_INC, visit_cb, paths) < 0)
     {
       g_autofree char *msg = attn_h5_take_error (NULL);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: cannot list the datasets (%s)",
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot list the datasets (%s)"),
                    self->filename, msg);
       return NULL;
     }
@@ -801,18 +802,18 @@ check_view (hid_t dset, const AttnH5DatasetInfo *info, GError **error)
 
   if (info->is_scale)
     return attn_h5_fail (error, ATTN_ERROR_INPUT,
-                         "%s is a dimension scale (tick labels), not a view", info->path);
+                         _("%s is a dimension scale (tick labels), not a view"), info->path);
   if (!type_is_numeric (dset))
     return attn_h5_fail (error, ATTN_ERROR_INPUT,
-                         "%s holds %s data, not numbers; a view needs a numeric dataset",
+                         _("%s holds %s data, not numbers; a view needs a numeric dataset"),
                          info->path, info->type_name);
   if (info->rank < 2)
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s has rank %u; a view needs rank >= 2",
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s has rank %u; a view needs rank >= 2"),
                          info->path, info->rank);
   for (guint i = 0; i < info->rank; i++)
     if (info->dims[i] == 0)
       return attn_h5_fail (error, ATTN_ERROR_INPUT,
-                           "%s has shape %s: dimension '%s' is empty, nothing to show",
+                           _("%s has shape %s: dimension '%s' is empty, nothing to show"),
                            info->path, shape, info->dim_names[i]);
   return attn_h5_check_filters (dset, info->path, error);
 }
@@ -848,9 +849,9 @@ only_view (AttnH5File *self, GError **error)
     return g_steal_pointer (&views);
   if (n == 0)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
-                 "%s has no dataset that can be drawn (numeric, rank >= 2)", self->filename);
+                 _("%s has no dataset that can be drawn (numeric, rank >= 2)"), self->filename);
   else
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s has %u views (%s); name one",
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has %u views (%s); name one"),
                  self->filename, n, views);
   return NULL;
 }
@@ -872,7 +873,7 @@ attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **e
   dset = open_dataset (self, abs);
   if (dset < 0)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, "%s has no dataset '%s'",
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has no dataset '%s'"),
                    self->filename, abs);
       return NULL;
     }

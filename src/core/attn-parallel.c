@@ -10,6 +10,7 @@
  */
 #include "attn-parallel.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 
 typedef struct
 {
@@ -52,7 +53,7 @@ static void
 job_fail (Job *job, GError *error)
 {
   if (error == NULL)
-    error = g_error_new_literal (ATTN_ERROR, ATTN_ERROR_FAILED, "a part of the work failed");
+    error = g_error_new_literal (ATTN_ERROR, ATTN_ERROR_FAILED, _("a part of the work failed"));
   g_mutex_lock (&job->lock);
   if (job->error == NULL)
     job->error = g_steal_pointer (&error);

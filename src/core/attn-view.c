@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-view.h"
+#include "attn-i18n.h"
 #include "attn-json.h"
 #include "attn-error.h"
 #include "attn-file.h"
@@ -322,7 +323,7 @@ split_assignment (const char *text, char **dim, const char **value, AttnSetting 
 
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
-      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, "'%s' is not DIM=A:B", text);
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, _("'%s' is not DIM=A:B"), text);
       return FALSE;
     }
   *dim = g_strndup (text, eq - text);
@@ -373,8 +374,8 @@ attn_view_spec_add_range (AttnViewSpec *spec, const char *text, GError **error)
   if (!parse_extent (value, &start, &end))
     {
       attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
-                              "the range %s is not DIM=A:B with 0 <= A < B (half-open; A or B "
-                              "may be left out)", text);
+                              _("the range %s is not DIM=A:B with 0 <= A < B (half-open; A or B "
+                                "may be left out)"), text);
       return FALSE;
     }
   r = g_new0 (AttnRange, 1);
@@ -437,16 +438,16 @@ attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **err
     if (!highlight_part (h, &n, parts[i]))
       {
         attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
-                                "the highlight %s has a bad part '%s'; expected DIM=A:B,DIM=C:D"
-                                "[,color=#RRGGBB][,width=PX]", text, parts[i]);
+                                _("the highlight %s has a bad part '%s'; expected DIM=A:B,DIM=C:D"
+                                  "[,color=#RRGGBB][,width=PX]"), text, parts[i]);
         attn_highlight_free (h);
         return FALSE;
       }
   if (n != 2 || g_str_equal (h->dim[0], h->dim[1]))
     {
       attn_set_setting_error (error, ATTN_SETTING_HIGHLIGHT, ATTN_ERROR_ARGUMENT,
-                              "the highlight %s needs extents along two different dimensions "
-                              "(DIM=A:B,DIM=C:D)", text);
+                              _("the highlight %s needs extents along two different dimensions "
+                                "(DIM=A:B,DIM=C:D)"), text);
       attn_highlight_free (h);
       return FALSE;
     }
@@ -656,7 +657,7 @@ member (Reader *r, const char *key, JsonNodeType type, GType value_type)
   n = attn_json_member (r->obj, key, type, value_type, &wrong);
   if (wrong)
     {
-      g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: member '%s' has the wrong type",
+      g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, _("view: member '%s' has the wrong type"),
                    key);
       r->failed = TRUE;
     }
@@ -714,7 +715,7 @@ static void
 bad_member (Reader *r, const char *what, const char *key)
 {
   if (!r->failed)
-    g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: bad %s entry '%s'", what, key);
+    g_set_error (r->error, ATTN_ERROR, ATTN_ERROR_INPUT, _("view: bad %s entry '%s'"), what, key);
   r->failed = TRUE;
 }
 
@@ -894,7 +895,7 @@ attn_view_spec_from_json (JsonNode *node, GError **error)
   g_return_val_if_fail (node != NULL, NULL);
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "view: not a JSON object");
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("view: not a JSON object"));
       return NULL;
     }
   r.obj = json_node_get_object (node);
@@ -948,7 +949,7 @@ attn_view_spec_load (const char *filename, GError **error)
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: empty file, not a view", filename);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: empty file, not a view"), filename);
       return NULL;
     }
   spec = attn_view_spec_from_json (json_parser_get_root (parser), &local);
