@@ -74,8 +74,8 @@ delete_row (GtkButton *button, HlRow *r)
 {
   if (r->item == NULL || r->self->view == NULL)
     return;
-  attn_heatmap_view_set_selected_highlight (r->self->view,
-                                            (int) attn_highlight_item_get_index (r->item));
+  attn_session_set_selected_highlight (r->self->session,
+                                       (int) attn_highlight_item_get_index (r->item));
   attn_heatmap_view_delete_selected (r->self->view);
 }
 
@@ -216,26 +216,38 @@ unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightL
   g_clear_object (&r->item);
 }
 
-/* The list's row follows the view's selected rectangle, and back; each
- * side changes the other only when they differ. */
+/* The list's row is bound to the session's selected rectangle: -1 is no
+ * row; no row (a row unselected, or an index the list does not hold yet)
+ * leaves the session's as it is. */
+static gboolean
+index_to_position (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  int index = g_value_get_int (from);
+
+  g_value_set_uint (to, index >= 0 ? (guint) index : GTK_INVALID_LIST_POSITION);
+  return TRUE;
+}
+
+static gboolean
+position_to_index (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  guint pos = g_value_get_uint (from);
+
+  if (pos == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  g_value_set_int (to, (int) pos);
+  return TRUE;
+}
+
+/* After rows were added: the session's index may name one of them now. */
 static void
 sync_selection (AttnHighlightList *self)
 {
-  int sel = self->view ? attn_heatmap_view_get_selected_highlight (self->view) : -1;
+  int sel = attn_session_get_selected_highlight (self->session);
   guint want = sel >= 0 ? (guint) sel : GTK_INVALID_LIST_POSITION;
 
   if (gtk_single_selection_get_selected (self->selection) != want)
     gtk_single_selection_set_selected (self->selection, want);
-}
-
-static void
-row_selected (AttnHighlightList *self)
-{
-  guint pos = gtk_single_selection_get_selected (self->selection);
-
-  if (self->view && pos != GTK_INVALID_LIST_POSITION
-      && (int) pos != attn_heatmap_view_get_selected_highlight (self->view))
-    attn_heatmap_view_set_selected_highlight (self->view, (int) pos);
 }
 
 static void
@@ -289,11 +301,14 @@ attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view)
   g_return_if_fail (self->view == NULL);
   g_set_weak_pointer (&self->view, view);
   self->session = g_object_ref (attn_heatmap_view_get_session (view));
-  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (update), self);
-  g_signal_connect_swapped (view, "notify::selected-highlight", G_CALLBACK (sync_selection), self);
-  g_object_bind_property (view, "link-highlights", self->linked, "active",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  /* "figure": the rectangles' titles name the array's dimensions too */
+  g_signal_connect_swapped (self->session, "notify::figure", G_CALLBACK (update), self);
   update (self);
+  g_object_bind_property_full (self->session, "selected-highlight", self->selection, "selected",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE, index_to_position,
+                               position_to_index, NULL, NULL);
+  g_object_bind_property (self->session, "link-highlights", self->linked, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
 GListModel *
@@ -343,8 +358,6 @@ attn_highlight_list_dispose (GObject *object)
 
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  if (self->view)
-    g_signal_handlers_disconnect_by_data (self->view, self);
   g_clear_object (&self->session);
   g_clear_weak_pointer (&self->view);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -374,7 +387,6 @@ list_view_new (AttnHighlightList *self)
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (row_selected), self);
   view = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
   gtk_widget_add_css_class (view, "boxed-list");
   return view;

@@ -321,7 +321,8 @@ attn_live_panel_set_session (AttnLivePanel *self, AttnSession *session)
   g_set_object (&self->session, session);
   if (session)
     {
-      g_signal_connect_swapped (session, "changed", G_CALLBACK (session_changed), self);
+      /* "figure": a new spec or array, the live one or not */
+      g_signal_connect_swapped (session, "notify::figure", G_CALLBACK (session_changed), self);
       session_changed (self);
     }
 }

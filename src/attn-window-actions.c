@@ -41,7 +41,7 @@ attn_window_update_actions (AttnWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (needs_data); i++)
     set_enabled (self, needs_data[i], shown);
-  set_enabled (self, "zoom-fit", shown && attn_heatmap_view_is_zoomed (self->heatmap));
+  set_enabled (self, "zoom-fit", shown && attn_session_get_zoomed (self->session));
   set_enabled (self, "undo", attn_session_can_undo (self->session));
   set_enabled (self, "redo", attn_session_can_redo (self->session));
   set_enabled (self, "compare-qkv", has_component (self) || attn_window_live_available (self));
@@ -433,7 +433,7 @@ action_export (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_file_chooser_add_choice (chooser, "colorbar", _("Colour bar"), NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "colorbar", "true");
   /* Panels picked on screen are most likely the ones wanted in the paper. */
-  if (attn_heatmap_view_has_panel_selection (self->heatmap))
+  if (attn_session_has_panel_selection (self->session))
     {
       gtk_file_chooser_add_choice (chooser, "panels", _("Panels"), (const char **) export_panels,
                                    (const char **) export_panel_labels);
@@ -449,7 +449,7 @@ action_copy_png (GSimpleAction *action, GVariant *param, gpointer data)
 {
   AttnWindow *self = data;
 
-  run_export (self, NULL, attn_heatmap_view_has_panel_selection (self->heatmap), TRUE, TRUE, 96.0);
+  run_export (self, NULL, attn_session_has_panel_selection (self->session), TRUE, TRUE, 96.0);
 }
 
 gboolean
@@ -555,19 +555,19 @@ action_redo (GSimpleAction *action, GVariant *param, gpointer data)
 static void
 action_zoom_in (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  attn_heatmap_view_zoom (ATTN_WINDOW (data)->heatmap, 0.8, 0.5, 0.5);
+  attn_session_zoom (ATTN_WINDOW (data)->session, 0.8, 0.5, 0.5);
 }
 
 static void
 action_zoom_out (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  attn_heatmap_view_zoom (ATTN_WINDOW (data)->heatmap, 1.25, 0.5, 0.5);
+  attn_session_zoom (ATTN_WINDOW (data)->session, 1.25, 0.5, 0.5);
 }
 
 static void
 action_zoom_fit (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  attn_heatmap_view_zoom_fit (ATTN_WINDOW (data)->heatmap);
+  attn_session_zoom_fit (ATTN_WINDOW (data)->session);
 }
 
 static void

@@ -107,6 +107,40 @@ test_session_notify (void)
   g_assert_cmpuint (n[P_CAN_REDO], ==, 1); /* the history went */
 }
 
+/* The session tells its state by property notifications only: the coarse
+ * signals are gone, "data-changed" (an event, not state) stays; an edited
+ * spec notifies "spec" and "figure" once each, whatever else it touches. */
+static void
+test_session_signals (void)
+{
+  g_autoptr (AttnSession) session = attn_session_new ();
+  g_autoptr (AttnArray) array = small_array ("layer");
+  AttnViewSpec *spec;
+  guint n[N_P] = { 0 };
+
+  g_assert_cmpuint (g_signal_lookup ("changed", ATTN_TYPE_SESSION), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("array-changed", ATTN_TYPE_SESSION), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("history-changed", ATTN_TYPE_SESSION), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("data-changed", ATTN_TYPE_SESSION), !=, 0);
+
+  attn_session_set_array (session, array, "/attn", NULL);
+  g_signal_connect (session, "notify", G_CALLBACK (count_notify), n);
+  spec = attn_session_dup_spec (session);
+  spec->norm = ATTN_NORM_LOG;
+  attn_view_spec_set_select (spec, "layer", 3);
+  g_assert_true (attn_session_update (session, spec, NULL));
+  g_assert_cmpuint (n[P_SPEC], ==, 1);
+  g_assert_cmpuint (n[P_FIGURE], ==, 1);
+  g_assert_cmpint (attn_session_get_spec (session)->norm, ==, ATTN_NORM_LOG);
+  g_assert_cmpuint (attn_session_get_fixed (session, 0), ==, 3);
+
+  /* a grown file: a new figure, the same spec */
+  memset (n, 0, sizeof n);
+  attn_session_data_changed (session);
+  g_assert_cmpuint (n[P_SPEC], ==, 0);
+  g_assert_cmpuint (n[P_FIGURE], ==, 1);
+}
+
 /* --- the sidebar's pages follow the session --- */
 
 static GtkWidget *
@@ -569,7 +603,7 @@ test_export_dialog (void)
   attn_session_set_role (session, 1, ATTN_ROLE_COLS, NULL);
   wait_loaded (window);
   attn_heatmap_view_select_header (attn_window_get_heatmap (window), TRUE, 1, 0);
-  g_assert_true (attn_heatmap_view_has_panel_selection (attn_window_get_heatmap (window)));
+  g_assert_true (attn_session_has_panel_selection (attn_window_get_session (window)));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
   iterate_until (export_dialog_shown, NULL, 5000);
@@ -608,6 +642,7 @@ main (int argc, char **argv)
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/sidebar/session-notify", test_session_notify);
+  g_test_add_func ("/sidebar/session-signals", test_session_signals);
   g_test_add_func ("/sidebar/pages-follow", test_pages_follow);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
