@@ -4,6 +4,8 @@
  */
 #include "attn-live-panel.h"
 
+#include "attn-enum-drop-down.h"
+#include "attn-enums.h"
 #include "attn-i18n.h"
 
 #include <math.h>
@@ -37,58 +39,29 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AttnLivePanel, attn_live_panel, GTK_TYPE_WIDGET)
 
-/* --- the drop-downs of registered enums: items in the enum class's order,
- * read and set by value --- */
+/* The words shown for the registered enums' values (their nicks are the
+ * command line's and the JSON's). */
+static const AttnEnumLabel op_labels[] = {
+  { ATTN_OP_NONE, N_("none: X unchanged") },
+  { ATTN_OP_SCALE, N_("scale: ε·X") },
+  { ATTN_OP_NOISE, N_("noise: X + ε·Z") },
+  { ATTN_OP_ADD, N_("add: X + ε") },
+  { ATTN_OP_MEAN, N_("mean of the rows") },
+  { ATTN_OP_ZERO, N_("zero: X = 0") },
+};
 
-static const char *
-enum_label (GType type, int value)
-{
-  if (type == ATTN_TYPE_OP)
-    switch ((AttnOp) value)
-      {
-      case ATTN_OP_SCALE: return "scale: ε·X";
-      case ATTN_OP_NOISE: return "noise: X + ε·Z";
-      case ATTN_OP_ADD: return "add: X + ε";
-      case ATTN_OP_MEAN: return "mean of the rows";
-      default: break;
-      }
-  if (type == ATTN_TYPE_QUANTITY)
-    return value == ATTN_QUANTITY_VALUE_NORM ? "value norm ‖A·v‖" : "attention weights";
-  return attn_enum_to_nick (type, value);
-}
-
-static void
-enum_drop_down_init (GtkDropDown *drop, GType type)
-{
-  g_autoptr (GtkStringList) items = gtk_string_list_new (NULL);
-  GEnumClass *klass = g_type_class_ref (type);
-
-  for (guint i = 0; i < klass->n_values; i++)
-    gtk_string_list_append (items, enum_label (type, klass->values[i].value));
-  g_type_class_unref (klass);
-  gtk_drop_down_set_model (drop, G_LIST_MODEL (items));
-}
+static const AttnEnumLabel quantity_labels[] = {
+  { ATTN_QUANTITY_WEIGHTS, N_("attention weights") },
+  { ATTN_QUANTITY_VALUE_NORM, N_("value norm ‖A·v‖") },
+};
 
 static int
-enum_drop_down_get (GtkDropDown *drop, GType type)
+enum_drop_down_get (GtkDropDown *drop, int fallback)
 {
-  GEnumClass *klass = g_type_class_ref (type);
-  guint pos = gtk_drop_down_get_selected (drop);
-  int value = pos < klass->n_values ? klass->values[pos].value : klass->values[0].value;
+  int value = fallback;
 
-  g_type_class_unref (klass);
+  attn_enum_drop_down_get (drop, &value);
   return value;
-}
-
-static void
-enum_drop_down_set (GtkDropDown *drop, GType type, int value)
-{
-  GEnumClass *klass = g_type_class_ref (type);
-  GEnumValue *v = g_enum_get_value (klass, value);
-
-  if (v)
-    gtk_drop_down_set_selected (drop, (guint) (v - klass->values));
-  g_type_class_unref (klass);
 }
 
 /* --- the computed array's dimensions, by name --- */
@@ -169,7 +142,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
   for (guint c = 0; c < 3; c++)
     if (gtk_toggle_button_get_active (toggles[c]))
       spec->components[spec->n_components++] = (AttnComponent) c;
-  spec->op = enum_drop_down_get (self->op, ATTN_TYPE_OP);
+  spec->op = enum_drop_down_get (self->op, ATTN_OP_SCALE);
   /* the one text the user types: its own parser, whose message names the
    * epsilons, never a flag */
   if (attn_op_has_epsilon (spec->op)
@@ -184,7 +157,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
       attn_computed_array_get_other_dim (self->source, i, &name, NULL, NULL);
       attn_compute_spec_set_select (spec, name, spin_index (g_ptr_array_index (self->others, i)));
     }
-  spec->quantity = enum_drop_down_get (self->quantity, ATTN_TYPE_QUANTITY);
+  spec->quantity = enum_drop_down_get (self->quantity, ATTN_QUANTITY_WEIGHTS);
   spec->causal = gtk_check_button_get_active (self->causal);
   return g_steal_pointer (&spec);
 }
@@ -192,7 +165,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
 static void
 update_sensitivity (AttnLivePanel *self)
 {
-  AttnOp op = enum_drop_down_get (self->op, ATTN_TYPE_OP);
+  AttnOp op = enum_drop_down_get (self->op, ATTN_OP_SCALE);
   gboolean eps = attn_op_has_epsilon (op);
   gboolean has_v = self->source
                    && attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE) != NULL;
@@ -463,13 +436,13 @@ show_spec (AttnLivePanel *self, const AttnComputeSpec *spec)
     gtk_toggle_button_set_active (toggles[c], spec->n_components == 0);
   for (guint i = 0; i < spec->n_components; i++)
     gtk_toggle_button_set_active (toggles[spec->components[i]], TRUE);
-  enum_drop_down_set (self->op, ATTN_TYPE_OP, spec->op);
+  attn_enum_drop_down_set (self->op, spec->op);
   if (eps)
     gtk_editable_set_text (self->eps, eps);
   gtk_spin_button_set_value (self->seed, (double) spec->seed);
   gtk_spin_button_set_value (self->token_start, tokens ? (double) spec->token_start : 0);
   gtk_spin_button_set_value (self->token_end, tokens ? (double) spec->token_end : (double) T);
-  enum_drop_down_set (self->quantity, ATTN_TYPE_QUANTITY, spec->quantity);
+  attn_enum_drop_down_set (self->quantity, spec->quantity);
   gtk_check_button_set_active (self->causal, spec->causal);
 }
 
@@ -625,10 +598,11 @@ attn_live_panel_init (AttnLivePanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->others = g_ptr_array_new ();
   self->other_labels = g_ptr_array_new ();
-  enum_drop_down_init (self->op, ATTN_TYPE_OP);
-  enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY);
+  attn_enum_drop_down_init (self->op, ATTN_TYPE_OP, op_labels, G_N_ELEMENTS (op_labels), NULL);
+  attn_enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY, quantity_labels,
+                            G_N_ELEMENTS (quantity_labels), NULL);
   gtk_editable_set_text (self->eps, DEFAULT_EPS);
-  enum_drop_down_set (self->op, ATTN_TYPE_OP, ATTN_OP_SCALE);
+  attn_enum_drop_down_set (self->op, ATTN_OP_SCALE);
   gtk_toggle_button_set_active (self->query, TRUE);
   gtk_toggle_button_set_active (self->key, TRUE);
   gtk_toggle_button_set_active (self->value, TRUE);
