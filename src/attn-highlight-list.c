@@ -33,15 +33,30 @@ struct _AttnHighlightList
 
 G_DEFINE_FINAL_TYPE (AttnHighlightList, attn_highlight_list, GTK_TYPE_WIDGET)
 
-/* An edit in a row, as one undoable step; none when the values are the
- * rectangle's already (a row being filled from its item). */
+/* Field f of h set to the value v its spin button shows. */
 static void
-commit_row (HlRow *r)
+set_field (AttnHighlight *h, guint f, double v)
+{
+  switch (f)
+    {
+    case F_Y0: h->start[0] = (gsize) v; break;
+    case F_Y1: h->end[0] = (gsize) v + 1; break;
+    case F_X0: h->start[1] = (gsize) v; break;
+    case F_X1: h->end[1] = (gsize) v + 1; break;
+    default: h->width = v; break;
+    }
+}
+
+/* One control's edit of a row (field f of a spin button, or the colour
+ * when f is N_FIELDS), as one undoable step; none when it leaves the
+ * rectangle as it was (a row being filled from its item sets each control
+ * to the rectangle's own value), or would turn it inside out. */
+static void
+commit_field (HlRow *r, guint f)
 {
   g_autoptr (GPtrArray) list = NULL;
   AttnHighlight *h, *was;
   GdkRGBA rgba;
-  double v[N_FIELDS];
   guint index;
 
   if (r->item == NULL)
@@ -52,14 +67,14 @@ commit_row (HlRow *r)
     return;
   was = g_ptr_array_index (list, index);
   h = attn_session_highlight_copy (was);
-  for (guint f = 0; f < N_FIELDS; f++)
-    v[f] = gtk_spin_button_get_value (GTK_SPIN_BUTTON (r->spins[f]));
-  h->start[0] = (gsize) v[F_Y0], h->end[0] = (gsize) v[F_Y1] + 1;
-  h->start[1] = (gsize) v[F_X0], h->end[1] = (gsize) v[F_X1] + 1;
-  h->width = v[F_WIDTH];
-  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
-  h->rgb[0] = rgba.red, h->rgb[1] = rgba.green, h->rgb[2] = rgba.blue;
-  if (v[F_Y1] < v[F_Y0] || v[F_X1] < v[F_X0] || attn_highlight_item_same (h, was))
+  if (f < N_FIELDS)
+    set_field (h, f, gtk_spin_button_get_value (GTK_SPIN_BUTTON (r->spins[f])));
+  else
+    {
+      gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
+      h->rgb[0] = rgba.red, h->rgb[1] = rgba.green, h->rgb[2] = rgba.blue;
+    }
+  if (h->end[0] <= h->start[0] || h->end[1] <= h->start[1] || attn_highlight_item_same (h, was))
     {
       attn_session_highlight_free (h);
       return;
@@ -67,6 +82,20 @@ commit_row (HlRow *r)
   g_ptr_array_index (list, index) = h;
   attn_session_highlight_free (was);
   attn_session_set_highlights (r->self->session, list);
+}
+
+static void
+spin_edited (GtkSpinButton *spin, HlRow *r)
+{
+  for (guint f = 0; f < N_FIELDS; f++)
+    if (r->spins[f] == GTK_WIDGET (spin))
+      commit_field (r, f);
+}
+
+static void
+colour_edited (HlRow *r)
+{
+  commit_field (r, N_FIELDS);
 }
 
 static void
@@ -87,7 +116,7 @@ spin (HlRow *r, guint field, double upper, const char *tooltip)
 
   gtk_widget_set_tooltip_text (s, tooltip);
   gtk_widget_set_hexpand (s, TRUE);
-  g_signal_connect_swapped (s, "value-changed", G_CALLBACK (commit_row), r);
+  g_signal_connect (s, "value-changed", G_CALLBACK (spin_edited), r);
   r->spins[field] = s;
   return s;
 }
@@ -130,7 +159,7 @@ build_row (HlRow *r)
   gtk_box_append (GTK_BOX (box), range_line (r, 1, F_X0, F_X1));
   r->colour = gtk_color_button_new ();
   gtk_widget_set_tooltip_text (r->colour, _("Line colour"));
-  g_signal_connect_swapped (r->colour, "color-set", G_CALLBACK (commit_row), r);
+  g_signal_connect_swapped (r->colour, "color-set", G_CALLBACK (colour_edited), r);
   gtk_box_append (GTK_BOX (style), gtk_label_new (_("Colour")));
   gtk_box_append (GTK_BOX (style), r->colour);
   gtk_box_append (GTK_BOX (style), gtk_label_new (_("Width")));
@@ -177,12 +206,9 @@ fill_row (HlRow *r)
   gtk_label_set_text (GTK_LABEL (r->title), attn_highlight_item_get_title (r->item));
   for (guint i = 0; i < 2; i++)
     gtk_label_set_text (GTK_LABEL (r->dims[i]), h->dim[i]);
+  /* each spin button's handler finds the rectangle's own value: no edit */
   for (guint f = 0; f < N_FIELDS; f++)
-    {
-      g_signal_handlers_block_by_func (r->spins[f], commit_row, r);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
-      g_signal_handlers_unblock_by_func (r->spins[f], commit_row, r);
-    }
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
 }
 
