@@ -162,7 +162,7 @@ update_baselines (AttnColourPanel *self, AttnFigure *fig, const AttnViewSpec *sp
         if (at[0] == spec->baseline_row && at[1] == spec->baseline_col)
           selected = self->baselines->len / 2;
         g_array_append_vals (self->baselines, at, 2);
-        g_ptr_array_add (names, g_strdup (name[0] ? name : "(one panel)"));
+        g_ptr_array_add (names, g_strdup (name[0] ? name : _("(one panel)")));
       }
   g_ptr_array_add (names, NULL);
   joined = g_strjoinv ("\n", (char **) names->pdata);

@@ -82,10 +82,10 @@ aggregate_name (AttnAggregate aggregate)
 {
   switch (aggregate)
     {
-    case ATTN_AGGREGATE_MEAN: return "mean";
-    case ATTN_AGGREGATE_MAXABS: return "signed max |x|";
+    case ATTN_AGGREGATE_MEAN: return _("mean");
+    case ATTN_AGGREGATE_MAXABS: return _("signed max |x|");
     case ATTN_AGGREGATE_MAX:
-    default: return "max";
+    default: return _("max");
     }
 }
 
@@ -112,10 +112,13 @@ hover_text (AttnHeatmapView *self, const AttnHover *hv)
   yt = attn_figure_tick_text (f, ya->dim, hv->y), xt = attn_figure_tick_text (f, xa->dim, hv->x);
   rh = attn_figure_row_header (f, row), ch = attn_figure_col_header (f, col);
   if (g->masked[gy * g->gw + gx])
-    value = g_strdup ("masked");
+    value = g_strdup (_("masked"));
   else if ((n = cells_under (gy, ny, g->gh) * cells_under (gx, nx, g->gw)) > 1)
-    value = g_strdup_printf ("%.6g (%s of %" G_GSIZE_FORMAT " cells)", g->values[gy * g->gw + gx],
-                             aggregate_name (attn_figure_get_aggregate (f)), n);
+    /* TRANSLATORS: a value, the aggregate it is ("max") and of how many cells */
+    value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.6g (%s of %" PRIu64 " cell)",
+                                          "%.6g (%s of %" PRIu64 " cells)", n),
+                             g->values[gy * g->gw + gx],
+                             aggregate_name (attn_figure_get_aggregate (f)), (guint64) n);
   else
     value = g_strdup_printf ("%.6g", g->values[gy * g->gw + gx]);
   s = g_string_new (NULL);
@@ -604,7 +607,7 @@ static void
 draw_failure (AttnHeatmapView *self, cairo_t *cr, int w, int h)
 {
   AttnRect whole = { 0, 0, w, h };
-  g_autofree char *reason = g_strdup_printf ("Cannot read this panel\n%s", self->error);
+  g_autofree char *reason = g_strdup_printf (_("Cannot read this panel\n%s"), self->error);
   guint n_rows, n_cols;
 
   attn_heatmap_view_grid_size (self, &n_rows, &n_cols);

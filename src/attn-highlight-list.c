@@ -195,7 +195,8 @@ row_title (AttnHighlightList *self, guint index, const AttnHighlight *h)
   return g_string_free (s, FALSE);
 }
 
-/* Filling a row from its item is no edit: the row's handlers wait. */
+/* Filling a row from its item is no edit: each control is set to the
+ * rectangle's own value, which its handler finds there already. */
 static void
 fill_row (HlRow *r)
 {

@@ -600,29 +600,52 @@ action_follow (GSimpleAction *action, GVariant *state, gpointer data)
  * Data that already has a component dimension is compared by choosing it
  * as a facet: the window arranges it and says so, rather than leave the
  * user wondering why no live computation started. */
+/* What Compare Q/K/V did on data with a component dimension: role is the
+ * one it had, error why it could not be made the rows (NULL: it is now).
+ * Whole sentences, one for each case, so that they translate whole. */
+static char *
+component_message (AttnWindow *self, AttnRole role, const GError *error)
+{
+  gboolean live = attn_session_is_live (self->session);
+
+  if (role == ATTN_ROLE_ROWS)
+    return g_strdup (live ? _("The live computation already has a component dimension: Q/K/V "
+                              "are side by side in the grid's rows")
+                          : _("This dataset already has a component dimension: Q/K/V are side "
+                              "by side in the grid's rows"));
+  if (role == ATTN_ROLE_COLS)
+    return g_strdup (live ? _("The live computation already has a component dimension: Q/K/V "
+                              "are side by side in the grid's columns")
+                          : _("This dataset already has a component dimension: Q/K/V are side "
+                              "by side in the grid's columns"));
+  if (error)
+    return g_strdup_printf (live ? _("The live computation already has a component dimension: "
+                                     "choose it as rows or columns to compare Q/K/V (%s)")
+                                 : _("This dataset already has a component dimension: choose it "
+                                     "as rows or columns to compare Q/K/V (%s)"),
+                            error->message);
+  return g_strdup (live ? _("The live computation already has a component dimension: it now "
+                            "makes the grid's rows (the View page chooses rows and columns)")
+                        : _("This dataset already has a component dimension: it now makes the "
+                            "grid's rows (the View page chooses rows and columns)"));
+}
+
 static void
 compare_components (AttnWindow *self, guint comp, int eps)
 {
   AttnRole role = attn_session_get_role (self->session, comp);
-  const char *what = attn_session_is_live (self->session) ? "The live computation" : "This dataset";
   g_autoptr (GError) error = NULL;
   g_autofree char *msg = NULL;
 
   if (role == ATTN_ROLE_ROWS || role == ATTN_ROLE_COLS)
-    msg = g_strdup_printf (_("%s already has a component dimension: Q/K/V are side by side in the "
-                             "grid's %s"),
-                           what, role == ATTN_ROLE_ROWS ? "rows" : "columns");
+    msg = component_message (self, role, NULL);
   else if (!attn_session_set_role (self->session, comp, ATTN_ROLE_ROWS, &error))
-    msg = g_strdup_printf (_("%s already has a component dimension: choose it as rows or columns "
-                             "to compare Q/K/V (%s)"),
-                           what, error->message);
+    msg = component_message (self, role, error);
   else
     {
       if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)
         attn_session_set_role (self->session, (guint) eps, ATTN_ROLE_COLS, NULL);
-      msg = g_strdup_printf (_("%s already has a component dimension: it now makes the grid's rows "
-                               "(the View page chooses rows and columns)"),
-                             what);
+      msg = component_message (self, role, NULL);
     }
   attn_window_show_error (self, msg);
 }
