@@ -471,6 +471,33 @@ show_others (AttnLivePanel *self, guint n)
     }
 }
 
+/* Row i of Q's other dimensions: its name, index and tick label. */
+static void
+add_other_row (AttnLivePanel *self, guint i)
+{
+  const char *name;
+  gsize size, index;
+  GtkWidget *label, *spin, *tick;
+
+  attn_computed_array_get_other_dim (self->source, i, &name, &size, &index);
+  label = gtk_label_new (name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  spin = gtk_spin_button_new_with_range (0, MAX (size, 1) - 1, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) index);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
+  tick = gtk_label_new (attn_computed_array_get_other_label (self->source, i, index));
+  gtk_label_set_ellipsize (GTK_LABEL (tick), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (tick), 0);
+  gtk_widget_set_hexpand (tick, TRUE);
+  gtk_widget_add_css_class (tick, "dim-label");
+  gtk_grid_attach (GTK_GRID (self->other_grid), label, 0, (int) i, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->other_grid), spin, 1, (int) i, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->other_grid), tick, 2, (int) i, 1, 1);
+  g_ptr_array_add (self->others, spin);
+  g_ptr_array_add (self->other_labels, tick);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (other_changed), self);
+}
+
 /* Rows for Q's other dimensions; when they are the same dimensions as
  * before, only their values are set (the user may be editing one). */
 static void
@@ -492,29 +519,7 @@ build_others (AttnLivePanel *self)
   g_ptr_array_set_size (self->others, 0);
   g_ptr_array_set_size (self->other_labels, 0);
   for (guint i = 0; i < n; i++)
-    {
-      const char *name;
-      gsize size, index;
-      GtkWidget *label, *spin, *tick;
-
-      attn_computed_array_get_other_dim (self->source, i, &name, &size, &index);
-      label = gtk_label_new (name);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      spin = gtk_spin_button_new_with_range (0, MAX (size, 1) - 1, 1);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) index);
-      gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
-      tick = gtk_label_new (attn_computed_array_get_other_label (self->source, i, index));
-      gtk_label_set_ellipsize (GTK_LABEL (tick), PANGO_ELLIPSIZE_END);
-      gtk_label_set_xalign (GTK_LABEL (tick), 0);
-      gtk_widget_set_hexpand (tick, TRUE);
-      gtk_widget_add_css_class (tick, "dim-label");
-      gtk_grid_attach (GTK_GRID (self->other_grid), label, 0, (int) i, 1, 1);
-      gtk_grid_attach (GTK_GRID (self->other_grid), spin, 1, (int) i, 1, 1);
-      gtk_grid_attach (GTK_GRID (self->other_grid), tick, 2, (int) i, 1, 1);
-      g_ptr_array_add (self->others, spin);
-      g_ptr_array_add (self->other_labels, tick);
-      g_signal_connect (spin, "value-changed", G_CALLBACK (other_changed), self);
-    }
+    add_other_row (self, i);
   gtk_widget_set_visible (self->other_grid, n > 0);
 }
 

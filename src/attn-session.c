@@ -10,7 +10,7 @@
 
 #define MAX_UNDO 100
 
-/* The heatmap's view state (the block at the end of this file). */
+/* The heatmap's view state: the block at the end of this file. */
 typedef struct
 {
   AttnViewport viewport;
@@ -454,6 +454,22 @@ first_fixed (AttnSession *self, guint except)
   return -1;
 }
 
+/* A copy of the spec with y and x pinned by name, so that the defaults
+ * never move under the user. */
+static AttnViewSpec *
+copy_pinned (AttnSession *self)
+{
+  AttnViewSpec *spec = attn_view_spec_copy (self->spec);
+
+  if (spec->ydim == NULL)
+    spec->ydim = g_strdup (attn_array_get_dim_name (self->array,
+                                                    attn_figure_get_y (self->figure)->dim));
+  if (spec->xdim == NULL)
+    spec->xdim = g_strdup (attn_array_get_dim_name (self->array,
+                                                    attn_figure_get_x (self->figure)->dim));
+  return spec;
+}
+
 /* Roles are a permutation: the dimension that held the new role takes the
  * old role of dim (y/x never stay empty). */
 gboolean
@@ -478,14 +494,7 @@ attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **err
                    _("a heatmap needs a y and an x dimension"));
       return FALSE;
     }
-  spec = attn_view_spec_copy (self->spec);
-  /* Pin y and x by name so that the defaults never move under the user. */
-  if (spec->ydim == NULL)
-    spec->ydim = g_strdup (attn_array_get_dim_name (self->array,
-                                                    attn_figure_get_y (self->figure)->dim));
-  if (spec->xdim == NULL)
-    spec->xdim = g_strdup (attn_array_get_dim_name (self->array,
-                                                    attn_figure_get_x (self->figure)->dim));
+  spec = copy_pinned (self);
   if ((slot = role_slot (spec, old)))
     {
       g_free (*slot);
