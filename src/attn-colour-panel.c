@@ -4,11 +4,28 @@
  */
 #include "attn-colour-panel.h"
 #include "attn-colormap.h"
+#include "attn-enum-drop-down.h"
+#include "attn-enums.h"
 #include "attn-i18n.h"
 
 #include <string.h>
 
 enum { DOMAIN_AUTO, DOMAIN_FIXED, DOMAIN_PERCENTILE };
+
+/* The words shown for the registered enums' values (their nicks are the
+ * command line's and the JSON's). */
+static const AttnEnumLabel norm_labels[] = {
+  { ATTN_NORM_LINEAR, N_("Linear") },
+  { ATTN_NORM_LOG, N_("Logarithmic") },
+  { ATTN_NORM_POWER, N_("Power (gamma)") },
+  { ATTN_NORM_SYMLOG, N_("Symmetric log") },
+};
+
+static const AttnEnumLabel aggregate_labels[] = {
+  { ATTN_AGGREGATE_MAX, N_("Maximum") },
+  { ATTN_AGGREGATE_MEAN, N_("Mean") },
+  { ATTN_AGGREGATE_MAXABS, N_("Largest |x|, signed") },
+};
 
 struct _AttnColourPanel
 {
@@ -94,10 +111,19 @@ set_text (GtkEditable *e, const char *text)
     gtk_editable_set_text (e, text ? text : "");
 }
 
+static AttnNormKind
+selected_norm (AttnColourPanel *self)
+{
+  int norm = ATTN_NORM_LINEAR;
+
+  attn_enum_drop_down_get (self->norm, &norm);
+  return (AttnNormKind) norm;
+}
+
 static void
 update_visibility (AttnColourPanel *self)
 {
-  guint norm = gtk_drop_down_get_selected (self->norm);
+  AttnNormKind norm = selected_norm (self);
   guint domain = gtk_drop_down_get_selected (self->domain);
 
   gtk_widget_set_visible (self->param_label, norm == ATTN_NORM_POWER || norm == ATTN_NORM_SYMLOG);
@@ -136,7 +162,7 @@ update_baselines (AttnColourPanel *self, AttnFigure *fig, const AttnViewSpec *sp
         if (at[0] == spec->baseline_row && at[1] == spec->baseline_col)
           selected = self->baselines->len / 2;
         g_array_append_vals (self->baselines, at, 2);
-        g_ptr_array_add (names, g_strdup (name[0] ? name : "(one panel)"));
+        g_ptr_array_add (names, g_strdup (name[0] ? name : _("(one panel)")));
       }
   g_ptr_array_add (names, NULL);
   joined = g_strjoinv ("\n", (char **) names->pdata);
@@ -180,7 +206,7 @@ update (AttnColourPanel *self)
     return;
   gtk_drop_down_set_selected (self->cmap, cmap_position (self, attn_figure_get_cmap (fig)->name));
   gtk_check_button_set_active (self->reverse, spec->reverse);
-  gtk_drop_down_set_selected (self->norm, spec->norm);
+  attn_enum_drop_down_set (self->norm, spec->norm);
   gtk_spin_button_set_value (self->param, spec->norm == ATTN_NORM_SYMLOG ? spec->linthresh
                                                                          : spec->gamma);
   gtk_drop_down_set_selected (self->domain, domain_of (spec));
@@ -190,7 +216,10 @@ update (AttnColourPanel *self)
     gtk_spin_button_set_value (self->vmax, spec->vmax);
   if (spec->percentile > 0)
     gtk_spin_button_set_value (self->percentile, spec->percentile);
-  gtk_drop_down_set_selected (self->aggregate, spec->has_aggregate ? spec->aggregate + 1 : 0);
+  if (spec->has_aggregate)
+    attn_enum_drop_down_set (self->aggregate, spec->aggregate);
+  else
+    attn_enum_drop_down_set_none (self->aggregate);
   gtk_check_button_set_active (self->causal, spec->causal_mask);
   set_text (self->title, spec->title);
   set_text (self->caption, spec->caption);
@@ -249,7 +278,7 @@ edit_cmap (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 static void
 edit_norm (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 {
-  spec->norm = gtk_drop_down_get_selected (self->norm);
+  spec->norm = selected_norm (self);
 }
 
 static void
@@ -293,10 +322,11 @@ edit_bounds (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 static void
 edit_aggregate (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 {
-  guint agg = gtk_drop_down_get_selected (self->aggregate);
+  int agg = ATTN_AGGREGATE_MAX;
 
-  spec->has_aggregate = agg > 0;
-  spec->aggregate = agg > 0 ? agg - 1 : ATTN_AGGREGATE_MAX;
+  /* the first item, "automatic": the renderer's choice for the map */
+  spec->has_aggregate = attn_enum_drop_down_get (self->aggregate, &agg);
+  spec->aggregate = (AttnAggregate) agg;
 }
 
 static void
@@ -422,6 +452,10 @@ attn_colour_panel_init (AttnColourPanel *self)
                                                                          NULL, "string"));
   gtk_drop_down_set_model (self->cmap, G_LIST_MODEL (self->names));
   g_object_unref (self->names); /* the drop-down holds it */
+  attn_enum_drop_down_init (self->norm, ATTN_TYPE_NORM_KIND, norm_labels,
+                            G_N_ELEMENTS (norm_labels), NULL);
+  attn_enum_drop_down_init (self->aggregate, ATTN_TYPE_AGGREGATE, aggregate_labels,
+                            G_N_ELEMENTS (aggregate_labels), _("Automatic"));
 #define AT(member) G_STRUCT_OFFSET (AttnViewSpec, member)
   connect_edit (self, self->cmap, edit_cmap, 0);
   connect_edit (self, self->reverse, edit_toggle, AT (reverse));

@@ -149,7 +149,7 @@ attn_dataset_info_dup_detail (AttnDatasetInfo *self)
 
   g_return_val_if_fail (ATTN_IS_DATASET_INFO (self), NULL);
   if (self->children)
-    return g_strdup ("group");
+    return g_strdup (_("group"));
   shape = attn_dataset_info_dup_shape (self);
   return g_strdup_printf ("%s  %s", shape, self->type_name ? self->type_name : "");
 }

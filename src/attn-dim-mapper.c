@@ -4,6 +4,8 @@
  */
 #include "attn-dim-mapper.h"
 
+#include "attn-enum-drop-down.h"
+#include "attn-enums.h"
 #include "attn-i18n.h"
 
 typedef struct
@@ -24,8 +26,14 @@ struct _AttnDimMapper
 
 G_DEFINE_FINAL_TYPE (AttnDimMapper, attn_dim_mapper, GTK_TYPE_WIDGET)
 
-static const char *const role_names[] = { "y (down)", "x (across)", "grid rows", "grid columns",
-                                          "fixed", NULL };
+/* The words shown for the roles (ATTN_TYPE_ROLE's nicks are the JSON's). */
+static const AttnEnumLabel role_labels[] = {
+  { ATTN_ROLE_Y, N_("y (down)") },
+  { ATTN_ROLE_X, N_("x (across)") },
+  { ATTN_ROLE_ROWS, N_("grid rows") },
+  { ATTN_ROLE_COLS, N_("grid columns") },
+  { ATTN_ROLE_FIXED, N_("fixed") },
+};
 
 static char *
 tick_text (AttnArray *a, guint dim, gsize i)
@@ -98,7 +106,7 @@ update_row (AttnDimMapper *self, DimRow *row)
   gsize size = attn_array_get_dim_size (a, row->dim);
 
   update_title (self, row);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (row->role), role);
+  attn_enum_drop_down_set (GTK_DROP_DOWN (row->role), role);
   gtk_widget_set_visible (row->fixed_box, role == ATTN_ROLE_FIXED && size > 1);
   gtk_widget_set_visible (row->range_box, role != ATTN_ROLE_FIXED && size > 1);
   update_index (self, row, size);
@@ -118,12 +126,14 @@ static void
 role_changed (GtkDropDown *drop, GParamSpec *pspec, DimRow *row)
 {
   g_autoptr (GError) error = NULL;
+  int role;
 
-  if (!attn_session_set_role (row->self->session, row->dim, gtk_drop_down_get_selected (drop),
-                              &error))
+  if (!attn_enum_drop_down_get (drop, &role))
+    return;
+  if (!attn_session_set_role (row->self->session, row->dim, (AttnRole) role, &error))
     {
       gtk_widget_error_bell (GTK_WIDGET (drop));
-      gtk_drop_down_set_selected (drop, attn_session_get_role (row->self->session, row->dim));
+      attn_enum_drop_down_set (drop, attn_session_get_role (row->self->session, row->dim));
     }
 }
 
@@ -223,7 +233,9 @@ build_row (AttnDimMapper *self, DimRow *row)
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (name, "heading");
-  row->role = gtk_drop_down_new_from_strings (role_names);
+  row->role = gtk_drop_down_new (NULL, NULL);
+  attn_enum_drop_down_init (GTK_DROP_DOWN (row->role), ATTN_TYPE_ROLE, role_labels,
+                            G_N_ELEMENTS (role_labels), NULL);
   gtk_widget_set_tooltip_text (row->role, _("Where this dimension goes"));
   g_signal_connect (row->role, "notify::selected", G_CALLBACK (role_changed), row);
   gtk_box_append (GTK_BOX (head), name);

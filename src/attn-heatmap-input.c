@@ -160,59 +160,7 @@ leave (GtkEventControllerMotion *motion_controller, AttnHeatmapView *self)
     attn_session_set_hover (self->session, NULL);
 }
 
-/* --- viewport: the session's --- */
-
-void
-attn_heatmap_view_get_viewport (AttnHeatmapView *self, gsize *y0, gsize *y1, gsize *x0, gsize *x1)
-{
-  AttnViewport v = { 0, 0, 0, 0 };
-
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_get_viewport (self->session, &v);
-  *y0 = v.y0, *y1 = v.y1, *x0 = v.x0, *x1 = v.x1;
-}
-
-void
-attn_heatmap_view_set_viewport (AttnHeatmapView *self, gsize y0, gsize y1, gsize x0, gsize x1)
-{
-  AttnViewport v = { y0, y1, x0, x1 };
-
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_set_viewport (self->session, &v);
-}
-
-gboolean
-attn_heatmap_view_is_zoomed (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return self->session && attn_session_get_zoomed (self->session);
-}
-
-void
-attn_heatmap_view_zoom (AttnHeatmapView *self, double factor, double fy, double fx)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_zoom (self->session, factor, fy, fx);
-}
-
-void
-attn_heatmap_view_zoom_fit (AttnHeatmapView *self)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_zoom_fit (self->session);
-}
-
-void
-attn_heatmap_view_pan (AttnHeatmapView *self, double dy, double dx)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_pan (self->session, dy, dx);
-}
+/* --- zoom: the session's viewport, about the pointer --- */
 
 /* The pointer as a fraction of the viewport, for zooming about it. */
 static void
@@ -262,35 +210,9 @@ pinch (GtkGestureZoom *gesture, double scale, AttnHeatmapView *self)
 
 /* --- highlight edits --- */
 
-int
-attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), -1);
-  return self->session ? attn_session_get_selected_highlight (self->session) : -1;
-}
 
-void
-attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_set_selected_highlight (self->session, index);
-}
 
-gboolean
-attn_heatmap_view_get_link_highlights (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), TRUE);
-  return self->session == NULL || attn_session_get_link_highlights (self->session);
-}
 
-void
-attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_set_link_highlights (self->session, link);
-}
 
 /* The selected highlight of the session's list; NULL for none. */
 static AttnHighlight *

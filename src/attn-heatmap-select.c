@@ -73,20 +73,7 @@ attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint co
   return attn_session_get_panel_selected (self->session, &key);
 }
 
-gboolean
-attn_heatmap_view_has_panel_selection (AttnHeatmapView *self)
-{
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return self->session && attn_session_has_panel_selection (self->session);
-}
 
-void
-attn_heatmap_view_clear_panel_selection (AttnHeatmapView *self)
-{
-  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
-  if (self->session)
-    attn_session_clear_panel_selection (self->session);
-}
 
 static void
 select_place (AttnHeatmapView *self, GHashTable *sel, guint row, guint col, GdkModifierType mods)
@@ -220,14 +207,14 @@ action_cursor (GtkWidget *widget, const char *name, GVariant *param)
     return;
   g_variant_get (param, "(iib)", &dy, &dx, &extend);
   row = MIN (self->cursor_row, n_rows - 1), col = MIN (self->cursor_col, n_cols - 1);
-  if (self->cursor_shown || attn_heatmap_view_has_panel_selection (self))
+  if (self->cursor_shown || attn_session_has_panel_selection (self->session))
     {
       row = (guint) CLAMP ((int) row + dy, 0, (int) n_rows - 1);
       col = (guint) CLAMP ((int) col + dx, 0, (int) n_cols - 1);
     }
   self->cursor_shown = TRUE;
   sel = g_hash_table_new (NULL, NULL);
-  if (extend && attn_heatmap_view_has_panel_selection (self))
+  if (extend && attn_session_has_panel_selection (self->session))
     {
       guint anchor_row = self->anchor_row, anchor_col = self->anchor_col;
 

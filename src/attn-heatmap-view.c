@@ -20,14 +20,11 @@ enum
   PROP_HOVER_TEXT,
   PROP_ERROR,
   PROP_TOOL,
-  PROP_SELECTED_HIGHLIGHT,
-  PROP_ZOOMED,
-  PROP_LINK_HIGHLIGHTS,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
-enum { LOADED, PANELS_SELECTED, N_SIGNALS };
+enum { LOADED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 typedef struct
@@ -85,10 +82,10 @@ aggregate_name (AttnAggregate aggregate)
 {
   switch (aggregate)
     {
-    case ATTN_AGGREGATE_MEAN: return "mean";
-    case ATTN_AGGREGATE_MAXABS: return "signed max |x|";
+    case ATTN_AGGREGATE_MEAN: return _("mean");
+    case ATTN_AGGREGATE_MAXABS: return _("signed max |x|");
     case ATTN_AGGREGATE_MAX:
-    default: return "max";
+    default: return _("max");
     }
 }
 
@@ -115,10 +112,13 @@ hover_text (AttnHeatmapView *self, const AttnHover *hv)
   yt = attn_figure_tick_text (f, ya->dim, hv->y), xt = attn_figure_tick_text (f, xa->dim, hv->x);
   rh = attn_figure_row_header (f, row), ch = attn_figure_col_header (f, col);
   if (g->masked[gy * g->gw + gx])
-    value = g_strdup ("masked");
+    value = g_strdup (_("masked"));
   else if ((n = cells_under (gy, ny, g->gh) * cells_under (gx, nx, g->gw)) > 1)
-    value = g_strdup_printf ("%.6g (%s of %" G_GSIZE_FORMAT " cells)", g->values[gy * g->gw + gx],
-                             aggregate_name (attn_figure_get_aggregate (f)), n);
+    /* TRANSLATORS: a value, the aggregate it is ("max") and of how many cells */
+    value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.6g (%s of %" PRIu64 " cell)",
+                                          "%.6g (%s of %" PRIu64 " cells)", n),
+                             g->values[gy * g->gw + gx],
+                             aggregate_name (attn_figure_get_aggregate (f)), (guint64) n);
   else
     value = g_strdup_printf ("%.6g", g->values[gy * g->gw + gx]);
   s = g_string_new (NULL);
@@ -396,8 +396,9 @@ attn_heatmap_view_get_busy (AttnHeatmapView *self)
 
 /* --- session --- */
 
+/* A new figure: a new spec, or a grown file resolved again. */
 static void
-session_changed (AttnHeatmapView *self)
+figure_changed (AttnHeatmapView *self)
 {
   attn_heatmap_view_queue_load (self);
 }
@@ -440,18 +441,12 @@ static void
 panels_changed (AttnHeatmapView *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals[PANELS_SELECTED], 0);
 }
 
-/* The session's properties the widget shows as its own. */
+/* Drawn over the panels: nothing to load. */
 static void
-forward_notify (AttnHeatmapView *self, GParamSpec *pspec)
+overlay_changed (AttnHeatmapView *self)
 {
-  const char *name = g_param_spec_get_name (pspec);
-  GParamSpec *own = g_object_class_find_property (G_OBJECT_GET_CLASS (self), name);
-
-  if (own)
-    g_object_notify_by_pspec (G_OBJECT (self), own);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -459,15 +454,14 @@ static void
 connect_session (AttnHeatmapView *self, AttnSession *session)
 {
   const struct { const char *signal; GCallback cb; } c[] = {
-    { "array-changed", G_CALLBACK (array_changed) },
-    { "changed", G_CALLBACK (session_changed) },
+    { "notify::array", G_CALLBACK (array_changed) },
+    { "notify::figure", G_CALLBACK (figure_changed) },
     { "data-changed", G_CALLBACK (data_changed) },
     { "notify::viewport", G_CALLBACK (viewport_changed) },
     { "notify::hover", G_CALLBACK (hover_changed) },
     { "notify::panel-selection", G_CALLBACK (panels_changed) },
-    { "notify::zoomed", G_CALLBACK (forward_notify) },
-    { "notify::selected-highlight", G_CALLBACK (forward_notify) },
-    { "notify::link-highlights", G_CALLBACK (forward_notify) },
+    { "notify::selected-highlight", G_CALLBACK (overlay_changed) },
+    { "notify::link-highlights", G_CALLBACK (overlay_changed) },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (c); i++)
@@ -487,7 +481,7 @@ attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session)
     {
       connect_session (self, session);
       array_changed (self);
-      session_changed (self);
+      figure_changed (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SESSION]);
 }
@@ -613,7 +607,7 @@ static void
 draw_failure (AttnHeatmapView *self, cairo_t *cr, int w, int h)
 {
   AttnRect whole = { 0, 0, w, h };
-  g_autofree char *reason = g_strdup_printf ("Cannot read this panel\n%s", self->error);
+  g_autofree char *reason = g_strdup_printf (_("Cannot read this panel\n%s"), self->error);
   guint n_rows, n_cols;
 
   attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
@@ -693,15 +687,6 @@ attn_heatmap_view_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_HOVER_TEXT: g_value_set_string (value, self->hover_text); break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_TOOL: g_value_set_int (value, self->tool); break;
-    case PROP_SELECTED_HIGHLIGHT:
-      g_value_set_int (value, self->session ? attn_session_get_selected_highlight (self->session) : -1);
-      break;
-    case PROP_ZOOMED:
-      g_value_set_boolean (value, self->session && attn_session_get_zoomed (self->session));
-      break;
-    case PROP_LINK_HIGHLIGHTS:
-      g_value_set_boolean (value, !self->session || attn_session_get_link_highlights (self->session));
-      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -716,14 +701,6 @@ attn_heatmap_view_set_property (GObject *object, guint prop_id, const GValue *va
     {
     case PROP_SESSION: attn_heatmap_view_set_session (self, g_value_get_object (value)); break;
     case PROP_TOOL: attn_heatmap_view_set_tool (self, g_value_get_int (value)); break;
-    case PROP_LINK_HIGHLIGHTS:
-      if (self->session)
-        attn_session_set_link_highlights (self->session, g_value_get_boolean (value));
-      break;
-    case PROP_SELECTED_HIGHLIGHT:
-      if (self->session)
-        attn_session_set_selected_highlight (self->session, g_value_get_int (value));
-      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -748,15 +725,9 @@ attn_heatmap_view_class_init (AttnHeatmapViewClass *klass)
   props[PROP_HOVER_TEXT] = g_param_spec_string ("hover-text", NULL, NULL, NULL, ro);
   props[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, ro);
   props[PROP_TOOL] = g_param_spec_int ("tool", NULL, NULL, 0, 1, 0, rw);
-  props[PROP_SELECTED_HIGHLIGHT] = g_param_spec_int ("selected-highlight", NULL, NULL, -1,
-                                                     G_MAXINT, -1, rw);
-  props[PROP_ZOOMED] = g_param_spec_boolean ("zoomed", NULL, NULL, FALSE, ro);
-  props[PROP_LINK_HIGHLIGHTS] = g_param_spec_boolean ("link-highlights", NULL, NULL, TRUE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[PANELS_SELECTED] = g_signal_new ("panels-selected", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_css_name (widget_class, "heatmapview");
   /* the actions and key bindings of the two input files, registered here */
   attn_heatmap_view_class_init_input (widget_class);

@@ -10,9 +10,9 @@
  * a read succeeds.  Hover reads out the cell under the pointer and marks it
  * in every panel; zoom and pan move the session's viewport, shared by all
  * panels; the highlight tool draws, moves and resizes rectangles snapped to
- * cells.  The viewport, panel selection, selected highlight, hover and
- * link option are the session's properties: the functions below that read
- * or set them are shorthands for the session's.
+ * cells.  The viewport, zoom, panel selection, selected highlight, hover
+ * and link option are the session's properties, read and set there: the
+ * widget draws them and keeps only its tool, loading and error state.
  */
 #pragma once
 
@@ -55,19 +55,6 @@ const char *attn_heatmap_view_get_error (AttnHeatmapView *self);
 AttnTool attn_heatmap_view_get_tool (AttnHeatmapView *self);
 void attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool);
 
-/* The shown part of the y and x dimensions (absolute indices, half-open). */
-void attn_heatmap_view_get_viewport (AttnHeatmapView *self, gsize *y0, gsize *y1, gsize *x0,
-                                     gsize *x1);
-void attn_heatmap_view_set_viewport (AttnHeatmapView *self, gsize y0, gsize y1, gsize x0,
-                                     gsize x1);
-/* factor < 1 zooms in, about the point (fy, fx) given as fractions of the
- * viewport. */
-void attn_heatmap_view_zoom (AttnHeatmapView *self, double factor, double fy, double fx);
-void attn_heatmap_view_zoom_fit (AttnHeatmapView *self);
-gboolean attn_heatmap_view_is_zoomed (AttnHeatmapView *self);
-/* Pans by fractions of the viewport. */
-void attn_heatmap_view_pan (AttnHeatmapView *self, double dy, double dx);
-
 /* Pointer position (widget px) to panel and cell; FALSE outside panels. */
 gboolean attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row,
                                 guint *col, gsize *iy, gsize *ix);
@@ -75,14 +62,7 @@ gboolean attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint
 gboolean attn_heatmap_view_cell_position (AttnHeatmapView *self, guint row, guint col,
                                           gsize iy, gsize ix, double *x, double *y);
 
-/* TRUE (the default): a rectangle drawn goes on every panel; FALSE: on the
- * panel it is drawn in.  Property "link-highlights". */
-gboolean attn_heatmap_view_get_link_highlights (AttnHeatmapView *self);
-void attn_heatmap_view_set_link_highlights (AttnHeatmapView *self, gboolean link);
-
-/* The index into the session's highlights, -1 for none. */
-int attn_heatmap_view_get_selected_highlight (AttnHeatmapView *self);
-void attn_heatmap_view_set_selected_highlight (AttnHeatmapView *self, int index);
+/* Deletes the session's selected rectangle, undoably. */
 void attn_heatmap_view_delete_selected (AttnHeatmapView *self);
 /* A new rectangle over the middle half of what is shown (on every panel,
  * or on the keyboard's current panel when not linked), selected, undoable;
@@ -101,8 +81,7 @@ gboolean attn_heatmap_view_header_position (AttnHeatmapView *self, gboolean row,
 void attn_heatmap_view_select_header (AttnHeatmapView *self, gboolean row, guint index,
                                       GdkModifierType mods);
 
-/* Panels picked by clicking (Ctrl toggles, Shift extends), row-major flags. */
+/* Whether the panel at grid row and column is among the session's
+ * "panel-selection" (picked by clicking: Ctrl toggles, Shift extends). */
 gboolean attn_heatmap_view_get_panel_selected (AttnHeatmapView *self, guint row, guint col);
-gboolean attn_heatmap_view_has_panel_selection (AttnHeatmapView *self);
-void attn_heatmap_view_clear_panel_selection (AttnHeatmapView *self);
 G_END_DECLS

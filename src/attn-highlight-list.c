@@ -33,15 +33,30 @@ struct _AttnHighlightList
 
 G_DEFINE_FINAL_TYPE (AttnHighlightList, attn_highlight_list, GTK_TYPE_WIDGET)
 
-/* An edit in a row, as one undoable step; none when the values are the
- * rectangle's already (a row being filled from its item). */
+/* Field f of h set to the value v its spin button shows. */
 static void
-commit_row (HlRow *r)
+set_field (AttnHighlight *h, guint f, double v)
+{
+  switch (f)
+    {
+    case F_Y0: h->start[0] = (gsize) v; break;
+    case F_Y1: h->end[0] = (gsize) v + 1; break;
+    case F_X0: h->start[1] = (gsize) v; break;
+    case F_X1: h->end[1] = (gsize) v + 1; break;
+    default: h->width = v; break;
+    }
+}
+
+/* One control's edit of a row (field f of a spin button, or the colour
+ * when f is N_FIELDS), as one undoable step; none when it leaves the
+ * rectangle as it was (a row being filled from its item sets each control
+ * to the rectangle's own value), or would turn it inside out. */
+static void
+commit_field (HlRow *r, guint f)
 {
   g_autoptr (GPtrArray) list = NULL;
   AttnHighlight *h, *was;
   GdkRGBA rgba;
-  double v[N_FIELDS];
   guint index;
 
   if (r->item == NULL)
@@ -52,14 +67,14 @@ commit_row (HlRow *r)
     return;
   was = g_ptr_array_index (list, index);
   h = attn_session_highlight_copy (was);
-  for (guint f = 0; f < N_FIELDS; f++)
-    v[f] = gtk_spin_button_get_value (GTK_SPIN_BUTTON (r->spins[f]));
-  h->start[0] = (gsize) v[F_Y0], h->end[0] = (gsize) v[F_Y1] + 1;
-  h->start[1] = (gsize) v[F_X0], h->end[1] = (gsize) v[F_X1] + 1;
-  h->width = v[F_WIDTH];
-  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
-  h->rgb[0] = rgba.red, h->rgb[1] = rgba.green, h->rgb[2] = rgba.blue;
-  if (v[F_Y1] < v[F_Y0] || v[F_X1] < v[F_X0] || attn_highlight_item_same (h, was))
+  if (f < N_FIELDS)
+    set_field (h, f, gtk_spin_button_get_value (GTK_SPIN_BUTTON (r->spins[f])));
+  else
+    {
+      gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
+      h->rgb[0] = rgba.red, h->rgb[1] = rgba.green, h->rgb[2] = rgba.blue;
+    }
+  if (h->end[0] <= h->start[0] || h->end[1] <= h->start[1] || attn_highlight_item_same (h, was))
     {
       attn_session_highlight_free (h);
       return;
@@ -70,12 +85,26 @@ commit_row (HlRow *r)
 }
 
 static void
+spin_edited (GtkSpinButton *spin, HlRow *r)
+{
+  for (guint f = 0; f < N_FIELDS; f++)
+    if (r->spins[f] == GTK_WIDGET (spin))
+      commit_field (r, f);
+}
+
+static void
+colour_edited (HlRow *r)
+{
+  commit_field (r, N_FIELDS);
+}
+
+static void
 delete_row (GtkButton *button, HlRow *r)
 {
   if (r->item == NULL || r->self->view == NULL)
     return;
-  attn_heatmap_view_set_selected_highlight (r->self->view,
-                                            (int) attn_highlight_item_get_index (r->item));
+  attn_session_set_selected_highlight (r->self->session,
+                                       (int) attn_highlight_item_get_index (r->item));
   attn_heatmap_view_delete_selected (r->self->view);
 }
 
@@ -87,7 +116,7 @@ spin (HlRow *r, guint field, double upper, const char *tooltip)
 
   gtk_widget_set_tooltip_text (s, tooltip);
   gtk_widget_set_hexpand (s, TRUE);
-  g_signal_connect_swapped (s, "value-changed", G_CALLBACK (commit_row), r);
+  g_signal_connect (s, "value-changed", G_CALLBACK (spin_edited), r);
   r->spins[field] = s;
   return s;
 }
@@ -130,7 +159,7 @@ build_row (HlRow *r)
   gtk_box_append (GTK_BOX (box), range_line (r, 1, F_X0, F_X1));
   r->colour = gtk_color_button_new ();
   gtk_widget_set_tooltip_text (r->colour, _("Line colour"));
-  g_signal_connect_swapped (r->colour, "color-set", G_CALLBACK (commit_row), r);
+  g_signal_connect_swapped (r->colour, "color-set", G_CALLBACK (colour_edited), r);
   gtk_box_append (GTK_BOX (style), gtk_label_new (_("Colour")));
   gtk_box_append (GTK_BOX (style), r->colour);
   gtk_box_append (GTK_BOX (style), gtk_label_new (_("Width")));
@@ -166,7 +195,8 @@ row_title (AttnHighlightList *self, guint index, const AttnHighlight *h)
   return g_string_free (s, FALSE);
 }
 
-/* Filling a row from its item is no edit: the row's handlers wait. */
+/* Filling a row from its item is no edit: each control is set to the
+ * rectangle's own value, which its handler finds there already. */
 static void
 fill_row (HlRow *r)
 {
@@ -177,12 +207,9 @@ fill_row (HlRow *r)
   gtk_label_set_text (GTK_LABEL (r->title), attn_highlight_item_get_title (r->item));
   for (guint i = 0; i < 2; i++)
     gtk_label_set_text (GTK_LABEL (r->dims[i]), h->dim[i]);
+  /* each spin button's handler finds the rectangle's own value: no edit */
   for (guint f = 0; f < N_FIELDS; f++)
-    {
-      g_signal_handlers_block_by_func (r->spins[f], commit_row, r);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
-      g_signal_handlers_unblock_by_func (r->spins[f], commit_row, r);
-    }
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->spins[f]), v[f]);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
 }
 
@@ -216,26 +243,38 @@ unbind_row (GtkSignalListItemFactory *factory, GtkListItem *item, AttnHighlightL
   g_clear_object (&r->item);
 }
 
-/* The list's row follows the view's selected rectangle, and back; each
- * side changes the other only when they differ. */
+/* The list's row is bound to the session's selected rectangle: -1 is no
+ * row; no row (a row unselected, or an index the list does not hold yet)
+ * leaves the session's as it is. */
+static gboolean
+index_to_position (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  int index = g_value_get_int (from);
+
+  g_value_set_uint (to, index >= 0 ? (guint) index : GTK_INVALID_LIST_POSITION);
+  return TRUE;
+}
+
+static gboolean
+position_to_index (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  guint pos = g_value_get_uint (from);
+
+  if (pos == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  g_value_set_int (to, (int) pos);
+  return TRUE;
+}
+
+/* After rows were added: the session's index may name one of them now. */
 static void
 sync_selection (AttnHighlightList *self)
 {
-  int sel = self->view ? attn_heatmap_view_get_selected_highlight (self->view) : -1;
+  int sel = attn_session_get_selected_highlight (self->session);
   guint want = sel >= 0 ? (guint) sel : GTK_INVALID_LIST_POSITION;
 
   if (gtk_single_selection_get_selected (self->selection) != want)
     gtk_single_selection_set_selected (self->selection, want);
-}
-
-static void
-row_selected (AttnHighlightList *self)
-{
-  guint pos = gtk_single_selection_get_selected (self->selection);
-
-  if (self->view && pos != GTK_INVALID_LIST_POSITION
-      && (int) pos != attn_heatmap_view_get_selected_highlight (self->view))
-    attn_heatmap_view_set_selected_highlight (self->view, (int) pos);
 }
 
 static void
@@ -289,11 +328,14 @@ attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view)
   g_return_if_fail (self->view == NULL);
   g_set_weak_pointer (&self->view, view);
   self->session = g_object_ref (attn_heatmap_view_get_session (view));
-  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (update), self);
-  g_signal_connect_swapped (view, "notify::selected-highlight", G_CALLBACK (sync_selection), self);
-  g_object_bind_property (view, "link-highlights", self->linked, "active",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  /* "figure": the rectangles' titles name the array's dimensions too */
+  g_signal_connect_swapped (self->session, "notify::figure", G_CALLBACK (update), self);
   update (self);
+  g_object_bind_property_full (self->session, "selected-highlight", self->selection, "selected",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE, index_to_position,
+                               position_to_index, NULL, NULL);
+  g_object_bind_property (self->session, "link-highlights", self->linked, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
 GListModel *
@@ -343,8 +385,6 @@ attn_highlight_list_dispose (GObject *object)
 
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  if (self->view)
-    g_signal_handlers_disconnect_by_data (self->view, self);
   g_clear_object (&self->session);
   g_clear_weak_pointer (&self->view);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -374,7 +414,6 @@ list_view_new (AttnHighlightList *self)
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (row_selected), self);
   view = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
   gtk_widget_add_css_class (view, "boxed-list");
   return view;

@@ -14,13 +14,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AttnHighlightList, attn_highlight_list, ATTN, HIGHLIGHT_LIST, GtkWidget)
 
 GtkWidget *attn_highlight_list_new (void);
-/* The list edits the view's session and follows its selected rectangle. */
+/* The list edits the view's session; its selected row is bound to the
+ * session's "selected-highlight". */
 void attn_highlight_list_set_view (AttnHighlightList *self, AttnHeatmapView *view);
 /* The rectangles of the session (AttnHighlightItem), mirrored: items-changed
  * when their number changes, each item notifies when its rectangle does. */
 GListModel *attn_highlight_list_get_model (AttnHighlightList *self);
 guint attn_highlight_list_get_n_rows (AttnHighlightList *self);
-/* The "linked" check button (bound to the view's "link-highlights"). */
+/* The "linked" check button (bound to the session's "link-highlights"). */
 GtkWidget *attn_highlight_list_get_add_control (AttnHighlightList *self);
 GtkWidget *attn_highlight_list_get_linked_control (AttnHighlightList *self);
 /* The heading of row index: "Rectangle 1 · all panels", "… · component Key". */

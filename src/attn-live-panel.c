@@ -4,6 +4,8 @@
  */
 #include "attn-live-panel.h"
 
+#include "attn-enum-drop-down.h"
+#include "attn-enums.h"
 #include "attn-i18n.h"
 
 #include <math.h>
@@ -30,6 +32,12 @@ struct _AttnLivePanel
   GPtrArray *others; /* GtkSpinButton* of Q's other dimensions */
   GPtrArray *other_labels; /* GtkLabel*: their tick labels */
   char *other_shape;       /* "name:size,…" of the rows built */
+
+  /* What the controls show: the last edit emitted, or what the window set.
+   * A control's handler that finds its control showing the model's value
+   * hears a programmatic update (or no change) and emits nothing. */
+  AttnComputeSpec *model;
+  gboolean model_active;
 };
 
 enum { CHANGED, N_SIGNALS };
@@ -37,58 +45,29 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AttnLivePanel, attn_live_panel, GTK_TYPE_WIDGET)
 
-/* --- the drop-downs of registered enums: items in the enum class's order,
- * read and set by value --- */
+/* The words shown for the registered enums' values (their nicks are the
+ * command line's and the JSON's). */
+static const AttnEnumLabel op_labels[] = {
+  { ATTN_OP_NONE, N_("none: X unchanged") },
+  { ATTN_OP_SCALE, N_("scale: ε·X") },
+  { ATTN_OP_NOISE, N_("noise: X + ε·Z") },
+  { ATTN_OP_ADD, N_("add: X + ε") },
+  { ATTN_OP_MEAN, N_("mean of the rows") },
+  { ATTN_OP_ZERO, N_("zero: X = 0") },
+};
 
-static const char *
-enum_label (GType type, int value)
-{
-  if (type == ATTN_TYPE_OP)
-    switch ((AttnOp) value)
-      {
-      case ATTN_OP_SCALE: return "scale: ε·X";
-      case ATTN_OP_NOISE: return "noise: X + ε·Z";
-      case ATTN_OP_ADD: return "add: X + ε";
-      case ATTN_OP_MEAN: return "mean of the rows";
-      default: break;
-      }
-  if (type == ATTN_TYPE_QUANTITY)
-    return value == ATTN_QUANTITY_VALUE_NORM ? "value norm ‖A·v‖" : "attention weights";
-  return attn_enum_to_nick (type, value);
-}
-
-static void
-enum_drop_down_init (GtkDropDown *drop, GType type)
-{
-  g_autoptr (GtkStringList) items = gtk_string_list_new (NULL);
-  GEnumClass *klass = g_type_class_ref (type);
-
-  for (guint i = 0; i < klass->n_values; i++)
-    gtk_string_list_append (items, enum_label (type, klass->values[i].value));
-  g_type_class_unref (klass);
-  gtk_drop_down_set_model (drop, G_LIST_MODEL (items));
-}
+static const AttnEnumLabel quantity_labels[] = {
+  { ATTN_QUANTITY_WEIGHTS, N_("attention weights") },
+  { ATTN_QUANTITY_VALUE_NORM, N_("value norm ‖A·v‖") },
+};
 
 static int
-enum_drop_down_get (GtkDropDown *drop, GType type)
+enum_drop_down_get (GtkDropDown *drop, int fallback)
 {
-  GEnumClass *klass = g_type_class_ref (type);
-  guint pos = gtk_drop_down_get_selected (drop);
-  int value = pos < klass->n_values ? klass->values[pos].value : klass->values[0].value;
+  int value = fallback;
 
-  g_type_class_unref (klass);
+  attn_enum_drop_down_get (drop, &value);
   return value;
-}
-
-static void
-enum_drop_down_set (GtkDropDown *drop, GType type, int value)
-{
-  GEnumClass *klass = g_type_class_ref (type);
-  GEnumValue *v = g_enum_get_value (klass, value);
-
-  if (v)
-    gtk_drop_down_set_selected (drop, (guint) (v - klass->values));
-  g_type_class_unref (klass);
 }
 
 /* --- the computed array's dimensions, by name --- */
@@ -105,27 +84,6 @@ source_size (AttnLivePanel *self, const char *name)
   int dim = source_dim (self, name);
 
   return dim >= 0 ? attn_array_get_dim_size (ATTN_ARRAY (self->source), (guint) dim) : 0;
-}
-
-/* Programmatic updates of the controls: their handlers are blocked, so the
- * panel emits nothing and never sees its own changes. */
-static void
-block_controls (AttnLivePanel *self, gboolean block)
-{
-  GObject *controls[] = { G_OBJECT (self->active), G_OBJECT (self->group), G_OBJECT (self->op),
-                          G_OBJECT (self->quantity), G_OBJECT (self->causal),
-                          G_OBJECT (self->seed), G_OBJECT (self->eps), G_OBJECT (self->query),
-                          G_OBJECT (self->key), G_OBJECT (self->value),
-                          G_OBJECT (self->token_start), G_OBJECT (self->token_end),
-                          G_OBJECT (self->layer), G_OBJECT (self->head) };
-
-  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
-    if (block)
-      g_signal_handlers_block_matched (controls[i], G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-    else
-      g_signal_handlers_unblock_matched (controls[i], G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
-                                         self);
-  /* the rows of Q's other dimensions: build_others() */
 }
 
 /* --- reading the controls --- */
@@ -169,7 +127,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
   for (guint c = 0; c < 3; c++)
     if (gtk_toggle_button_get_active (toggles[c]))
       spec->components[spec->n_components++] = (AttnComponent) c;
-  spec->op = enum_drop_down_get (self->op, ATTN_TYPE_OP);
+  spec->op = enum_drop_down_get (self->op, ATTN_OP_SCALE);
   /* the one text the user types: its own parser, whose message names the
    * epsilons, never a flag */
   if (attn_op_has_epsilon (spec->op)
@@ -184,15 +142,128 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
       attn_computed_array_get_other_dim (self->source, i, &name, NULL, NULL);
       attn_compute_spec_set_select (spec, name, spin_index (g_ptr_array_index (self->others, i)));
     }
-  spec->quantity = enum_drop_down_get (self->quantity, ATTN_TYPE_QUANTITY);
+  spec->quantity = enum_drop_down_get (self->quantity, ATTN_QUANTITY_WEIGHTS);
   spec->causal = gtk_check_button_get_active (self->causal);
   return g_steal_pointer (&spec);
+}
+
+/* --- the model: what the controls show --- */
+
+static const char *
+selected_group (AttnLivePanel *self)
+{
+  guint i = gtk_drop_down_get_selected (self->group);
+
+  return self->groups && i < g_strv_length (self->groups) ? self->groups[i] : NULL;
+}
+
+/* Group names with or without their leading slash. */
+static gboolean
+same_group_name (const char *a, const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a + (a[0] == '/'), b + (b[0] == '/')) == 0;
+}
+
+static gboolean
+model_has_component (const AttnComputeSpec *m, AttnComponent c)
+{
+  for (guint i = 0; i < m->n_components; i++)
+    if (m->components[i] == c)
+      return TRUE;
+  return m->n_components == 0; /* none named: all three */
+}
+
+/* The token spin buttons' values for the model: its range when it fits
+ * the source, else every token. */
+static void
+model_tokens (AttnLivePanel *self, gsize *start, gsize *end)
+{
+  const AttnComputeSpec *m = self->model;
+  gsize T = source_size (self, "query");
+  gboolean fits = m->has_tokens && m->token_end <= T;
+
+  *start = fits ? m->token_start : 0;
+  *end = fits ? m->token_end : T;
+}
+
+/* Row i of Q's other dimensions: the model's index, else the source's. */
+static gsize
+model_other (AttnLivePanel *self, guint i)
+{
+  const char *name = NULL;
+  gsize index = 0;
+
+  attn_computed_array_get_other_dim (self->source, i, &name, NULL, &index);
+  for (guint j = 0; self->model->selects && j < self->model->selects->len; j++)
+    {
+      AttnSelect *sel = g_ptr_array_index (self->model->selects, j);
+      if (g_strcmp0 (sel->dim, name) == 0)
+        index = sel->index;
+    }
+  return index;
+}
+
+static gboolean
+spin_shows_model (AttnLivePanel *self, gpointer control)
+{
+  gsize start, end;
+  guint i;
+
+  model_tokens (self, &start, &end);
+  if (control == self->token_start)
+    return spin_index (self->token_start) == start;
+  if (control == self->token_end)
+    return spin_index (self->token_end) == end;
+  if (control == self->seed)
+    return (guint64) gtk_spin_button_get_value (self->seed) == self->model->seed;
+  if (g_ptr_array_find (self->others, control, &i))
+    return spin_index (control) == model_other (self, i);
+  return FALSE;
+}
+
+/* Whether control shows the model's value: then its handler hears the
+ * panel's own update (or no change at all), not an edit.  The epsilons
+ * are read on activate, which only the user does. */
+static gboolean
+shows_model (AttnLivePanel *self, gpointer control)
+{
+  const AttnComputeSpec *m = self->model;
+  GtkToggleButton *toggles[3] = { self->query, self->key, self->value };
+
+  if (control == self->active)
+    return gtk_switch_get_active (self->active) == self->model_active;
+  if (control == self->op)
+    return enum_drop_down_get (self->op, ATTN_OP_SCALE) == (int) m->op;
+  if (control == self->quantity)
+    return enum_drop_down_get (self->quantity, ATTN_QUANTITY_WEIGHTS) == (int) m->quantity;
+  if (control == self->causal)
+    return gtk_check_button_get_active (self->causal) == m->causal;
+  if (control == self->group)
+    return same_group_name (selected_group (self), m->group);
+  for (guint c = 0; c < 3; c++)
+    if (control == toggles[c])
+      return gtk_toggle_button_get_active (toggles[c]) == model_has_component (m, c);
+  return GTK_IS_SPIN_BUTTON (control) && spin_shows_model (self, control);
+}
+
+/* The controls as they are now become the model (no signal). */
+static void
+take_model (AttnLivePanel *self)
+{
+  AttnComputeSpec *spec = attn_live_panel_dup_spec (self, NULL);
+
+  if (spec == NULL) /* epsilons that do not parse: keep the model's */
+    return;
+  attn_compute_spec_free (self->model);
+  self->model = spec;
 }
 
 static void
 update_sensitivity (AttnLivePanel *self)
 {
-  AttnOp op = enum_drop_down_get (self->op, ATTN_TYPE_OP);
+  AttnOp op = enum_drop_down_get (self->op, ATTN_OP_SCALE);
   gboolean eps = attn_op_has_epsilon (op);
   gboolean has_v = self->source
                    && attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE) != NULL;
@@ -206,28 +277,46 @@ update_sensitivity (AttnLivePanel *self)
   /* layer and head: session_changed() (live and fixed in the view) */
 }
 
-/* The user changed the computation. */
+/* control was changed: by the user when it no longer shows the model,
+ * and then the controls become the model and "changed" is emitted. */
 static void
-edited (AttnLivePanel *self)
+edited (AttnLivePanel *self, gpointer control)
 {
   update_sensitivity (self);
+  if (shows_model (self, control))
+    return;
+  take_model (self);
+  self->model_active = gtk_switch_get_active (self->active);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+control_changed (GObject *control, AttnLivePanel *self)
+{
+  edited (self, control);
+}
+
+static void
+control_notified (GObject *control, GParamSpec *pspec, AttnLivePanel *self)
+{
+  edited (self, control);
 }
 
 /* A component toggle: at least one stays on. */
 static void
 component_toggled (GtkToggleButton *button, AttnLivePanel *self)
 {
+  if (shows_model (self, button))
+    return;
   if (!gtk_toggle_button_get_active (self->query) && !gtk_toggle_button_get_active (self->key)
       && !gtk_toggle_button_get_active (self->value))
     {
-      block_controls (self, TRUE);
+      /* back to the model's value: its handler then finds nothing to do */
       gtk_toggle_button_set_active (button, TRUE);
-      block_controls (self, FALSE);
       attn_live_panel_show_error (self, _("At least one component is compared."));
       return;
     }
-  edited (self);
+  edited (self, button);
 }
 
 /* The tokens perturbed: from < to. */
@@ -236,16 +325,16 @@ tokens_changed (GtkSpinButton *spin, AttnLivePanel *self)
 {
   gsize start = spin_index (self->token_start), end = spin_index (self->token_end);
 
+  /* the other end follows first (an edit of its own, emitted once the
+   * range is whole again); this one then shows the model already */
   if (start >= end)
     {
-      block_controls (self, TRUE);
       if (spin == self->token_start)
         gtk_spin_button_set_value (self->token_end, (double) start + 1);
       else
         gtk_spin_button_set_value (self->token_start, end ? (double) end - 1 : 0);
-      block_controls (self, FALSE);
     }
-  edited (self);
+  edited (self, spin);
 }
 
 /* --- the layer and head shown: the session's fixed indices --- */
@@ -260,12 +349,16 @@ session_dim (AttnLivePanel *self, GtkSpinButton *spin)
   return array ? attn_array_find_dim (array, spin == self->layer ? "layer" : "head", NULL) : -1;
 }
 
+/* The spin buttons steer the session's fixed index only while the session
+ * shows this panel's source (not while a new source is being set up);
+ * the session compares, so its own value handed back changes nothing. */
 static void
 position_changed (GtkSpinButton *spin, AttnLivePanel *self)
 {
   int dim;
 
-  if (!(self->session && attn_session_is_live (self->session)))
+  if (!(self->session && attn_session_is_live (self->session) && self->source
+        && attn_session_get_array (self->session) == ATTN_ARRAY (self->source)))
     return;
   dim = session_dim (self, spin);
   if (dim >= 0 && attn_session_get_role (self->session, (guint) dim) == ATTN_ROLE_FIXED)
@@ -278,7 +371,9 @@ session_changed (AttnLivePanel *self)
   gboolean live = self->session && attn_session_is_live (self->session);
   GtkSpinButton *spins[] = { self->layer, self->head };
 
-  block_controls (self, TRUE);
+  /* live is the model's state now: the switch follows without an edit */
+  if (live)
+    self->model_active = TRUE;
   if (live && !gtk_switch_get_active (self->active))
     gtk_switch_set_active (self->active, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
@@ -295,7 +390,6 @@ session_changed (AttnLivePanel *self)
                                    live && !fixed ? _("Shown along the grid or an axis (View page)")
                                                   : NULL);
     }
-  block_controls (self, FALSE);
 }
 
 gsize
@@ -321,7 +415,8 @@ attn_live_panel_set_session (AttnLivePanel *self, AttnSession *session)
   g_set_object (&self->session, session);
   if (session)
     {
-      g_signal_connect_swapped (session, "changed", G_CALLBACK (session_changed), self);
+      /* "figure": a new spec or array, the live one or not */
+      g_signal_connect_swapped (session, "notify::figure", G_CALLBACK (session_changed), self);
       session_changed (self);
     }
 }
@@ -346,7 +441,7 @@ other_changed (GtkSpinButton *spin, AttnLivePanel *self)
 
   if (g_ptr_array_find (self->others, spin, &i))
     show_other_label (self, i);
-  edited (self);
+  edited (self, spin);
 }
 
 static char *
@@ -364,21 +459,43 @@ other_shape (AttnLivePanel *self, guint n)
   return g_string_free (s, FALSE);
 }
 
-/* The source's indices in the rows already built. */
+/* The model's indices in the rows already built. */
 static void
 show_others (AttnLivePanel *self, guint n)
 {
   for (guint i = 0; i < n; i++)
     {
-      GtkSpinButton *spin = g_ptr_array_index (self->others, i);
-      gsize index;
-
-      attn_computed_array_get_other_dim (self->source, i, NULL, NULL, &index);
-      g_signal_handlers_block_by_func (spin, other_changed, self);
-      gtk_spin_button_set_value (spin, (double) index);
-      g_signal_handlers_unblock_by_func (spin, other_changed, self);
+      gtk_spin_button_set_value (g_ptr_array_index (self->others, i),
+                                 (double) model_other (self, i));
       show_other_label (self, i);
     }
+}
+
+/* Row i of Q's other dimensions: its name, index and tick label. */
+static void
+add_other_row (AttnLivePanel *self, guint i)
+{
+  const char *name;
+  gsize size, index;
+  GtkWidget *label, *spin, *tick;
+
+  attn_computed_array_get_other_dim (self->source, i, &name, &size, &index);
+  label = gtk_label_new (name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  spin = gtk_spin_button_new_with_range (0, MAX (size, 1) - 1, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) index);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
+  tick = gtk_label_new (attn_computed_array_get_other_label (self->source, i, index));
+  gtk_label_set_ellipsize (GTK_LABEL (tick), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (tick), 0);
+  gtk_widget_set_hexpand (tick, TRUE);
+  gtk_widget_add_css_class (tick, "dim-label");
+  gtk_grid_attach (GTK_GRID (self->other_grid), label, 0, (int) i, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->other_grid), spin, 1, (int) i, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->other_grid), tick, 2, (int) i, 1, 1);
+  g_ptr_array_add (self->others, spin);
+  g_ptr_array_add (self->other_labels, tick);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (other_changed), self);
 }
 
 /* Rows for Q's other dimensions; when they are the same dimensions as
@@ -402,38 +519,24 @@ build_others (AttnLivePanel *self)
   g_ptr_array_set_size (self->others, 0);
   g_ptr_array_set_size (self->other_labels, 0);
   for (guint i = 0; i < n; i++)
-    {
-      const char *name;
-      gsize size, index;
-      GtkWidget *label, *spin, *tick;
-
-      attn_computed_array_get_other_dim (self->source, i, &name, &size, &index);
-      label = gtk_label_new (name);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      spin = gtk_spin_button_new_with_range (0, MAX (size, 1) - 1, 1);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) index);
-      gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
-      tick = gtk_label_new (attn_computed_array_get_other_label (self->source, i, index));
-      gtk_label_set_ellipsize (GTK_LABEL (tick), PANGO_ELLIPSIZE_END);
-      gtk_label_set_xalign (GTK_LABEL (tick), 0);
-      gtk_widget_set_hexpand (tick, TRUE);
-      gtk_widget_add_css_class (tick, "dim-label");
-      gtk_grid_attach (GTK_GRID (self->other_grid), label, 0, (int) i, 1, 1);
-      gtk_grid_attach (GTK_GRID (self->other_grid), spin, 1, (int) i, 1, 1);
-      gtk_grid_attach (GTK_GRID (self->other_grid), tick, 2, (int) i, 1, 1);
-      g_ptr_array_add (self->others, spin);
-      g_ptr_array_add (self->other_labels, tick);
-      g_signal_connect (spin, "value-changed", G_CALLBACK (other_changed), self);
-    }
+    add_other_row (self, i);
   gtk_widget_set_visible (self->other_grid, n > 0);
 }
 
 /* --- setting the controls --- */
 
+/* Range and value at once: one value-changed, with the value meant, not
+ * an old value clamped to the new range on the way. */
 static void
-set_limits (GtkSpinButton *spin, gsize lower, gsize upper)
+set_limits (GtkSpinButton *spin, gsize lower, gsize upper, gsize value)
 {
-  gtk_spin_button_set_range (spin, (double) lower, (double) MAX (lower, upper));
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
+
+  upper = MAX (lower, upper);
+  gtk_adjustment_configure (adj, (double) CLAMP (value, lower, upper), (double) lower,
+                            (double) upper, gtk_adjustment_get_step_increment (adj),
+                            gtk_adjustment_get_page_increment (adj),
+                            gtk_adjustment_get_page_size (adj));
 }
 
 static void
@@ -458,55 +561,97 @@ show_spec (AttnLivePanel *self, const AttnComputeSpec *spec)
   g_autofree char *eps = spec->n_eps ? attn_compute_spec_format_eps (spec) : NULL;
   gboolean tokens = spec->has_tokens && spec->token_end <= T;
 
+  /* each control set once, to its final value */
   for (guint c = 0; c < 3; c++)
-    gtk_toggle_button_set_active (toggles[c], spec->n_components == 0);
-  for (guint i = 0; i < spec->n_components; i++)
-    gtk_toggle_button_set_active (toggles[spec->components[i]], TRUE);
-  enum_drop_down_set (self->op, ATTN_TYPE_OP, spec->op);
+    gtk_toggle_button_set_active (toggles[c], model_has_component (spec, c));
+  attn_enum_drop_down_set (self->op, spec->op);
   if (eps)
     gtk_editable_set_text (self->eps, eps);
   gtk_spin_button_set_value (self->seed, (double) spec->seed);
   gtk_spin_button_set_value (self->token_start, tokens ? (double) spec->token_start : 0);
   gtk_spin_button_set_value (self->token_end, tokens ? (double) spec->token_end : (double) T);
-  enum_drop_down_set (self->quantity, ATTN_TYPE_QUANTITY, spec->quantity);
+  attn_enum_drop_down_set (self->quantity, spec->quantity);
   gtk_check_button_set_active (self->causal, spec->causal);
 }
 
+/* The group list (a new model only when the groups differ: a new file,
+ * whose first group the window's spec names) and the model's group. */
+static void
+set_groups (AttnLivePanel *self, char **groups)
+{
+  guint n_groups = groups ? g_strv_length (groups) : 0;
+
+  if (!(groups && self->groups
+        && g_strv_equal ((const char *const *) groups, (const char *const *) self->groups)))
+    {
+      g_autoptr (GtkStringList) names = gtk_string_list_new ((const char *const *) groups);
+
+      g_strfreev (self->groups);
+      self->groups = g_strdupv (groups);
+      gtk_drop_down_set_model (self->group, G_LIST_MODEL (names));
+    }
+  for (guint i = 0; i < n_groups; i++)
+    if (same_group_name (groups[i], self->model->group)
+        && gtk_drop_down_get_selected (self->group) != i)
+      gtk_drop_down_set_selected (self->group, i);
+  gtk_widget_set_visible (GTK_WIDGET (self->group), n_groups > 1);
+  gtk_widget_set_visible (self->group_label, n_groups > 1);
+}
+
+/* The model a new source starts from: spec, its group one of groups (the
+ * one selected when spec names none of them). */
+static void
+new_model (AttnLivePanel *self, char **groups, const AttnComputeSpec *spec)
+{
+  AttnComputeSpec *model = spec ? attn_compute_spec_copy (spec)
+                                : attn_live_panel_dup_spec (self, NULL);
+  gboolean known = FALSE;
+
+  if (model == NULL)
+    model = attn_compute_spec_new ();
+  for (guint i = 0; groups && groups[i]; i++)
+    known |= same_group_name (groups[i], model->group);
+  if (!known)
+    {
+      gboolean same = groups && self->groups
+                      && g_strv_equal ((const char *const *) groups,
+                                       (const char *const *) self->groups);
+      g_free (model->group);
+      model->group = g_strdup (!groups ? NULL : same ? selected_group (self) : groups[0]);
+    }
+  attn_compute_spec_free (self->model);
+  self->model = model;
+}
+
+/* The model first, then the controls set to show it: each handler finds
+ * its control showing the model and emits nothing; what the controls then
+ * say is the model. */
 void
 attn_live_panel_set_source (AttnLivePanel *self, char **groups, AttnComputedArray *source,
                             const AttnComputeSpec *spec)
 {
-  guint n_groups = groups ? g_strv_length (groups) : 0;
-  g_autoptr (GtkStringList) names = NULL;
+  gsize start, end;
 
   g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
-  block_controls (self, TRUE);
-  if (!(groups && self->groups && g_strv_equal ((const char *const *) groups,
-                                                (const char *const *) self->groups)))
-    {
-      g_strfreev (self->groups);
-      self->groups = g_strdupv (groups);
-      names = gtk_string_list_new ((const char *const *) groups);
-      gtk_drop_down_set_model (self->group, G_LIST_MODEL (names));
-    }
-  for (guint i = 0; spec && spec->group && i < n_groups; i++)
-    if (g_strcmp0 (groups[i] + (groups[i][0] == '/'), spec->group + (spec->group[0] == '/')) == 0)
-      gtk_drop_down_set_selected (self->group, i);
-  gtk_widget_set_visible (GTK_WIDGET (self->group), n_groups > 1);
-  gtk_widget_set_visible (self->group_label, n_groups > 1);
+  new_model (self, groups, spec);
+  set_groups (self, groups);
   g_set_object (&self->source, source);
   if (source)
     {
-      set_limits (self->token_start, 0, source_size (self, "query") - 1);
-      set_limits (self->token_end, 1, source_size (self, "query"));
-      set_limits (self->layer, 0, source_size (self, "layer") - 1);
-      set_limits (self->head, 0, source_size (self, "head") - 1);
+      model_tokens (self, &start, &end);
+      set_limits (self->token_start, 0, source_size (self, "query") - 1, start);
+      set_limits (self->token_end, 1, source_size (self, "query"), end);
+      set_limits (self->layer, 0, source_size (self, "layer") - 1, spin_index (self->layer));
+      set_limits (self->head, 0, source_size (self, "head") - 1, spin_index (self->head));
       describe_source (self);
       build_others (self);
       if (spec)
-        show_spec (self, spec);
+        {
+          g_autoptr (AttnComputeSpec) shown = attn_compute_spec_copy (self->model);
+          show_spec (self, shown);
+        }
     }
-  block_controls (self, FALSE);
+  take_model (self);
   update_sensitivity (self);
   session_changed (self);
 }
@@ -529,9 +674,8 @@ void
 attn_live_panel_set_active (AttnLivePanel *self, gboolean active)
 {
   g_return_if_fail (ATTN_IS_LIVE_PANEL (self));
-  block_controls (self, TRUE);
+  self->model_active = active;
   gtk_switch_set_active (self->active, active);
-  block_controls (self, FALSE);
   update_sensitivity (self);
 }
 
@@ -589,6 +733,7 @@ attn_live_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->source);
+  g_clear_pointer (&self->model, attn_compute_spec_free);
   g_clear_pointer (&self->groups, g_strfreev);
   g_clear_pointer (&self->others, g_ptr_array_unref);
   g_clear_pointer (&self->other_labels, g_ptr_array_unref);
@@ -624,20 +769,21 @@ attn_live_panel_init (AttnLivePanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->others = g_ptr_array_new ();
   self->other_labels = g_ptr_array_new ();
-  enum_drop_down_init (self->op, ATTN_TYPE_OP);
-  enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY);
+  attn_enum_drop_down_init (self->op, ATTN_TYPE_OP, op_labels, G_N_ELEMENTS (op_labels), NULL);
+  attn_enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY, quantity_labels,
+                            G_N_ELEMENTS (quantity_labels), NULL);
   gtk_editable_set_text (self->eps, DEFAULT_EPS);
-  enum_drop_down_set (self->op, ATTN_TYPE_OP, ATTN_OP_SCALE);
+  attn_enum_drop_down_set (self->op, ATTN_OP_SCALE);
   gtk_toggle_button_set_active (self->query, TRUE);
   gtk_toggle_button_set_active (self->key, TRUE);
   gtk_toggle_button_set_active (self->value, TRUE);
-  g_signal_connect_swapped (self->active, "notify::active", G_CALLBACK (edited), self);
-  g_signal_connect_swapped (self->group, "notify::selected", G_CALLBACK (edited), self);
-  g_signal_connect_swapped (self->op, "notify::selected", G_CALLBACK (edited), self);
-  g_signal_connect_swapped (self->quantity, "notify::selected", G_CALLBACK (edited), self);
-  g_signal_connect_swapped (self->causal, "toggled", G_CALLBACK (edited), self);
-  g_signal_connect_swapped (self->seed, "value-changed", G_CALLBACK (edited), self);
-  g_signal_connect_swapped (self->eps, "activate", G_CALLBACK (edited), self);
+  g_signal_connect (self->active, "notify::active", G_CALLBACK (control_notified), self);
+  g_signal_connect (self->group, "notify::selected", G_CALLBACK (control_notified), self);
+  g_signal_connect (self->op, "notify::selected", G_CALLBACK (control_notified), self);
+  g_signal_connect (self->quantity, "notify::selected", G_CALLBACK (control_notified), self);
+  g_signal_connect (self->causal, "toggled", G_CALLBACK (control_changed), self);
+  g_signal_connect (self->seed, "value-changed", G_CALLBACK (control_changed), self);
+  g_signal_connect (self->eps, "activate", G_CALLBACK (control_changed), self);
   g_signal_connect (self->query, "toggled", G_CALLBACK (component_toggled), self);
   g_signal_connect (self->key, "toggled", G_CALLBACK (component_toggled), self);
   g_signal_connect (self->value, "toggled", G_CALLBACK (component_toggled), self);
@@ -645,6 +791,8 @@ attn_live_panel_init (AttnLivePanel *self)
   g_signal_connect (self->token_end, "value-changed", G_CALLBACK (tokens_changed), self);
   g_signal_connect (self->layer, "value-changed", G_CALLBACK (position_changed), self);
   g_signal_connect (self->head, "value-changed", G_CALLBACK (position_changed), self);
+  if (!(self->model = attn_live_panel_dup_spec (self, NULL)))
+    self->model = attn_compute_spec_new ();
   update_sensitivity (self);
 }
 

@@ -7,8 +7,11 @@
  * (one column each), the tokens perturbed, prompt/batch, quantity and mask,
  * and the layer and head shown (the session's fixed indices of those
  * dimensions, so that moving them keeps the computed slices cached).  The
- * panel emits "changed" when the user edits the computation or the switch;
- * the window builds the array.  Programmatic setters emit nothing.
+ * panel holds the computation its controls show (its model): it emits
+ * "changed" when the user edits a control to a value other than the
+ * model's, and the window builds the array.  Its setters assign the model
+ * first and then set the controls to it, so that no handler finds an edit
+ * and nothing is emitted: no update of the panel's own re-enters it.
  */
 #pragma once
 

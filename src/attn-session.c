@@ -10,7 +10,7 @@
 
 #define MAX_UNDO 100
 
-/* The heatmap's view state (the block at the end of this file). */
+/* The heatmap's view state: the block at the end of this file. */
 typedef struct
 {
   AttnViewport viewport;
@@ -27,6 +27,8 @@ typedef struct
 
 static void view_state_init (AttnSession *self);
 static void view_state_clear (AttnSession *self);
+static void reset_view_state (AttnSession *self);
+static void sync_view_state (AttnSession *self);
 static void class_init_view_state (GObjectClass *object_class);
 #define VIEW_PROP_BASE 1000
 static void view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
@@ -49,7 +51,10 @@ struct _AttnSession
 
 G_DEFINE_FINAL_TYPE (AttnSession, attn_session, G_TYPE_OBJECT)
 
-enum { ARRAY_CHANGED, CHANGED, DATA_CHANGED, HISTORY_CHANGED, N_SIGNALS };
+/* The one signal: "data-changed" is an event (the data under an unchanged
+ * spec changed, a growing file grew), not state, so it is no property.
+ * Everything else is told by the properties' notifications. */
+enum { DATA_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* --- spec-level properties --- */
@@ -69,20 +74,6 @@ enum
 static GParamSpec *spec_props[N_SPEC_PROPS];
 
 G_DEFINE_BOXED_TYPE (AttnSessionSpec, attn_session_spec, attn_view_spec_copy, attn_view_spec_free)
-
-/* Whether two specs draw the same view. */
-static gboolean
-spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
-{
-  g_autoptr (JsonNode) na = NULL;
-  g_autoptr (JsonNode) nb = NULL;
-
-  if (a == b)
-    return TRUE;
-  na = attn_view_spec_to_json (a);
-  nb = attn_view_spec_to_json (b);
-  return json_node_equal (na, nb);
-}
 
 /* What the derived properties were before an edit, to notify only those
  * that changed after it. */
@@ -221,14 +212,8 @@ attn_session_class_init (AttnSessionClass *klass)
   object_class->finalize = attn_session_finalize;
   install_spec_properties (object_class);
   object_class->set_property = view_set_property;
-  signals[ARRAY_CHANGED] = g_signal_new ("array-changed", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[DATA_CHANGED] = g_signal_new ("data-changed", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[HISTORY_CHANGED] = g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   class_init_view_state (object_class);
 }
 
@@ -312,15 +297,14 @@ attn_session_set_array (AttnSession *self, AttnArray *array, const char *dataset
   self->figure = figure;
   g_ptr_array_set_size (self->undo, 0);
   g_ptr_array_set_size (self->redo, 0);
-  same_spec = spec_equal (copy, self->spec);
+  same_spec = attn_view_spec_equal (copy, self->spec);
   attn_view_spec_free (self->spec);
   self->spec = g_steal_pointer (&copy);
   notify_if (self, !same_spec, PROP_SPEC);
   notify_if (self, TRUE, PROP_FIGURE);
+  reset_view_state (self);
+  sync_view_state (self);
   spec_state_notify (self, &state);
-  g_signal_emit (self, signals[ARRAY_CHANGED], 0);
-  g_signal_emit (self, signals[CHANGED], 0);
-  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 
 AttnArray *
@@ -389,7 +373,7 @@ attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
   g_return_val_if_fail (spec != NULL, FALSE);
   if (self->array == NULL)
     return FALSE;
-  if (spec_equal (spec, self->spec))
+  if (attn_view_spec_equal (spec, self->spec))
     return TRUE; /* nothing changed: nothing to notify, nothing to redraw */
   render = attn_view_spec_copy (spec);
   drop_foreign_highlights (render, self->array);
@@ -402,8 +386,8 @@ attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
   self->spec = g_steal_pointer (&owned);
   notify_if (self, TRUE, PROP_SPEC);
   notify_if (self, TRUE, PROP_FIGURE);
+  sync_view_state (self);
   spec_state_notify (self, &state);
-  g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
 
@@ -470,6 +454,22 @@ first_fixed (AttnSession *self, guint except)
   return -1;
 }
 
+/* A copy of the spec with y and x pinned by name, so that the defaults
+ * never move under the user. */
+static AttnViewSpec *
+copy_pinned (AttnSession *self)
+{
+  AttnViewSpec *spec = attn_view_spec_copy (self->spec);
+
+  if (spec->ydim == NULL)
+    spec->ydim = g_strdup (attn_array_get_dim_name (self->array,
+                                                    attn_figure_get_y (self->figure)->dim));
+  if (spec->xdim == NULL)
+    spec->xdim = g_strdup (attn_array_get_dim_name (self->array,
+                                                    attn_figure_get_x (self->figure)->dim));
+  return spec;
+}
+
 /* Roles are a permutation: the dimension that held the new role takes the
  * old role of dim (y/x never stay empty). */
 gboolean
@@ -494,14 +494,7 @@ attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **err
                    _("a heatmap needs a y and an x dimension"));
       return FALSE;
     }
-  spec = attn_view_spec_copy (self->spec);
-  /* Pin y and x by name so that the defaults never move under the user. */
-  if (spec->ydim == NULL)
-    spec->ydim = g_strdup (attn_array_get_dim_name (self->array,
-                                                    attn_figure_get_y (self->figure)->dim));
-  if (spec->xdim == NULL)
-    spec->xdim = g_strdup (attn_array_get_dim_name (self->array,
-                                                    attn_figure_get_x (self->figure)->dim));
+  spec = copy_pinned (self);
   if ((slot = role_slot (spec, old)))
     {
       g_free (*slot);
@@ -623,7 +616,6 @@ attn_session_set_highlights (AttnSession *self, GPtrArray *highlights)
   g_ptr_array_set_size (self->redo, 0);
   replace_highlights (self, highlights);
   spec_state_notify (self, &state);
-  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 
 gboolean
@@ -654,7 +646,6 @@ step_history (AttnSession *self, GPtrArray *from, GPtrArray *to)
   replace_highlights (self, list);
   g_ptr_array_unref (list);
   spec_state_notify (self, &state);
-  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 
 void
@@ -682,12 +673,15 @@ attn_session_data_changed (AttnSession *self)
     return;
   /* The extent changed: resolve again (ranges to the end follow it). */
   render = attn_session_dup_render_spec (self);
+  g_object_freeze_notify (G_OBJECT (self));
   if ((figure = attn_figure_new (self->array, render, NULL)))
     {
       g_clear_object (&self->figure);
       self->figure = figure;
       g_object_notify_by_pspec (G_OBJECT (self), spec_props[PROP_FIGURE]);
     }
+  sync_view_state (self);
+  g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[DATA_CHANGED], 0);
 }
 
@@ -701,9 +695,11 @@ attn_session_get_data_lock (AttnSession *self)
 /* --- the heatmap's view state ---
  *
  * Kept here, not in the widget, so that the sidebar, export and Save View
- * read one state and widgets only bind and draw.  Followed from the
- * session's own signals: a new array clears it, a new spec or a grown file
- * fits the viewport to the new extents. */
+ * read one state and widgets only bind and draw.  Kept in step by the
+ * spec's setters themselves, before their notifications go out, so that
+ * whoever hears notify::figure reads a viewport that fits it: a new array
+ * clears it, a new spec or a grown file fits the viewport to the new
+ * extents. */
 
 /* Property ids from VIEW_PROP_BASE up, apart from any other property of
  * the session: get/set_property hand these to view_get/set_property. */
@@ -807,9 +803,6 @@ view_state_init (AttnSession *self)
   self->vs.selected_highlight = -1;
   self->vs.link_highlights = TRUE;
   self->vs.panels = g_array_new (FALSE, FALSE, sizeof (AttnPanelKey));
-  g_signal_connect (self, "array-changed", G_CALLBACK (reset_view_state), NULL);
-  g_signal_connect (self, "changed", G_CALLBACK (sync_view_state), NULL);
-  g_signal_connect (self, "data-changed", G_CALLBACK (sync_view_state), NULL);
 }
 
 static void

@@ -5,13 +5,15 @@
  * One AttnSession per window holds the array on screen and the view spec
  * (the same AttnViewSpec that `attnview render --view` reads).  Widgets edit
  * it through attn_session_update() and its helpers, which validate the new
- * spec against the array (attn_figure_new) before committing it and
- * emitting "changed".  Highlight edits go through an undo stack.
+ * spec against the array (attn_figure_new) before committing it.
+ * Highlight edits go through an undo stack.
  *
- * Its spec-level state is also held in read-only properties that notify
- * only when their value changes: "array", "dataset", "spec" (an update
+ * Its state is held in properties that notify only when their value
+ * changes, and widgets follow those: "array", "dataset", "spec" (an update
  * with an equal spec notifies nothing), "figure" (also when the data of a
- * growing array changed), "live", "can-undo", "can-redo".
+ * growing array changed), "live", "can-undo", "can-redo", and the view
+ * state below.  The one signal, "data-changed", is an event rather than
+ * state: the data under an unchanged spec changed (a followed file grew).
  */
 #pragma once
 

@@ -41,7 +41,7 @@ attn_window_update_actions (AttnWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (needs_data); i++)
     set_enabled (self, needs_data[i], shown);
-  set_enabled (self, "zoom-fit", shown && attn_heatmap_view_is_zoomed (self->heatmap));
+  set_enabled (self, "zoom-fit", shown && attn_session_get_zoomed (self->session));
   set_enabled (self, "undo", attn_session_can_undo (self->session));
   set_enabled (self, "redo", attn_session_can_redo (self->session));
   set_enabled (self, "compare-qkv", has_component (self) || attn_window_live_available (self));
@@ -433,7 +433,7 @@ action_export (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_file_chooser_add_choice (chooser, "colorbar", _("Colour bar"), NULL, NULL);
   gtk_file_chooser_set_choice (chooser, "colorbar", "true");
   /* Panels picked on screen are most likely the ones wanted in the paper. */
-  if (attn_heatmap_view_has_panel_selection (self->heatmap))
+  if (attn_session_has_panel_selection (self->session))
     {
       gtk_file_chooser_add_choice (chooser, "panels", _("Panels"), (const char **) export_panels,
                                    (const char **) export_panel_labels);
@@ -449,7 +449,7 @@ action_copy_png (GSimpleAction *action, GVariant *param, gpointer data)
 {
   AttnWindow *self = data;
 
-  run_export (self, NULL, attn_heatmap_view_has_panel_selection (self->heatmap), TRUE, TRUE, 96.0);
+  run_export (self, NULL, attn_session_has_panel_selection (self->session), TRUE, TRUE, 96.0);
 }
 
 gboolean
@@ -555,19 +555,19 @@ action_redo (GSimpleAction *action, GVariant *param, gpointer data)
 static void
 action_zoom_in (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  attn_heatmap_view_zoom (ATTN_WINDOW (data)->heatmap, 0.8, 0.5, 0.5);
+  attn_session_zoom (ATTN_WINDOW (data)->session, 0.8, 0.5, 0.5);
 }
 
 static void
 action_zoom_out (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  attn_heatmap_view_zoom (ATTN_WINDOW (data)->heatmap, 1.25, 0.5, 0.5);
+  attn_session_zoom (ATTN_WINDOW (data)->session, 1.25, 0.5, 0.5);
 }
 
 static void
 action_zoom_fit (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  attn_heatmap_view_zoom_fit (ATTN_WINDOW (data)->heatmap);
+  attn_session_zoom_fit (ATTN_WINDOW (data)->session);
 }
 
 static void
@@ -600,29 +600,52 @@ action_follow (GSimpleAction *action, GVariant *state, gpointer data)
  * Data that already has a component dimension is compared by choosing it
  * as a facet: the window arranges it and says so, rather than leave the
  * user wondering why no live computation started. */
+/* What Compare Q/K/V did on data with a component dimension: role is the
+ * one it had, error why it could not be made the rows (NULL: it is now).
+ * Whole sentences, one for each case, so that they translate whole. */
+static char *
+component_message (AttnWindow *self, AttnRole role, const GError *error)
+{
+  gboolean live = attn_session_is_live (self->session);
+
+  if (role == ATTN_ROLE_ROWS)
+    return g_strdup (live ? _("The live computation already has a component dimension: Q/K/V "
+                              "are side by side in the grid's rows")
+                          : _("This dataset already has a component dimension: Q/K/V are side "
+                              "by side in the grid's rows"));
+  if (role == ATTN_ROLE_COLS)
+    return g_strdup (live ? _("The live computation already has a component dimension: Q/K/V "
+                              "are side by side in the grid's columns")
+                          : _("This dataset already has a component dimension: Q/K/V are side "
+                              "by side in the grid's columns"));
+  if (error)
+    return g_strdup_printf (live ? _("The live computation already has a component dimension: "
+                                     "choose it as rows or columns to compare Q/K/V (%s)")
+                                 : _("This dataset already has a component dimension: choose it "
+                                     "as rows or columns to compare Q/K/V (%s)"),
+                            error->message);
+  return g_strdup (live ? _("The live computation already has a component dimension: it now "
+                            "makes the grid's rows (the View page chooses rows and columns)")
+                        : _("This dataset already has a component dimension: it now makes the "
+                            "grid's rows (the View page chooses rows and columns)"));
+}
+
 static void
 compare_components (AttnWindow *self, guint comp, int eps)
 {
   AttnRole role = attn_session_get_role (self->session, comp);
-  const char *what = attn_session_is_live (self->session) ? "The live computation" : "This dataset";
   g_autoptr (GError) error = NULL;
   g_autofree char *msg = NULL;
 
   if (role == ATTN_ROLE_ROWS || role == ATTN_ROLE_COLS)
-    msg = g_strdup_printf (_("%s already has a component dimension: Q/K/V are side by side in the "
-                             "grid's %s"),
-                           what, role == ATTN_ROLE_ROWS ? "rows" : "columns");
+    msg = component_message (self, role, NULL);
   else if (!attn_session_set_role (self->session, comp, ATTN_ROLE_ROWS, &error))
-    msg = g_strdup_printf (_("%s already has a component dimension: choose it as rows or columns "
-                             "to compare Q/K/V (%s)"),
-                           what, error->message);
+    msg = component_message (self, role, error);
   else
     {
       if (eps >= 0 && attn_session_get_role (self->session, (guint) eps) == ATTN_ROLE_FIXED)
         attn_session_set_role (self->session, (guint) eps, ATTN_ROLE_COLS, NULL);
-      msg = g_strdup_printf (_("%s already has a component dimension: it now makes the grid's rows "
-                               "(the View page chooses rows and columns)"),
-                             what);
+      msg = component_message (self, role, NULL);
     }
   attn_window_show_error (self, msg);
 }

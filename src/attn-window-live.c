@@ -31,15 +31,17 @@ default_view (AttnWindow *self, const AttnComputeSpec *spec)
   AttnViewSpec *view = attn_view_spec_new ();
 
   view->rowdim = g_strdup ("component");
-  view->row_format = g_strdup ("Modifying {label}");
+  /* TRANSLATORS: a grid row's heading; {label} stays as it is (the
+   * component: query, key or value) */
+  view->row_format = g_strdup (_("Modifying {label}"));
   if (attn_op_has_epsilon (spec->op))
     {
       view->coldim = g_strdup ("epsilon");
       view->col_format = g_strdup ("ε = {label}");
     }
   view->colorbar_label = g_strdup (spec->quantity == ATTN_QUANTITY_WEIGHTS
-                                       ? "Attention weight"
-                                       : "Value-weighted attention ‖A·v‖");
+                                       ? _("Attention weight")
+                                       : _("Value-weighted attention ‖A·v‖"));
   view->causal_mask = spec->causal;
   attn_view_spec_set_select (view, "layer", attn_live_panel_get_layer (self->live_panel));
   attn_view_spec_set_select (view, "head", attn_live_panel_get_head (self->live_panel));

@@ -204,14 +204,22 @@ document_data_changed (AttnWindow *self)
 
 /* --- datasets and files --- */
 
+/* Every view spec shown is remembered for its dataset. */
 static void
-session_changed (AttnWindow *self)
+spec_changed (AttnWindow *self)
 {
   const char *dataset = attn_session_get_dataset (self->session);
 
   if (self->document && dataset)
     attn_sidecar_store (attn_document_get_sidecar (self->document), dataset,
                         attn_session_get_spec (self->session));
+}
+
+/* A new figure (a new spec, array or extent): what can be done, and the
+ * shape in the status line. */
+static void
+figure_changed (AttnWindow *self)
+{
   attn_window_update_actions (self);
   update_status (self);
 }
@@ -503,6 +511,24 @@ attn_window_class_init (AttnWindowClass *klass)
 #undef CHILD
 }
 
+/* The window follows the session's properties; the status line shows the
+ * shape, which grows with a followed dataset ("figure" is notified then). */
+static void
+connect_session (AttnWindow *self)
+{
+  const struct { const char *signal; GCallback cb; } c[] = {
+    { "notify::spec", G_CALLBACK (spec_changed) },
+    { "notify::figure", G_CALLBACK (figure_changed) },
+    { "notify::can-undo", G_CALLBACK (attn_window_update_actions) },
+    { "notify::can-redo", G_CALLBACK (attn_window_update_actions) },
+    { "notify::zoomed", G_CALLBACK (attn_window_update_actions) },
+    { "notify::panel-selection", G_CALLBACK (attn_window_update_actions) },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (c); i++)
+    g_signal_connect_swapped (self->session, c[i].signal, c[i].cb, self);
+}
+
 static void
 connect_widgets (AttnWindow *self)
 {
@@ -515,19 +541,11 @@ connect_widgets (AttnWindow *self)
   attn_window_live_connect (self);
   connect_sidebar_wheel (self);
   g_signal_connect (self->dataset_tree, "dataset-chosen", G_CALLBACK (dataset_chosen), self);
-  g_signal_connect_swapped (self->session, "changed", G_CALLBACK (session_changed), self);
-  g_signal_connect_swapped (self->session, "history-changed",
-                            G_CALLBACK (attn_window_update_actions), self);
-  /* The status line shows the shape, which grows with a followed dataset. */
-  g_signal_connect_swapped (self->session, "data-changed", G_CALLBACK (update_status), self);
+  connect_session (self);
   g_signal_connect_swapped (self->heatmap, "notify::hover-text", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->heatmap, "notify::error", G_CALLBACK (heatmap_error_changed),
                             self);
   g_signal_connect_swapped (self->heatmap, "notify::busy", G_CALLBACK (busy_changed), self);
-  g_signal_connect_swapped (self->heatmap, "notify::zoomed",
-                            G_CALLBACK (attn_window_update_actions), self);
-  g_signal_connect_swapped (self->heatmap, "panels-selected",
-                            G_CALLBACK (attn_window_update_actions), self);
   g_signal_connect_swapped (self->heatmap, "loaded", G_CALLBACK (heatmap_loaded), self);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_files), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -417,6 +417,21 @@ rows_shown (gpointer data)
 
 /* A row's spin button edits its rectangle as one undoable step; filling
  * the rows again (undo) records none. */
+/* The list view under widget (depth first). */
+static GtkListView *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return GTK_LIST_VIEW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkListView *found = find_list_view (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_highlight_rows (void)
 {
@@ -441,6 +456,18 @@ test_highlight_rows (void)
   g_assert_cmpint (attn_heatmap_view_add_highlight (attn_window_get_heatmap (window)), >=, 0);
   g_assert_cmpint (attn_heatmap_view_add_highlight (attn_window_get_heatmap (window)), >=, 0);
   iterate_until (rows_shown, &rows, 5000);
+  /* the list's selected row is bound to the session's selected rectangle */
+  {
+    GtkSingleSelection *sel = GTK_SINGLE_SELECTION (
+        gtk_list_view_get_model (find_list_view (rows.list)));
+
+    attn_session_set_selected_highlight (session, 0);
+    g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, 0);
+    gtk_single_selection_set_selected (sel, 1);
+    g_assert_cmpint (attn_session_get_selected_highlight (session), ==, 1);
+    attn_session_set_selected_highlight (session, -1);
+    g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, GTK_INVALID_LIST_POSITION);
+  }
   h = g_ptr_array_index (attn_session_get_spec (session)->highlights, 0);
   start = h->start[0], end = h->end[0];
   g_assert_cmpint (gtk_spin_button_get_value_as_int (g_ptr_array_index (spins, 1)), ==, end - 1);

@@ -123,7 +123,7 @@ test_panel_keys (void)
   assert_selection (window, "... ... ...");
   /* the export takes what the keyboard picked */
   press (window, GDK_KEY_Down, GDK_ALT_MASK);
-  g_assert_true (attn_heatmap_view_has_panel_selection (attn_window_get_heatmap (window)));
+  g_assert_true (attn_session_has_panel_selection (attn_window_get_session (window)));
   close_window (window);
 }
 
@@ -154,14 +154,14 @@ test_add_rectangle (void)
   g_assert_cmpuint (h->start[1], ==, 6);
   g_assert_cmpuint (h->end[1], ==, 18);
   g_assert_cmpint (h->row, ==, -1); /* linked: every panel */
-  g_assert_cmpint (attn_heatmap_view_get_selected_highlight (attn_window_get_heatmap (window)), ==, 0);
+  g_assert_cmpint (attn_session_get_selected_highlight (attn_window_get_session (window)), ==, 0);
   g_assert_cmpuint (attn_highlight_list_get_n_rows (attn_window_get_highlight_list (window)), ==, 1);
   g_action_group_activate_action (G_ACTION_GROUP (window), "undo", NULL);
   g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 0);
   g_action_group_activate_action (G_ACTION_GROUP (window), "redo", NULL);
   g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 1);
   /* picked again (as a click on its row in the sidebar does), then Delete */
-  attn_heatmap_view_set_selected_highlight (attn_window_get_heatmap (window), 0);
+  attn_session_set_selected_highlight (attn_window_get_session (window), 0);
   press (window, GDK_KEY_Delete, 0);
   g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 0);
   close_window (window);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "attn-enum-drop-down.h"
 #include "attn-gui-test-util.h"
 #include "attn-h5.h"
 #include "attn-test-util.h"
@@ -82,6 +83,83 @@ stored_value (gsize c, gsize e, gsize q, gsize k)
   g_assert_nonnull (a);
   g_assert_true (attn_array_read_box (a, start, count, &v, NULL, NULL));
   return v;
+}
+
+static void
+count_changed (AttnLivePanel *panel, guint *n)
+{
+  (*n)++;
+}
+
+/* The groups the panel offers, from its drop-down. */
+static char **
+panel_groups (AttnWindow *window)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (control (window, "group")));
+  GStrvBuilder *b = g_strv_builder_new ();
+  char **groups;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_strv_builder_add (b, gtk_string_list_get_string (GTK_STRING_LIST (model), i));
+  groups = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return groups;
+}
+
+/* Setting the panel's source and spec (every control changes) emits
+ * nothing, nor does the switch set to what it shows; a user's edit that
+ * changes a value emits once. */
+static void
+test_live_quiet_setters (void)
+{
+  AttnWindow *window;
+  AttnLivePanel *panel;
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+  g_auto (GStrv) groups = NULL;
+  guint n = 0;
+  int op = -1;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_demo ();
+  panel = attn_window_get_live_panel (window);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "compare-qkv", NULL);
+  wait_loaded (window);
+  groups = panel_groups (window);
+  g_signal_connect (panel, "changed", G_CALLBACK (count_changed), &n);
+  spec->group = g_strdup (groups[0]);
+  spec->components[0] = ATTN_COMPONENT_KEY, spec->n_components = 1;
+  spec->op = ATTN_OP_NOISE;
+  g_assert_true (attn_compute_spec_set_eps (spec, "0.25, 0.5", NULL));
+  spec->seed = 7;
+  attn_compute_spec_set_tokens (spec, 2, 5);
+  spec->quantity = ATTN_QUANTITY_VALUE_NORM;
+  spec->causal = FALSE;
+  attn_live_panel_set_source (panel, groups, attn_live_panel_get_source (panel), spec);
+  attn_live_panel_set_active (panel, TRUE);
+  g_assert_cmpuint (n, ==, 0);
+  /* and the controls show it */
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (control (window, "query"))));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (control (window, "key"))));
+  g_assert_true (attn_enum_drop_down_get (GTK_DROP_DOWN (control (window, "op")), &op));
+  g_assert_cmpint (op, ==, ATTN_OP_NOISE);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (control (window, "token-start"))),
+                     ==, 2);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (control (window, "token-end"))),
+                     ==, 5);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (control (window, "seed"))), ==, 7);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (control (window, "causal"))));
+  /* the user's edits: one signal each */
+  attn_enum_drop_down_set (GTK_DROP_DOWN (control (window, "op")), ATTN_OP_SCALE);
+  g_assert_cmpuint (n, ==, 1);
+  wait_loaded (window);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (control (window, "query")), TRUE);
+  g_assert_cmpuint (n, ==, 2);
+  wait_loaded (window);
+  close_window (window);
 }
 
 static void
@@ -327,6 +405,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/live/grid", test_live_grid);
   g_test_add_func ("/gui/live/view", test_live_view);
   g_test_add_func ("/gui/live/groups", test_live_groups);
+  g_test_add_func ("/gui/live/quiet-setters", test_live_quiet_setters);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (demo_copy);

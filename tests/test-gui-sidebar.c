@@ -2,10 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The session notifies its spec-level properties only when they change,
- * and the View page follows a spec changed elsewhere without handing an
- * older value back; the mouse wheel over a slider scrolls the sidebar (real X events, sent
- * with xdotool) instead of moving the slider; the sidebar keeps its width
+ * The session notifies its spec-level properties only when they change
+ * (and has no coarse signals left); the enum drop-downs pick and show
+ * every value of their registered enum; the View page follows a spec
+ * changed elsewhere without handing an older value back; the mouse wheel
+ * over a slider scrolls the sidebar (real X events, sent with xdotool)
+ * instead of moving the slider; the sidebar keeps its width
  * across pages and datasets; a followed dataset's size grows in the
  * sidebar; Compare Q/K/V on data that has a component axis says so; the
  * export dialog offers PNG, SVG and PDF and starts on the selected panels.
@@ -107,6 +109,40 @@ test_session_notify (void)
   g_assert_cmpuint (n[P_CAN_REDO], ==, 1); /* the history went */
 }
 
+/* The session tells its state by property notifications only: the coarse
+ * signals are gone, "data-changed" (an event, not state) stays; an edited
+ * spec notifies "spec" and "figure" once each, whatever else it touches. */
+static void
+test_session_signals (void)
+{
+  g_autoptr (AttnSession) session = attn_session_new ();
+  g_autoptr (AttnArray) array = small_array ("layer");
+  AttnViewSpec *spec;
+  guint n[N_P] = { 0 };
+
+  g_assert_cmpuint (g_signal_lookup ("changed", ATTN_TYPE_SESSION), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("array-changed", ATTN_TYPE_SESSION), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("history-changed", ATTN_TYPE_SESSION), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("data-changed", ATTN_TYPE_SESSION), !=, 0);
+
+  attn_session_set_array (session, array, "/attn", NULL);
+  g_signal_connect (session, "notify", G_CALLBACK (count_notify), n);
+  spec = attn_session_dup_spec (session);
+  spec->norm = ATTN_NORM_LOG;
+  attn_view_spec_set_select (spec, "layer", 3);
+  g_assert_true (attn_session_update (session, spec, NULL));
+  g_assert_cmpuint (n[P_SPEC], ==, 1);
+  g_assert_cmpuint (n[P_FIGURE], ==, 1);
+  g_assert_cmpint (attn_session_get_spec (session)->norm, ==, ATTN_NORM_LOG);
+  g_assert_cmpuint (attn_session_get_fixed (session, 0), ==, 3);
+
+  /* a grown file: a new figure, the same spec */
+  memset (n, 0, sizeof n);
+  attn_session_data_changed (session);
+  g_assert_cmpuint (n[P_SPEC], ==, 0);
+  g_assert_cmpuint (n[P_FIGURE], ==, 1);
+}
+
 /* --- the sidebar's pages follow the session --- */
 
 static GtkWidget *
@@ -114,6 +150,120 @@ colour_control (AttnWindow *window, const char *name)
 {
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (attn_window_get_colour_panel (window)),
                                                     ATTN_TYPE_COLOUR_PANEL, name));
+}
+
+/* --- drop-downs over the registered enums --- */
+
+typedef int (*GetValue) (AttnSession *session, gboolean *set);
+typedef void (*SetValue) (AttnSession *session, int value);
+
+static int
+get_norm (AttnSession *session, gboolean *set)
+{
+  *set = TRUE;
+  return attn_session_get_spec (session)->norm;
+}
+
+static void
+set_norm (AttnSession *session, int value)
+{
+  AttnViewSpec *spec = attn_session_dup_spec (session);
+
+  spec->norm = value;
+  g_assert_true (attn_session_update (session, spec, NULL));
+}
+
+static int
+get_aggregate (AttnSession *session, gboolean *set)
+{
+  *set = attn_session_get_spec (session)->has_aggregate;
+  return attn_session_get_spec (session)->aggregate;
+}
+
+static void
+set_aggregate (AttnSession *session, int value)
+{
+  AttnViewSpec *spec = attn_session_dup_spec (session);
+
+  spec->has_aggregate = TRUE, spec->aggregate = value;
+  g_assert_true (attn_session_update (session, spec, NULL));
+}
+
+static int
+get_role (AttnSession *session, gboolean *set)
+{
+  *set = TRUE;
+  return attn_session_get_role (session, 0);
+}
+
+static void
+set_role (AttnSession *session, int value)
+{
+  g_assert_true (attn_session_set_role (session, 0, value, NULL));
+}
+
+/* Picking each item sets a different value of type (every one of them,
+ * and with has_none, one item that sets none); a value set elsewhere
+ * selects the item that sets it. */
+static void
+check_enum_drop_down (GtkDropDown *drop, AttnSession *session, GType type, gboolean has_none,
+                      GetValue get, SetValue set)
+{
+  GEnumClass *klass = g_type_class_ref (type);
+  guint n = g_list_model_get_n_items (gtk_drop_down_get_model (drop));
+  g_autofree int *value_at = g_new0 (int, n);
+  guint n_none = 0;
+  gboolean is_set;
+
+  g_assert_cmpuint (n, ==, klass->n_values + (has_none ? 1 : 0));
+  /* from the last item, so that picking the first one is a change too */
+  gtk_drop_down_set_selected (drop, n - 1);
+  for (guint p = 0; p < n; p++)
+    {
+      const char *label = gtk_string_object_get_string (
+          g_list_model_get_item (gtk_drop_down_get_model (drop), p));
+      g_object_unref (g_list_model_get_item (gtk_drop_down_get_model (drop), p));
+      g_assert_true (label && label[0]);
+      gtk_drop_down_set_selected (drop, p);
+      value_at[p] = get (session, &is_set);
+      if (!is_set)
+        n_none++, value_at[p] = -1;
+      else
+        g_assert_nonnull (g_enum_get_value (klass, value_at[p]));
+      for (guint q = 0; q < p; q++)
+        g_assert_cmpint (value_at[q], !=, value_at[p]);
+    }
+  g_assert_cmpuint (n_none, ==, has_none ? 1 : 0);
+  for (guint i = klass->n_values; i-- > 0;)
+    {
+      set (session, klass->values[i].value);
+      g_assert_cmpint (value_at[gtk_drop_down_get_selected (drop)], ==, klass->values[i].value);
+    }
+  g_type_class_unref (klass);
+}
+
+static void
+test_enum_drop_downs (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  check_enum_drop_down (GTK_DROP_DOWN (colour_control (window, "norm")), session,
+                        ATTN_TYPE_NORM_KIND, FALSE, get_norm, set_norm);
+  check_enum_drop_down (GTK_DROP_DOWN (colour_control (window, "aggregate")), session,
+                        ATTN_TYPE_AGGREGATE, TRUE, get_aggregate, set_aggregate);
+  check_enum_drop_down (GTK_DROP_DOWN (attn_dim_mapper_get_role_control (
+                            attn_window_get_dim_mapper (window), 0)),
+                        session, ATTN_TYPE_ROLE, FALSE, get_role, set_role);
+  wait_loaded (window);
+  close_window (window);
 }
 
 /* A spec changed elsewhere (a view opened, undo) changes many fields at
@@ -569,7 +719,7 @@ test_export_dialog (void)
   attn_session_set_role (session, 1, ATTN_ROLE_COLS, NULL);
   wait_loaded (window);
   attn_heatmap_view_select_header (attn_window_get_heatmap (window), TRUE, 1, 0);
-  g_assert_true (attn_heatmap_view_has_panel_selection (attn_window_get_heatmap (window)));
+  g_assert_true (attn_session_has_panel_selection (attn_window_get_session (window)));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
   iterate_until (export_dialog_shown, NULL, 5000);
@@ -608,6 +758,8 @@ main (int argc, char **argv)
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/sidebar/session-notify", test_session_notify);
+  g_test_add_func ("/sidebar/session-signals", test_session_signals);
+  g_test_add_func ("/sidebar/enum-drop-downs", test_enum_drop_downs);
   g_test_add_func ("/sidebar/pages-follow", test_pages_follow);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);

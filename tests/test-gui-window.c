@@ -190,7 +190,7 @@ test_highlights (void)
   g_assert_cmpuint (highlight (window, 0)->end[0], ==, 6);
   g_assert_cmpuint (highlight (window, 0)->start[1], ==, 1);
   g_assert_cmpuint (highlight (window, 0)->end[1], ==, 4);
-  g_assert_cmpint (attn_heatmap_view_get_selected_highlight (view), ==, 0);
+  g_assert_cmpint (attn_session_get_selected_highlight (attn_heatmap_view_get_session (view)), ==, 0);
   g_assert_cmpuint (attn_highlight_list_get_n_rows (attn_window_get_highlight_list (window)), ==, 1);
   /* its frame is drawn black on the panel */
   g_assert_cmphex (cell_colour (window, 0, 0, 3, 1) != 0, ==, TRUE);
@@ -227,6 +227,7 @@ test_zoom (void)
   AttnWindow *window;
   AttnHeatmapView *view;
   AttnFigure *fig;
+  AttnViewport v;
   gsize y0, y1, x0, x1;
 
   if (!attn_gui_test_have_display ())
@@ -238,20 +239,22 @@ test_zoom (void)
   view = attn_window_get_heatmap (window);
   gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.zoom", "d", 0.5);
   wait_loaded (window);
-  attn_heatmap_view_get_viewport (view, &y0, &y1, &x0, &x1);
+  attn_session_get_viewport (attn_heatmap_view_get_session (view), &v);
+  y0 = v.y0, y1 = v.y1, x0 = v.x0, x1 = v.x1;
   g_assert_cmpuint (y1 - y0, ==, 12);
   g_assert_cmpuint (x1 - x0, ==, 12);
   fig = attn_heatmap_view_get_figure (view);
   g_assert_cmpuint (attn_figure_get_y (fig)->end - attn_figure_get_y (fig)->start, ==, 12);
-  g_assert_true (attn_heatmap_view_is_zoomed (view));
+  g_assert_true (attn_session_get_zoomed (attn_heatmap_view_get_session (view)));
   /* pan right with the arrow key's action, then fit */
   gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.pan", "(dd)", 0.0, 0.25);
   wait_loaded (window);
-  attn_heatmap_view_get_viewport (view, &y0, &y1, &x0, &x1);
+  attn_session_get_viewport (attn_heatmap_view_get_session (view), &v);
+  y0 = v.y0, y1 = v.y1, x0 = v.x0, x1 = v.x1;
   g_assert_cmpuint (x0, ==, 9);
   gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.zoom", "d", 0.0);
   wait_loaded (window);
-  g_assert_false (attn_heatmap_view_is_zoomed (view));
+  g_assert_false (attn_session_get_zoomed (attn_heatmap_view_get_session (view)));
   fig = attn_heatmap_view_get_figure (view);
   g_assert_cmpuint (attn_figure_get_x (fig)->end, ==, 24);
   close_window (window);
@@ -438,7 +441,7 @@ left_edge_black (AttnWindow *window, guint row, guint col, gsize iy, gsize ix)
   gsize stride;
   g_autofree guint8 *px = NULL;
 
-  attn_heatmap_view_set_selected_highlight (view, -1); /* no edit frame over it */
+  attn_session_set_selected_highlight (attn_heatmap_view_get_session (view), -1); /* no edit frame over it */
   px = render_view (window, &w, &h, &stride);
   g_assert_true (attn_heatmap_view_cell_position (view, row, col, iy, ix, &x, &y));
   g_assert_true (attn_heatmap_view_cell_position (view, row, col, iy, ix + 1, &x1, &y1));
@@ -488,7 +491,7 @@ test_panel_highlight (void)
   g_assert_false (left_edge_black (window, 0, 0, 12, 4));
   /* the toggle off: on the panel it is drawn in */
   gtk_check_button_set_active (GTK_CHECK_BUTTON (linked), FALSE);
-  g_assert_false (attn_heatmap_view_get_link_highlights (attn_window_get_heatmap (window)));
+  g_assert_false (attn_session_get_link_highlights (attn_window_get_session (window)));
   drag_panel_cells (window, 1, 2, 10, 4, 14, 8);
   wait_loaded (window);
   g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 1);

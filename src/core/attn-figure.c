@@ -344,9 +344,14 @@ check_cells (AttnFigure *self, GError **error)
       && per_panel <= MAX_CELLS / ((guint64) self->n_rows * self->n_cols))
     return TRUE;
   attn_set_setting_error (error, ATTN_SETTING_RANGE, ATTN_ERROR_ARGUMENT,
-               _("%u panel(s) of %" PRIu64 " x %" PRIu64 " cells is more than "
-                 "can be drawn (at most %" PRIu64 " cells in all, %" PRIu64
-                 " across); a range shows a part"),
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u panel of %" PRIu64 " x %" PRIu64 " cells is more than "
+                            "can be drawn (at most %" PRIu64 " cells in all, %" PRIu64
+                            " across); a range shows a part",
+                            "%u panels of %" PRIu64 " x %" PRIu64 " cells are more than "
+                            "can be drawn (at most %" PRIu64 " cells in all, %" PRIu64
+                            " across); a range shows a part",
+                            self->n_rows * self->n_cols),
                self->n_rows * self->n_cols, ny, nx, MAX_CELLS, MAX_ROW_CELLS);
   return FALSE;
 }
