@@ -66,6 +66,42 @@ create_surface (AttnFormat format, GByteArray *out, int w, int h, double scale)
     }
 }
 
+/* Paints the laid-out figure onto a surface of format writing into out;
+ * FALSE (error set) when cairo or the PNG encoder fails. */
+static gboolean
+draw_into (AttnFigure *figure, AttnLayout *layout, AttnFormat format, double scale,
+           GByteArray *out, GError **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  int w, h;
+
+  attn_layout_get_size (layout, &w, &h);
+  surface = create_surface (format, out, w, h, scale);
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  attn_render_draw (figure, layout, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  if (format == ATTN_FORMAT_PNG && !attn_png_encode (out, surface))
+    {
+      cairo_surface_destroy (surface);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot encode the PNG"));
+      return FALSE;
+    }
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("drawing failed: %s"),
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GBytes *
 attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int height,
                           double dpi, GCancellable *cancellable, GError **error)
@@ -73,9 +109,6 @@ attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int 
   double scale = format == ATTN_FORMAT_PNG && dpi > 0 ? dpi / 96.0 : 1.0;
   g_autoptr (AttnLayout) layout = NULL;
   g_autoptr (GByteArray) out = g_byte_array_new ();
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
   int w, h;
 
   g_return_val_if_fail (ATTN_IS_FIGURE (figure), NULL);
@@ -90,27 +123,8 @@ attn_export_figure_bytes (AttnFigure *figure, AttnFormat format, int width, int 
                    dpi);
       return NULL;
     }
-  surface = create_surface (format, out, w, h, scale);
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-  attn_render_draw (figure, layout, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  if (format == ATTN_FORMAT_PNG && !attn_png_encode (out, surface))
-    {
-      cairo_surface_destroy (surface);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot encode the PNG"));
-      return NULL;
-    }
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("drawing failed: %s"),
-                   cairo_status_to_string (status));
-      return NULL;
-    }
+  if (!draw_into (figure, layout, format, scale, out, error))
+    return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
