@@ -36,7 +36,7 @@ typedef struct
   struct libdeflate_decompressor *inflater;
   guint8 *stored; /* the chunk's bytes as stored */
   gsize stored_size;
-  guint8 *work[2]; /* decoded stages, each stage_bytes */
+  guint8 *work[2]; /* decoded stages, each stored_limit */
 } Scratch;
 
 struct _AttnH5Chunks
@@ -47,6 +47,7 @@ struct _AttnH5Chunks
   gsize chunk[ATTN_ARRAY_MAX_RANK];
   gsize chunk_bytes; /* one decoded chunk */
   gsize stage_bytes; /* the largest stage: chunk_bytes and fletcher32's sums */
+  gsize stored_limit; /* the most any stage, stored bytes included, can hold */
   AttnH5NumFormat fmt;
   float fill; /* where no chunk was written */
   guint n_filters;
@@ -94,6 +95,9 @@ read_filters (AttnH5Chunks *self, hid_t dcpl)
         self->stage_bytes += 4;
     }
   self->n_filters = (guint) n;
+  /* Data that deflate cannot shrink comes out longer (HDF5 lets it grow by
+   * 0.1% and 12 bytes; zlib's own bound is smaller). */
+  self->stored_limit = self->stage_bytes + (n_deflate ? self->stage_bytes / 512 + 64 : 0);
   return n_deflate <= 1;
 }
 
@@ -222,8 +226,8 @@ scratch_take (AttnH5Chunks *self, GError **error)
     return s;
   s = g_new0 (Scratch, 1);
   s->inflater = libdeflate_alloc_decompressor ();
-  s->work[0] = g_try_malloc (self->stage_bytes);
-  s->work[1] = g_try_malloc (self->stage_bytes);
+  s->work[0] = g_try_malloc (self->stored_limit);
+  s->work[1] = g_try_malloc (self->stored_limit);
   if (s->inflater == NULL || s->work[0] == NULL || s->work[1] == NULL)
     {
       scratch_free (s);
@@ -397,7 +401,7 @@ undo_filter (AttnH5Chunks *self, Scratch *s, guint i, guint32 mask, const guint8
     }
   if (f->id == H5Z_FILTER_SHUFFLE)
     {
-      if (*n > self->stage_bytes)
+      if (*n > self->stored_limit)
         return _("it holds more bytes than a chunk can");
       unshuffle (s->work[*w], *cur, *n, f->elem);
     }
@@ -438,18 +442,6 @@ decode (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize n, guint32 
 
 /* --- reading --- */
 
-/* The most a stored chunk can hold: its largest stage, and what deflate
- * adds to data it cannot shrink when a writer compressed the chunk itself
- * (HDF5's own filter stores such a chunk unfiltered instead). */
-static gsize
-stored_limit (AttnH5Chunks *self)
-{
-  for (guint i = 0; i < self->n_filters; i++)
-    if (self->filters[i].id == H5Z_FILTER_DEFLATE)
-      return self->stage_bytes + self->stage_bytes / 1024 + 64;
-  return self->stage_bytes;
-}
-
 static void
 take_hdf5_error (AttnH5Chunks *self, const hsize_t *offset, GError **error)
 {
@@ -478,7 +470,7 @@ read_stored_locked (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize
   *written = addr != HADDR_UNDEF;
   if (!*written)
     return TRUE;
-  if (size > stored_limit (self))
+  if (size > self->stored_limit)
     return chunk_fail (self, offset, error, ATTN_ERROR_FILTER,
                        _("it holds more bytes than a chunk can"));
   if (!scratch_reserve (self, s, MAX (size, 1), error))
