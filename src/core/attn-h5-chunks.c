@@ -29,14 +29,15 @@ typedef struct
   gsize elem; /* shuffle: bytes per element */
 } Filter;
 
-/* One thread's buffers; kept in the reader's pool between chunks, so that
- * a thread reuses its pages instead of faulting fresh ones per chunk. */
+/* One thread's buffers, stored_limit bytes each; kept in the reader's pool
+ * between chunks (at most one set a worker), so that a thread reuses its
+ * pages instead of faulting fresh ones per chunk.  Filters are undone from
+ * one buffer into the other and back. */
 typedef struct
 {
   struct libdeflate_decompressor *inflater;
   guint8 *stored; /* the chunk's bytes as stored */
-  gsize stored_size;
-  guint8 *work[2]; /* decoded stages, each stored_limit */
+  guint8 *work;
 } Scratch;
 
 struct _AttnH5Chunks
@@ -193,8 +194,7 @@ scratch_free (Scratch *s)
   if (s->inflater)
     libdeflate_free_decompressor (s->inflater);
   g_free (s->stored);
-  g_free (s->work[0]);
-  g_free (s->work[1]);
+  g_free (s->work);
   g_free (s);
 }
 
@@ -226,9 +226,9 @@ scratch_take (AttnH5Chunks *self, GError **error)
     return s;
   s = g_new0 (Scratch, 1);
   s->inflater = libdeflate_alloc_decompressor ();
-  s->work[0] = g_try_malloc (self->stored_limit);
-  s->work[1] = g_try_malloc (self->stored_limit);
-  if (s->inflater == NULL || s->work[0] == NULL || s->work[1] == NULL)
+  s->stored = g_try_malloc (self->stored_limit);
+  s->work = g_try_malloc (self->stored_limit);
+  if (s->inflater == NULL || s->stored == NULL || s->work == NULL)
     {
       scratch_free (s);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: out of memory"), self->path);
@@ -241,21 +241,14 @@ static void
 scratch_give (AttnH5Chunks *self, Scratch *s)
 {
   g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->pool, s);
+  if (self->pool->len < attn_parallel_get_n_workers ())
+    {
+      g_ptr_array_add (self->pool, s);
+      s = NULL;
+    }
   g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-scratch_reserve (AttnH5Chunks *self, Scratch *s, gsize size, GError **error)
-{
-  if (size <= s->stored_size)
-    return TRUE;
-  g_free (s->stored);
-  s->stored = g_try_malloc (size);
-  s->stored_size = s->stored ? size : 0;
-  if (s->stored == NULL)
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: out of memory"), self->path);
-  return s->stored != NULL;
+  if (s != NULL)
+    scratch_free (s);
 }
 
 /* --- errors --- */
@@ -386,9 +379,10 @@ stage_input (AttnH5Chunks *self, guint i, guint32 mask)
 /* One filter undone on cur (n bytes); NULL, or why the chunk is damaged. */
 static const char *
 undo_filter (AttnH5Chunks *self, Scratch *s, guint i, guint32 mask, const guint8 **cur,
-             gsize *n, guint *w)
+             gsize *n)
 {
   const Filter *f = &self->filters[i];
+  guint8 *other = *cur == s->stored ? s->work : s->stored;
   const char *why = NULL;
 
   if (f->id == H5Z_FILTER_FLETCHER32)
@@ -403,17 +397,16 @@ undo_filter (AttnH5Chunks *self, Scratch *s, guint i, guint32 mask, const guint8
     {
       if (*n > self->stored_limit)
         return _("it holds more bytes than a chunk can");
-      unshuffle (s->work[*w], *cur, *n, f->elem);
+      unshuffle (other, *cur, *n, f->elem);
     }
   else
     {
       gsize want = stage_input (self, i, mask);
 
-      why = inflate_exactly (s->inflater, s->work[*w], want, *cur, *n);
+      why = inflate_exactly (s->inflater, other, want, *cur, *n);
       *n = want;
     }
-  *cur = s->work[*w];
-  *w ^= 1;
+  *cur = other;
   return why;
 }
 
@@ -423,12 +416,11 @@ decode (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize n, guint32 
         const guint8 **chunk, GError **error)
 {
   const guint8 *cur = s->stored;
-  guint w = 0;
 
   for (guint i = self->n_filters; i-- > 0;)
     if (!(mask & (1u << i)))
       {
-        const char *why = undo_filter (self, s, i, mask, &cur, &n, &w);
+        const char *why = undo_filter (self, s, i, mask, &cur, &n);
 
         if (why != NULL)
           return chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
@@ -473,8 +465,6 @@ read_stored_locked (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize
   if (size > self->stored_limit)
     return chunk_fail (self, offset, error, ATTN_ERROR_FILTER,
                        _("it holds more bytes than a chunk can"));
-  if (!scratch_reserve (self, s, MAX (size, 1), error))
-    return FALSE;
   if (H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) < 0)
     {
       take_hdf5_error (self, offset, error);
