@@ -156,6 +156,21 @@ def write_damaged(w):
               "match its data", "even", "<f4", fletcher32=True)
 
 
+def write_latest(path, w):
+    """Datasets made with the newer chunk indexes (fixed array, extensible
+    array, version 2 B-tree, single chunk): a file opened for appending with
+    libver='latest' makes them, as SWMR writers do."""
+    with h5py.File(path, "a", libver="latest") as f:
+        w.f = f
+        for name, maxshape, chunks in (("latest_fixed", None, (16, 16)),
+                                       ("latest_extensible", (None, 53), (16, 16)),
+                                       ("latest_btree2", (None, None), (16, 16)),
+                                       ("latest_single", None, (37, 53))):
+            f.create_dataset(name, data=values(w.rng, (37, 53), "<f4"), chunks=chunks,
+                             maxshape=maxshape, compression="gzip", shuffle=True, fletcher32=True)
+            w.lines.append(name + " ok")
+
+
 def damage(path, name, offset, at, garbage):
     """Overwrites bytes of one stored chunk, where its info says it lies."""
     with h5py.File(path, "r") as f:
@@ -174,6 +189,7 @@ def main():
         write_fill_and_skipped(w)
         write_fallbacks(w)
         write_damaged(w)
+    write_latest(path, w)
     damage(path, "corrupt", (16, 16), 0.5, b"\xa5" * 16)
     damage(path, "corrupt_fletcher", (0, 32), 0.25, b"\x01\x02")
     with h5py.File(path, "r") as f:
