@@ -129,6 +129,16 @@ def write_skipped(w):
         w.lines.append(name + " ok")
 
 
+def write_trailing(w):
+    """Bytes after the end of a chunk's zlib stream: HDF5 ignores them."""
+    v = values(w.rng, (32, 32), "<f4")
+    ds = w.f.create_dataset("trailing", shape=(32, 32), dtype="<f4", chunks=(16, 32),
+                            compression="gzip")
+    for row in (0, 16):
+        ds.id.write_direct_chunk((row, 0), zlib.compress(v[row:row + 16].tobytes()) + b"tail")
+    w.lines.append("trailing ok")
+
+
 def write_fallbacks(w):
     w.dataset("lzf", "fallback", "edge", "<f4", compression="lzf")
     w.dataset("scaleoffset", "fallback", "edge", "<i4", scaleoffset=0)
@@ -146,6 +156,8 @@ def write_damaged(w):
              "chunk [0, 0]: it inflates to fewer bytes than a chunk holds")
     w.direct("long", ((0, good), (16, zlib.compress(raw + raw[:8]))),
              "chunk [16, 0]: it inflates to more bytes than a chunk holds")
+    w.direct("oversized", ((0, good), (16, good + bytes(len(raw)))),
+             "chunk [16, 0]: it holds more bytes than a chunk can")
     w.direct("tiny", ((0, good), (16, b"x")),
              "chunk [16, 0]: its compressed data is damaged or truncated")
     # What overwritten bytes make of the stream depends on zlib: only the
@@ -187,6 +199,7 @@ def main():
         w = Writer(f, out)
         write_chains(w)
         write_fill_and_skipped(w)
+        write_trailing(w)
         write_fallbacks(w)
         write_damaged(w)
     write_latest(path, w)
