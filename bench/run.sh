@@ -102,3 +102,8 @@ if [ -x "$bench_render" ]; then
 else
   echo "($bench_render not built)"
 fi
+
+echo
+echo "HDF5 decompression (bench/run-h5.sh: gzip files, H5Dread against the chunk decoder):"
+echo
+bash "$here/run-h5.sh" "$av"

@@ -9,6 +9,7 @@
 #include "attn-h5-private.h"
 #include "attn-config.h"
 #include "attn-error.h"
+#include "attn-h5-chunks.h"
 #include "attn-h5-lzf.h"
 #include "attn-i18n.h"
 
@@ -49,6 +50,7 @@ struct _AttnH5Array
   hsize_t chunk[ATTN_ARRAY_MAX_RANK];
   hsize_t maxdims[ATTN_ARRAY_MAX_RANK];
   guint32 warned;      /* dimensions whose scale was already reported */
+  AttnH5Chunks *chunks; /* decodes chunks on every core; NULL: H5Dread */
 };
 
 G_DEFINE_FINAL_TYPE (AttnH5Array, attn_h5_array, ATTN_TYPE_ARRAY)
@@ -204,6 +206,7 @@ attn_h5_array_finalize (GObject *object)
   attn_h5_thread_init ();
   if (self->raw && self->mem_type >= 0)
     H5Tclose (self->mem_type);
+  g_clear_pointer (&self->chunks, attn_h5_chunks_free);
   if (self->dset >= 0)
     H5Dclose (self->dset);
   attn_h5_unlock ();
@@ -325,6 +328,8 @@ attn_h5_array_read_box (AttnArray *array, const gsize *start, const gsize *count
       }
   for (guint i = d0 + 1; i < rank; i++)
     inner *= count[i];
+  if (self->chunks != NULL)
+    return attn_h5_chunks_read (self->chunks, start, count, out, cancellable, error);
 
   attn_h5_thread_init ();
   attn_h5_lock ();
@@ -467,6 +472,7 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   attn_array_set_shape (array, (guint) rank, dims, (const char *const *) names);
   attn_array_set_can_grow (array, grow);
   setup_read (self);
+  self->chunks = attn_h5_chunks_new (dset, path);
   attn_h5_apply_scales (array, file, dset, path, self->maxdims, FALSE, &self->warned);
   return array;
 }

@@ -1,0 +1,615 @@
+/* attn-h5-chunks.c: chunked HDF5 datasets decoded on every core
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A chunk is decoded as HDF5's own filters would: the pipeline run
+ * backwards, each filter whose bit is set in the chunk's filter mask
+ * skipped (deflate is optional: HDF5 stores a chunk it cannot shrink
+ * unfiltered and sets the bit).  Every size is known before decoding, so
+ * an inflate that comes out short or long is an error, not a read past a
+ * buffer.
+ */
+#include "attn-h5-chunks.h"
+#include "attn-array.h"
+#include "attn-error.h"
+#include "attn-h5-private.h"
+#include "attn-i18n.h"
+#include "attn-parallel.h"
+
+#include <libdeflate.h>
+#include <string.h>
+
+#define MAX_FILTERS 8
+/* HDF5 1.10 stores no chunk over 4 GiB. */
+#define MAX_CHUNK_BYTES ((gsize) G_MAXUINT32)
+
+typedef struct
+{
+  H5Z_filter_t id;
+  gsize elem; /* shuffle: bytes per element */
+} Filter;
+
+/* One thread's buffers, stored_limit bytes each; kept in the reader's pool
+ * between chunks (at most one set a worker), so that a thread reuses its
+ * pages instead of faulting fresh ones per chunk.  Filters are undone from
+ * one buffer into the other and back. */
+typedef struct
+{
+  struct libdeflate_decompressor *inflater;
+  guint8 *stored; /* the chunk's bytes as stored */
+  guint8 *work;
+} Scratch;
+
+struct _AttnH5Chunks
+{
+  hid_t dset; /* the array's */
+  char *path;
+  guint rank;
+  gsize chunk[ATTN_ARRAY_MAX_RANK];
+  gsize chunk_bytes; /* one decoded chunk */
+  gsize stage_bytes; /* the largest stage: chunk_bytes and fletcher32's sums */
+  gsize stored_limit; /* the most any stage, stored bytes included, can hold */
+  AttnH5NumFormat fmt;
+  float fill; /* where no chunk was written */
+  guint n_filters;
+  Filter filters[MAX_FILTERS]; /* in the order they were applied on writing */
+  GMutex lock;                 /* guards pool */
+  GPtrArray *pool;             /* Scratch* not in use */
+};
+
+/* --- set-up --- */
+
+static gboolean
+disabled_by_environment (void)
+{
+  const char *v = g_getenv ("ATTN_NO_CHUNK_DECODER");
+
+  return v != NULL && v[0] != '\0' && g_strcmp0 (v, "0") != 0;
+}
+
+/* The pipeline, when every filter is one decoded here and at most one
+ * deflate (a second one's input size would be unknown). */
+static gboolean
+read_filters (AttnH5Chunks *self, hid_t dcpl)
+{
+  int n = H5Pget_nfilters (dcpl);
+  guint n_deflate = 0;
+
+  if (n <= 0 || n > MAX_FILTERS)
+    return FALSE; /* none: H5Dread copies as fast */
+  for (int i = 0; i < n; i++)
+    {
+      unsigned int flags = 0, cd[8] = { 0 }, config = 0;
+      size_t n_cd = G_N_ELEMENTS (cd);
+      char name[64];
+      H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &n_cd, cd, sizeof name, name,
+                                        &config);
+
+      if (id == H5Z_FILTER_DEFLATE)
+        n_deflate++;
+      else if (id == H5Z_FILTER_SHUFFLE && n_cd >= 1 && cd[0] >= 1)
+        self->filters[i].elem = cd[0];
+      else if (id != H5Z_FILTER_FLETCHER32)
+        return FALSE;
+      self->filters[i].id = id;
+      if (id == H5Z_FILTER_FLETCHER32)
+        self->stage_bytes += 4;
+    }
+  self->n_filters = (guint) n;
+  /* Data that deflate cannot shrink comes out longer (HDF5 lets it grow by
+   * 0.1% and 12 bytes; zlib's own bound is smaller). */
+  self->stored_limit = self->stage_bytes + (n_deflate ? self->stage_bytes / 512 + 64 : 0);
+  return n_deflate <= 1;
+}
+
+/* Chunked, every edge chunk filtered too, a chunk of a size HDF5 allows. */
+static gboolean
+read_layout (AttnH5Chunks *self, hid_t dcpl, hid_t space)
+{
+  hsize_t chunk[ATTN_ARRAY_MAX_RANK];
+  int rank = H5Sget_simple_extent_ndims (space);
+  unsigned int opts = 0;
+  gsize bytes = self->fmt.size;
+
+  if (H5Pget_layout (dcpl) != H5D_CHUNKED || rank < 1 || rank > ATTN_ARRAY_MAX_RANK
+      || H5Pget_chunk (dcpl, rank, chunk) != rank)
+    return FALSE;
+  if (H5Pget_chunk_opts (dcpl, &opts) < 0 || (opts & H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS))
+    return FALSE;
+  self->rank = (guint) rank;
+  for (int i = 0; i < rank; i++)
+    {
+      if (chunk[i] == 0 || chunk[i] > MAX_CHUNK_BYTES / bytes)
+        return FALSE;
+      self->chunk[i] = chunk[i];
+      bytes *= chunk[i];
+    }
+  self->chunk_bytes = bytes;
+  self->stage_bytes = bytes;
+  return TRUE;
+}
+
+/* HDF5 fills a chunk never written with the fill value, unless told never
+ * to (or no value is set): then H5Dread leaves the memory as it was, which
+ * only H5Dread itself can reproduce. */
+static gboolean
+read_fill (AttnH5Chunks *self, hid_t dcpl, hid_t type)
+{
+  H5D_fill_time_t when = H5D_FILL_TIME_IFSET;
+  H5D_fill_value_t status = H5D_FILL_VALUE_UNDEFINED;
+  guint8 value[8] = { 0 };
+
+  if (H5Pget_fill_time (dcpl, &when) < 0 || H5Pfill_value_defined (dcpl, &status) < 0)
+    return FALSE;
+  if (when == H5D_FILL_TIME_NEVER || status == H5D_FILL_VALUE_UNDEFINED)
+    return FALSE;
+  if (H5Pget_fill_value (dcpl, type, value) < 0)
+    return FALSE;
+  attn_h5_convert_to_float (&self->fmt, value, &self->fill, 1);
+  return TRUE;
+}
+
+static gboolean
+setup (AttnH5Chunks *self, hid_t dcpl, hid_t type, hid_t space)
+{
+  if (dcpl < 0 || type < 0 || space < 0 || !attn_h5_type_raw_format (type, &self->fmt))
+    return FALSE;
+  return read_layout (self, dcpl, space) && read_filters (self, dcpl)
+         && read_fill (self, dcpl, type);
+}
+
+AttnH5Chunks *
+attn_h5_chunks_new (hid_t dset, const char *path)
+{
+  g_autoptr (AttnH5Chunks) self = NULL;
+  hid_t dcpl, type, space;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  if (disabled_by_environment ())
+    return NULL;
+  attn_h5_thread_init ();
+  self = g_new0 (AttnH5Chunks, 1);
+  g_mutex_init (&self->lock);
+  self->pool = g_ptr_array_new ();
+  self->dset = dset;
+  self->path = g_strdup (path);
+  dcpl = H5Dget_create_plist (dset);
+  type = H5Dget_type (dset);
+  space = H5Dget_space (dset);
+  ok = setup (self, dcpl, type, space);
+  if (space >= 0)
+    H5Sclose (space);
+  if (type >= 0)
+    H5Tclose (type);
+  if (dcpl >= 0)
+    H5Pclose (dcpl);
+  H5Eclear2 (H5E_DEFAULT); /* a dataset that does not qualify is no error */
+  return ok ? g_steal_pointer (&self) : NULL;
+}
+
+static void
+scratch_free (Scratch *s)
+{
+  if (s->inflater)
+    libdeflate_free_decompressor (s->inflater);
+  g_free (s->stored);
+  g_free (s->work);
+  g_free (s);
+}
+
+void
+attn_h5_chunks_free (AttnH5Chunks *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->pool->len; i++)
+    scratch_free (self->pool->pdata[i]);
+  g_ptr_array_unref (self->pool);
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+  g_free (self);
+}
+
+/* --- buffers --- */
+
+static Scratch *
+scratch_take (AttnH5Chunks *self, GError **error)
+{
+  Scratch *s = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->pool->len > 0)
+    s = g_ptr_array_steal_index_fast (self->pool, self->pool->len - 1);
+  g_mutex_unlock (&self->lock);
+  if (s != NULL)
+    return s;
+  s = g_new0 (Scratch, 1);
+  s->inflater = libdeflate_alloc_decompressor ();
+  s->stored = g_try_malloc (self->stored_limit);
+  s->work = g_try_malloc (self->stored_limit);
+  if (s->inflater == NULL || s->stored == NULL || s->work == NULL)
+    {
+      scratch_free (s);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: out of memory"), self->path);
+      return NULL;
+    }
+  return s;
+}
+
+static void
+scratch_give (AttnH5Chunks *self, Scratch *s)
+{
+  g_mutex_lock (&self->lock);
+  if (self->pool->len < attn_parallel_get_n_workers ())
+    {
+      g_ptr_array_add (self->pool, s);
+      s = NULL;
+    }
+  g_mutex_unlock (&self->lock);
+  if (s != NULL)
+    scratch_free (s);
+}
+
+/* --- errors --- */
+
+/* "0, 16": the chunk's first element. */
+static char *
+chunk_name (AttnH5Chunks *self, const hsize_t *offset)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint d = 0; d < self->rank; d++)
+    g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, d ? ", " : "", (guint64) offset[d]);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+chunk_fail (AttnH5Chunks *self, const hsize_t *offset, GError **error, int code,
+            const char *reason)
+{
+  g_autofree char *name = chunk_name (self, offset);
+
+  g_set_error (error, ATTN_ERROR, code, _("%s: chunk [%s]: %s"), self->path, name, reason);
+  return FALSE;
+}
+
+/* --- the filters, backwards --- */
+
+/* HDF5's Fletcher-32 (H5_checksum_fletcher32): big-endian 16-bit words, a
+ * last odd byte as the high half of a word, both sums folded to 16 bits. */
+static guint32
+fletcher32 (const guint8 *data, gsize n)
+{
+  guint32 sum1 = 0, sum2 = 0;
+  gsize words = n / 2;
+
+  while (words > 0)
+    {
+      gsize run = MIN (words, 360); /* the most sums that cannot overflow */
+
+      words -= run;
+      for (; run > 0; run--, data += 2)
+        {
+          sum1 += ((guint32) data[0] << 8) | data[1];
+          sum2 += sum1;
+        }
+      sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+      sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+  if (n % 2)
+    {
+      sum1 += (guint32) data[0] << 8;
+      sum2 += sum1;
+      sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+      sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
+}
+
+/* The sum is stored after the data, little-endian; HDF5 before 1.6.3
+ * stored it with the bytes of each half swapped, and HDF5 accepts both. */
+static gboolean
+fletcher32_matches (const guint8 *data, gsize n)
+{
+  guint32 sum = fletcher32 (data, n);
+  guint32 stored = (guint32) data[n] | (guint32) data[n + 1] << 8 | (guint32) data[n + 2] << 16
+                   | (guint32) data[n + 3] << 24;
+  guint32 swapped = ((sum & 0x00ff00ffu) << 8) | ((sum >> 8) & 0x00ff00ffu);
+
+  return stored == sum || stored == swapped;
+}
+
+/* dst[i * elem + j] = src[j * n_elem + i]; a tail shorter than one element
+ * stays where it is, as HDF5's shuffle leaves it. */
+static void
+unshuffle (guint8 *dst, const guint8 *src, gsize n, gsize elem)
+{
+  gsize n_elem = n / elem;
+
+  if (elem <= 1 || n_elem <= 1)
+    {
+      memcpy (dst, src, n);
+      return;
+    }
+  for (gsize j = 0; j < elem; j++)
+    {
+      const guint8 *s = src + j * n_elem;
+      guint8 *d = dst + j;
+
+      for (gsize i = 0; i < n_elem; i++, d += elem)
+        *d = s[i];
+    }
+  memcpy (dst + n_elem * elem, src + n_elem * elem, n - n_elem * elem);
+}
+
+/* zlib stream at src (n bytes) to exactly want bytes at dst.  Bytes after
+ * the stream's end are ignored, as HDF5 ignores them. */
+static const char *
+inflate_exactly (struct libdeflate_decompressor *inflater, guint8 *dst, gsize want,
+                 const guint8 *src, gsize n)
+{
+  size_t in_used = 0, got = 0;
+  enum libdeflate_result r;
+
+  r = libdeflate_zlib_decompress_ex (inflater, src, n, dst, want, &in_used, &got);
+  if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
+    return _("it inflates to more bytes than a chunk holds");
+  if (r != LIBDEFLATE_SUCCESS)
+    return _("its compressed data is damaged or truncated");
+  if (got != want)
+    return _("it inflates to fewer bytes than a chunk holds");
+  return NULL;
+}
+
+/* What filter i was given on writing, when no deflate came before it. */
+static gsize
+stage_input (AttnH5Chunks *self, guint i, guint32 mask)
+{
+  gsize size = self->chunk_bytes;
+
+  for (guint k = 0; k < i; k++)
+    if (!(mask & (1u << k)) && self->filters[k].id == H5Z_FILTER_FLETCHER32)
+      size += 4;
+  return size;
+}
+
+/* One filter undone on cur (n bytes); NULL, or why the chunk is damaged. */
+static const char *
+undo_filter (AttnH5Chunks *self, Scratch *s, guint i, guint32 mask, const guint8 **cur,
+             gsize *n)
+{
+  const Filter *f = &self->filters[i];
+  guint8 *other = *cur == s->stored ? s->work : s->stored;
+  const char *why = NULL;
+
+  if (f->id == H5Z_FILTER_FLETCHER32)
+    {
+      if (*n < 4)
+        return _("it is too short to hold its checksum");
+      *n -= 4;
+      return fletcher32_matches (*cur, *n) ? NULL
+                                           : _("its Fletcher-32 checksum does not match its data");
+    }
+  if (f->id == H5Z_FILTER_SHUFFLE)
+    {
+      if (*n > self->stored_limit)
+        return _("it holds more bytes than a chunk can");
+      unshuffle (other, *cur, *n, f->elem);
+    }
+  else
+    {
+      gsize want = stage_input (self, i, mask);
+
+      why = inflate_exactly (s->inflater, other, want, *cur, *n);
+      *n = want;
+    }
+  *cur = other;
+  return why;
+}
+
+/* The stored bytes (n) decoded into one of s's buffers, at *chunk. */
+static gboolean
+decode (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize n, guint32 mask,
+        const guint8 **chunk, GError **error)
+{
+  const guint8 *cur = s->stored;
+
+  for (guint i = self->n_filters; i-- > 0;)
+    if (!(mask & (1u << i)))
+      {
+        const char *why = undo_filter (self, s, i, mask, &cur, &n);
+
+        if (why != NULL)
+          return chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
+      }
+  if (n != self->chunk_bytes)
+    return chunk_fail (self, offset, error, ATTN_ERROR_FILTER,
+                       _("its size does not match the dataset's chunk size"));
+  *chunk = cur;
+  return TRUE;
+}
+
+/* --- reading --- */
+
+static void
+take_hdf5_error (AttnH5Chunks *self, const hsize_t *offset, GError **error)
+{
+  g_autofree char *msg = attn_h5_take_error (NULL);
+  g_autofree char *why = g_strdup_printf (_("cannot read it (%s)"), msg);
+
+  chunk_fail (self, offset, error, ATTN_ERROR_INPUT, why);
+}
+
+/* Under the lock: the chunk's stored bytes into s->stored (*n of them), or
+ * *written FALSE for a chunk never written. */
+static gboolean
+read_stored_locked (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize *n,
+                    guint32 *mask, gboolean *written, GError **error)
+{
+  unsigned int info_mask = 0;
+  haddr_t addr = HADDR_UNDEF;
+  hsize_t size = 0;
+
+  attn_h5_thread_init ();
+  if (H5Dget_chunk_info_by_coord (self->dset, offset, &info_mask, &addr, &size) < 0)
+    {
+      take_hdf5_error (self, offset, error);
+      return FALSE;
+    }
+  *written = addr != HADDR_UNDEF;
+  if (!*written)
+    return TRUE;
+  if (size > self->stored_limit)
+    return chunk_fail (self, offset, error, ATTN_ERROR_FILTER,
+                       _("it holds more bytes than a chunk can"));
+  if (H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) < 0)
+    {
+      take_hdf5_error (self, offset, error);
+      return FALSE;
+    }
+  *n = size;
+  return TRUE;
+}
+
+/* One request: the box and where its chunks are. */
+typedef struct
+{
+  AttnH5Chunks *self;
+  const gsize *start, *count;
+  float *out;
+  gsize first[ATTN_ARRAY_MAX_RANK];    /* first chunk index on each dimension */
+  gsize n_chunks[ATTN_ARRAY_MAX_RANK]; /* chunks the box meets on each */
+  gsize out_stride[ATTN_ARRAY_MAX_RANK];
+  gsize chunk_stride[ATTN_ARRAY_MAX_RANK];
+} Request;
+
+/* Chunk item (row-major over the chunks the box meets): its first element. */
+static void
+chunk_offset (const Request *r, guint item, hsize_t *offset)
+{
+  gsize rest = item;
+
+  for (guint d = r->self->rank; d-- > 0;)
+    {
+      offset[d] = (hsize_t) (r->first[d] + rest % r->n_chunks[d]) * r->self->chunk[d];
+      rest /= r->n_chunks[d];
+    }
+}
+
+/* The chunk's part of the box into out, each row converted (chunk NULL:
+ * the fill value).  idx walks the rows of the part, the last dimension
+ * in one run. */
+static void
+scatter (const Request *r, const hsize_t *offset, const guint8 *chunk)
+{
+  AttnH5Chunks *self = r->self;
+  guint last = self->rank - 1;
+  gsize lo[ATTN_ARRAY_MAX_RANK], hi[ATTN_ARRAY_MAX_RANK], idx[ATTN_ARRAY_MAX_RANK];
+
+  for (guint d = 0; d <= last; d++)
+    {
+      lo[d] = MAX (r->start[d], (gsize) offset[d]);
+      hi[d] = MIN (r->start[d] + r->count[d], (gsize) offset[d] + self->chunk[d]);
+      idx[d] = lo[d];
+    }
+  for (;;)
+    {
+      gsize src = 0, dst = 0, run = hi[last] - lo[last];
+      guint d;
+
+      for (d = 0; d <= last; d++)
+        {
+          src += (idx[d] - offset[d]) * r->chunk_stride[d];
+          dst += (idx[d] - r->start[d]) * r->out_stride[d];
+        }
+      if (chunk != NULL)
+        attn_h5_convert_to_float (&self->fmt, chunk + src * self->fmt.size, r->out + dst, run);
+      else
+        for (gsize i = 0; i < run; i++)
+          r->out[dst + i] = self->fill;
+      for (d = last; d-- > 0;)
+        {
+          if (++idx[d] < hi[d])
+            break;
+          idx[d] = lo[d];
+        }
+      if (d == G_MAXUINT) /* every row done */
+        return;
+    }
+}
+
+static gboolean
+read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Request *r = data;
+  AttnH5Chunks *self = r->self;
+  hsize_t offset[ATTN_ARRAY_MAX_RANK];
+  const guint8 *chunk = NULL;
+  gboolean ok, written = FALSE;
+  guint32 mask = 0;
+  gsize n = 0;
+  Scratch *s = scratch_take (self, error);
+
+  if (s == NULL)
+    return FALSE;
+  chunk_offset (r, item, offset);
+  attn_h5_lock ();
+  ok = read_stored_locked (self, s, offset, &n, &mask, &written, error);
+  attn_h5_unlock ();
+  if (ok && written)
+    ok = decode (self, s, offset, n, mask, &chunk, error);
+  if (ok)
+    scatter (r, offset, chunk);
+  scratch_give (self, s);
+  return ok;
+}
+
+/* The chunks the box meets; FALSE when there are too many to count. */
+static gboolean
+request_init (Request *r, AttnH5Chunks *self, const gsize *start, const gsize *count,
+              float *out, guint *n_items)
+{
+  guint64 total = 1;
+  gsize os = 1, cs = 1;
+
+  *r = (Request){ self, start, count, out };
+  for (guint d = self->rank; d-- > 0;)
+    {
+      r->first[d] = start[d] / self->chunk[d];
+      r->n_chunks[d] = (start[d] + count[d] - 1) / self->chunk[d] - r->first[d] + 1;
+      r->out_stride[d] = os;
+      r->chunk_stride[d] = cs;
+      os *= count[d];
+      cs *= self->chunk[d];
+      total *= r->n_chunks[d];
+      if (total > G_MAXUINT)
+        return FALSE;
+    }
+  *n_items = (guint) total;
+  return TRUE;
+}
+
+gboolean
+attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count, float *out,
+                     GCancellable *cancellable, GError **error)
+{
+  Request r;
+  guint n_items = 0;
+
+  g_return_val_if_fail (self != NULL && start != NULL && count != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint d = 0; d < self->rank; d++)
+    if (count[d] == 0)
+      return TRUE;
+  if (!request_init (&r, self, start, count, out, &n_items))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: the box meets too many chunks"),
+                   self->path);
+      return FALSE;
+    }
+  return attn_parallel_for (n_items, read_chunk, &r, cancellable, error);
+}

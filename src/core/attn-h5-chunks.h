@@ -1,0 +1,42 @@
+/* attn-h5-chunks.h: chunked HDF5 datasets decoded on every core
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Debian's libhdf5 runs every call under one global lock, gzip inflate
+ * included, so H5Dread decodes one chunk at a time however many threads
+ * ask.  For the common filter chains (any order of deflate, shuffle and
+ * fletcher32) this reads each chunk's stored bytes under the lock
+ * (H5Dread_chunk) and decodes them outside it with libdeflate, on every
+ * core; other chains keep going through H5Dread.  A damaged chunk is a
+ * clear error naming the dataset and the chunk, never garbage.
+ */
+#pragma once
+
+#include <glib.h>
+#include <gio/gio.h>
+#include <hdf5.h>
+
+G_BEGIN_DECLS
+
+typedef struct _AttnH5Chunks AttnH5Chunks;
+
+/* A reader for dset (not taken: it must outlive the reader) when its
+ * layout, type and filters allow one; NULL otherwise (read it with
+ * H5Dread), and always NULL when the environment sets
+ * ATTN_NO_CHUNK_DECODER to anything but "" or "0".  path names the dataset
+ * in messages.  Call with attn_h5_lock held. */
+AttnH5Chunks *attn_h5_chunks_new (hid_t dset, const char *path);
+void attn_h5_chunks_free (AttnH5Chunks *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnH5Chunks, attn_h5_chunks_free)
+
+/* The box [start, start + count) of the dataset as floats, C order, into
+ * out; converted as attn_h5_convert_to_float converts the file's numbers.
+ * Each chunk the box meets is read and decoded once, the chunks side by
+ * side (attn_parallel_for); a chunk never written holds the fill value.
+ * Takes attn_h5_lock itself, around its HDF5 calls only.  Errors:
+ * ATTN_ERROR_FILTER for a chunk that does not decode (named), ATTN_ERROR_INPUT
+ * when HDF5 cannot read it, ATTN_ERROR_FAILED out of memory. */
+gboolean attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count,
+                              float *out, GCancellable *cancellable, GError **error);
+
+G_END_DECLS
