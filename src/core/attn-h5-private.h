@@ -22,6 +22,15 @@ void attn_h5_pin_plugins (void);
  * clears the stack.  *is_filter: the failure came from the filter pipeline. */
 char *attn_h5_take_error (gboolean *is_filter);
 
+/* A file's counts are bounded before anything is allocated for them: a
+ * damaged or hostile file may declare 2^40 labels in a few bytes. */
+#define ATTN_H5_MAX_LABELS (1u << 24)
+#define ATTN_H5_MAX_LABEL_BYTES ((guint64) 1 << 28)
+
+/* s (a name from a file) fit for a message: valid UTF-8, control
+ * characters and backslashes escaped ("\x1b", "\\"). */
+char *attn_h5_escape (const char *s);
+
 /* Sets an ATTN_ERROR error; returns FALSE. */
 gboolean attn_h5_fail (GError **error, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -43,8 +52,13 @@ gboolean attn_h5_check_filters (hid_t dset, const char *path, GError **error);
 GPtrArray *attn_h5_read_strings (hid_t obj, gboolean is_attr);
 
 /* rank names as found in the file ("" where none): DIMENSION_LABELS, else the
- * name of an attached scale, else NeXus @axes. */
-char **attn_h5_dim_names (hid_t dset, const char *path, guint rank);
+ * name of an attached scale, else NeXus @axes.  A DIMENSION_LABELS or
+ * DIMENSION_LIST of the wrong type or shape is ignored, with a warning to
+ * warn_to when it is not NULL. */
+char **attn_h5_dim_names (hid_t dset, const char *path, guint rank, AttnH5File *warn_to);
+/* dset is an H5DS dimension scale: its CLASS attribute says so (checked
+ * here, whatever its type: H5DSis_scale crashes on some). */
+gboolean attn_h5_is_scale (hid_t dset);
 /* "" or "'tokens': 6 strings" for dimension dim. */
 /* "'name': 5 strings"; when the scale's length does not fit the dimension,
  * says so and sets *mismatch_scale to its name and *mismatch_n to its length

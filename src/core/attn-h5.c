@@ -19,6 +19,9 @@
 #include <hdf5_hl.h>
 #include <string.h>
 
+/* Metadata read attempts of a SWMR-read open (see open_fid). */
+#define ATTN_H5_READ_ATTEMPTS 2
+
 /* Rows of about this many bytes per H5Dread when a dataset is contiguous. */
 #define BLOCK_BYTES ((gsize) 4 << 20)
 
@@ -453,7 +456,7 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   hsize_t hdims[ATTN_ARRAY_MAX_RANK];
   gsize dims[ATTN_ARRAY_MAX_RANK];
   int rank = dataset_extent (dset, hdims, self->maxdims, NULL);
-  g_auto (GStrv) names = attn_h5_dim_names (dset, path, (guint) rank);
+  g_auto (GStrv) names = attn_h5_dim_names (dset, path, (guint) rank, file);
   gboolean grow = FALSE;
 
   self->file = g_object_ref (file);
@@ -541,6 +544,10 @@ open_fid (const char *filename, GError **error)
 #if H5_VERSION_GE(1, 10, 7)
   H5Pset_file_locking (fapl, FALSE, TRUE);
 #endif
+  /* A SWMR-read open retries metadata whose checksum fails (a writer may be
+   * half-way through it) 100 times by default, sleeping longer each time:
+   * minutes on a damaged file.  Twice covers a writer caught mid-flush. */
+  H5Pset_metadata_read_attempts (fapl, ATTN_H5_READ_ATTEMPTS);
   fid = H5Fopen (filename, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
   if (fid < 0)
     {
@@ -590,7 +597,9 @@ void
 attn_h5_file_add_warning (AttnH5File *self, const char *warning)
 {
   g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->warnings, g_strdup (warning));
+  /* Listing the file and then opening its one view meet the same things. */
+  if (!g_ptr_array_find_with_equal_func (self->warnings, warning, g_str_equal, NULL))
+    g_ptr_array_add (self->warnings, g_strdup (warning));
   g_mutex_unlock (&self->lock);
 }
 
@@ -726,13 +735,13 @@ dataset_info (AttnH5File *warn_to, hid_t dset, const char *path)
       info->maxdims[i] = maxdims[i] == H5S_UNLIMITED ? G_MAXSIZE : maxdims[i];
     }
   info->type_name = attn_h5_type_name (type);
-  raw = attn_h5_dim_names (dset, path, info->rank);
+  raw = attn_h5_dim_names (dset, path, info->rank, warn_to);
   info->dim_names = unique_names (raw, info->rank);
   info->scales = g_new0 (char *, info->rank + 1);
   for (guint i = 0; i < info->rank; i++)
     info->scales[i] = scale_description (warn_to, dset, info, i);
   info->filters = attn_h5_filter_names (dset);
-  info->is_scale = H5DSis_scale (dset) > 0;
+  info->is_scale = attn_h5_is_scale (dset);
   info->is_view = !info->is_scale && rank >= 2 && type_is_numeric (dset);
   H5Tclose (type);
   H5Eclear2 (H5E_DEFAULT);
