@@ -31,6 +31,30 @@ char *attn_h5_take_error (gboolean *is_filter);
  * characters and backslashes escaped ("\x1b", "\\"). */
 char *attn_h5_escape (const char *s);
 
+/* What is known of a chunked dataset's chunks to check them before libhdf5
+ * reads them (attn_h5_check_chunks). */
+typedef struct
+{
+  int deflate_at;       /* gzip's place in the pipeline; -1: nothing to check */
+  guint32 fletcher;     /* bit i: filter i is fletcher32 */
+  guint rank;
+  hsize_t chunk[ATTN_ARRAY_MAX_RANK];
+  gsize chunk_bytes;    /* one chunk, in the file's type */
+  GHashTable *checked;  /* addresses (guint64) of the chunks found sound */
+} AttnH5ChunkCheck;
+
+/* Sets up check for a dataset of that creation list, type and chunk shape:
+ * a pipeline of gzip with shuffle and fletcher32 only is checked. */
+void attn_h5_chunk_check_init (AttnH5ChunkCheck *check, hid_t dcpl, hid_t type, guint rank,
+                               const hsize_t *chunk);
+/* Every chunk that the box start/count touches (once each, for the life of
+ * check) inflates to exactly the chunk's size; otherwise an error naming the
+ * file, the dataset and the problem.  A precondition of any read of the box,
+ * by H5Dread or from raw chunks.  Call with the HDF5 lock held. */
+gboolean attn_h5_check_chunks (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *start,
+                               const hsize_t *count, const char *filename, const char *path,
+                               GError **error);
+
 /* Sets an ATTN_ERROR error; returns FALSE. */
 gboolean attn_h5_fail (GError **error, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 

@@ -168,12 +168,13 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
         attn_h5_pin_plugins ();
       if (H5Zfilter_avail (id) <= 0)
         {
-          g_autofree char *what = filter_known_name (id) ? g_strdup_printf ("the %s filter", name)
+          g_autofree char *shown = attn_h5_escape (name), *shown_path = attn_h5_escape (path);
+          g_autofree char *what = filter_known_name (id) ? g_strdup_printf ("the %s filter", shown)
                                   : g_str_equal (name, "unknown") ? g_strdup ("an unknown filter")
-                                  : g_strdup_printf ("the '%s' filter", name);
+                                  : g_strdup_printf ("the '%s' filter", shown);
           ok = attn_h5_fail (error, ATTN_ERROR_FILTER,
                              _("%s uses %s (%d), which no HDF5 plugin on this system provides"),
-                             path, what, (int) id);
+                             shown_path, what, (int) id);
         }
     }
   if (dcpl >= 0)
