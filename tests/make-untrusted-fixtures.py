@@ -148,6 +148,14 @@ def flipped_header(path):
         fh.write(bytes([b[0] ^ 0x10]))
 
 
+def odd_names(path):
+    """Two views whose names hold an escape sequence and a byte that is not
+    UTF-8."""
+    with h5py.File(path, 'w') as f:
+        f.create_dataset(b'x\x1b[2J', data=VALUES)
+        f.create_dataset(b'y\xff', data=VALUES)
+
+
 FIXTURES = {
     'labels-fixed.h5': labels_fixed,
     'labels-int.h5': labels_int,
@@ -161,6 +169,7 @@ FIXTURES = {
     'bad-chunk.h5': bad_chunk,
     'flipped-latest.h5': flipped_latest,
     'flipped-header.h5': flipped_header,
+    'odd-names.h5': odd_names,
 }
 
 
