@@ -227,7 +227,8 @@ attn_h5_chunk_check_init (AttnH5ChunkCheck *check, hid_t dcpl, hid_t type, guint
   for (guint i = 0; i < rank; i++)
     {
       check->chunk[i] = chunk[i];
-      check->chunk_bytes *= chunk[i];
+      if (!g_size_checked_mul (&check->chunk_bytes, check->chunk_bytes, chunk[i]))
+        check->chunk_bytes = G_MAXSIZE; /* refused by chunk_problem */
     }
   check->checked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
@@ -287,6 +288,8 @@ chunk_problem (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *offset, hsize
   g_autofree guint8 *raw = NULL;
   char *problem = NULL;
 
+  if (check->chunk_bytes > G_MAXUINT32)
+    return g_strdup (_("its chunks are larger than HDF5 allows (4 GiB)"));
   if (H5Dget_chunk_info_by_coord (dset, offset, &mask, &addr, &stored) < 0)
     return g_strdup (_("its chunk index cannot be read"));
   key = addr;
@@ -627,6 +630,8 @@ setup_read (AttnH5Array *self)
     }
   self->chunked = dcpl >= 0 && H5Pget_layout (dcpl) == H5D_CHUNKED
                   && H5Pget_chunk (dcpl, (int) rank, self->chunk) == (int) rank;
+  for (guint i = 0; i < rank && self->chunked; i++)
+    self->chunked = self->chunk[i] > 0; /* a damaged file's: blocks are then unaligned */
   if (self->chunked)
     attn_h5_chunk_check_init (&self->check, dcpl, type, rank, self->chunk);
   if (dcpl >= 0)
@@ -815,12 +820,14 @@ absolute_path (const char *path)
   return path[0] == '/' ? g_strdup (path) : g_strconcat ("/", path, NULL);
 }
 
-/* The dataset at path, or -1 (no error set). */
+/* The dataset at path, or -1; *damage (when not NULL): HDF5's message
+ * when the path exists but its objects cannot be read. */
 static hid_t
-open_dataset (AttnH5File *self, const char *path)
+open_dataset (AttnH5File *self, const char *path, char **damage)
 {
   g_auto (GStrv) parts = g_strsplit (path, "/", -1);
   g_autoptr (GString) prefix = g_string_new (NULL);
+  htri_t exists;
   hid_t obj;
 
   for (guint i = 0; parts[i]; i++)
@@ -828,13 +835,17 @@ open_dataset (AttnH5File *self, const char *path)
       if (parts[i][0] == '\0')
         continue;
       g_string_append_printf (prefix, "/%s", parts[i]);
-      if (H5Lexists (self->fid, prefix->str, H5P_DEFAULT) <= 0)
+      if ((exists = H5Lexists (self->fid, prefix->str, H5P_DEFAULT)) <= 0)
         {
+          if (exists < 0 && damage)
+            *damage = attn_h5_take_error (NULL);
           H5Eclear2 (H5E_DEFAULT);
           return H5I_INVALID_HID;
         }
     }
   obj = prefix->len ? H5Oopen (self->fid, prefix->str, H5P_DEFAULT) : H5I_INVALID_HID;
+  if (obj < 0 && prefix->len && damage)
+    *damage = attn_h5_take_error (NULL);
   if (obj >= 0 && H5Iget_type (obj) != H5I_DATASET)
     {
       H5Oclose (obj);
@@ -852,7 +863,7 @@ attn_h5_file_has_dataset_unlocked (AttnH5File *self, const char *path)
   g_return_val_if_fail (ATTN_IS_H5_FILE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   attn_h5_thread_init ();
-  dset = open_dataset (self, path);
+  dset = open_dataset (self, path, NULL);
   if (dset < 0)
     return FALSE;
   H5Dclose (dset);
@@ -976,7 +987,7 @@ attn_h5_file_list_datasets_unlocked (AttnH5File *self, GError **error)
   infos = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_h5_dataset_info_free);
   for (guint i = 0; i < paths->len; i++)
     {
-      hid_t dset = open_dataset (self, g_ptr_array_index (paths, i));
+      hid_t dset = open_dataset (self, g_ptr_array_index (paths, i), NULL);
       if (dset < 0)
         continue;
       g_ptr_array_add (infos, dataset_info (self, dset, g_ptr_array_index (paths, i)));
@@ -1068,7 +1079,7 @@ static AttnArray *
 attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **error)
 {
   g_autoptr (AttnH5DatasetInfo) info = NULL;
-  g_autofree char *abs = NULL, *shown = NULL;
+  g_autofree char *abs = NULL, *shown = NULL, *damage = NULL;
   hid_t dset;
 
   g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
@@ -1078,13 +1089,16 @@ attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **e
   abs = path ? absolute_path (path) : only_view (self, error);
   if (abs == NULL)
     return NULL;
-  dset = open_dataset (self, abs);
+  dset = open_dataset (self, abs, &damage);
+  shown = attn_h5_escape (abs);
+  if (dset < 0 && damage)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot open %s (%s)"), self->shown,
+                 shown, damage);
+  else if (dset < 0)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has no dataset '%s'"),
+                 self->shown, shown);
   if (dset < 0)
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has no dataset '%s'"),
-                   self->shown, shown = attn_h5_escape (abs));
-      return NULL;
-    }
+    return NULL;
   info = dataset_info (NULL, dset, abs);
   if (!check_view (dset, info, error))
     {
