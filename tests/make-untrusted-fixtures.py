@@ -148,6 +148,27 @@ def flipped_header(path):
         fh.write(bytes([b[0] ^ 0x10]))
 
 
+def valid_chunks(path):
+    """Sound gzip chunks the check must pass: edge chunks, a chunk never
+    written (fill values), fletcher32 before gzip (inside the stream, as the
+    low-level API allows), and gzip with the filter skipped for one chunk."""
+    with h5py.File(path, 'w') as f:
+        f.create_dataset('a', data=VALUES, chunks=(3, 4), compression='gzip', shuffle=True,
+                         fletcher32=True)
+        d = f.create_dataset('holes', shape=(4, 6), dtype=np.float32, chunks=(2, 6),
+                             compression='gzip', fillvalue=-1)
+        d[0:2] = VALUES[0:2]
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_chunk((2, 6))
+        dcpl.set_fletcher32()
+        dcpl.set_deflate(4)
+        space = h5py.h5s.create_simple((4, 6))
+        dset = h5py.h5d.create(f.id, b'fletcher_first', h5py.h5t.IEEE_F32LE, space, dcpl=dcpl)
+        dset.write(h5py.h5s.ALL, h5py.h5s.ALL, VALUES)
+        d = f.create_dataset('skipped', data=VALUES, chunks=(2, 6), compression='gzip')
+        d.id.write_direct_chunk((2, 0), VALUES[2:4].tobytes(), 1)  # filter 0 not applied
+
+
 def odd_names(path):
     """Two views whose names hold an escape sequence and a byte that is not
     UTF-8."""
@@ -170,6 +191,7 @@ FIXTURES = {
     'flipped-latest.h5': flipped_latest,
     'flipped-header.h5': flipped_header,
     'odd-names.h5': odd_names,
+    'valid-chunks.h5': valid_chunks,
 }
 
 

@@ -39,7 +39,7 @@ static const char *const fixtures[] = {
   "labels-fixed.h5", "labels-int.h5",  "labels-shape.h5", "dimlist-int.h5",
   "reflist-int.h5",  "huge-scale.h5",  "short-chunk.h5",  "short-chunk-shuffle.h5",
   "long-chunk.h5",   "bad-chunk.h5",   "flipped-latest.h5", "flipped-header.h5",
-  "odd-names.h5",
+  "odd-names.h5",      "valid-chunks.h5",
 };
 
 static AttnH5File *
@@ -238,6 +238,30 @@ test_bad_chunk (void)
 }
 
 static void
+test_valid_chunks (void)
+{
+  g_autoptr (AttnH5File) file = open_file ("valid-chunks.h5");
+  const char *const paths[] = { "/a", "/fletcher_first", "/skipped" };
+  g_autoptr (AttnArray) holes = open_array (file, "/holes");
+  const gsize start[] = { 0, 0 }, count[] = { 4, 6 };
+  float out[24];
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr (AttnArray) a = open_array (file, paths[i]);
+      g_autoptr (GError) error = NULL;
+
+      g_test_message ("%s", paths[i]);
+      g_assert_true (read_rows (a, 0, 4, &error));
+      g_assert_no_error (error);
+      g_assert_true (read_rows (a, 1, 2, &error)); /* again, across chunks */
+    }
+  g_assert_true (attn_array_read_box (holes, start, count, out, NULL, NULL));
+  g_assert_cmpfloat (out[11], ==, 11.0f);
+  g_assert_cmpfloat (out[12], ==, -1.0f);
+}
+
+static void
 test_flipped_latest (void)
 {
   gint64 t0 = g_get_monotonic_time ();
@@ -390,6 +414,7 @@ main (int argc, char **argv)
   g_test_add_func ("/untrusted/chunk/short-shuffle-fletcher32", test_short_chunk_shuffle);
   g_test_add_func ("/untrusted/chunk/long", test_long_chunk);
   g_test_add_func ("/untrusted/chunk/not-deflate", test_bad_chunk);
+  g_test_add_func ("/untrusted/chunk/valid", test_valid_chunks);
   g_test_add_func ("/untrusted/damaged/superblock", test_flipped_latest);
   g_test_add_func ("/untrusted/damaged/object-header", test_flipped_header);
   g_test_add_func ("/untrusted/names/escaped", test_odd_names);
