@@ -303,7 +303,7 @@ assert_damaged (const Case *c, AttnArray *a, gboolean one_worker)
   gsize dims[ATTN_ARRAY_MAX_RANK], start[ATTN_ARRAY_MAX_RANK] = { 0 };
   gsize n = array_size (a, dims);
   g_autofree float *out = g_new (float, n);
-  g_autofree char *want = g_strdup_printf ("%s: %s", c->name, c->message);
+  g_autofree char *want = g_strdup_printf ("%s: a compression filter failed (%s", c->name, c->message);
   g_autoptr (GError) error = NULL;
 
   g_assert_false (read_box (a, start, dims, out, one_worker, &error));

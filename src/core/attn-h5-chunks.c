@@ -44,6 +44,7 @@ struct _AttnH5Chunks
 {
   hid_t dset; /* the array's */
   char *path;
+  char *filename; /* in messages; NULL: not named */
   guint rank;
   gsize chunk[ATTN_ARRAY_MAX_RANK];
   gsize chunk_bytes; /* one decoded chunk */
@@ -208,6 +209,7 @@ attn_h5_chunks_free (AttnH5Chunks *self)
   g_ptr_array_unref (self->pool);
   g_mutex_clear (&self->lock);
   g_free (self->path);
+  g_free (self->filename);
   g_free (self);
 }
 
@@ -264,13 +266,29 @@ chunk_name (AttnH5Chunks *self, const hsize_t *offset)
   return g_string_free (s, FALSE);
 }
 
+void
+attn_h5_chunks_set_file_name (AttnH5Chunks *self, const char *filename)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->filename);
+  self->filename = g_strdup (filename);
+}
+
 static gboolean
 chunk_fail (AttnH5Chunks *self, const hsize_t *offset, GError **error, int code,
             const char *reason)
 {
   g_autofree char *name = chunk_name (self, offset);
 
-  g_set_error (error, ATTN_ERROR, code, _("%s: chunk [%s]: %s"), self->path, name, reason);
+  if (code != ATTN_ERROR_FILTER)
+    g_set_error (error, ATTN_ERROR, code, _("%s: chunk [%s]: %s"), self->path, name, reason);
+  else if (self->filename != NULL)
+    g_set_error (error, ATTN_ERROR, code,
+                 _("%s: a compression filter failed (chunk [%s]: %s): %s is damaged"), self->path,
+                 name, reason, self->filename);
+  else
+    g_set_error (error, ATTN_ERROR, code, _("%s: a compression filter failed (chunk [%s]: %s)"),
+                 self->path, name, reason);
   return FALSE;
 }
 

@@ -26,6 +26,8 @@ typedef struct _AttnH5Chunks AttnH5Chunks;
  * ATTN_NO_CHUNK_DECODER to anything but "" or "0".  path names the dataset
  * in messages.  Call with attn_h5_lock held. */
 AttnH5Chunks *attn_h5_chunks_new (hid_t dset, const char *path);
+/* The file named in the messages of damaged chunks (shown as it is). */
+void attn_h5_chunks_set_file_name (AttnH5Chunks *self, const char *filename);
 void attn_h5_chunks_free (AttnH5Chunks *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnH5Chunks, attn_h5_chunks_free)
 

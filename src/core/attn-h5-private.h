@@ -22,6 +22,39 @@ void attn_h5_pin_plugins (void);
  * clears the stack.  *is_filter: the failure came from the filter pipeline. */
 char *attn_h5_take_error (gboolean *is_filter);
 
+/* A file's counts are bounded before anything is allocated for them: a
+ * damaged or hostile file may declare 2^40 labels in a few bytes. */
+#define ATTN_H5_MAX_LABELS (1u << 24)
+#define ATTN_H5_MAX_LABEL_BYTES ((guint64) 1 << 28)
+
+/* s (a name from a file) fit for a message: valid UTF-8, control
+ * characters and backslashes escaped ("\x1b", "\\"). */
+char *attn_h5_escape (const char *s);
+
+/* What is known of a chunked dataset's chunks to check them before libhdf5
+ * reads them (attn_h5_check_chunks). */
+typedef struct
+{
+  int deflate_at;       /* gzip's place in the pipeline; -1: nothing to check */
+  guint32 fletcher;     /* bit i: filter i is fletcher32 */
+  guint rank;
+  hsize_t chunk[ATTN_ARRAY_MAX_RANK];
+  gsize chunk_bytes;    /* one chunk, in the file's type */
+  GHashTable *checked;  /* addresses (guint64) of the chunks found sound */
+} AttnH5ChunkCheck;
+
+/* Sets up check for a dataset of that creation list, type and chunk shape:
+ * a pipeline of gzip with shuffle and fletcher32 only is checked. */
+void attn_h5_chunk_check_init (AttnH5ChunkCheck *check, hid_t dcpl, hid_t type, guint rank,
+                               const hsize_t *chunk);
+/* Every chunk that the box start/count touches (once each, for the life of
+ * check) inflates to exactly the chunk's size; otherwise an error naming the
+ * file, the dataset and the problem.  A precondition of any read of the box,
+ * by H5Dread or from raw chunks.  Call with the HDF5 lock held. */
+gboolean attn_h5_check_chunks (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *start,
+                               const hsize_t *count, const char *filename, const char *path,
+                               GError **error);
+
 /* Sets an ATTN_ERROR error; returns FALSE. */
 gboolean attn_h5_fail (GError **error, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -43,8 +76,13 @@ gboolean attn_h5_check_filters (hid_t dset, const char *path, GError **error);
 GPtrArray *attn_h5_read_strings (hid_t obj, gboolean is_attr);
 
 /* rank names as found in the file ("" where none): DIMENSION_LABELS, else the
- * name of an attached scale, else NeXus @axes. */
-char **attn_h5_dim_names (hid_t dset, const char *path, guint rank);
+ * name of an attached scale, else NeXus @axes.  A DIMENSION_LABELS or
+ * DIMENSION_LIST of the wrong type or shape is ignored, with a warning to
+ * warn_to when it is not NULL. */
+char **attn_h5_dim_names (hid_t dset, const char *path, guint rank, AttnH5File *warn_to);
+/* dset is an H5DS dimension scale: its CLASS attribute says so (checked
+ * here, whatever its type: H5DSis_scale crashes on some). */
+gboolean attn_h5_is_scale (hid_t dset);
 /* "" or "'tokens': 6 strings" for dimension dim. */
 /* "'name': 5 strings"; when the scale's length does not fit the dimension,
  * says so and sets *mismatch_scale to its name and *mismatch_n to its length

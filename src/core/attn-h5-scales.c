@@ -168,12 +168,13 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
         attn_h5_pin_plugins ();
       if (H5Zfilter_avail (id) <= 0)
         {
-          g_autofree char *what = filter_known_name (id) ? g_strdup_printf ("the %s filter", name)
+          g_autofree char *shown = attn_h5_escape (name), *shown_path = attn_h5_escape (path);
+          g_autofree char *what = filter_known_name (id) ? g_strdup_printf ("the %s filter", shown)
                                   : g_str_equal (name, "unknown") ? g_strdup ("an unknown filter")
-                                  : g_strdup_printf ("the '%s' filter", name);
+                                  : g_strdup_printf ("the '%s' filter", shown);
           ok = attn_h5_fail (error, ATTN_ERROR_FILTER,
                              _("%s uses %s (%d), which no HDF5 plugin on this system provides"),
-                             path, what, (int) id);
+                             shown_path, what, (int) id);
         }
     }
   if (dcpl >= 0)
@@ -183,6 +184,28 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
 }
 
 /* --- strings --- */
+
+char *
+attn_h5_escape (const char *s)
+{
+  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  /* Names come from the file: a control character would reach the user's
+   * terminal, and invalid UTF-8 a JSON document, as they are. */
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
 
 /* Valid UTF-8, trailing NULs and spaces stripped. */
 static char *
@@ -241,6 +264,17 @@ read_fixed_strings (hid_t obj, gboolean is_attr, hid_t type, gsize n)
   return out;
 }
 
+/* Whether n strings of size bytes each (a pointer each when variable) can be
+ * held: the file says how many, and a damaged or hostile one may say 2^40. */
+static gboolean
+strings_fit (hssize_t n, hid_t type)
+{
+  gsize size = H5Tis_variable_str (type) > 0 ? sizeof (char *) : H5Tget_size (type);
+
+  return n >= 0 && (guint64) n <= ATTN_H5_MAX_LABELS && size > 0
+         && (guint64) n * size <= ATTN_H5_MAX_LABEL_BYTES;
+}
+
 GPtrArray *
 attn_h5_read_strings (hid_t obj, gboolean is_attr)
 {
@@ -249,7 +283,7 @@ attn_h5_read_strings (hid_t obj, gboolean is_attr)
   hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints (space) : -1;
   GPtrArray *out = NULL;
 
-  if (type >= 0 && n >= 0 && H5Tget_class (type) == H5T_STRING)
+  if (type >= 0 && H5Tget_class (type) == H5T_STRING && strings_fit (n, type))
     out = H5Tis_variable_str (type) > 0 ? read_vlen_strings (obj, is_attr, type, space, n)
                                         : read_fixed_strings (obj, is_attr, type, n);
   if (type >= 0)
@@ -279,38 +313,130 @@ attr_strings (hid_t obj, const char *name)
 
 /* --- dimension names --- */
 
-static char *
-dim_label (hid_t dset, guint dim)
+/* The attribute name of obj, open, or -1 when there is none. */
+static hid_t
+open_attr (hid_t obj, const char *name)
 {
-  ssize_t n = H5DSget_label (dset, dim, NULL, 0);
-  g_autofree char *buf = NULL;
+  hid_t attr = H5I_INVALID_HID;
 
-  if (n <= 0)
-    return NULL;
-  buf = g_malloc0 ((gsize) n + 1);
-  if (H5DSget_label (dset, dim, buf, (size_t) n + 1) < 0)
-    return NULL;
-  return clean_string (buf, (gsize) n);
+  if (H5Aexists (obj, name) > 0)
+    attr = H5Aopen (obj, name, H5P_DEFAULT);
+  H5Eclear2 (H5E_DEFAULT);
+  return attr;
 }
 
-static herr_t
-first_scale_cb (hid_t did, unsigned int dim, hid_t dsid, void *data)
+/* Whether attr is a 1-D array of n elements of class klass. */
+static gboolean
+attr_is_list (hid_t attr, H5T_class_t klass, guint n)
 {
-  if (H5Iinc_ref (dsid) >= 0)
-    *(hid_t *) data = dsid;
-  return 1;
+  hid_t type = H5Aget_type (attr);
+  hid_t space = H5Aget_space (attr);
+  gboolean ok = type >= 0 && space >= 0 && H5Tget_class (type) == klass
+                && H5Sget_simple_extent_ndims (space) == 1
+                && H5Sget_simple_extent_npoints (space) == (hssize_t) n;
+
+  if (type >= 0)
+    H5Tclose (type);
+  if (space >= 0)
+    H5Sclose (space);
+  H5Eclear2 (H5E_DEFAULT);
+  return ok;
 }
 
-/* The first scale attached to dimension dim, or -1. */
+/* Whether attr is what H5DS writes as DIMENSION_LIST for rank dimensions:
+ * rank variable-length lists of object references.  Anything else (h5py
+ * reads such files; libhdf5's H5DS functions crash on them) is ignored. */
+static gboolean
+dim_list_valid (hid_t attr, guint rank)
+{
+  hid_t type = H5Aget_type (attr);
+  hid_t base = type >= 0 && H5Tget_class (type) == H5T_VLEN ? H5Tget_super (type) : -1;
+  gboolean ok = base >= 0 && H5Tequal (base, H5T_STD_REF_OBJ) > 0
+                && attr_is_list (attr, H5T_VLEN, rank);
+
+  if (base >= 0)
+    H5Tclose (base);
+  if (type >= 0)
+    H5Tclose (type);
+  H5Eclear2 (H5E_DEFAULT);
+  return ok;
+}
+
+/* The DIMENSION_LABELS of dset: rank strings ("" where unset), or NULL. */
+static GPtrArray *
+dim_labels (hid_t dset, guint rank, gboolean *malformed)
+{
+  hid_t attr = open_attr (dset, "DIMENSION_LABELS");
+  GPtrArray *labels = NULL;
+
+  *malformed = FALSE;
+  if (attr < 0)
+    return NULL;
+  if (attr_is_list (attr, H5T_STRING, rank))
+    labels = attn_h5_read_strings (attr, TRUE);
+  *malformed = labels == NULL;
+  H5Aclose (attr);
+  return labels;
+}
+
+/* The dataset that the first reference of ref_list names, or -1. */
+static hid_t
+deref_dataset (hid_t dset, const hvl_t *ref_list)
+{
+  hid_t obj;
+
+  if (ref_list->len == 0 || ref_list->p == NULL)
+    return H5I_INVALID_HID;
+  obj = H5Rdereference2 (dset, H5P_DEFAULT, H5R_OBJECT, ref_list->p);
+  if (obj >= 0 && H5Iget_type (obj) != H5I_DATASET)
+    {
+      H5Oclose (obj);
+      obj = H5I_INVALID_HID;
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  return obj;
+}
+
+/* The first scale attached to dimension dim of a rank-dimensional dset, or
+ * -1: DIMENSION_LIST read here, with its type and shape checked first. */
 static hid_t
 open_scale (hid_t dset, guint dim)
 {
+  hid_t attr = open_attr (dset, "DIMENSION_LIST");
+  hid_t space = H5Dget_space (dset);
+  int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
   hid_t scale = H5I_INVALID_HID;
 
-  if (H5DSget_num_scales (dset, dim) > 0)
-    H5DSiterate_scales (dset, dim, NULL, first_scale_cb, &scale);
+  if (space >= 0)
+    H5Sclose (space);
+  if (attr >= 0 && rank > 0 && rank <= ATTN_ARRAY_MAX_RANK && dim < (guint) rank
+      && dim_list_valid (attr, (guint) rank))
+    {
+      hvl_t lists[ATTN_ARRAY_MAX_RANK] = { { 0 } };
+      hid_t mem = H5Tvlen_create (H5T_STD_REF_OBJ);
+      hsize_t n = (hsize_t) rank;
+      hid_t mspace = H5Screate_simple (1, &n, NULL);
+
+      if (H5Aread (attr, mem, lists) >= 0)
+        {
+          scale = deref_dataset (dset, &lists[dim]);
+          H5Dvlen_reclaim (mem, mspace, H5P_DEFAULT, lists);
+        }
+      H5Sclose (mspace);
+      H5Tclose (mem);
+    }
+  if (attr >= 0)
+    H5Aclose (attr);
   H5Eclear2 (H5E_DEFAULT);
   return scale;
+}
+
+gboolean
+attn_h5_is_scale (hid_t dset)
+{
+  g_autoptr (GPtrArray) klass = attr_strings (dset, "CLASS");
+
+  return klass && klass->len == 1 && g_str_equal (klass->pdata[0], "DIMENSION_SCALE");
 }
 
 /* The scale's NAME attribute, else the last component of its path. */
@@ -372,19 +498,52 @@ nexus_axes (hid_t dset, const char *path)
   return split_axes (axes);
 }
 
+/* One warning for each naming attribute of dset that is not what its
+ * convention says, so that the user learns why a name is missing. */
+static void
+warn_malformed (AttnH5File *warn_to, hid_t dset, const char *path, guint rank,
+                gboolean labels_bad)
+{
+  hid_t attr = open_attr (dset, "DIMENSION_LIST");
+  g_autofree char *shown = attn_h5_escape (path);
+  g_autofree char *msg = NULL;
+
+  if (attr >= 0 && !dim_list_valid (attr, rank))
+    {
+      msg = g_strdup_printf (_("%s: its DIMENSION_LIST is not %u lists of references; "
+                               "its dimension scales are ignored"),
+                             shown, rank);
+      attn_h5_file_add_warning (warn_to, msg);
+      g_clear_pointer (&msg, g_free);
+    }
+  if (attr >= 0)
+    H5Aclose (attr);
+  if (labels_bad)
+    {
+      msg = g_strdup_printf (_("%s: its DIMENSION_LABELS is not %u strings; ignored"), shown,
+                             rank);
+      attn_h5_file_add_warning (warn_to, msg);
+    }
+}
+
 char **
-attn_h5_dim_names (hid_t dset, const char *path, guint rank)
+attn_h5_dim_names (hid_t dset, const char *path, guint rank, AttnH5File *warn_to)
 {
   char **names = g_new0 (char *, rank + 1);
   g_autoptr (GPtrArray) axes = nexus_axes (dset, path);
+  gboolean labels_bad = FALSE;
+  g_autoptr (GPtrArray) labels = dim_labels (dset, rank, &labels_bad);
 
+  if (warn_to)
+    warn_malformed (warn_to, dset, path, rank, labels_bad);
   if (axes && axes->len != rank)
     g_clear_pointer (&axes, g_ptr_array_unref);
   for (guint i = 0; i < rank; i++)
     {
       hid_t scale;
 
-      names[i] = dim_label (dset, i);
+      if (labels && ((char *) labels->pdata[i])[0])
+        names[i] = g_strdup (labels->pdata[i]);
       if (names[i] == NULL && (scale = open_scale (dset, i)) >= 0)
         {
           names[i] = scale_name (scale);
@@ -467,26 +626,45 @@ numeric_labels (hid_t scale, hid_t type, gsize n, double **values)
   return labels;
 }
 
-/* The labels of a 1-D scale (strings or numbers); NULL for anything else. */
-static GPtrArray *
-scale_labels (hid_t scale, double **values)
+/* How many labels the scale gives: 1-D strings or numbers; -1 otherwise. */
+static gssize
+scale_label_count (hid_t scale)
 {
   hid_t type = H5Dget_type (scale);
   hid_t space = H5Dget_space (scale);
   int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
   hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints (space) : -1;
   H5T_class_t klass = type >= 0 ? H5Tget_class (type) : H5T_NO_CLASS;
-  GPtrArray *labels = NULL;
 
-  *values = NULL;
-  if (rank == 1 && n >= 0 && klass == H5T_STRING)
-    labels = attn_h5_read_strings (scale, FALSE);
-  else if (rank == 1 && n >= 0 && (klass == H5T_INTEGER || klass == H5T_FLOAT))
-    labels = numeric_labels (scale, type, (gsize) n, values);
   if (type >= 0)
     H5Tclose (type);
   if (space >= 0)
     H5Sclose (space);
+  H5Eclear2 (H5E_DEFAULT);
+  if (rank != 1 || n < 0
+      || (klass != H5T_STRING && klass != H5T_INTEGER && klass != H5T_FLOAT))
+    return -1;
+  return (gssize) n;
+}
+
+/* The n labels of a 1-D scale (strings or numbers); NULL on error. */
+static GPtrArray *
+scale_labels (hid_t scale, gsize n, double **values)
+{
+  hid_t type = H5Dget_type (scale);
+  GPtrArray *labels = NULL;
+
+  *values = NULL;
+  if (type >= 0 && H5Tget_class (type) == H5T_STRING)
+    labels = attn_h5_read_strings (scale, FALSE);
+  else if (type >= 0)
+    labels = numeric_labels (scale, type, n, values);
+  if (labels && labels->len != n)
+    g_clear_pointer (&labels, g_ptr_array_unref);
+  if (labels == NULL)
+    g_clear_pointer (values, g_free);
+  if (type >= 0)
+    H5Tclose (type);
   H5Eclear2 (H5E_DEFAULT);
   return labels;
 }
@@ -494,9 +672,12 @@ scale_labels (hid_t scale, double **values)
 char *
 attn_h5_scale_mismatch (const char *path, const char *scale, const char *dim, gsize n, gsize size)
 {
-  return g_strdup_printf ("%s: scale '%s' of dimension '%s' has %" G_GSIZE_FORMAT
-                          " labels for %" G_GSIZE_FORMAT " entries; ignored",
-                          path, scale, dim, n, size);
+  g_autofree char *p = attn_h5_escape (path), *s = attn_h5_escape (scale);
+  g_autofree char *d = attn_h5_escape (dim);
+
+  return g_strdup_printf (_("%s: scale '%s' of dimension '%s' has %zu"
+                            " labels for %zu entries; ignored"),
+                          p, s, d, n, size);
 }
 
 char *
@@ -549,6 +730,27 @@ labels_fit (AttnArray *array, AttnH5File *file, const char *path, guint dim, gsi
   return FALSE;
 }
 
+/* Whether the scale may be read: more labels than ATTN_H5_MAX_LABELS are
+ * refused before anything is allocated for them (warned once). */
+static gboolean
+labels_bounded (AttnH5File *file, const char *path, const char *name, gsize n, guint dim,
+                guint32 *warned)
+{
+  g_autofree char *shown = NULL, *shown_name = NULL, *msg = NULL;
+
+  if (n <= ATTN_H5_MAX_LABELS)
+    return TRUE;
+  if (*warned & (1u << dim))
+    return FALSE;
+  *warned |= 1u << dim;
+  shown = attn_h5_escape (path);
+  shown_name = attn_h5_escape (name);
+  msg = g_strdup_printf (_("%s: scale '%s' has %zu labels, more than %u; ignored"),
+                         shown, shown_name, n, (guint) ATTN_H5_MAX_LABELS);
+  attn_h5_file_add_warning (file, msg);
+  return FALSE;
+}
+
 void
 attn_h5_apply_scales (AttnArray *array, AttnH5File *file, hid_t dset, const char *path,
                       const hsize_t *maxdims, gboolean refresh, guint32 *warned)
@@ -560,22 +762,27 @@ attn_h5_apply_scales (AttnArray *array, AttnH5File *file, hid_t dset, const char
       hid_t scale = open_scale (dset, i);
       g_autofree double *values = NULL;
       g_autofree char *name = NULL;
-      GPtrArray *labels;
+      GPtrArray *labels = NULL;
+      gssize n;
 
       if (scale < 0)
         continue;
       if (refresh && H5Drefresh (scale) < 0)
         H5Eclear2 (H5E_DEFAULT);
-      labels = scale_labels (scale, &values);
       name = scale_name (scale);
+      n = scale_label_count (scale);
+      /* The length is checked before the labels are read: a scale of the
+       * wrong length may be of any size. */
+      if (n >= 0
+          && labels_fit (array, file, path, i, (gsize) n, maxdims[i] == H5S_UNLIMITED, name, warned)
+          && labels_bounded (file, path, name, (gsize) n, i, warned))
+        labels = scale_labels (scale, (gsize) n, &values);
       H5Dclose (scale);
-      if (labels && labels_fit (array, file, path, i, labels->len,
-                                maxdims[i] == H5S_UNLIMITED, name, warned))
+      if (labels)
         {
           if (values)
             attn_array_set_tick_values (array, i, values, labels->len);
           attn_array_take_tick_labels (array, i, g_steal_pointer (&labels));
         }
-      g_clear_pointer (&labels, g_ptr_array_unref);
     }
 }

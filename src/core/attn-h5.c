@@ -18,7 +18,11 @@
 #include <stdarg.h>
 #include <glib/gstdio.h>
 #include <hdf5_hl.h>
+#include <libdeflate.h>
 #include <string.h>
+
+/* Metadata read attempts of a SWMR-read open (see open_fid). */
+#define ATTN_H5_READ_ATTEMPTS 2
 
 /* Rows of about this many bytes per H5Dread when a dataset is contiguous. */
 #define BLOCK_BYTES ((gsize) 4 << 20)
@@ -27,6 +31,7 @@ struct _AttnH5File
 {
   GObject parent_instance;
   char *filename;
+  char *shown;   /* filename escaped, for messages */
   hid_t fid;
   GMutex lock; /* guards warnings */
   GPtrArray *warnings;
@@ -42,6 +47,7 @@ struct _AttnH5Array
   AttnArray parent_instance;
   AttnH5File *file;
   char *path;
+  char *shown;         /* path escaped, for messages */
   hid_t dset;
   hid_t mem_type;      /* H5T_NATIVE_FLOAT, or a copy of the file type (raw) */
   gboolean raw;        /* read the file's bytes, convert with fmt */
@@ -51,6 +57,7 @@ struct _AttnH5Array
   hsize_t maxdims[ATTN_ARRAY_MAX_RANK];
   guint32 warned;      /* dimensions whose scale was already reported */
   AttnH5Chunks *chunks; /* decodes chunks on every core; NULL: H5Dread */
+  AttnH5ChunkCheck check; /* gzip chunks' sizes, checked before HDF5 reads them */
 };
 
 G_DEFINE_FINAL_TYPE (AttnH5Array, attn_h5_array, ATTN_TYPE_ARRAY)
@@ -180,6 +187,181 @@ attn_h5_fail (GError **error, int code, const char *format, ...)
   return FALSE;
 }
 
+/* --- gzip chunks --- */
+
+/* libhdf5 1.10 copies a whole chunk out of what its deflate filter returned,
+ * however short that was: a gzip chunk that inflates to fewer bytes than the
+ * chunk makes it read heap memory past the buffer (and draw it).  So each
+ * chunk of a pipeline of gzip, shuffle and fletcher32 (the common one, whose
+ * sizes are known) is inflated once here, from its raw bytes, before HDF5
+ * reads it; one that does not inflate to exactly its size is refused. */
+
+void
+attn_h5_chunk_check_init (AttnH5ChunkCheck *check, hid_t dcpl, hid_t type, guint rank,
+                          const hsize_t *chunk)
+{
+  int n = H5Pget_nfilters (dcpl);
+
+  memset (check, 0, sizeof *check);
+  check->deflate_at = -1;
+  for (int i = 0; i < n && i < 32; i++)
+    {
+      unsigned int flags, config;
+      size_t n_cd = 0;
+      H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned int) i, &flags, &n_cd, NULL, 0, NULL,
+                                        &config);
+
+      if (id == H5Z_FILTER_DEFLATE && check->deflate_at == -1)
+        check->deflate_at = i;
+      else if (id == H5Z_FILTER_FLETCHER32)
+        check->fletcher |= 1u << i;
+      else if (id != H5Z_FILTER_SHUFFLE)
+        check->deflate_at = -2; /* sizes unknown: HDF5 alone reads it */
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  if (check->deflate_at < 0 || n > 32)
+    {
+      check->deflate_at = -1;
+      return;
+    }
+  check->rank = rank;
+  check->chunk_bytes = H5Tget_size (type);
+  for (guint i = 0; i < rank; i++)
+    {
+      check->chunk[i] = chunk[i];
+      if (!g_size_checked_mul (&check->chunk_bytes, check->chunk_bytes, chunk[i]))
+        check->chunk_bytes = G_MAXSIZE; /* refused by chunk_problem */
+    }
+  check->checked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* The bytes to inflate (*in) out of stored, and how many they must give
+ * (*want): a fletcher32 checksum applied after gzip trails the stream, one
+ * applied before it is inside.  FALSE when stored cannot even hold them. */
+static gboolean
+chunk_sizes (const AttnH5ChunkCheck *check, unsigned int mask, hsize_t stored, gsize *in,
+             gsize *want)
+{
+  guint32 live = check->fletcher & ~mask;
+  guint32 inside = live & ((1u << check->deflate_at) - 1);
+  gsize trailing = 4 * (gsize) __builtin_popcount (live & ~inside);
+
+  *want = check->chunk_bytes + 4 * (gsize) __builtin_popcount (inside);
+  if (stored < trailing)
+    return FALSE;
+  *in = (gsize) (stored - trailing);
+  return TRUE;
+}
+
+/* Why the raw chunk does not give exactly *want bytes, or NULL. */
+static char *
+inflate_problem (struct libdeflate_decompressor *inflater, const guint8 *raw, gsize in,
+                 gsize want)
+{
+  g_autofree guint8 *out = g_try_malloc (MAX (want, 1));
+  gsize used = 0, got = 0;
+  enum libdeflate_result r;
+
+  if (out == NULL)
+    return g_strdup (_("out of memory"));
+  r = libdeflate_zlib_decompress_ex (inflater, raw, in, out, want, &used, &got);
+  if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
+    return g_strdup_printf (_("a gzip chunk inflates to more than its %zu bytes"),
+                            want);
+  if (r != LIBDEFLATE_SUCCESS)
+    return g_strdup (_("a gzip chunk is not valid deflate data"));
+  if (got != want)
+    return g_strdup_printf (_("a gzip chunk inflates to %zu bytes, not "
+                              "%zu"),
+                            got, want);
+  return NULL;
+}
+
+/* Why the chunk at offset cannot be read safely, or NULL. */
+static char *
+chunk_problem (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *offset, hsize_t file_size,
+               struct libdeflate_decompressor *inflater)
+{
+  unsigned int mask = 0;
+  haddr_t addr = HADDR_UNDEF;
+  hsize_t stored = 0;
+  guint64 key;
+  gsize in = 0, want = 0;
+  g_autofree guint8 *raw = NULL;
+  char *problem = NULL;
+
+  if (check->chunk_bytes > G_MAXUINT32)
+    return g_strdup (_("its chunks are larger than HDF5 allows (4 GiB)"));
+  if (H5Dget_chunk_info_by_coord (dset, offset, &mask, &addr, &stored) < 0)
+    return g_strdup (_("its chunk index cannot be read"));
+  key = addr;
+  if (addr == HADDR_UNDEF || g_hash_table_contains (check->checked, &key))
+    return NULL; /* never written (fill values), or checked before */
+  if (stored > file_size || !chunk_sizes (check, mask, stored, &in, &want))
+    return g_strdup_printf (_("a chunk claims %" PRIu64 " bytes"), (guint64) stored);
+  raw = g_try_malloc (MAX (stored, 1));
+  if (raw == NULL || H5Dread_chunk (dset, H5P_DEFAULT, offset, &mask, raw) < 0)
+    return g_strdup (_("a chunk cannot be read"));
+  if (mask & (1u << check->deflate_at))
+    problem = in == want ? NULL : g_strdup (_("a chunk stored uncompressed has the wrong size"));
+  else
+    problem = inflate_problem (inflater, raw, in, want);
+  if (problem == NULL)
+    g_hash_table_add (check->checked, g_memdup2 (&key, sizeof key));
+  return problem;
+}
+
+/* Advances the chunk offset pos through the chunks of a box; FALSE at the end. */
+static gboolean
+next_chunk (const AttnH5ChunkCheck *check, hsize_t *pos, const hsize_t *first,
+            const hsize_t *start, const hsize_t *count)
+{
+  for (int d = (int) check->rank - 1; d >= 0; d--)
+    {
+      pos[d] += check->chunk[d];
+      if (pos[d] < start[d] + count[d])
+        return TRUE;
+      pos[d] = first[d];
+    }
+  return FALSE;
+}
+
+gboolean
+attn_h5_check_chunks (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *start,
+                      const hsize_t *count, const char *filename, const char *path,
+                      GError **error)
+{
+  hsize_t first[ATTN_ARRAY_MAX_RANK], pos[ATTN_ARRAY_MAX_RANK];
+  hid_t fid;
+  hsize_t file_size = 0;
+  struct libdeflate_decompressor *inflater;
+  g_autofree char *problem = NULL, *shown_file = NULL, *shown = NULL;
+
+  if (check->deflate_at < 0)
+    return TRUE;
+  for (guint d = 0; d < check->rank; d++)
+    pos[d] = first[d] = start[d] / check->chunk[d] * check->chunk[d];
+  fid = H5Iget_file_id (dset);
+  if (fid < 0 || H5Fget_filesize (fid, &file_size) < 0)
+    file_size = G_MAXUINT64;
+  if (fid >= 0)
+    H5Fclose (fid);
+  inflater = libdeflate_alloc_decompressor ();
+  do
+    problem = inflater ? chunk_problem (check, dset, pos, file_size, inflater)
+                       : g_strdup (_("out of memory"));
+  while (problem == NULL && next_chunk (check, pos, first, start, count));
+  g_clear_pointer (&inflater, libdeflate_free_decompressor);
+  H5Eclear2 (H5E_DEFAULT);
+  if (problem == NULL)
+    return TRUE;
+  shown_file = attn_h5_escape (filename);
+  shown = attn_h5_escape (path);
+  return attn_h5_fail (error, ATTN_ERROR_FILTER,
+                       _("%s: a compression filter failed (%s): %s is damaged"), shown, problem,
+                       shown_file);
+}
+
 /* --- AttnH5DatasetInfo --- */
 
 void
@@ -212,6 +394,8 @@ attn_h5_array_finalize (GObject *object)
   attn_h5_unlock ();
   g_clear_object (&self->file);
   g_free (self->path);
+  g_free (self->shown);
+  g_clear_pointer (&self->check.checked, g_hash_table_unref);
   G_OBJECT_CLASS (attn_h5_array_parent_class)->finalize (object);
 }
 
@@ -223,9 +407,9 @@ set_read_error (AttnH5Array *self, GError **error)
 
   if (is_filter)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_FILTER, _("%s: a compression filter failed (%s)"),
-                 self->path, msg);
+                 self->shown, msg);
   else
-    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot read (%s)"), self->path, msg);
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot read (%s)"), self->shown, msg);
 }
 
 /* Reads n indices of dimension d0 from pos (the rest: the box) into dst. */
@@ -249,6 +433,12 @@ read_block (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *co
   /* The memory space has the block's own shape: with any other shape HDF5
    * maps chunks element by element (20x slower for a 2048^2 chunk). */
   attn_h5_lock ();
+  if (!attn_h5_check_chunks (&self->check, self->dset, bstart, bcount, self->file->filename,
+                             self->path, error))
+    {
+      attn_h5_unlock ();
+      return FALSE;
+    }
   mspace = H5Screate_simple ((int) rank, bcount, NULL);
   if (mspace >= 0 && H5Sselect_hyperslab (fspace, H5S_SELECT_SET, bstart, NULL, bcount, NULL) >= 0)
     status = H5Dread (self->dset, self->mem_type, mspace, fspace, H5P_DEFAULT,
@@ -290,7 +480,7 @@ read_blocks (AttnH5Array *self, hid_t fspace, const gsize *start, const gsize *c
       scratch = g_try_malloc (MIN (step, count[d0]) * inner * self->fmt.size);
       if (scratch == NULL)
         {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: out of memory"), self->path);
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: out of memory"), self->shown);
           return FALSE;
         }
     }
@@ -380,7 +570,7 @@ attn_h5_array_refresh_unlocked (AttnArray *array, gboolean *changed, GError **er
   if (dataset_extent (self->dset, dims, NULL, &msg) != (int) rank)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot re-read the shape (%s)"),
-                   self->path, msg ? msg : "rank changed");
+                   self->shown, msg ? msg : "rank changed");
       return FALSE;
     }
   for (guint i = 0; i < rank; i++)
@@ -421,6 +611,7 @@ attn_h5_array_init (AttnH5Array *self)
 {
   self->dset = H5I_INVALID_HID;
   self->mem_type = H5I_INVALID_HID;
+  self->check.deflate_at = -1;
 }
 
 /* How to read: the file's bytes (converted here) or HDF5's conversion. */
@@ -444,6 +635,10 @@ setup_read (AttnH5Array *self)
     }
   self->chunked = dcpl >= 0 && H5Pget_layout (dcpl) == H5D_CHUNKED
                   && H5Pget_chunk (dcpl, (int) rank, self->chunk) == (int) rank;
+  for (guint i = 0; i < rank && self->chunked; i++)
+    self->chunked = self->chunk[i] > 0; /* a damaged file's: blocks are then unaligned */
+  if (self->chunked)
+    attn_h5_chunk_check_init (&self->check, dcpl, type, rank, self->chunk);
   if (dcpl >= 0)
     H5Pclose (dcpl);
   H5Tclose (type);
@@ -458,11 +653,12 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   hsize_t hdims[ATTN_ARRAY_MAX_RANK];
   gsize dims[ATTN_ARRAY_MAX_RANK];
   int rank = dataset_extent (dset, hdims, self->maxdims, NULL);
-  g_auto (GStrv) names = attn_h5_dim_names (dset, path, (guint) rank);
+  g_auto (GStrv) names = attn_h5_dim_names (dset, path, (guint) rank, file);
   gboolean grow = FALSE;
 
   self->file = g_object_ref (file);
   self->path = g_strdup (path);
+  self->shown = attn_h5_escape (path);
   self->dset = dset;
   for (int i = 0; i < rank; i++)
     {
@@ -472,7 +668,13 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   attn_array_set_shape (array, (guint) rank, dims, (const char *const *) names);
   attn_array_set_can_grow (array, grow);
   setup_read (self);
-  self->chunks = attn_h5_chunks_new (dset, path);
+  self->chunks = attn_h5_chunks_new (dset, self->shown);
+  if (self->chunks != NULL)
+    {
+      g_autofree char *shown_file = attn_h5_escape (file->filename);
+
+      attn_h5_chunks_set_file_name (self->chunks, shown_file);
+    }
   attn_h5_apply_scales (array, file, dset, path, self->maxdims, FALSE, &self->warned);
   return array;
 }
@@ -490,6 +692,7 @@ attn_h5_file_finalize (GObject *object)
     H5Fclose (self->fid);
   attn_h5_unlock ();
   g_free (self->filename);
+  g_free (self->shown);
   g_ptr_array_unref (self->warnings);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (attn_h5_file_parent_class)->finalize (object);
@@ -516,24 +719,25 @@ check_file (const char *filename, GError **error)
   GStatBuf st;
   htri_t is_hdf5;
   int saved;
+  g_autofree char *shown = attn_h5_escape (filename);
 
   if (g_stat (filename, &st) != 0 || g_access (filename, R_OK) != 0)
     {
       saved = errno;
-      return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: %s", filename,
+      return attn_h5_fail (error, ATTN_ERROR_INPUT, "%s: %s", shown,
                            saved == ENOENT ? "no such file" : g_strerror (saved));
     }
   if (S_ISDIR (st.st_mode))
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: a directory, not an HDF5 file"), filename);
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: a directory, not an HDF5 file"), shown);
   if (st.st_size == 0)
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: empty file (0 bytes)"), filename);
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: empty file (0 bytes)"), shown);
   is_hdf5 = H5Fis_hdf5 (filename);
   if (is_hdf5 == 0)
-    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: not an HDF5 file"), filename);
+    return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: not an HDF5 file"), shown);
   if (is_hdf5 < 0)
     {
       g_autofree char *msg = attn_h5_take_error (NULL);
-      return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: cannot read (%s)"), filename, msg);
+      return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s: cannot read (%s)"), shown, msg);
     }
   return TRUE;
 }
@@ -543,10 +747,15 @@ open_fid (const char *filename, GError **error)
 {
   hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
   hid_t fid;
+  g_autofree char *shown = attn_h5_escape (filename);
 
 #if H5_VERSION_GE(1, 10, 7)
   H5Pset_file_locking (fapl, FALSE, TRUE);
 #endif
+  /* A SWMR-read open retries metadata whose checksum fails (a writer may be
+   * half-way through it) 100 times by default, sleeping longer each time:
+   * minutes on a damaged file.  Twice covers a writer caught mid-flush. */
+  H5Pset_metadata_read_attempts (fapl, ATTN_H5_READ_ATTEMPTS);
   fid = H5Fopen (filename, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
   if (fid < 0)
     {
@@ -557,7 +766,7 @@ open_fid (const char *filename, GError **error)
     {
       g_autofree char *msg = attn_h5_take_error (NULL);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: truncated or damaged HDF5 file (%s)"),
-                   filename, msg);
+                   shown, msg);
     }
   H5Pclose (fapl);
   return fid;
@@ -581,6 +790,7 @@ attn_h5_file_open_unlocked (const char *filename, GError **error)
     }
   self = g_object_new (ATTN_TYPE_H5_FILE, NULL);
   self->filename = g_strdup (filename);
+  self->shown = attn_h5_escape (filename);
   self->fid = fid;
   return self;
 }
@@ -596,7 +806,9 @@ void
 attn_h5_file_add_warning (AttnH5File *self, const char *warning)
 {
   g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->warnings, g_strdup (warning));
+  /* Listing the file and then opening its one view meet the same things. */
+  if (!g_ptr_array_find_with_equal_func (self->warnings, warning, g_str_equal, NULL))
+    g_ptr_array_add (self->warnings, g_strdup (warning));
   g_mutex_unlock (&self->lock);
 }
 
@@ -620,12 +832,14 @@ absolute_path (const char *path)
   return path[0] == '/' ? g_strdup (path) : g_strconcat ("/", path, NULL);
 }
 
-/* The dataset at path, or -1 (no error set). */
+/* The dataset at path, or -1; *damage (when not NULL): HDF5's message
+ * when the path exists but its objects cannot be read. */
 static hid_t
-open_dataset (AttnH5File *self, const char *path)
+open_dataset (AttnH5File *self, const char *path, char **damage)
 {
   g_auto (GStrv) parts = g_strsplit (path, "/", -1);
   g_autoptr (GString) prefix = g_string_new (NULL);
+  htri_t exists;
   hid_t obj;
 
   for (guint i = 0; parts[i]; i++)
@@ -633,13 +847,17 @@ open_dataset (AttnH5File *self, const char *path)
       if (parts[i][0] == '\0')
         continue;
       g_string_append_printf (prefix, "/%s", parts[i]);
-      if (H5Lexists (self->fid, prefix->str, H5P_DEFAULT) <= 0)
+      if ((exists = H5Lexists (self->fid, prefix->str, H5P_DEFAULT)) <= 0)
         {
+          if (exists < 0 && damage)
+            *damage = attn_h5_take_error (NULL);
           H5Eclear2 (H5E_DEFAULT);
           return H5I_INVALID_HID;
         }
     }
   obj = prefix->len ? H5Oopen (self->fid, prefix->str, H5P_DEFAULT) : H5I_INVALID_HID;
+  if (obj < 0 && prefix->len && damage)
+    *damage = attn_h5_take_error (NULL);
   if (obj >= 0 && H5Iget_type (obj) != H5I_DATASET)
     {
       H5Oclose (obj);
@@ -657,7 +875,7 @@ attn_h5_file_has_dataset_unlocked (AttnH5File *self, const char *path)
   g_return_val_if_fail (ATTN_IS_H5_FILE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   attn_h5_thread_init ();
-  dset = open_dataset (self, path);
+  dset = open_dataset (self, path, NULL);
   if (dset < 0)
     return FALSE;
   H5Dclose (dset);
@@ -732,13 +950,13 @@ dataset_info (AttnH5File *warn_to, hid_t dset, const char *path)
       info->maxdims[i] = maxdims[i] == H5S_UNLIMITED ? G_MAXSIZE : maxdims[i];
     }
   info->type_name = attn_h5_type_name (type);
-  raw = attn_h5_dim_names (dset, path, info->rank);
+  raw = attn_h5_dim_names (dset, path, info->rank, warn_to);
   info->dim_names = unique_names (raw, info->rank);
   info->scales = g_new0 (char *, info->rank + 1);
   for (guint i = 0; i < info->rank; i++)
     info->scales[i] = scale_description (warn_to, dset, info, i);
   info->filters = attn_h5_filter_names (dset);
-  info->is_scale = H5DSis_scale (dset) > 0;
+  info->is_scale = attn_h5_is_scale (dset);
   info->is_view = !info->is_scale && rank >= 2 && type_is_numeric (dset);
   H5Tclose (type);
   H5Eclear2 (H5E_DEFAULT);
@@ -775,13 +993,13 @@ attn_h5_file_list_datasets_unlocked (AttnH5File *self, GError **error)
     {
       g_autofree char *msg = attn_h5_take_error (NULL);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot list the datasets (%s)"),
-                   self->filename, msg);
+                   self->shown, msg);
       return NULL;
     }
   infos = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_h5_dataset_info_free);
   for (guint i = 0; i < paths->len; i++)
     {
-      hid_t dset = open_dataset (self, g_ptr_array_index (paths, i));
+      hid_t dset = open_dataset (self, g_ptr_array_index (paths, i), NULL);
       if (dset < 0)
         continue;
       g_ptr_array_add (infos, dataset_info (self, dset, g_ptr_array_index (paths, i)));
@@ -805,22 +1023,26 @@ static gboolean
 check_view (hid_t dset, const AttnH5DatasetInfo *info, GError **error)
 {
   g_autofree char *shape = describe_shape (info);
+  g_autofree char *shown = attn_h5_escape (info->path);
 
   if (info->is_scale)
     return attn_h5_fail (error, ATTN_ERROR_INPUT,
-                         _("%s is a dimension scale (tick labels), not a view"), info->path);
+                         _("%s is a dimension scale (tick labels), not a view"), shown);
   if (!type_is_numeric (dset))
     return attn_h5_fail (error, ATTN_ERROR_INPUT,
                          _("%s holds %s data, not numbers; a view needs a numeric dataset"),
-                         info->path, info->type_name);
+                         shown, info->type_name);
   if (info->rank < 2)
     return attn_h5_fail (error, ATTN_ERROR_INPUT, _("%s has rank %u; a view needs rank >= 2"),
-                         info->path, info->rank);
+                         shown, info->rank);
   for (guint i = 0; i < info->rank; i++)
     if (info->dims[i] == 0)
-      return attn_h5_fail (error, ATTN_ERROR_INPUT,
-                           _("%s has shape %s: dimension '%s' is empty, nothing to show"),
-                           info->path, shape, info->dim_names[i]);
+      {
+        g_autofree char *dim = attn_h5_escape (info->dim_names[i]);
+        return attn_h5_fail (error, ATTN_ERROR_INPUT,
+                             _("%s has shape %s: dimension '%s' is empty, nothing to show"),
+                             shown, shape, dim);
+      }
   return attn_h5_check_filters (dset, info->path, error);
 }
 
@@ -833,9 +1055,12 @@ join_views (GPtrArray *infos, guint *n_views)
   for (guint i = 0; i < infos->len; i++)
     {
       AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+      g_autofree char *shown = NULL;
+
       if (!info->is_view)
         continue;
-      g_string_append_printf (s, "%s%s", (*n_views)++ ? ", " : "", info->path);
+      shown = attn_h5_escape (info->path);
+      g_string_append_printf (s, "%s%s", (*n_views)++ ? ", " : "", shown);
     }
   return g_string_free (s, FALSE);
 }
@@ -855,10 +1080,10 @@ only_view (AttnH5File *self, GError **error)
     return g_steal_pointer (&views);
   if (n == 0)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
-                 _("%s has no dataset that can be drawn (numeric, rank >= 2)"), self->filename);
+                 _("%s has no dataset that can be drawn (numeric, rank >= 2)"), self->shown);
   else
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has %u views (%s); name one"),
-                 self->filename, n, views);
+                 self->shown, n, views);
   return NULL;
 }
 
@@ -866,7 +1091,7 @@ static AttnArray *
 attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **error)
 {
   g_autoptr (AttnH5DatasetInfo) info = NULL;
-  g_autofree char *abs = NULL;
+  g_autofree char *abs = NULL, *shown = NULL, *damage = NULL;
   hid_t dset;
 
   g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
@@ -876,13 +1101,16 @@ attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **e
   abs = path ? absolute_path (path) : only_view (self, error);
   if (abs == NULL)
     return NULL;
-  dset = open_dataset (self, abs);
+  dset = open_dataset (self, abs, &damage);
+  shown = attn_h5_escape (abs);
+  if (dset < 0 && damage)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot open %s (%s)"), self->shown,
+                 shown, damage);
+  else if (dset < 0)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has no dataset '%s'"),
+                 self->shown, shown);
   if (dset < 0)
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("%s has no dataset '%s'"),
-                   self->filename, abs);
-      return NULL;
-    }
+    return NULL;
   info = dataset_info (NULL, dset, abs);
   if (!check_view (dset, info, error))
     {
