@@ -301,7 +301,7 @@ check_paths (ComputeArgs *a)
     return attn_cli_usage_error ("compute", _("expected exactly one FILE"));
   if (a->output == NULL)
     return attn_cli_usage_error ("compute", _("-o OUT.h5 is required"));
-  if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0]))
+  if (attn_cli_same_file (a->output, a->files[0]))
     return attn_cli_usage_error ("compute", _("-o must not be the input file"));
   return 0;
 }
