@@ -48,8 +48,15 @@ setting_flag (AttnSetting setting)
 static void
 append_escaped (GString *out, const char *bytes, gsize n)
 {
+  static const char hex[] = "0123456789abcdef";
+
   for (gsize i = 0; i < n; i++)
-    g_string_append_printf (out, "\\x%02x", (guchar) bytes[i]);
+    {
+      guchar b = (guchar) bytes[i];
+      char escape[] = { '\\', 'x', hex[b >> 4], hex[b & 15], '\0' };
+
+      g_string_append (out, escape);
+    }
 }
 
 /* A name in a file can hold ESC and the rest: on a terminal they would

@@ -244,8 +244,12 @@ read_failed (GError **error, const char *filename, const char *why)
 static gboolean
 too_large (GError **error, const char *filename, gsize max_size)
 {
-  g_autofree char *size = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
-  g_autofree char *why = g_strdup_printf (_("larger than %s"), size);
+  /* (g_format_size puts a no-break space in, which the C locale shows as ?) */
+  g_autofree char *why = max_size % (1024 * 1024) == 0
+                             ? g_strdup_printf (_("larger than %lu MiB"),
+                                                (unsigned long) (max_size / (1024 * 1024)))
+                             : g_strdup_printf (_("larger than %lu bytes"),
+                                                (unsigned long) max_size);
 
   return read_failed (error, filename, why);
 }
