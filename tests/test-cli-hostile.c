@@ -82,6 +82,15 @@ finish (GSubprocess *proc, GBytes **out, GBytes **err)
                                              : g_subprocess_get_exit_status (proc);
 }
 
+/* In the child, before exec: a test run in the background (a shell's "&")
+ * inherits SIGINT ignored, and an ignored signal would stay ignored. */
+static void
+default_signals (gpointer unused)
+{
+  signal (SIGINT, SIG_DFL);
+  signal (SIGTERM, SIG_DFL);
+}
+
 static GSubprocess *
 spawn_attnview (const char *const *args, const char *leak_check)
 {
@@ -91,6 +100,7 @@ spawn_attnview (const char *const *args, const char *leak_check)
   g_autoptr (GError) error = NULL;
   GSubprocess *proc;
 
+  g_subprocess_launcher_set_child_setup (launcher, default_signals, NULL, NULL);
   if (leak_check)
     g_subprocess_launcher_setenv (launcher, "ATTN_LEAK_CHECK", leak_check, TRUE);
   else
@@ -259,7 +269,8 @@ write_text (const char *path, GString *text)
 static void
 test_view_deep (void)
 {
-  g_autoptr (GString) arrays = g_string_new (NULL), objects = g_string_new ("{\"cmap\": \"Blues\", ");
+  g_autoptr (GString) arrays = g_string_new (NULL);
+  g_autoptr (GString) objects = g_string_new ("{\"cmap\": \"Blues\", ");
 
   for (guint i = 0; i < DEEP; i++)
     g_string_append_c (arrays, '[');

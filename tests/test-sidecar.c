@@ -127,26 +127,36 @@ write_repeated (const char *path, const char *head, const char *unit, guint n)
   g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
 }
 
-/* What a name next to the data can be: each is ignored (a fresh sidecar,
- * no view) at once, without a crash, a critical or a hang. */
+#define SIDECAR_HEAD "{\"format\": \"attnview-sidecar\""
+
+/* What a name next to the data can be, besides /dev/zero and a FIFO: too
+ * deep, too large, not UTF-8, not a sidecar, a current view that is not a
+ * string.  Each text is head followed by n times unit. */
+static const struct
+{
+  const char *head, *unit;
+  guint n;
+} hostile_texts[] = {
+  { SIDECAR_HEAD ", \"views\": ", "[", 200000 },
+  { SIDECAR_HEAD "}", " ", 5 << 20 },
+  { SIDECAR_HEAD ", \"x\": \"\xff\"}", "", 0 },
+  { "{\"format\": {}, \"current\": 1}", "", 0 },
+  { SIDECAR_HEAD ", \"current\": [1], \"views\": {}}", "", 0 },
+};
+
+/* Each is ignored (a fresh sidecar, no view) at once, without a crash, a
+ * critical or a hang. */
 static void
 make_hostile (const char *path, guint kind)
 {
   g_remove (path);
-  switch (kind)
-    {
-    case 0: g_assert_cmpint (symlink ("/dev/zero", path), ==, 0); break;
-    case 1: g_assert_cmpint (mkfifo (path, 0600), ==, 0); break;
-    case 2: write_repeated (path, "{\"format\": \"attnview-sidecar\", \"views\": ", "[", 200000); break;
-    case 3: write_repeated (path, "{\"format\": \"attnview-sidecar\"}", " ", 5 << 20); break;
-    case 4: write_repeated (path, "{\"format\": \"attnview-sidecar\", \"x\": \"\xff\"}", "", 0); break;
-    case 5: write_repeated (path, "{\"format\": {}, \"current\": 1}", "", 0); break;
-    case 6:
-      write_repeated (path, "{\"format\": \"attnview-sidecar\", \"current\": [1], \"views\": {}}",
-                      "", 0);
-      break;
-    default: g_assert_not_reached ();
-    }
+  if (kind == 0)
+    g_assert_cmpint (symlink ("/dev/zero", path), ==, 0);
+  else if (kind == 1)
+    g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  else
+    write_repeated (path, hostile_texts[kind - 2].head, hostile_texts[kind - 2].unit,
+                    hostile_texts[kind - 2].n);
 }
 
 /* A writer that opens the FIFO and never stops writing. */
@@ -175,7 +185,7 @@ test_hostile_files (void)
   g_autofree char *state = attn_sidecar_path_in_state_dir (data);
 
   g_assert_true (g_file_set_contents (data, "not read", -1, NULL));
-  for (guint kind = 0; kind <= 6; kind++)
+  for (guint kind = 0; kind < 2 + G_N_ELEMENTS (hostile_texts); kind++)
     {
       g_autoptr (AttnSidecar) sidecar = NULL;
       gint64 start = g_get_monotonic_time ();
