@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* --- temporary files removed on SIGINT, SIGTERM, SIGHUP --- */
@@ -38,11 +39,32 @@ static char temp_path[MAX_TEMPS][PATH_MAX];
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
+/* A slot being filled is a file being created by another thread (the one
+ * that creates it blocks these signals meanwhile): wait for it, 2 s at
+ * most, so that a file created a moment ago is removed too. */
+static void
+wait_for_filling (void)
+{
+  struct timespec ms = { 0, 1000000 };
+
+  for (guint n = 0; n < 2000; n++)
+    {
+      gboolean filling = FALSE;
+
+      for (guint i = 0; i < MAX_TEMPS; i++)
+        filling |= g_atomic_int_get (&temp_state[i]) == SLOT_FILLING;
+      if (!filling)
+        return;
+      nanosleep (&ms, NULL);
+    }
+}
+
 static void
 on_signal (int sig)
 {
   int saved = errno;
 
+  wait_for_filling ();
   for (guint i = 0; i < MAX_TEMPS; i++)
     if (g_atomic_int_get (&temp_state[i]) == SLOT_LIVE)
       unlink (temp_path[i]);
@@ -85,19 +107,29 @@ install_handlers (void)
   g_once_init_leave (&done, 1);
 }
 
-static void
-watch_temp (const char *path)
+/* A free slot, marked as being filled; -1 when there is none (more than
+ * MAX_TEMPS writes at once: this one is not watched) or the path does not
+ * fit. */
+static int
+claim_slot (gsize path_length)
 {
-  if (strlen (path) >= PATH_MAX)
-    return;
+  if (path_length >= PATH_MAX)
+    return -1;
   for (guint i = 0; i < MAX_TEMPS; i++)
     if (g_atomic_int_compare_and_exchange (&temp_state[i], SLOT_FREE, SLOT_FILLING))
-      {
-        g_strlcpy (temp_path[i], path, PATH_MAX);
-        g_atomic_int_set (&temp_state[i], SLOT_LIVE);
-        return;
-      }
-  /* More than MAX_TEMPS writes at once: this one is not watched. */
+      return (int) i;
+  return -1;
+}
+
+/* The slot holds path from now on (NULL: nothing was created). */
+static void
+fill_slot (int slot, const char *path)
+{
+  if (slot < 0)
+    return;
+  if (path)
+    g_strlcpy (temp_path[slot], path, PATH_MAX);
+  g_atomic_int_set (&temp_state[slot], path ? SLOT_LIVE : SLOT_FREE);
 }
 
 static void
@@ -125,7 +157,7 @@ attn_file_temp_create (const char *filename, int *fd, GError **error)
   g_autofree char *dir = NULL, *base = NULL, *abs_dir = NULL, *name = NULL;
   char *tmp;
   sigset_t block, old;
-  int tmp_fd, errsv;
+  int tmp_fd, errsv, slot;
 
   g_return_val_if_fail (filename != NULL, NULL);
   dir = g_path_get_dirname (filename);
@@ -134,15 +166,16 @@ attn_file_temp_create (const char *filename, int *fd, GError **error)
   name = g_strdup_printf (".%s.XXXXXX", base);
   tmp = g_build_filename (abs_dir, name, NULL);
   install_handlers ();
-  /* No signal between creating the file and watching it. */
+  /* No signal in this thread between creating the file and watching it;
+   * one in another thread waits for the slot to be filled. */
   cleanup_signal_set (&block);
   pthread_sigmask (SIG_BLOCK, &block, &old);
+  slot = claim_slot (strlen (tmp));
   /* 0666 less the umask, as any new file: mkstemp's 0600 would differ
    * from one command to the next. */
   tmp_fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0666);
   errsv = errno;
-  if (tmp_fd >= 0)
-    watch_temp (tmp);
+  fill_slot (slot, tmp_fd >= 0 ? tmp : NULL);
   pthread_sigmask (SIG_SETMASK, &old, NULL);
   if (tmp_fd < 0)
     {
