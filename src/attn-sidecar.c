@@ -45,21 +45,27 @@ attn_sidecar_path_in_state_dir (const char *data_file)
   return g_build_filename (g_get_user_state_dir (), "attnview", name, NULL);
 }
 
+/* A sidecar is read as a saved view is: bounded in size and nesting, and
+ * never from a FIFO or a device (attn_json_load_file), since a name next
+ * to the data can be anything. */
 static JsonObject *
 read_root (const char *path)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *node;
+  g_autoptr (JsonNode) node = attn_json_load_file (path, NULL);
+  JsonNode *format;
   JsonObject *obj;
+  gboolean wrong;
 
-  if (!json_parser_load_from_file (parser, path, NULL))
-    return NULL;
-  node = json_parser_get_root (parser);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   obj = json_node_get_object (node);
-  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "format", ""), FORMAT_NAME) != 0)
+  format = attn_json_member (obj, "format", JSON_NODE_VALUE, G_TYPE_STRING, &wrong);
+  if (format == NULL || g_strcmp0 (json_node_get_string (format), FORMAT_NAME) != 0)
     return NULL;
+  /* The members read later as strings and objects are that or absent. */
+  attn_json_member (obj, "current", JSON_NODE_VALUE, G_TYPE_STRING, &wrong);
+  if (wrong)
+    json_object_remove_member (obj, "current");
   return json_object_ref (obj);
 }
 

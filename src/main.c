@@ -34,6 +34,24 @@ usage (FILE *out, int status)
   return status;
 }
 
+/* Whether the font caches are to be released at exit: that only serves a
+ * leak checker (ATTN_LEAK_CHECK=1, or a build with AddressSanitizer), and a
+ * normal exit has no use for it. */
+static gboolean
+leak_check_wanted (void)
+{
+  const char *value = g_getenv ("ATTN_LEAK_CHECK");
+
+#if defined(__SANITIZE_ADDRESS__)
+  return TRUE;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return TRUE;
+#endif
+#endif
+  return value != NULL && value[0] != '\0' && strcmp (value, "0") != 0;
+}
+
 /* attnview-gui next to this program (the build tree), else the installed one. */
 static int
 run_viewer (char **argv)
@@ -69,7 +87,8 @@ main (int argc, char **argv)
 
       attn_render_start_fonts ();
       status = attn_cli_render (argc - 1, argv + 1);
-      attn_render_shutdown ();
+      if (leak_check_wanted ())
+        attn_render_shutdown ();
       return status;
     }
   if (argc >= 2 && strcmp (argv[1], "compute") == 0)

@@ -11,14 +11,12 @@
 #include "attn-cli-live.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
+#include "attn-file.h"
 #include "attn-i18n.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <hdf5_hl.h>
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
 typedef struct
 {
@@ -274,41 +272,26 @@ write_file (const char *tmp, const char *out, AttnArray *array, const AttnComput
   return ok;
 }
 
-/* Written beside out under a temporary name, then renamed over it. */
+/* Written beside out under a temporary name (removed on SIGINT or SIGTERM
+ * too), then renamed over it. */
 static gboolean
 write_atomically (const char *out, AttnArray *array, const AttnComputeSpec *spec,
                   const char *input, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (out), *base = g_path_get_basename (out);
-  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  int fd = g_mkstemp (tmpl);
+  g_autofree char *tmp = attn_file_temp_create (out, NULL, error);
   gboolean ok;
 
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), out,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
+  if (tmp == NULL)
+    return FALSE;
   attn_h5_lock ();
-  ok = write_file (tmpl, out, array, spec, input, error);
+  ok = write_file (tmp, out, array, spec, input, error);
   attn_h5_unlock ();
   if (!ok)
     {
-      g_unlink (tmpl);
+      attn_file_temp_discard (tmp);
       return FALSE;
     }
-  if (g_rename (tmpl, out) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmpl);
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), out,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return attn_file_temp_commit (tmp, out, error);
 }
 
 static int
@@ -318,7 +301,7 @@ check_paths (ComputeArgs *a)
     return attn_cli_usage_error ("compute", _("expected exactly one FILE"));
   if (a->output == NULL)
     return attn_cli_usage_error ("compute", _("-o OUT.h5 is required"));
-  if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0]))
+  if (attn_cli_same_file (a->output, a->files[0]))
     return attn_cli_usage_error ("compute", _("-o must not be the input file"));
   return 0;
 }

@@ -26,25 +26,41 @@ shape_text (const AttnH5DatasetInfo *info)
   return g_string_free (s, FALSE);
 }
 
+/* One dataset's line and its scales; every name from the file (or the
+ * command line) escaped, as on any terminal line. */
+static void
+print_dataset (const AttnH5DatasetInfo *info)
+{
+  g_autofree char *shape = shape_text (info);
+  g_autofree char *names = info->dim_names ? g_strjoinv (" × ", info->dim_names) : g_strdup ("");
+  g_autofree char *filters = info->filters && info->filters[0]
+                                 ? g_strjoinv (", ", info->filters) : NULL;
+  g_autofree char *path = attn_cli_printable (info->path);
+  g_autofree char *type = attn_cli_printable (info->type_name);
+  g_autofree char *names_p = attn_cli_printable (names);
+  g_autofree char *filters_p = filters ? attn_cli_printable (filters) : NULL;
+
+  printf ("%s  %s %s  %s%s%s%s%s\n", path, type, shape, names_p, filters_p ? "  (" : "",
+          filters_p ? filters_p : "", filters_p ? ")" : "",
+          info->is_scale ? "  [dimension scale]" : info->is_view ? "" : "  [not a view]");
+  for (guint d = 0; info->scales && d < info->rank; d++)
+    if (info->scales[d] && info->scales[d][0])
+      {
+        g_autofree char *dim = attn_cli_printable (info->dim_names[d]);
+        g_autofree char *scale = attn_cli_printable (info->scales[d]);
+
+        printf ("    %s: %s\n", dim, scale);
+      }
+}
+
 static void
 print_text (const char *filename, GPtrArray *infos)
 {
-  printf (_("%s: %u dataset%s\n"), filename, infos->len, infos->len == 1 ? "" : "s");
-  for (guint i = 0; i < infos->len; i++)
-    {
-      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
-      g_autofree char *shape = shape_text (info);
-      g_autofree char *names = info->dim_names ? g_strjoinv (" × ", info->dim_names) : g_strdup ("");
-      g_autofree char *filters = info->filters && info->filters[0]
-                                     ? g_strjoinv (", ", info->filters) : NULL;
+  g_autofree char *name = attn_cli_printable (filename);
 
-      printf ("%s  %s %s  %s%s%s%s%s\n", info->path, info->type_name, shape, names,
-              filters ? "  (" : "", filters ? filters : "", filters ? ")" : "",
-              info->is_scale ? "  [dimension scale]" : info->is_view ? "" : "  [not a view]");
-      for (guint d = 0; info->scales && d < info->rank; d++)
-        if (info->scales[d] && info->scales[d][0])
-          printf ("    %s: %s\n", info->dim_names[d], info->scales[d]);
-    }
+  printf (_("%s: %u dataset%s\n"), name, infos->len, infos->len == 1 ? "" : "s");
+  for (guint i = 0; i < infos->len; i++)
+    print_dataset (g_ptr_array_index (infos, i));
 }
 
 static void

@@ -11,7 +11,7 @@ void
 attn_cli_live_clear (AttnCliLive *live)
 {
   g_free (live->op), g_free (live->eps), g_free (live->layer), g_free (live->head);
-  g_free (live->tokens), g_free (live->quantity);
+  g_free (live->tokens), g_free (live->quantity), g_free (live->seed);
   g_strfreev (live->components);
 }
 
@@ -27,7 +27,7 @@ attn_cli_live_add_options (GOptionContext *ctx, AttnCliLive *a)
     { "layer", 0, 0, G_OPTION_ARG_STRING, &a->layer, N_("Layers (default all)"), "L|A:B|LIST" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &a->head, N_("Query heads (default all)"), "H|A:B|LIST" },
     { "tokens", 0, 0, G_OPTION_ARG_STRING, &a->tokens, N_("Rows perturbed (default all)"), "A:B" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, N_("Seed of the noise (default 0)"), "S" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &a->seed, N_("Seed of the noise (default 0)"), "S" },
     { "quantity", 0, 0, G_OPTION_ARG_STRING, &a->quantity, N_("What is computed (default weights)"),
       "weights|value-norm" },
     { "no-causal", 0, 0, G_OPTION_ARG_NONE, &a->no_causal, N_("No causal mask"), NULL },
@@ -41,19 +41,13 @@ gboolean
 attn_cli_live_given (const AttnCliLive *a)
 {
   return a->op || a->eps || a->layer || a->head || a->tokens || a->quantity || a->components
-         || a->seed != G_MININT64 || a->no_causal;
-}
-
-static gboolean
-fail (GError **error, const char *format, const char *value)
-{
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, format, value);
-  return FALSE;
+         || a->seed || a->no_causal;
 }
 
 gboolean
 attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error)
 {
+  gint64 seed = 0;
   int value;
 
   if (a->op && !attn_cli_parse_enum (ATTN_TYPE_OP, "--op", a->op, &value, error))
@@ -65,8 +59,8 @@ attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error
     return FALSE;
   if (a->quantity)
     spec->quantity = value;
-  if (a->seed != G_MININT64 && a->seed < 0)
-    return fail (error, _("--seed: expected a number >= 0%s"), "");
+  if (a->seed && !attn_cli_parse_integer ("--seed", a->seed, 0, G_MAXINT64, &seed, error))
+    return FALSE;
   if (a->components)
     spec->n_components = 0;
   for (guint i = 0; a->components && a->components[i]; i++)
@@ -83,8 +77,8 @@ attn_cli_live_apply (const AttnCliLive *a, AttnComputeSpec *spec, GError **error
       || (a->head && !attn_compute_spec_set_heads_text (spec, a->head, error))
       || (a->tokens && !attn_compute_spec_set_tokens_text (spec, a->tokens, error)))
     return FALSE;
-  if (a->seed != G_MININT64)
-    spec->seed = (guint64) a->seed;
+  if (a->seed)
+    spec->seed = (guint64) seed;
   if (a->no_causal)
     spec->causal = FALSE;
   return TRUE;

@@ -12,13 +12,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *op, *eps, *layer, *head, *tokens, *quantity;
+  char *op, *eps, *layer, *head, *tokens, *quantity, *seed;
   char **components;
-  gint64 seed; /* G_MININT64: not given */
   gboolean no_causal;
 } AttnCliLive;
 
-#define ATTN_CLI_LIVE_INIT { .seed = G_MININT64 }
+#define ATTN_CLI_LIVE_INIT { 0 }
 
 void attn_cli_live_clear (AttnCliLive *live);
 /* --component, --op, --eps, --layer, --head, --tokens, --seed, --quantity,

@@ -24,6 +24,11 @@ typedef struct
   double gamma, linthresh, vmin, vmax, percentile, center, dpi;
   char *title, *caption, *row_format, *col_format, *colorbar_label;
   int width, height;
+  /* the numbers as given, read by parse_numbers */
+  struct
+  {
+    char *gamma, *linthresh, *vmin, *vmax, *percentile, *center, *dpi, *width, *height;
+  } text;
   char **files;
   AttnCliLive live;
 } RenderArgs;
@@ -37,6 +42,9 @@ render_args_clear (RenderArgs *a)
   g_free (a->cmap), g_free (a->norm), g_free (a->aggregate);
   g_free (a->title), g_free (a->caption), g_free (a->row_format), g_free (a->col_format);
   g_free (a->colorbar_label);
+  g_free (a->text.gamma), g_free (a->text.linthresh), g_free (a->text.vmin);
+  g_free (a->text.vmax), g_free (a->text.percentile), g_free (a->text.center);
+  g_free (a->text.dpi), g_free (a->text.width), g_free (a->text.height);
   g_strfreev (a->files);
   attn_cli_live_clear (&a->live);
 }
@@ -58,12 +66,12 @@ render_options (RenderArgs *a)
     { "cmap", 0, 0, G_OPTION_ARG_STRING, &a->cmap, N_("Colour map (default viridis)"), "NAME" },
     { "reverse", 0, 0, G_OPTION_ARG_NONE, &a->reverse, N_("Reverse the colour map"), NULL },
     { "norm", 0, 0, G_OPTION_ARG_STRING, &a->norm, N_("linear, log, power or symlog"), "NORM" },
-    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &a->gamma, N_("Exponent of the power norm"), "G" },
-    { "linthresh", 0, 0, G_OPTION_ARG_DOUBLE, &a->linthresh, N_("Linear range of symlog"), "L" },
-    { "vmin", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmin, N_("Low end of the colour domain"), "V" },
-    { "vmax", 0, 0, G_OPTION_ARG_DOUBLE, &a->vmax, N_("High end of the colour domain"), "V" },
-    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &a->percentile, N_("Clip at P and 100-P"), "P" },
-    { "center", 0, 0, G_OPTION_ARG_DOUBLE, &a->center, N_("Centre of a diverging domain"), "V" },
+    { "gamma", 0, 0, G_OPTION_ARG_STRING, &a->text.gamma, N_("Exponent of the power norm"), "G" },
+    { "linthresh", 0, 0, G_OPTION_ARG_STRING, &a->text.linthresh, N_("Linear range of symlog"), "L" },
+    { "vmin", 0, 0, G_OPTION_ARG_STRING, &a->text.vmin, N_("Low end of the colour domain"), "V" },
+    { "vmax", 0, 0, G_OPTION_ARG_STRING, &a->text.vmax, N_("High end of the colour domain"), "V" },
+    { "percentile", 0, 0, G_OPTION_ARG_STRING, &a->text.percentile, N_("Clip at P and 100-P"), "P" },
+    { "center", 0, 0, G_OPTION_ARG_STRING, &a->text.center, N_("Centre of a diverging domain"), "V" },
     { "aggregate", 0, 0, G_OPTION_ARG_STRING, &a->aggregate, N_("max or mean (cells per pixel)"), "A" },
     { "causal-mask", 0, 0, G_OPTION_ARG_NONE, &a->causal, N_("Mask cells with x > y"), NULL },
     { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->highlights, N_("Highlight rectangle"),
@@ -73,9 +81,9 @@ render_options (RenderArgs *a)
     { "row-format", 0, 0, G_OPTION_ARG_STRING, &a->row_format, N_("Row header ({label}, {index})"), "F" },
     { "col-format", 0, 0, G_OPTION_ARG_STRING, &a->col_format, N_("Column header"), "F" },
     { "colorbar-label", 0, 0, G_OPTION_ARG_STRING, &a->colorbar_label, N_("Colour bar label"), "L" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &a->width, N_("Width in px"), "PX" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &a->height, N_("Height in px"), "PX" },
-    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a->dpi, N_("PNG resolution (96: one pixel per px)"), "N" },
+    { "width", 0, 0, G_OPTION_ARG_STRING, &a->text.width, N_("Width in px"), "PX" },
+    { "height", 0, 0, G_OPTION_ARG_STRING, &a->text.height, N_("Height in px"), "PX" },
+    { "dpi", 0, 0, G_OPTION_ARG_STRING, &a->text.dpi, N_("PNG resolution (96: one pixel per px)"), "N" },
     { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view, N_("Start from a saved view"), "SPEC.json" },
     { "save-view", 0, 0, G_OPTION_ARG_FILENAME, &a->save_view, N_("Save the view"), "SPEC.json" },
     { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, N_("One panel, no decoration"), NULL },
@@ -176,6 +184,47 @@ apply_colour (AttnViewSpec *spec, RenderArgs *a, GError **error)
   return TRUE;
 }
 
+#define MAX_PX 16384
+
+/* The numeric options, checked before anything is read: a number that is
+ * not finite or out of its range is refused (exit 2), never taken as "not
+ * given" nor handed on. */
+static gboolean
+parse_numbers (RenderArgs *a, GError **error)
+{
+  const struct
+  {
+    const char *flag, *text;
+    double min, max;
+    AttnCliOpen open;
+    double *value;
+  } numbers[] = {
+    { "--gamma", a->text.gamma, 0, INFINITY, ATTN_CLI_ABOVE_MIN, &a->gamma },
+    { "--linthresh", a->text.linthresh, 0, INFINITY, ATTN_CLI_ABOVE_MIN, &a->linthresh },
+    { "--vmin", a->text.vmin, -INFINITY, INFINITY, ATTN_CLI_CLOSED, &a->vmin },
+    { "--vmax", a->text.vmax, -INFINITY, INFINITY, ATTN_CLI_CLOSED, &a->vmax },
+    { "--percentile", a->text.percentile, 0, 50, ATTN_CLI_BELOW_MAX, &a->percentile },
+    { "--center", a->text.center, -INFINITY, INFINITY, ATTN_CLI_CLOSED, &a->center },
+    { "--dpi", a->text.dpi, 10, 2400, ATTN_CLI_CLOSED, &a->dpi },
+  };
+  gint64 px;
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if (numbers[i].text
+        && !attn_cli_parse_number (numbers[i].flag, numbers[i].text, numbers[i].min,
+                                   numbers[i].max, numbers[i].open, numbers[i].value, error))
+      return FALSE;
+  if (a->text.width && !attn_cli_parse_integer ("--width", a->text.width, 0, MAX_PX, &px, error))
+    return FALSE;
+  if (a->text.width)
+    a->width = (int) px;
+  if (a->text.height && !attn_cli_parse_integer ("--height", a->text.height, 0, MAX_PX, &px, error))
+    return FALSE;
+  if (a->text.height)
+    a->height = (int) px;
+  return TRUE;
+}
+
 /* The view: the saved one if any, with the command line on top. */
 static AttnViewSpec *
 build_spec (RenderArgs *a, GError **error)
@@ -207,7 +256,9 @@ build_spec (RenderArgs *a, GError **error)
     spec->dpi = a->dpi;
   if (!apply_lists (spec, a, error) || !apply_colour (spec, a, error))
     return NULL;
-  if (spec->width > 16384 || spec->height > 16384 || !(spec->dpi >= 10 && spec->dpi <= 2400))
+  /* again for the values of a saved view */
+  if (spec->width < 0 || spec->width > MAX_PX || spec->height < 0 || spec->height > MAX_PX
+      || !(spec->dpi >= 10 && spec->dpi <= 2400))
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
                    _("--width and --height must be 0..16384 px and --dpi 10..2400"));
@@ -227,12 +278,14 @@ check_paths (RenderArgs *a, AttnFormat *format)
     return attn_cli_usage_error ("render", _("-o OUT is required"));
   if (!attn_format_from_filename (a->output, format, &error))
     return attn_cli_fail (error);
-  if (g_strcmp0 (a->output, a->files[0]) == 0 || attn_cli_same_file (a->output, a->files[0])
+  if (attn_cli_same_file (a->output, a->files[0])
       || (a->view && attn_cli_same_file (a->output, a->view)))
     return attn_cli_usage_error ("render", _("-o must not be the input file"));
-  if (a->save_view && (attn_cli_same_file (a->save_view, a->files[0])
-                       || g_strcmp0 (a->save_view, a->files[0]) == 0))
+  if (a->save_view && attn_cli_same_file (a->save_view, a->files[0]))
     return attn_cli_usage_error ("render", _("--save-view must not be the input file"));
+  /* Both are written: the view would replace the picture. */
+  if (a->save_view && attn_cli_same_file (a->save_view, a->output))
+    return attn_cli_usage_error ("render", _("--save-view must not be the output file (-o)"));
   return 0;
 }
 
@@ -309,6 +362,8 @@ attn_cli_render (int argc, char **argv)
 
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     status = attn_cli_usage_error ("render", error->message);
+  else if (!parse_numbers (&a, &error))
+    status = attn_cli_fail (error);
   else if ((status = check_paths (&a, &format)) == 0)
     status = render (&a, format);
   render_args_clear (&a);

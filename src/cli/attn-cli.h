@@ -27,10 +27,33 @@ int attn_cli_usage_error (const char *command, const char *message);
 gboolean attn_cli_parse_enum (GType type, const char *flag, const char *text, int *value,
                               GError **error);
 
+/* Ends of the range of attn_cli_parse_number that the value may not equal. */
+typedef enum
+{
+  ATTN_CLI_CLOSED = 0,
+  ATTN_CLI_ABOVE_MIN = 1 << 0,
+  ATTN_CLI_BELOW_MAX = 1 << 1,
+} AttnCliOpen;
+
+/* The numeric options, all through these two: text as a finite number in
+ * [min, max] (an end left out as open says), or as a whole number in
+ * [min, max]; ATTN_ERROR_ARGUMENT naming the flag, the text and the range
+ * allowed when it is not ("--dpi nan: expected a number >= 10 and <= 2400"). */
+gboolean attn_cli_parse_number (const char *flag, const char *text, double min, double max,
+                                AttnCliOpen open, double *value, GError **error);
+gboolean attn_cli_parse_integer (const char *flag, const char *text, gint64 min, gint64 max,
+                                 gint64 *value, GError **error);
+
+/* text as it may reach a terminal: control characters (C0, DEL and C1) and
+ * bytes that are not UTF-8 as \xNN escapes (ESC as \x1b). */
+char *attn_cli_printable (const char *text);
+
 /* *dst becomes a copy of src; a NULL src (option not given) keeps *dst. */
 void attn_cli_replace (char **dst, const char *src);
 
-/* TRUE when a and b name the same existing file (same device and inode). */
+/* TRUE when a and b name the same file: the same device and inode when
+ * both exist, else the same path once the symbolic links of the existing
+ * part are resolved ("./sub/../out.png" is "out.png"). */
 gboolean attn_cli_same_file (const char *a, const char *b);
 
 G_END_DECLS

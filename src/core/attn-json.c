@@ -3,31 +3,66 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-json.h"
+#include "attn-error.h"
+#include "attn-file.h"
 #include "attn-format.h"
+#include "attn-i18n.h"
 
 #include <math.h>
 #include <string.h>
 
 static void
+append_ascii (GString *out, char c)
+{
+  switch (c)
+    {
+    case '"': g_string_append (out, "\\\""); break;
+    case '\\': g_string_append (out, "\\\\"); break;
+    case '\n': g_string_append (out, "\\n"); break;
+    case '\r': g_string_append (out, "\\r"); break;
+    case '\t': g_string_append (out, "\\t"); break;
+    case '\b': g_string_append (out, "\\b"); break;
+    case '\f': g_string_append (out, "\\f"); break;
+    default:
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", (unsigned) c);
+      else
+        g_string_append_c (out, c);
+    }
+}
+
+/* Names come from files that need not be UTF-8 (HDF5 stores bytes): each
+ * byte that does not start a valid sequence becomes U+FFFD, so that the
+ * output is JSON every reader accepts.  C1 controls are escaped too: a
+ * terminal acts on them. */
+static void
 append_string (GString *out, const char *s)
 {
+  const char *p = s;
+
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    switch (*p)
-      {
-      case '"': g_string_append (out, "\\\""); break;
-      case '\\': g_string_append (out, "\\\\"); break;
-      case '\n': g_string_append (out, "\\n"); break;
-      case '\r': g_string_append (out, "\\r"); break;
-      case '\t': g_string_append (out, "\\t"); break;
-      case '\b': g_string_append (out, "\\b"); break;
-      case '\f': g_string_append (out, "\\f"); break;
-      default:
-        if (*p < 0x20)
-          g_string_append_printf (out, "\\u%04x", *p);
-        else
-          g_string_append_c (out, (char) *p);
-      }
+  while (*p)
+    {
+      gunichar c;
+
+      if ((guchar) *p < 0x80)
+        {
+          append_ascii (out, *p++);
+          continue;
+        }
+      c = g_utf8_get_char_validated (p, -1);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append (out, "\\ufffd");
+          p++;
+          continue;
+        }
+      if (c < 0xa0)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
   g_string_append_c (out, '"');
 }
 
@@ -163,4 +198,66 @@ attn_json_member (JsonObject *o, const char *key, JsonNodeType type, GType value
       return NULL;
     }
   return n;
+}
+
+gboolean
+attn_json_check_depth (const char *text, gsize length, guint max_depth, GError **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    if (in_string)
+      {
+        if (text[i] == '\\')
+          i++; /* an escaped quote does not end the string */
+        else if (text[i] == '"')
+          in_string = FALSE;
+      }
+    else if (text[i] == '"')
+      in_string = TRUE;
+    else if (text[i] == '[' || text[i] == '{')
+      {
+        if (++depth > max_depth)
+          {
+            g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                         _("arrays and objects nested more than %u deep"), max_depth);
+            return FALSE;
+          }
+      }
+    else if ((text[i] == ']' || text[i] == '}') && depth > 0)
+      depth--;
+  return TRUE;
+}
+
+static JsonNode *
+load_failed (GError **error, const char *filename, const char *why)
+{
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, why);
+  return NULL;
+}
+
+JsonNode *
+attn_json_load_file (const char *filename, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local = NULL;
+  gsize length = 0;
+  JsonNode *root;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+  if (!attn_file_read_bounded (filename, ATTN_JSON_MAX_SIZE, &text, &length, error))
+    return NULL;
+  if (!g_utf8_validate_len (text, length, NULL))
+    return load_failed (error, filename, _("not UTF-8 text"));
+  /* Before json-glib sees it: its parser recurses once a level. */
+  if (!attn_json_check_depth (text, length, ATTN_JSON_MAX_DEPTH, &local))
+    return load_failed (error, filename, local->message);
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, (gssize) length, &local))
+    return load_failed (error, filename, local->message);
+  if ((root = json_parser_get_root (parser)) == NULL)
+    return load_failed (error, filename, _("empty file"));
+  return json_node_ref (root);
 }

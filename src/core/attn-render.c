@@ -324,11 +324,32 @@ attn_render_start_fonts (void)
   pango_cairo_font_map_get_default ();
 }
 
+/* Whether the font map was finalized within timeout_us. */
+static gboolean
+wait_until_finalized (GWeakRef *weak, gint64 timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+
+  for (;;)
+    {
+      GObject *alive = g_weak_ref_get (weak);
+
+      if (alive == NULL)
+        return TRUE;
+      g_object_unref (alive);
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (1000);
+    }
+}
+
 void
 attn_render_shutdown (void)
 {
   PangoFontMap *map = pango_cairo_font_map_get_default ();
   PangoFontFamily **families = NULL;
+  GWeakRef weak;
+  gboolean finalized;
   int n = 0;
 
   /* pango loads fontconfig's configuration in a thread of its own; FcFini
@@ -336,7 +357,16 @@ attn_render_shutdown (void)
    * the families waits for it. */
   pango_font_map_list_families (map, &families, &n);
   g_free (families);
+  /* That thread also holds the font map, and with it cairo's font faces,
+   * for a moment after: resetting cairo then aborts (live entries in its
+   * font hash), as after a read error that comes before any drawing.  Wait
+   * for the map to go; if it does not, leave the caches as they are. */
+  g_weak_ref_init (&weak, map);
   pango_cairo_font_map_set_default (NULL);
+  finalized = wait_until_finalized (&weak, 2 * G_USEC_PER_SEC);
+  g_weak_ref_clear (&weak);
+  if (!finalized)
+    return;
   cairo_debug_reset_static_data ();
   FcFini ();
 }

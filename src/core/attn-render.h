@@ -26,7 +26,9 @@ void attn_render_draw (AttnFigure *figure, AttnLayout *layout, cairo_t *cr);
 
 /* Releases the process's font caches (Pango, cairo, fontconfig) so that a
  * leak checker at exit sees nothing; call once, last, when no layout or
- * figure is alive. */
+ * figure is alive.  Waits (2 s at most) for pango's own thread to let go of
+ * the font map, and releases nothing when it does not: a normal exit has no
+ * need of it at all. */
 void attn_render_shutdown (void);
 /* Starts loading the fonts (pango does it in a thread of its own), so that
  * a command line can open and read its file meanwhile. */

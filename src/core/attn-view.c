@@ -938,21 +938,13 @@ attn_view_spec_save (const AttnViewSpec *spec, const char *filename, GError **er
 AttnViewSpec *
 attn_view_spec_load (const char *filename, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = attn_json_load_file (filename, error);
   g_autoptr (GError) local = NULL;
   AttnViewSpec *spec;
 
-  if (!json_parser_load_from_file (parser, filename, &local))
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: empty file, not a view"), filename);
-      return NULL;
-    }
-  spec = attn_view_spec_from_json (json_parser_get_root (parser), &local);
+  if (root == NULL)
+    return NULL;
+  spec = attn_view_spec_from_json (root, &local);
   if (spec == NULL)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, "%s: %s", filename, local->message);
   return spec;
