@@ -188,21 +188,28 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
 char *
 attn_h5_escape (const char *s)
 {
-  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
-  GString *out = g_string_sized_new (strlen (valid));
+  GString *out = g_string_sized_new (s ? strlen (s) : 0);
 
   /* Names come from the file: a control character would reach the user's
-   * terminal, and invalid UTF-8 a JSON document, as they are. */
-  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+   * terminal, and invalid UTF-8 a JSON document, as they are.  A byte that
+   * is not UTF-8 is shown as \xNN, as the command line shows it. */
+  for (const char *p = s ? s : ""; *p;)
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = g_utf8_get_char_validated (p, -1);
 
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
       if (c == '\\')
         g_string_append (out, "\\\\");
       else if (g_unichar_iscntrl (c))
         g_string_append_printf (out, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
       else
         g_string_append_unichar (out, c);
+      p = g_utf8_next_char (p);
     }
   return g_string_free (out, FALSE);
 }
