@@ -17,6 +17,7 @@
 #include "attn-reader-proto.h"
 #include "attn-test-util.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -743,6 +744,32 @@ test_parallel (void)
   g_assert_cmpmem (got, rounds * w * sizeof (float), want, rounds * w * sizeof (float));
 }
 
+/* A bubblewrap that cannot confine (as in a container without namespaces):
+ * the reader runs unconfined from then on.  Last: it holds for the rest of
+ * the process. */
+static void
+test_sandbox_fallback (void)
+{
+  g_autofree char *dir = g_build_filename (attn_test_tmpdir (), "fake-bwrap", NULL);
+  g_autofree char *bwrap = g_build_filename (dir, "bwrap", NULL);
+  g_autofree char *path = g_strdup_printf ("%s:%s", dir, g_getenv ("PATH"));
+  g_autofree char *saved = g_strdup (g_getenv ("PATH"));
+  g_autoptr (AttnReaderFile) file = NULL;
+  g_autoptr (GPtrArray) infos = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (bwrap, "#!/bin/sh\nexit 1\n", -1, NULL));
+  g_assert_cmpint (g_chmod (bwrap, 0755), ==, 0);
+  g_setenv ("PATH", path, TRUE);
+  g_unsetenv ("ATTN_READER_SANDBOX");
+  file = open_reader ("types.h5");
+  infos = attn_reader_file_list_datasets (file, &error);
+  g_setenv ("PATH", saved, TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->len, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -767,5 +794,6 @@ main (int argc, char **argv)
   g_test_add_func ("/reader/large-region", test_large_region);
   g_test_add_func ("/reader/parallel", test_parallel);
   g_test_add_func ("/reader/grow", test_grow);
+  g_test_add_func ("/reader/sandbox-fallback", test_sandbox_fallback);
   return g_test_run ();
 }

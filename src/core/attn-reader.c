@@ -32,7 +32,8 @@ struct _AttnReader
   char *filename;
   GSubprocess *process;
   int sock;
-  gboolean ready; /* the handshake is done */
+  gboolean ready;     /* the handshake is done */
+  gboolean sandboxed; /* the process runs under bubblewrap */
   guint generation;
   int memfd;
   guint8 *region;
@@ -44,6 +45,9 @@ G_DEFINE_FINAL_TYPE (AttnReader, attn_reader, G_TYPE_OBJECT)
 
 static GMutex prestart_lock;
 static AttnReader *prestarted;
+/* Set once bubblewrap failed to start a reader here: later ones run
+ * unconfined. */
+static gint sandbox_broken;
 
 char *
 attn_reader_program_path (void)
@@ -128,10 +132,65 @@ attn_reader_init (AttnReader *self)
   self->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
+/* The command line that confines the reader with bubblewrap: no network,
+ * no other process, a file system of /usr (its libraries and filter
+ * plugins) and, read-only, the one file.  NULL when bubblewrap is not there
+ * or failed before, or ATTN_READER_SANDBOX=0. */
+static GStrvBuilder *
+sandbox_argv (const char *program, const char *filename)
+{
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *abs = g_canonicalize_filename (filename, cwd);
+  g_autofree char *prog = g_canonicalize_filename (program, cwd);
+  GStrvBuilder *b;
+
+  if (bwrap == NULL || g_atomic_int_get (&sandbox_broken)
+      || g_strcmp0 (g_getenv ("ATTN_READER_SANDBOX"), "0") == 0)
+    return NULL;
+  b = g_strv_builder_new ();
+  g_strv_builder_addv (b, (const char *[]){ bwrap,
+                                            "--unshare-all",
+                                            "--die-with-parent",
+                                            "--new-session",
+                                            "--ro-bind",
+                                            "/usr",
+                                            "/usr",
+                                            "--symlink",
+                                            "usr/lib",
+                                            "/lib",
+                                            "--symlink",
+                                            "usr/lib64",
+                                            "/lib64",
+                                            "--symlink",
+                                            "usr/bin",
+                                            "/bin",
+                                            "--ro-bind-try",
+                                            "/etc/ld.so.cache",
+                                            "/etc/ld.so.cache",
+                                            "--dev",
+                                            "/dev",
+                                            "--dir",
+                                            cwd,
+                                            "--chdir",
+                                            cwd,
+                                            "--ro-bind",
+                                            prog,
+                                            prog,
+                                            NULL });
+  /* A missing file is reported by the reader: there is nothing to bind. */
+  if (g_file_test (abs, G_FILE_TEST_EXISTS))
+    g_strv_builder_addv (b, (const char *[]){ "--ro-bind", abs, abs, NULL });
+  g_strv_builder_add (b, prog);
+  return b;
+}
+
 static gboolean
 spawn (AttnReader *self, GError **error)
 {
   g_autofree char *program = attn_reader_program_path ();
+  g_autoptr (GStrvBuilder) confined = sandbox_argv (program, self->filename);
+  g_auto (GStrv) argv = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
   int sv[2];
@@ -148,7 +207,11 @@ spawn (AttnReader *self, GError **error)
     }
   launcher = g_subprocess_launcher_new (flags);
   g_subprocess_launcher_take_fd (launcher, sv[1], 3);
-  self->process = g_subprocess_launcher_spawn (launcher, error, program, NULL);
+  if (confined)
+    argv = g_strv_builder_end (confined);
+  else
+    argv = g_strdupv ((char *[]){ program, NULL });
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv, error);
   if (self->process == NULL)
     {
       close (sv[0]);
@@ -156,6 +219,7 @@ spawn (AttnReader *self, GError **error)
       return FALSE;
     }
   self->sock = sv[0];
+  self->sandboxed = confined != NULL;
   self->generation++;
   return TRUE;
 }
@@ -310,6 +374,31 @@ exchange (AttnReader *self, AttnReaderOp op, GVariant *args, int pass_fd, const 
   return result;
 }
 
+/* The first request: when a confined reader does not answer it, bubblewrap
+ * cannot work here (no namespaces in a container...): the reader runs
+ * unconfined from then on. */
+static GVariant *
+say_hello (AttnReader *self, GError **error)
+{
+  GVariant *args = g_variant_new_uint32 (ATTN_READER_PROTO_VERSION);
+  g_autoptr (GError) local = NULL;
+  GVariant *hello;
+
+  g_variant_ref_sink (args);
+  hello = exchange (self, ATTN_READER_OP_HELLO, args, -1, NULL, &local);
+  if (hello == NULL && self->sandboxed && self->process == NULL)
+    {
+      g_atomic_int_set (&sandbox_broken, 1);
+      g_clear_error (&local);
+      if (spawn (self, &local))
+        hello = exchange (self, ATTN_READER_OP_HELLO, args, -1, NULL, &local);
+    }
+  g_variant_unref (args);
+  if (local)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return hello;
+}
+
 /* Starts a process when there is none, checks its version, gives it the
  * region and the file. */
 static gboolean
@@ -324,8 +413,7 @@ handshake (AttnReader *self, GError **error)
   if (self->region == NULL && !new_region (INITIAL_REGION, &self->memfd, &self->region, error))
     return FALSE;
   self->region_size = MAX (self->region_size, INITIAL_REGION);
-  if (!(hello = exchange (self, ATTN_READER_OP_HELLO,
-                          g_variant_new_uint32 (ATTN_READER_PROTO_VERSION), -1, NULL, error)))
+  if (!(hello = say_hello (self, error)))
     return FALSE;
   if (g_variant_get_uint32 (hello) != ATTN_READER_PROTO_VERSION)
     {
