@@ -132,25 +132,10 @@ attn_reader_init (AttnReader *self)
   self->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
-/* The command line that confines the reader with bubblewrap: no network,
- * no other process, a file system of /usr (its libraries and filter
- * plugins) and, read-only, the one file.  NULL when bubblewrap is not there
- * or failed before, or ATTN_READER_SANDBOX=0. */
-static GStrvBuilder *
-sandbox_argv (const char *program, const char *filename)
-{
-  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-  g_autofree char *cwd = g_get_current_dir ();
-  g_autofree char *abs = g_canonicalize_filename (filename, cwd);
-  g_autofree char *prog = g_canonicalize_filename (program, cwd);
-  GStrvBuilder *b;
-
-  if (bwrap == NULL || g_atomic_int_get (&sandbox_broken)
-      || g_strcmp0 (g_getenv ("ATTN_READER_SANDBOX"), "0") == 0)
-    return NULL;
-  b = g_strv_builder_new ();
-  g_strv_builder_addv (b, (const char *[]){ bwrap,
-                                            "--unshare-all",
+/* No network, IPC, other process or host name; no terminal to type into;
+ * /usr and the dynamic linker's cache, read-only; no /dev, /proc, /tmp,
+ * /etc or home. */
+static const char *const sandbox_args[] = { "--unshare-all",
                                             "--die-with-parent",
                                             "--new-session",
                                             "--ro-bind",
@@ -168,22 +153,38 @@ sandbox_argv (const char *program, const char *filename)
                                             "--ro-bind-try",
                                             "/etc/ld.so.cache",
                                             "/etc/ld.so.cache",
-                                            "--dev",
-                                            "/dev",
-                                            "--dir",
-                                            cwd,
-                                            "--chdir",
-                                            cwd,
-                                            "--ro-bind",
-                                            prog,
-                                            prog,
-                                            NULL });
+                                            NULL };
+
+/* The command line that confines the reader with bubblewrap: no network,
+ * no other process, a file system of /usr (its libraries and filter
+ * plugins) and, read-only, the one file.  NULL when bubblewrap is not there
+ * or failed before, or ATTN_READER_SANDBOX=0. */
+static GStrvBuilder *
+sandbox_argv (const char *program, const char *filename)
+{
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *abs = g_canonicalize_filename (filename, cwd);
+  g_autofree char *prog = g_canonicalize_filename (program, cwd);
+  GStrvBuilder *b;
+
+  if (bwrap == NULL || g_atomic_int_get (&sandbox_broken)
+      || g_strcmp0 (g_getenv ("ATTN_READER_SANDBOX"), "0") == 0)
+    return NULL;
+  b = g_strv_builder_new ();
+  g_strv_builder_add (b, bwrap);
+  g_strv_builder_addv (b, (const char **)sandbox_args);
+  g_strv_builder_addv (b, (const char *[]){ "--dir", cwd, "--chdir", cwd, NULL });
+  g_strv_builder_addv (b, (const char *[]){ "--ro-bind", prog, prog, NULL });
   /* A missing file is reported by the reader: there is nothing to bind. */
   if (g_file_test (abs, G_FILE_TEST_EXISTS))
     g_strv_builder_addv (b, (const char *[]){ "--ro-bind", abs, abs, NULL });
   g_strv_builder_add (b, prog);
   return b;
 }
+
+static gboolean new_region (gsize size, int *fd_out, guint8 **map_out, GError **error);
+static void send_handshake (AttnReader *self);
 
 static gboolean
 spawn (AttnReader *self, GError **error)
@@ -199,6 +200,12 @@ spawn (AttnReader *self, GError **error)
    * the request's error says what happened.  ATTN_READER_DEBUG keeps them. */
   if (!g_getenv ("ATTN_READER_DEBUG"))
     flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  if (self->region == NULL)
+    {
+      if (!new_region (INITIAL_REGION, &self->memfd, &self->region, error))
+        return FALSE;
+      self->region_size = INITIAL_REGION;
+    }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("cannot start the HDF5 reader: %s"),
@@ -221,6 +228,7 @@ spawn (AttnReader *self, GError **error)
   self->sock = sv[0];
   self->sandboxed = confined != NULL;
   self->generation++;
+  send_handshake (self);
   return TRUE;
 }
 
@@ -346,15 +354,21 @@ fail_process (AttnReader *self, AttnReaderIoStatus st, AttnReaderOp op, const ch
                  _ ("%s: the HDF5 reader sent a malformed reply %s"), self->filename, step);
 }
 
-/* One request and its reply; NULL with an error when the reader refused it
- * (the process lives on) or died (it is gone). */
-static GVariant *
-exchange (AttnReader *self, AttnReaderOp op, GVariant *args, int pass_fd, const char *what,
-          GError **error)
+static AttnReaderIoStatus
+send_request (AttnReader *self, AttnReaderOp op, GVariant *args, int pass_fd)
 {
   g_autoptr (GBytes) frame = attn_reader_proto_frame (attn_reader_proto_request (op, args));
+
+  return attn_reader_io_send (self->sock, frame, pass_fd);
+}
+
+/* The reply to op; NULL with an error when the reader refused it (the
+ * process lives on) or died (it is gone). */
+static GVariant *
+receive_reply (AttnReader *self, AttnReaderOp op, AttnReaderIoStatus st, const char *what,
+               GError **error)
+{
   g_autoptr (GBytes) body = NULL;
-  AttnReaderIoStatus st = attn_reader_io_send (self->sock, frame, pass_fd);
   gboolean malformed;
   GVariant *result;
 
@@ -374,33 +388,53 @@ exchange (AttnReader *self, AttnReaderOp op, GVariant *args, int pass_fd, const 
   return result;
 }
 
-/* The first request: when a confined reader does not answer it, bubblewrap
- * cannot work here (no namespaces in a container...): the reader runs
- * unconfined from then on. */
 static GVariant *
-say_hello (AttnReader *self, GError **error)
+exchange (AttnReader *self, AttnReaderOp op, GVariant *args, int pass_fd, const char *what,
+          GError **error)
 {
-  GVariant *args = g_variant_new_uint32 (ATTN_READER_PROTO_VERSION);
-  g_autoptr (GError) local = NULL;
-  GVariant *hello;
+  return receive_reply (self, op, send_request (self, op, args, pass_fd), what, error);
+}
 
-  g_variant_ref_sink (args);
-  hello = exchange (self, ATTN_READER_OP_HELLO, args, -1, NULL, &local);
+/* The handshake's three requests (version, region, file), sent as soon as
+ * the process starts and answered while the caller does something else;
+ * handshake() takes the replies.  A failed send shows there. */
+static void
+send_handshake (AttnReader *self)
+{
+  AttnReaderIoStatus st;
+
+  st = send_request (self, ATTN_READER_OP_HELLO, g_variant_new_uint32 (ATTN_READER_PROTO_VERSION),
+                     -1);
+  if (st == ATTN_READER_IO_OK)
+    st = send_request (self, ATTN_READER_OP_MAP, g_variant_new_uint64 (self->region_size),
+                       self->memfd);
+  if (st == ATTN_READER_IO_OK)
+    send_request (self, ATTN_READER_OP_OPEN, g_variant_new_string (self->filename), -1);
+}
+
+/* The reply to the version request: when a confined reader does not send
+ * it, bubblewrap cannot work here (no namespaces in a container...): the
+ * reader runs unconfined from then on. */
+static GVariant *
+receive_hello (AttnReader *self, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  GVariant *hello = receive_reply (self, ATTN_READER_OP_HELLO, ATTN_READER_IO_OK, NULL, &local);
+
   if (hello == NULL && self->sandboxed && self->process == NULL)
     {
       g_atomic_int_set (&sandbox_broken, 1);
       g_clear_error (&local);
       if (spawn (self, &local))
-        hello = exchange (self, ATTN_READER_OP_HELLO, args, -1, NULL, &local);
+        hello = receive_reply (self, ATTN_READER_OP_HELLO, ATTN_READER_IO_OK, NULL, &local);
     }
-  g_variant_unref (args);
   if (local)
     g_propagate_error (error, g_steal_pointer (&local));
   return hello;
 }
 
-/* Starts a process when there is none, checks its version, gives it the
- * region and the file. */
+/* Starts a process when there is none, and takes the replies of its
+ * handshake. */
 static gboolean
 handshake (AttnReader *self, GError **error)
 {
@@ -410,20 +444,15 @@ handshake (AttnReader *self, GError **error)
     return TRUE;
   if (self->process == NULL && !spawn (self, error))
     return FALSE;
-  if (self->region == NULL && !new_region (INITIAL_REGION, &self->memfd, &self->region, error))
-    return FALSE;
-  self->region_size = MAX (self->region_size, INITIAL_REGION);
-  if (!(hello = say_hello (self, error)))
+  if (!(hello = receive_hello (self, error)))
     return FALSE;
   if (g_variant_get_uint32 (hello) != ATTN_READER_PROTO_VERSION)
     {
       fail_process (self, ATTN_READER_IO_BROKEN, ATTN_READER_OP_HELLO, NULL, error);
       return FALSE;
     }
-  if (!(mapped = exchange (self, ATTN_READER_OP_MAP, g_variant_new_uint64 (self->region_size),
-                           self->memfd, NULL, error))
-      || !(opened = exchange (self, ATTN_READER_OP_OPEN, g_variant_new_string (self->filename), -1,
-                              NULL, error)))
+  if (!(mapped = receive_reply (self, ATTN_READER_OP_MAP, ATTN_READER_IO_OK, NULL, error))
+      || !(opened = receive_reply (self, ATTN_READER_OP_OPEN, ATTN_READER_IO_OK, NULL, error)))
     return FALSE;
   self->ready = TRUE;
   return TRUE;
