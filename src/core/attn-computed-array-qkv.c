@@ -77,7 +77,7 @@ static const char *
 file_get_filename (gpointer file)
 {
   return ATTN_IS_READER_FILE (file) ? attn_reader_file_get_filename (file)
-                                    : file_get_filename (file);
+                                    : attn_h5_file_get_filename (file);
 }
 
 static AttnArray *
