@@ -182,6 +182,36 @@ test_proto_dataset_info (void)
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_INPUT);
 }
 
+/* Names from a file that are not UTF-8 cannot crash either side: they
+ * travel with U+FFFD in place of the bad bytes. */
+static void
+test_proto_not_utf8 (void)
+{
+  char *names[] = { "l\xff" "ayer", "head", NULL }, *scales[] = { "", "", NULL };
+  AttnH5DatasetInfo info = { .path = "/a\xfe\xff",
+                             .rank = 2,
+                             .dims = { 3, 2 },
+                             .maxdims = { 3, 2 },
+                             .type_name = "float32",
+                             .dim_names = names,
+                             .scales = scales };
+  g_autoptr (GVariant) v = g_variant_ref_sink (attn_reader_proto_dataset_info (&info));
+  g_autoptr (AttnH5DatasetInfo) back = attn_reader_proto_parse_dataset_info (v, NULL);
+  g_autoptr (GError) sent = g_error_new (ATTN_ERROR, ATTN_ERROR_INPUT, "bad \xc3 name");
+  g_autoptr (GBytes) bad = body_of (attn_reader_proto_reply_error (sent));
+  g_autoptr (GError) got = NULL;
+  gboolean malformed = TRUE;
+
+  g_assert_true (g_variant_is_normal_form (v));
+  g_assert_nonnull (back);
+  g_assert_true (g_str_has_prefix (back->path, "/a\xef\xbf\xbd"));
+  g_assert_true (g_utf8_validate (back->dim_names[0], -1, NULL));
+  g_assert_cmpstr (back->dim_names[1], ==, "head");
+  g_assert_null (attn_reader_proto_parse_reply (bad, ATTN_READER_OP_LIST, &malformed, &got));
+  g_assert_false (malformed);
+  g_assert_true (g_str_has_prefix (got->message, "bad \xef\xbf\xbd"));
+}
+
 static AttnArray *
 small_array (void)
 {
@@ -782,6 +812,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reader/proto/malformed", test_proto_malformed);
   g_test_add_func ("/reader/proto/dataset-info", test_proto_dataset_info);
   g_test_add_func ("/reader/proto/array", test_proto_array);
+  g_test_add_func ("/reader/proto/not-utf8", test_proto_not_utf8);
   g_test_add_func ("/reader/proto/boxes", test_proto_boxes);
   g_test_add_func ("/reader/proto/slices", test_proto_slices);
   g_test_add_func ("/reader/proto/grid", test_proto_grid);

@@ -32,6 +32,29 @@ static const OpType op_types[ATTN_READER_N_OPS] = {
   [ATTN_READER_OP_REFRESH] = { "refresh", "u", "(b" DESC_T "as)" },
 };
 
+/* A string GVariant accepts: names from a file that are not UTF-8 would
+ * be a critical (and the reader's end); they travel with U+FFFD instead. */
+static GVariant *
+text_variant (const char *text)
+{
+  if (text == NULL)
+    text = "";
+  if (g_utf8_validate (text, -1, NULL))
+    return g_variant_new_string (text);
+  return g_variant_new_take_string (g_utf8_make_valid (text, -1));
+}
+
+GVariant *
+attn_reader_proto_text_strv (const char *const *v, gssize n)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_STRING_ARRAY);
+  for (gssize i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
+    g_variant_builder_add_value (&b, text_variant (v[i]));
+  return g_variant_builder_end (&b);
+}
+
 const char *
 attn_reader_op_name (AttnReaderOp op)
 {
@@ -134,9 +157,9 @@ attn_reader_proto_reply_error (const GError *error)
   gboolean ours = error->domain == ATTN_ERROR;
   guint code = ours ? (guint)error->code : ATTN_ERROR_FAILED;
 
-  return g_variant_new (
-      "(bv)", FALSE,
-      g_variant_new ("(uus)", code, (guint)attn_error_get_setting (error), error->message));
+  return g_variant_new ("(bv)", FALSE,
+                        g_variant_new ("(uu@s)", code, (guint)attn_error_get_setting (error),
+                                       text_variant (error->message)));
 }
 
 /* The reader's own error, rebuilt; codes and settings it cannot have sent
@@ -197,14 +220,15 @@ sizes_variant (const gsize *v, guint n)
 static GVariant *
 strv_variant (char **v)
 {
-  return g_variant_new_strv ((const char *const *)v, v ? -1 : 0);
+  return attn_reader_proto_text_strv ((const char *const *)v, v ? -1 : 0);
 }
 
 GVariant *
 attn_reader_proto_dataset_info (const AttnH5DatasetInfo *info)
 {
-  return g_variant_new ("(s@at@ats@as@as@asbb)", info->path, sizes_variant (info->dims, info->rank),
-                        sizes_variant (info->maxdims, info->rank), info->type_name,
+  return g_variant_new ("(@s@at@at@s@as@as@asbb)", text_variant (info->path),
+                        sizes_variant (info->dims, info->rank),
+                        sizes_variant (info->maxdims, info->rank), text_variant (info->type_name),
                         strv_variant (info->dim_names), strv_variant (info->scales),
                         strv_variant (info->filters), info->is_scale, info->is_view);
 }
@@ -281,7 +305,7 @@ tick_labels_variant (AttnArray *array, guint d)
   for (gsize i = 0; i < n; i++)
     g_strv_builder_add (b, attn_array_get_tick_label (array, d, i));
   labels = g_strv_builder_end (b);
-  return g_variant_new_strv ((const char *const *)labels, -1);
+  return attn_reader_proto_text_strv ((const char *const *)labels, -1);
 }
 
 GVariant *
@@ -304,7 +328,7 @@ attn_reader_proto_describe_array (AttnArray *array)
     }
   namev = g_strv_builder_end (names);
   return g_variant_new ("(@at@asbaasaad)", sizes_variant (dims, rank),
-                        g_variant_new_strv ((const char *const *)namev, -1),
+                        attn_reader_proto_text_strv ((const char *const *)namev, -1),
                         attn_array_can_grow (array), &labels, &values);
 }
 

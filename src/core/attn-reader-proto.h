@@ -63,6 +63,10 @@ GVariant *attn_reader_proto_parse_reply (GBytes *body, AttnReaderOp op, gboolean
 
 /* --- the values inside --- */
 
+/* An "as" of n strings (n < 0: NULL-terminated), any that is not UTF-8
+ * with U+FFFD in place of its bad bytes. */
+GVariant *attn_reader_proto_text_strv (const char *const *v, gssize n);
+
 GVariant *attn_reader_proto_dataset_info (const AttnH5DatasetInfo *info);
 /* NULL with an error when the value breaks the info's invariants. */
 AttnH5DatasetInfo *attn_reader_proto_parse_dataset_info (GVariant *value, GError **error);

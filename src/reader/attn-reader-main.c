@@ -74,7 +74,7 @@ warnings_variant (Reader *r)
   g_autoptr (GPtrArray) w = attn_h5_file_take_warnings (r->file);
 
   g_ptr_array_add (w, NULL);
-  return g_variant_new_strv ((const char *const *)w->pdata, -1);
+  return attn_reader_proto_text_strv ((const char *const *)w->pdata, -1);
 }
 
 static GVariant *
@@ -154,7 +154,8 @@ do_array (Reader *r, GVariant *args, GError **error)
     return NULL;
   g_ptr_array_add (r->arrays, array);
   found = path[0] ? g_strdup (path) : only_view_path (r);
-  return g_variant_new ("(us@(atasbaasaad)@as)", r->arrays->len, found,
+  return g_variant_new ("(u@s@(atasbaasaad)@as)", r->arrays->len,
+                        g_variant_new_take_string (g_utf8_make_valid (found, -1)),
                         attn_reader_proto_describe_array (array), warnings_variant (r));
 }
 
