@@ -2,13 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The only file of the viewer that holds the HDF5 reader: when reading moves
- * out of the process, this is where the viewer changes.
+ * The only file of the viewer that holds the HDF5 reader: the file is read
+ * by attnview-reader processes (attn-reader-file.h), so that a damaged file
+ * fails a request with one line instead of taking the viewer down.
  */
 #include "attn-document.h"
 #include "attn-computed-array.h"
 #include "attn-h5.h"
 #include "attn-i18n.h"
+#include "attn-reader-file.h"
 
 #include <string.h>
 
@@ -19,7 +21,7 @@ struct _AttnDocument
   GObject parent_instance;
 
   GFile *file;
-  AttnH5File *h5;
+  AttnReaderFile *reader;
   AttnSidecar *sidecar;
   GListStore *datasets;  /* top level */
   GHashTable *by_path;   /* path -> AttnDatasetInfo (owned by the models) */
@@ -115,8 +117,8 @@ attn_document_new (GFile *file, GError **error)
       return NULL;
     }
   self = g_object_new (ATTN_TYPE_DOCUMENT, NULL);
-  if (!(self->h5 = attn_h5_file_open (path, error))
-      || !(infos = attn_h5_file_list_datasets (self->h5, error)))
+  if (!(self->reader = attn_reader_file_open (path, error))
+      || !(infos = attn_reader_file_list_datasets (self->reader, error)))
     return NULL;
   self->file = g_object_ref (file);
   self->sidecar = attn_sidecar_new (path);
@@ -181,9 +183,9 @@ attn_document_open_array (AttnDocument *self, const char *path, GPtrArray **warn
   g_autoptr (GPtrArray) met = NULL;
 
   g_return_val_if_fail (ATTN_IS_DOCUMENT (self) && path != NULL, NULL);
-  if (!(array = attn_h5_file_open_array (self->h5, path, error)))
+  if (!(array = attn_reader_file_open_array (self->reader, path, error)))
     return NULL;
-  met = attn_h5_file_take_warnings (self->h5);
+  met = attn_reader_file_take_warnings (self->reader);
   if (warnings)
     *warnings = g_steal_pointer (&met);
   if (g_strcmp0 (self->dataset, path) != 0)
@@ -232,7 +234,7 @@ AttnArray *
 attn_document_compute (AttnDocument *self, const AttnComputeSpec *spec, GError **error)
 {
   g_return_val_if_fail (ATTN_IS_DOCUMENT (self) && spec != NULL, NULL);
-  return attn_computed_array_new (self->h5, spec, error);
+  return attn_computed_array_new (self->reader, spec, error);
 }
 
 /* --- following --- */
@@ -407,7 +409,7 @@ attn_document_dispose (GObject *object)
     attn_sidecar_flush (self->sidecar, NULL);
   g_clear_object (&self->array);
   g_clear_object (&self->sidecar);
-  g_clear_object (&self->h5);
+  g_clear_object (&self->reader);
   g_clear_object (&self->file);
   G_OBJECT_CLASS (attn_document_parent_class)->dispose (object);
 }

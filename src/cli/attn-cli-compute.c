@@ -13,6 +13,7 @@
 #include "attn-error.h"
 #include "attn-file.h"
 #include "attn-i18n.h"
+#include "attn-reader-file.h"
 
 #include <hdf5_hl.h>
 #include <math.h>
@@ -311,16 +312,17 @@ compute (ComputeArgs *a)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnComputeSpec) spec = build_spec (a, &error);
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (AttnArray) array = NULL;
   g_autoptr (GPtrArray) warnings = NULL;
 
   if (spec == NULL)
     return attn_cli_fail (error);
-  if (!(file = attn_h5_file_open (a->files[0], &error))
+  /* Q, K, V are read by reader processes; the output is written here. */
+  if (!(file = attn_reader_file_open (a->files[0], &error))
       || !(array = attn_computed_array_new (file, spec, &error)))
     return attn_cli_fail (error);
-  warnings = attn_h5_file_take_warnings (file);
+  warnings = attn_reader_file_take_warnings (file);
   for (guint i = 0; i < warnings->len; i++)
     attn_cli_warn (g_ptr_array_index (warnings, i));
   attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (array), 0);

@@ -7,6 +7,7 @@
 #include "attn-json.h"
 #include "attn-error.h"
 #include "attn-h5.h"
+#include "attn-reader-file.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -141,7 +142,7 @@ attn_cli_info (int argc, char **argv)
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE"));
   g_autoptr (GError) error = NULL;
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (GPtrArray) infos = NULL;
   g_autoptr (GPtrArray) warnings = NULL;
 
@@ -153,10 +154,10 @@ attn_cli_info (int argc, char **argv)
   if (files == NULL || g_strv_length (files) != 1)
     return attn_cli_usage_error ("info", _("expected exactly one FILE"));
 
-  file = attn_h5_file_open (files[0], &error);
-  if (file == NULL || (infos = attn_h5_file_list_datasets (file, &error)) == NULL)
+  file = attn_reader_file_open (files[0], &error);
+  if (file == NULL || (infos = attn_reader_file_list_datasets (file, &error)) == NULL)
     return attn_cli_fail (error);
-  warnings = attn_h5_file_take_warnings (file);
+  warnings = attn_reader_file_take_warnings (file);
   if (json)
     print_json (files[0], infos, warnings);
   else

@@ -9,6 +9,7 @@
 #include "attn-export.h"
 #include "attn-h5.h"
 #include "attn-i18n.h"
+#include "attn-reader-file.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -298,9 +299,9 @@ print_warnings (GPtrArray *warnings)
 
 /* The dataset opened when --dataset was left out: the file's only view. */
 static char *
-only_view_path (AttnH5File *file)
+only_view_path (AttnReaderFile *file)
 {
-  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (file, NULL);
+  g_autoptr (GPtrArray) infos = attn_reader_file_list_datasets (file, NULL);
 
   for (guint i = 0; infos && i < infos->len; i++)
     {
@@ -316,7 +317,7 @@ render (RenderArgs *a, AttnFormat format)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnViewSpec) spec = build_spec (a, &error);
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (AttnArray) array = NULL;
   g_autoptr (AttnFigure) figure = NULL;
   g_autoptr (GPtrArray) warnings = NULL;
@@ -324,14 +325,14 @@ render (RenderArgs *a, AttnFormat format)
 
   if (spec == NULL)
     return attn_cli_fail (error);
-  file = attn_h5_file_open (a->files[0], &error);
+  file = attn_reader_file_open (a->files[0], &error);
   if (file == NULL)
     return attn_cli_fail (error);
   array = spec->live ? attn_computed_array_new (file, spec->live, &error)
-                     : attn_h5_file_open_array (file, spec->dataset, &error);
+                     : attn_reader_file_open_array (file, spec->dataset, &error);
   if (array == NULL)
     return attn_cli_fail (error);
-  print_warnings (warnings = attn_h5_file_take_warnings (file));
+  print_warnings (warnings = attn_reader_file_take_warnings (file));
   if (!(figure = attn_figure_new (array, spec, &error)))
     return attn_cli_fail (error);
   ok = attn_export_figure (figure, a->output, format, spec->width, spec->height, spec->dpi, NULL,

@@ -9,6 +9,7 @@
  * caller's buffer.
  */
 #include "attn-computed-array-private.h"
+#include "attn-reader-file.h"
 #include "attn-blas.h"
 #include "attn-error.h"
 #include "attn-format.h"
@@ -589,11 +590,11 @@ set_shape (AttnComputedArray *self)
 }
 
 AttnArray *
-attn_computed_array_new (AttnH5File *file, const AttnComputeSpec *spec, GError **error)
+attn_computed_array_new (gpointer file, const AttnComputeSpec *spec, GError **error)
 {
   g_autoptr (AttnComputedArray) self = NULL;
 
-  g_return_val_if_fail (ATTN_IS_H5_FILE (file), NULL);
+  g_return_val_if_fail (ATTN_IS_H5_FILE (file) || ATTN_IS_READER_FILE (file), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 

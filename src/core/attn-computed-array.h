@@ -24,8 +24,9 @@ G_DECLARE_FINAL_TYPE (AttnComputedArray, attn_computed_array, ATTN, COMPUTED_ARR
 /* Finds Q, K, V in file (datasets q, k, v or query, key, value; dimension
  * labels say which is layer, head, token, channel) and checks spec against
  * them.  ATTN_ERROR_INPUT / _ARGUMENT with one line that says what is
- * allowed. */
-AttnArray *attn_computed_array_new (AttnH5File *file, const AttnComputeSpec *spec,
+ * allowed.  file: an AttnH5File, or an AttnReaderFile (attnview's commands
+ * and the viewer read through reader processes). */
+AttnArray *attn_computed_array_new (gpointer file, const AttnComputeSpec *spec,
                                     GError **error);
 
 /* Bytes of computed slices kept (default 256 MB); 0 keeps none. */

@@ -1,0 +1,303 @@
+/* attn-reader-main.c: attnview-reader, the process that reads HDF5 files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libhdf5 crashes or loops on some damaged files whatever is checked first,
+ * so attnview never calls it itself to read: it starts this program with
+ * one end of a socket as descriptor 3, and asks it for what it needs
+ * (attn-reader-proto.h).  Blocks of numbers go into the shared-memory region
+ * attnview sends (a sealed memfd); replies only give offsets into it.  One
+ * request at a time: when this process dies or stops answering, attnview
+ * kills it, reports the request that did it, and starts another one.
+ */
+#include "attn-error.h"
+#include "attn-h5.h"
+#include "attn-i18n.h"
+#include "attn-reader-io.h"
+#include "attn-reader-proto.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SOCKET_FD 3
+
+typedef struct
+{
+  AttnH5File *file;
+  GPtrArray *arrays; /* AttnArray*: handle h is arrays[h - 1] */
+  guint8 *region;
+  gsize region_size;
+  const char *crash_on, *hang_on; /* test hooks: the request to fail on */
+} Reader;
+
+/* A test stands for a damaged file: ATTN_READER_TEST_CRASH=read makes the
+ * "read" request abort, ATTN_READER_TEST_HANG=list makes "list" hang.
+ * Obeyed only with ATTN_READER_TEST_HOOKS=1. */
+static void
+test_hooks (Reader *r, AttnReaderOp op)
+{
+  const char *name = attn_reader_op_name (op);
+
+  if (r->crash_on && strcmp (r->crash_on, name) == 0)
+    abort ();
+  if (r->hang_on && strcmp (r->hang_on, name) == 0)
+    for (;;)
+      pause ();
+}
+
+static gboolean
+need_file (Reader *r, GError **error)
+{
+  if (r->file != NULL)
+    return TRUE;
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("no file is open"));
+  return FALSE;
+}
+
+static AttnArray *
+array_of (Reader *r, guint handle, GError **error)
+{
+  if (handle == 0 || handle > r->arrays->len)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("no array has handle %u"), handle);
+      return NULL;
+    }
+  return g_ptr_array_index (r->arrays, handle - 1);
+}
+
+static GVariant *
+warnings_variant (Reader *r)
+{
+  g_autoptr (GPtrArray) w = attn_h5_file_take_warnings (r->file);
+
+  g_ptr_array_add (w, NULL);
+  return attn_reader_proto_text_strv ((const char *const *)w->pdata, -1);
+}
+
+static GVariant *
+do_map (Reader *r, GVariant *args, int fd, GError **error)
+{
+  guint64 size = g_variant_get_uint64 (args);
+  void *p;
+
+  if (fd < 0 || size == 0 || size > G_MAXSIZE)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("no shared memory came"));
+      return NULL;
+    }
+  p = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("cannot map the shared memory"));
+      return NULL;
+    }
+  if (r->region)
+    munmap (r->region, r->region_size);
+  r->region = p, r->region_size = size;
+  return g_variant_new ("()");
+}
+
+static GVariant *
+do_open (Reader *r, GVariant *args, GError **error)
+{
+  if (r->file != NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("a file is already open"));
+      return NULL;
+    }
+  r->file = attn_h5_file_open (g_variant_get_string (args, NULL), error);
+  return r->file ? g_variant_new ("()") : NULL;
+}
+
+static GVariant *
+do_list (Reader *r, GError **error)
+{
+  g_autoptr (GPtrArray) infos = NULL;
+  GVariantBuilder b;
+
+  if (!need_file (r, error) || !(infos = attn_h5_file_list_datasets (r->file, error)))
+    return NULL;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(satatsasasasbb)"));
+  for (guint i = 0; i < infos->len; i++)
+    g_variant_builder_add_value (&b, attn_reader_proto_dataset_info (infos->pdata[i]));
+  return g_variant_new ("(a(satatsasasasbb)@as)", &b, warnings_variant (r));
+}
+
+/* The path of the file's only view, which an open without a path took. */
+static char *
+only_view_path (Reader *r)
+{
+  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (r->file, NULL);
+
+  for (guint i = 0; infos && i < infos->len; i++)
+    {
+      AttnH5DatasetInfo *info = infos->pdata[i];
+
+      if (info->is_view)
+        return g_strdup (info->path);
+    }
+  return g_strdup ("");
+}
+
+static GVariant *
+do_array (Reader *r, GVariant *args, GError **error)
+{
+  const char *path = g_variant_get_string (args, NULL);
+  g_autofree char *found = NULL;
+  AttnArray *array;
+
+  if (!need_file (r, error)
+      || !(array = attn_h5_file_open_array (r->file, path[0] ? path : NULL, error)))
+    return NULL;
+  g_ptr_array_add (r->arrays, array);
+  found = path[0] ? g_strdup (path) : only_view_path (r);
+  return g_variant_new ("(u@s@(atasbaasaad)@as)", r->arrays->len,
+                        g_variant_new_take_string (g_utf8_make_valid (found, -1)),
+                        attn_reader_proto_describe_array (array), warnings_variant (r));
+}
+
+static GVariant *
+do_read (Reader *r, GVariant *args, GError **error)
+{
+  g_autoptr (GVariant) startv = NULL, countv = NULL;
+  gsize start[ATTN_ARRAY_MAX_RANK], count[ATTN_ARRAY_MAX_RANK];
+  AttnArray *array;
+  guint handle;
+
+  g_variant_get (args, "(u@at@at)", &handle, &startv, &countv);
+  if (!(array = array_of (r, handle, error))
+      || !attn_reader_proto_check_box (array, startv, countv, start, count, r->region_size, error)
+      || !attn_array_read_box (array, start, count, (float *)r->region, NULL, error))
+    return NULL;
+  return g_variant_new_uint64 (0);
+}
+
+static GVariant *
+do_reduce (Reader *r, GVariant *args, GError **error)
+{
+  gsize fixed[ATTN_ARRAY_MAX_RANK], baseline[ATTN_ARRAY_MAX_RANK];
+  AttnArray *array
+      = array_of (r, attn_reader_proto_request_handle (ATTN_READER_OP_REDUCE, args), error);
+  AttnGrid grid = { 0 };
+  AttnSlice slice;
+  AttnAggregate mode;
+  guint handle, max_w, max_h;
+  gsize n;
+  GVariant *result;
+
+  if (array == NULL
+      || !attn_reader_proto_parse_slice (args, array, &handle, &slice, fixed, baseline, &max_w,
+                                         &max_h, &mode, error)
+      || !attn_grid_compute (&grid, &slice, max_w, max_h, mode, NULL, error))
+    return NULL;
+  n = (gsize)grid.gw * grid.gh;
+  if (n * (sizeof (float) + 1) > r->region_size)
+    {
+      attn_grid_clear (&grid);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("the grid does not fit"));
+      return NULL;
+    }
+  memcpy (r->region, grid.values, n * sizeof (float));
+  memcpy (r->region + n * sizeof (float), grid.masked, n);
+  result = attn_reader_proto_grid (&grid, 0, n * sizeof (float));
+  attn_grid_clear (&grid);
+  return result;
+}
+
+static GVariant *
+do_refresh (Reader *r, GVariant *args, GError **error)
+{
+  AttnArray *array = array_of (r, g_variant_get_uint32 (args), error);
+  gboolean changed = FALSE;
+
+  if (array == NULL || !attn_array_refresh (array, &changed, error))
+    return NULL;
+  return g_variant_new ("(b@(atasbaasaad)@as)", changed, attn_reader_proto_describe_array (array),
+                        warnings_variant (r));
+}
+
+static GVariant *
+dispatch (Reader *r, AttnReaderOp op, GVariant *args, int fd, GError **error)
+{
+  test_hooks (r, op);
+  if (op != ATTN_READER_OP_MAP && op != ATTN_READER_OP_HELLO && op != ATTN_READER_OP_OPEN
+      && r->region == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("no shared memory came"));
+      return NULL;
+    }
+  switch (op)
+    {
+    case ATTN_READER_OP_HELLO:
+      return g_variant_new_uint32 (ATTN_READER_PROTO_VERSION);
+    case ATTN_READER_OP_MAP:
+      return do_map (r, args, fd, error);
+    case ATTN_READER_OP_OPEN:
+      return do_open (r, args, error);
+    case ATTN_READER_OP_LIST:
+      return do_list (r, error);
+    case ATTN_READER_OP_ARRAY:
+      return do_array (r, args, error);
+    case ATTN_READER_OP_READ:
+      return do_read (r, args, error);
+    case ATTN_READER_OP_REDUCE:
+      return do_reduce (r, args, error);
+    case ATTN_READER_OP_REFRESH:
+      return do_refresh (r, args, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Answers requests until attnview closes its end. */
+static int
+serve (Reader *r)
+{
+  for (;;)
+    {
+      g_autoptr (GBytes) body = NULL;
+      g_autoptr (GVariant) args = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) frame = NULL;
+      GVariant *result = NULL;
+      AttnReaderOp op;
+      int fd = -1;
+      AttnReaderIoStatus st = attn_reader_io_receive (SOCKET_FD, -1, &body, &fd);
+
+      if (st == ATTN_READER_IO_CLOSED)
+        return 0;
+      if (st != ATTN_READER_IO_OK)
+        return 1;
+      if (!attn_reader_proto_parse_request (body, &op, &args, &error))
+        return 1; /* attnview sends no such thing: someone else does */
+      result = dispatch (r, op, args, fd, &error);
+      if (fd >= 0)
+        close (fd); /* mapped or refused: the mapping keeps the memory */
+      frame = attn_reader_proto_frame (result ? attn_reader_proto_reply_ok (op, result)
+                                              : attn_reader_proto_reply_error (error));
+      if (attn_reader_io_send (SOCKET_FD, frame, -1) != ATTN_READER_IO_OK)
+        return 1;
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  Reader r = { .arrays = g_ptr_array_new_with_free_func (g_object_unref) };
+  int status;
+
+  attn_i18n_init ();
+  signal (SIGPIPE, SIG_IGN);
+  if (g_strcmp0 (g_getenv ("ATTN_READER_TEST_HOOKS"), "1") == 0)
+    {
+      r.crash_on = g_getenv ("ATTN_READER_TEST_CRASH");
+      r.hang_on = g_getenv ("ATTN_READER_TEST_HANG");
+    }
+  status = serve (&r);
+  g_ptr_array_unref (r.arrays);
+  g_clear_object (&r.file);
+  return status;
+}
