@@ -496,6 +496,9 @@ draw_hover_marks (AttnHeatmapView *self, cairo_t *cr)
         AttnPanelKey key;
         AttnRect b;
 
+        /* a panel that could not be read has no cell to point at */
+        if (self->figure && attn_figure_get_panel_error (self->figure, r, col))
+          continue;
         attn_layout_get_panel_key (self->layout, r, col, &key);
         if (!cells_box (self, &key, c, &b))
           continue;

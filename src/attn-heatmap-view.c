@@ -90,8 +90,8 @@ aggregate_name (AttnAggregate aggregate)
 }
 
 /* What the hover reads out: the cell's value and the aggregate it is (the
- * one the figure uses), "masked", or while a read has failed its reason,
- * never a number from an older picture. */
+ * one the figure uses), "masked", or over a panel that could not be read
+ * its reason, never a number from an older picture. */
 static char *
 hover_text (AttnHeatmapView *self, const AttnHover *hv)
 {
@@ -111,7 +111,10 @@ hover_text (AttnHeatmapView *self, const AttnHover *hv)
   gy = (hv->y - ya->start) * g->gh / ny, gx = (hv->x - xa->start) * g->gw / nx;
   yt = attn_figure_tick_text (f, ya->dim, hv->y), xt = attn_figure_tick_text (f, xa->dim, hv->x);
   rh = attn_figure_row_header (f, row), ch = attn_figure_col_header (f, col);
-  if (g->masked[gy * g->gw + gx])
+  if (attn_figure_get_panel_error (f, row, col))
+    value = g_strdup_printf (_("cannot read this panel: %s"),
+                             attn_figure_get_panel_error (f, row, col)->message);
+  else if (g->masked[gy * g->gw + gx])
     value = g_strdup (_("masked"));
   else if ((n = cells_under (gy, ny, g->gh) * cells_under (gx, nx, g->gw)) > 1)
     /* TRANSLATORS: a value, the aggregate it is ("max") and of how many cells */
@@ -136,10 +139,11 @@ update_hover_text (AttnHeatmapView *self)
   const AttnHover *hv = self->session ? attn_session_get_hover (self->session) : NULL;
   g_autofree char *text = NULL;
 
-  if (self->figure == NULL && self->error)
-    text = g_strdup (self->error);
-  else if (hv && hv->valid && self->figure && self->layout)
+  if (hv && hv->valid && self->figure && self->layout)
     text = hover_text (self, hv);
+  /* off the panels, the status line keeps saying what could not be read */
+  if (text == NULL && self->error)
+    text = g_strdup (self->error);
   if (g_strcmp0 (text, self->hover_text) == 0)
     return;
   g_free (self->hover_text);
@@ -215,7 +219,7 @@ prepare_fitted (LoadData *d, GCancellable *cancellable, GError **error)
       h = d->height;
     }
   d->fit_w = w, d->fit_h = h;
-  layout = attn_render_prepare (d->figure, w, h, d->scale, cancellable, error);
+  layout = attn_render_prepare_drawable (d->figure, w, h, d->scale, cancellable, error);
   if (layout)
     {
       attn_layout_get_size (layout, &lw, &lh);
@@ -264,7 +268,10 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_handle_id (&self->busy_id, g_source_remove);
   set_busy (self, FALSE);
   g_clear_object (&self->failed);
-  set_error (self, NULL);
+  /* some panels may not have read: drawn hatched, the first reason kept */
+  set_error (self, attn_figure_get_n_failed (d->figure)
+                     ? attn_figure_get_first_error (d->figure)->message
+                     : NULL);
   g_set_object (&self->figure, d->figure);
   g_clear_pointer (&self->layout, attn_layout_free);
   self->layout = g_steal_pointer (&d->layout);
@@ -552,54 +559,6 @@ attn_heatmap_view_size_allocate (GtkWidget *widget, int width, int height, int b
     attn_heatmap_view_queue_load (self);
 }
 
-#define RGB(c) ((c) >> 16 & 0xff) / 255.0, ((c) >> 8 & 0xff) / 255.0, ((c) & 0xff) / 255.0
-
-/* Text centred in box, cut to its width with an ellipsis. */
-static void
-draw_centred (cairo_t *cr, const AttnRect *box, const char *text)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans 10");
-  int tw, th;
-
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_set_width (layout, (int) (MAX (box->w - 8, 1) * PANGO_SCALE));
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_get_pixel_size (layout, &tw, &th);
-  /* on a plain band, readable over the hatching */
-  cairo_rectangle (cr, box->x + 1, box->y + (box->h - th) / 2 - 4, box->w - 2, th + 8);
-  cairo_set_source_rgb (cr, RGB (ATTN_HEATMAP_FAILED_BACKGROUND));
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0.25, 0.1, 0.1);
-  cairo_move_to (cr, box->x + 4, box->y + (box->h - th) / 2);
-  pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-}
-
-static void
-draw_hatched (cairo_t *cr, const AttnRect *r, const char *reason)
-{
-  cairo_save (cr);
-  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
-  cairo_clip (cr);
-  cairo_set_source_rgb (cr, RGB (ATTN_HEATMAP_FAILED_BACKGROUND));
-  cairo_paint (cr);
-  cairo_set_source_rgb (cr, RGB (ATTN_HEATMAP_FAILED_HATCH));
-  cairo_set_line_width (cr, 1.5);
-  for (double d = -r->h; d < r->w; d += 12)
-    {
-      cairo_move_to (cr, r->x + d, r->y + r->h);
-      cairo_line_to (cr, r->x + d + r->h, r->y);
-    }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-  attn_heatmap_stroke_box (cr, r, 0.5, 1.0, 0.2, 0.2, 0.2);
-  draw_centred (cr, r, reason);
-}
-
 /* Every panel of the figure asked for, hatched, with a short reason (the
  * whole one is the hover text and the status line); the message alone
  * when not even the figure could be made. */
@@ -607,13 +566,12 @@ static void
 draw_failure (AttnHeatmapView *self, cairo_t *cr, int w, int h)
 {
   AttnRect whole = { 0, 0, w, h };
-  g_autofree char *reason = g_strdup_printf (_("Cannot read this panel\n%s"), self->error);
   guint n_rows, n_cols;
 
   attn_heatmap_view_grid_size (self, &n_rows, &n_cols);
   if (n_rows == 0 || n_cols == 0)
     {
-      draw_centred (cr, &whole, self->error);
+      attn_render_draw_message (cr, &whole, self->error);
       return;
     }
   for (guint r = 0; r < n_rows; r++)
@@ -621,7 +579,7 @@ draw_failure (AttnHeatmapView *self, cairo_t *cr, int w, int h)
       {
         AttnRect rect;
         if (attn_heatmap_view_panel_rect (self, r, c, &rect))
-          draw_hatched (cr, &rect, reason);
+          attn_render_draw_failed_panel (cr, &rect, self->error);
       }
 }
 

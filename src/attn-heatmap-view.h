@@ -5,9 +5,10 @@
  * Draws the session's figure with attn_render_draw(), loading it (HDF5 reads
  * and aggregation) in a worker thread whenever the view, the zoom or the
  * size changes; a newer request cancels the one in flight.  A read that
- * fails leaves no older picture: the panels asked for are drawn hatched
- * with the reason (attn_heatmap_view_get_error, also the hover text) until
- * a read succeeds.  Hover reads out the cell under the pointer and marks it
+ * fails leaves no older picture: the panels that could not be read are
+ * drawn hatched with the reason (attn_heatmap_view_get_error, the first
+ * one; also the hover text over them and off the panels) until a read
+ * succeeds, the others with their data.  Hover reads out the cell under the pointer and marks it
  * in every panel; zoom and pan move the session's viewport, shared by all
  * panels; the highlight tool draws, moves and resizes rectangles snapped to
  * cells.  The viewport, zoom, panel selection, selected highlight, hover
@@ -29,9 +30,9 @@ typedef enum
   ATTN_TOOL_HIGHLIGHT,
 } AttnTool;
 
-/* A panel whose read failed: diagonal lines on a light ground (0xRRGGBB). */
-#define ATTN_HEATMAP_FAILED_BACKGROUND 0xf6efe4u
-#define ATTN_HEATMAP_FAILED_HATCH 0xc9806fu
+/* A panel whose read failed: drawn by the renderer, on screen the same. */
+#define ATTN_HEATMAP_FAILED_BACKGROUND ATTN_RENDER_FAILED_BACKGROUND
+#define ATTN_HEATMAP_FAILED_HATCH ATTN_RENDER_FAILED_HATCH
 
 #define ATTN_TYPE_HEATMAP_VIEW (attn_heatmap_view_get_type ())
 G_DECLARE_FINAL_TYPE (AttnHeatmapView, attn_heatmap_view, ATTN, HEATMAP_VIEW, GtkWidget)
@@ -41,7 +42,8 @@ AttnSession *attn_heatmap_view_get_session (AttnHeatmapView *self);
 void attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session);
 
 /* The figure on screen and its layout; NULL before the first load and
- * while a read has failed. */
+ * while no panel could be read.  With some panels failed (the error set)
+ * it is drawable, not loaded: attn_figure_get_panel_error says which. */
 AttnFigure *attn_heatmap_view_get_figure (AttnHeatmapView *self);
 AttnLayout *attn_heatmap_view_get_layout (AttnHeatmapView *self);
 /* A load is running (TRUE at once; "busy" turns TRUE after 200 ms). */

@@ -157,8 +157,9 @@ screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, gboole
   g_autoptr (AttnViewSpec) spec = NULL;
   const char *failed = attn_heatmap_view_get_error (self->heatmap);
 
-  /* what failed to read is not exported from an older picture either */
-  if (failed && attn_heatmap_view_get_figure (self->heatmap) == NULL)
+  /* what failed to read is not exported from an older picture either, nor
+   * a grid with some of its panels missing */
+  if (failed)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, failed);
       return NULL;

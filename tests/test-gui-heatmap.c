@@ -93,9 +93,9 @@ hover_cell (AttnWindow *window, gsize q, gsize k)
   attn_session_set_hover (attn_window_get_session (window), &hover);
 }
 
-/* The colour at the centre of each of the panel's cells. */
+/* The colour at the centre of each cell of the grid's panel (0, col). */
 static void
-panel_colours (AttnWindow *window, guint32 out[T][T])
+panel_colours_at (AttnWindow *window, guint col, guint32 out[T][T])
 {
   AttnHeatmapView *view = attn_window_get_heatmap (window);
   int w, h;
@@ -108,10 +108,16 @@ panel_colours (AttnWindow *window, guint32 out[T][T])
         double x, y;
         guint32 v;
 
-        g_assert_true (attn_heatmap_view_cell_position (view, 0, 0, q, k, &x, &y));
+        g_assert_true (attn_heatmap_view_cell_position (view, 0, col, q, k, &x, &y));
         memcpy (&v, px + (gsize) y * stride + (gsize) x * 4, 4);
         out[q][k] = v & 0xffffff;
       }
+}
+
+static void
+panel_colours (AttnWindow *window, guint32 out[T][T])
+{
+  panel_colours_at (window, 0, out);
 }
 
 static void
@@ -173,6 +179,93 @@ test_corrupt_chunk (void)
   g_assert_cmphex (failed[6][4], !=, ATTN_HEATMAP_FAILED_BACKGROUND);
   g_assert_true (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, &error));
   g_assert_no_error (error);
+  close_window (window);
+}
+
+static void
+hover_panel (AttnWindow *window, guint col, gsize q, gsize k)
+{
+  AttnLayout *layout = attn_heatmap_view_get_layout (attn_window_get_heatmap (window));
+  AttnHover hover = { TRUE, ATTN_PANEL_KEY_NONE, q, k };
+
+  attn_layout_get_panel_key (layout, 0, col, &hover.key);
+  attn_session_set_hover (attn_window_get_session (window), &hover);
+}
+
+/* The heads of layer 0 as a grid's columns: head 1 cannot be read.  Its
+ * panel alone is hatched and reads out its reason; the others show the
+ * file's values in the colours of the domain of the panels read. */
+static void
+test_corrupt_chunk_grid (void)
+{
+  g_autofree char *h5 = NULL, *png = fixture ("corrupt-grid.png");
+  g_autofree char *value1 = NULL, *value2 = NULL;
+  g_autoptr (GError) error = NULL;
+  AttnHeatmapView *view;
+  AttnSession *session;
+  AttnWindow *window;
+  AttnFigure *fig;
+  guint32 lut[256], colours[T][T];
+  const char *reason;
+  guint n_ground = 0;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("corrupt-chunk.h5", TRUE);
+  view = attn_window_get_heatmap (window);
+  session = attn_window_get_session (window);
+  g_assert_true (attn_session_set_role (
+    session, (guint) attn_array_find_dim (attn_session_get_array (session), "head", NULL),
+    ATTN_ROLE_COLS, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  iterate_until (settled, window, 20000);
+
+  fig = attn_heatmap_view_get_figure (view);
+  g_assert_nonnull (fig);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 4);
+  g_assert_cmpuint (attn_figure_get_n_failed (fig), ==, 1);
+  g_assert_nonnull (attn_figure_get_panel_error (fig, 0, 1));
+  reason = attn_figure_get_panel_error (fig, 0, 1)->message;
+  g_assert_cmpstr (attn_heatmap_view_get_error (view), ==, reason);
+  /* off the panels, the status line says what could not be read */
+  g_assert_cmpstr (attn_heatmap_view_get_hover_text (view), ==, reason);
+
+  panel_colours_at (window, 1, colours);
+  for (gsize q = 0; q < T; q++)
+    for (gsize k = 0; k < T; k++)
+      n_ground += colours[q][k] == ATTN_HEATMAP_FAILED_BACKGROUND;
+  g_assert_cmpuint (n_ground, >, T * T / 3);
+  attn_colormap_fill_argb (lut, attn_figure_get_cmap (fig), attn_figure_get_reverse (fig));
+  for (guint h = 0; h < 4; h += h == 0 ? 2 : 1)
+    {
+      panel_colours_at (window, h, colours);
+      for (gsize q = 0; q < T; q++)
+        for (gsize k = 0; k < T; k++)
+          g_assert_cmphex (colours[q][k], ==,
+                           attn_figure_color_of (fig, lut, attn_norm_apply (attn_figure_get_norm (fig),
+                                                                            value_at (h, q, k)))
+                             & 0xffffff);
+    }
+
+  hover_panel (window, 1, 5, 3);
+  value1 = g_strdup_printf ("%.6g", value_at (1, 5, 3));
+  g_test_message ("%s", attn_heatmap_view_get_hover_text (view));
+  g_assert_nonnull (strstr (attn_heatmap_view_get_hover_text (view), reason));
+  g_assert_null (strstr (attn_heatmap_view_get_hover_text (view), value1));
+  hover_panel (window, 2, 6, 4);
+  value2 = g_strdup_printf ("%.6g", value_at (2, 6, 4));
+  g_assert_nonnull (strstr (attn_heatmap_view_get_hover_text (view), value2));
+
+  g_assert_false (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, reason);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   close_window (window);
 }
 
@@ -332,6 +425,7 @@ main (int argc, char **argv)
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/gui/heatmap/session-view-state", test_session_view_state);
   g_test_add_func ("/gui/heatmap/corrupt-chunk", test_corrupt_chunk);
+  g_test_add_func ("/gui/heatmap/corrupt-chunk-grid", test_corrupt_chunk_grid);
   g_test_add_func ("/gui/heatmap/hover-aggregate", test_hover_aggregate);
   status = g_test_run ();
   attn_gui_test_finish ();

@@ -4,6 +4,7 @@
  */
 #include "attn-error.h"
 #include "attn-export.h"
+#include "attn-h5.h"
 #include "attn-mem-array.h"
 #include "attn-test-util.h"
 
@@ -408,6 +409,116 @@ draw_loaded (AttnFigure *fig, AttnLayout *layout)
   return s;
 }
 
+/* [layer, head, query, key], one gzip chunk a panel, the chunk of (layer 0,
+ * head 1) overwritten: a grid of heads at layer 0 has one panel that
+ * cannot be read. */
+static const char corrupt_script[] =
+  "import sys, h5py, numpy as np\n"
+  "t = 16\n"
+  "q = np.arange(t).reshape(t, 1)\n"
+  "k = np.arange(t).reshape(1, t)\n"
+  "a = np.zeros((2, 4, t, t), np.float32)\n"
+  "for layer in range(2):\n"
+  "    for h in range(4):\n"
+  "        a[layer, h] = (h + 1) * 0.1 + 0.01 * q + 0.0005 * k\n"
+  "with h5py.File(sys.argv[1], 'w') as f:\n"
+  "    d = f.create_dataset('attn', data=a, chunks=(1, 1, t, t), compression='gzip')\n"
+  "    for i, name in enumerate(['layer', 'head', 'query', 'key']):\n"
+  "        d.dims[i].label = name\n"
+  "with h5py.File(sys.argv[1], 'r') as f:\n"
+  "    info = f['attn'].id.get_chunk_info_by_coord((0, 1, 0, 0))\n"
+  "with open(sys.argv[1], 'r+b') as raw:\n"
+  "    raw.seek(info.byte_offset)\n"
+  "    raw.write(b'\\xff' * info.size)\n";
+
+static AttnArray *
+open_corrupt (AttnH5File **file)
+{
+  g_autofree char *py = g_build_filename (attn_test_tmpdir (), "corrupt-grid.py", NULL);
+  g_autofree char *h5 = g_build_filename (attn_test_tmpdir (), "corrupt-grid.h5", NULL);
+  g_autofree char *err = NULL;
+  const char *argv[] = { attn_test_python (), py, h5, NULL };
+  g_autoptr (GError) error = NULL;
+  AttnArray *a;
+
+  g_assert_true (g_file_set_contents (py, corrupt_script, -1, NULL));
+  if (attn_test_spawn (argv, NULL, &err) != 0)
+    g_error ("writing the fixture failed: %s", err);
+  *file = attn_h5_file_open (h5, &error);
+  g_assert_no_error (error);
+  a = attn_h5_file_open_array (*file, "/attn", &error);
+  g_assert_no_error (error);
+  return a;
+}
+
+/* One panel's read fails: the others are read, the domain is theirs, the
+ * load fails with that panel's error, the figure is drawn with that panel
+ * hatched and the others in their colours, and export refuses. */
+static void
+test_failed_panel (void)
+{
+  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnArray) a = open_corrupt (&file);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (AttnLayout) layout = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *png = g_build_filename (attn_test_tmpdir (), "failed-panel.png", NULL);
+  const AttnStats *st;
+  cairo_surface_t *s;
+  AttnRect r;
+  guint n_ground = 0;
+
+  spec->coldim = g_strdup ("head");
+  spec->cmap = g_strdup ("viridis");
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_no_error (error);
+  g_assert_false (attn_figure_load (fig, 16, 16, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("the load failed: %s", error->message);
+  g_assert_false (attn_figure_is_loaded (fig));
+  g_assert_true (attn_figure_is_drawable (fig));
+  g_assert_cmpuint (attn_figure_get_n_failed (fig), ==, 1);
+  for (guint c = 0; c < 4; c++)
+    {
+      const AttnPanel *p = attn_figure_get_panel (fig, 0, c);
+      g_assert_true ((attn_figure_get_panel_error (fig, 0, c) != NULL) == (c == 1));
+      g_assert_cmpuint (p->grid.gw, ==, c == 1 ? 0 : 16);
+      if (c != 1)
+        g_assert_cmpfloat_with_epsilon (p->grid.values[5 * 16 + 3],
+                                        (float) ((c + 1) * 0.1 + 0.05 + 0.0015), 1e-6);
+    }
+  g_assert_cmpstr (attn_figure_get_first_error (fig)->message, ==, error->message);
+  st = attn_figure_get_stats (fig);
+  g_assert_cmpuint (st->n_finite, ==, 3 * 16 * 16);
+  g_assert_cmpfloat_with_epsilon (st->min, 0.1, 1e-6);
+  g_assert_cmpfloat_with_epsilon (st->max, 0.4 + 0.15 + 0.0075, 1e-6);
+  g_assert_cmpfloat_with_epsilon (attn_figure_get_norm (fig)->vmin, 0.1, 1e-6);
+  g_clear_error (&error);
+
+  /* the screen lays it out; an export refuses with the panel's reason */
+  layout = attn_render_prepare_drawable (fig, 0, 0, 1.0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (layout);
+  s = draw_loaded (fig, layout);
+  attn_layout_get_panel_rect (layout, 0, 0, &r);
+  g_assert_cmphex (pixel (s, (int) (r.x + r.w * 3.5 / 16), (int) (r.y + r.h * 5.5 / 16)), ==,
+                   cmap_rgb ("viridis", FALSE, (0.1 + 0.05 + 0.0015 - 0.1) / (0.5575 - 0.1)));
+  attn_layout_get_panel_rect (layout, 0, 1, &r);
+  for (int y = 0; y < 16; y++)
+    for (int x = 0; x < 16; x++)
+      n_ground += pixel (s, (int) (r.x + r.w * (x + 0.5) / 16), (int) (r.y + r.h * (y + 0.5) / 16))
+                  == ATTN_RENDER_FAILED_BACKGROUND;
+  g_assert_cmpuint (n_ground, >, 16 * 16 / 3);
+  cairo_surface_destroy (s);
+  g_assert_null (attn_render_prepare (fig, 0, 0, 1.0, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (attn_export_figure (fig, png, ATTN_FORMAT_PNG, 0, 0, 96, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+}
+
 /* A colour-only change keeps the panels (nothing is read again: data
  * changed behind the figure's back stay unseen) and resolves the domain
  * from the stored statistics. */
@@ -735,6 +846,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);
   g_test_add_func ("/render/highlight-panel", test_highlight_panel);
   g_test_add_func ("/render/difference", test_difference);
+  g_test_add_func ("/render/failed-panel", test_failed_panel);
   status = g_test_run ();
   attn_render_shutdown ();
   return status;

@@ -38,6 +38,8 @@ struct _AttnFigure
   AttnStats stats;
   double pct_lo, pct_hi; /* the percentile domain of the last load */
   gboolean loaded;
+  gboolean drawable; /* loaded, or loaded but for the panels that failed */
+  guint n_failed;
   GPtrArray *warnings;
 };
 
@@ -49,7 +51,10 @@ attn_figure_finalize (GObject *object)
   AttnFigure *self = ATTN_FIGURE (object);
 
   for (guint i = 0; self->panels && i < self->n_rows * self->n_cols; i++)
-    attn_grid_clear (&self->panels[i].grid);
+    {
+      attn_grid_clear (&self->panels[i].grid);
+      g_clear_error (&self->panels[i].error);
+    }
   g_clear_pointer (&self->panels, g_free);
   g_clear_object (&self->array);
   g_clear_pointer (&self->spec, attn_view_spec_free);
@@ -590,6 +595,8 @@ percentile_domain (AttnFigure *self, double *lo, double *hi, GCancellable *cance
   for (guint i = 0; ok && i < self->n_rows * self->n_cols; i++)
     {
       AttnSlice s;
+      if (self->panels[i].error)
+        continue; /* not in the domain: it could not be read */
       panel_slice (self, &self->panels[i], &s);
       ok = attn_slice_histogram (&hist, &s, cancellable, error);
     }
@@ -661,11 +668,22 @@ add_value_warnings (AttnFigure *self)
  * i - start[p] of panel p, start[p] <= i < start[p + 1]. */
 typedef struct
 {
-  AttnGridBands **bands; /* per panel */
+  AttnGridBands **bands; /* per panel; NULL for a panel already failed */
   guint *start;          /* per panel, then the number of items */
   guint n;               /* panels */
+  GError **errors;       /* per item: why its band failed */
+  gint *failed;          /* per panel, atomic: a band of it failed */
 } PanelLoad;
 
+static gboolean
+is_cancel (GError *error, GCancellable *cancellable)
+{
+  return g_cancellable_is_cancelled (cancellable)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* A band that fails fails its panel alone: its error is kept for the panel
+ * and the loop goes on with the others; only cancelling stops it. */
 static gboolean
 load_band (guint item, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -681,7 +699,17 @@ load_band (guint item, gpointer data, GCancellable *cancellable, GError **error)
       else
         hi = mid - 1;
     }
-  return attn_grid_bands_run (l->bands[lo], item - l->start[lo], cancellable, error);
+  if (g_atomic_int_get (&l->failed[lo]))
+    return TRUE; /* the panel is lost anyway */
+  if (attn_grid_bands_run (l->bands[lo], item - l->start[lo], cancellable, &l->errors[item]))
+    return TRUE;
+  if (is_cancel (l->errors[item], cancellable))
+    {
+      g_propagate_error (error, g_steal_pointer (&l->errors[item]));
+      return FALSE;
+    }
+  g_atomic_int_set (&l->failed[lo], 1);
+  return TRUE;
 }
 
 /* Below this many cells per band a panel is aggregated as one. */
@@ -723,50 +751,103 @@ warm_panels (AttnFigure *self, GCancellable *cancellable, GError **error)
     return TRUE;
   for (guint i = 0; i < self->n_rows * self->n_cols; i++)
     {
+      AttnPanel *p = &self->panels[i];
       AttnSlice s;
       float cell;
 
-      panel_slice (self, &self->panels[i], &s);
-      if (s.nx > 0 && s.ny > 0
-          && !attn_array_read_slice (s.array, s.fixed, s.ydim, s.y0, 1, s.xdim, s.x0, 1, &cell,
-                                     cancellable, error))
-        return FALSE;
+      panel_slice (self, p, &s);
+      if (s.nx == 0 || s.ny == 0
+          || attn_array_read_slice (s.array, s.fixed, s.ydim, s.y0, 1, s.xdim, s.x0, 1, &cell,
+                                    cancellable, &p->error))
+        continue;
+      if (is_cancel (p->error, cancellable))
+        {
+          g_propagate_error (error, g_steal_pointer (&p->error));
+          return FALSE;
+        }
     }
   return TRUE;
 }
 
+/* Panel i after the loop: its bands merged, or its grid emptied and (the
+ * loop not cancelled) the first of its bands' errors kept. */
+static void
+finish_panel (AttnFigure *self, PanelLoad *l, guint i, gboolean ok)
+{
+  AttnPanel *p = &self->panels[i];
+  gboolean failed = g_atomic_int_get (&l->failed[i]);
+
+  if (ok && !failed)
+    attn_grid_bands_merge (l->bands[i]);
+  else
+    {
+      attn_grid_clear (&p->grid);
+      attn_stats_init (&p->grid.stats);
+    }
+  for (guint j = l->start[i]; j < l->start[i + 1]; j++)
+    {
+      if (ok && p->error == NULL && l->errors[j])
+        p->error = g_steal_pointer (&l->errors[j]);
+      g_clear_error (&l->errors[j]);
+    }
+  attn_grid_bands_free (l->bands[i]);
+}
+
 /* Every band of every panel in one attn_parallel_for: HDF5 reads are
  * serialised by attn-h5, aggregation and number conversion run side by
- * side.  A failed load leaves no panel a grid. */
+ * side.  A panel that fails (here or while warming) is left without a
+ * grid and with its error; a cancelled load leaves no panel a grid. */
 static gboolean
 load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellable,
              GError **error)
 {
   guint n = self->n_rows * self->n_cols, per = bands_per_panel (self, n);
-  PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n };
+  PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n, NULL, g_new0 (gint, n) };
   gboolean ok;
 
   for (guint i = 0; i < n; i++)
     {
       AttnSlice s;
 
+      l.failed[i] = self->panels[i].error != NULL;
       panel_slice (self, &self->panels[i], &s);
-      l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, MAX (max_w, 1),
-                                        MAX (max_h, 1), self->aggregate, per);
-      l.start[i + 1] = l.start[i] + attn_grid_bands_get_n (l.bands[i]);
+      if (!l.failed[i])
+        l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, MAX (max_w, 1),
+                                          MAX (max_h, 1), self->aggregate, per);
+      l.start[i + 1] = l.start[i] + (l.bands[i] ? attn_grid_bands_get_n (l.bands[i]) : 0);
     }
+  l.errors = g_new0 (GError *, MAX (l.start[n], 1));
   ok = attn_parallel_for (l.start[n], load_band, &l, cancellable, error);
   for (guint i = 0; i < n; i++)
-    {
-      if (ok)
-        attn_grid_bands_merge (l.bands[i]);
-      else
-        attn_grid_clear (&self->panels[i].grid);
-      attn_grid_bands_free (l.bands[i]);
-    }
+    finish_panel (self, &l, i, ok);
   g_free (l.bands);
   g_free (l.start);
+  g_free (l.errors);
+  g_free (l.failed);
   return ok;
+}
+
+static void
+clear_panel_errors (AttnFigure *self)
+{
+  for (guint i = 0; i < self->n_rows * self->n_cols; i++)
+    g_clear_error (&self->panels[i].error);
+  self->n_failed = 0;
+}
+
+/* The statistics of the panels that were read; FALSE when none was. */
+static gboolean
+merge_panel_stats (AttnFigure *self)
+{
+  guint n = self->n_rows * self->n_cols;
+
+  attn_stats_init (&self->stats);
+  for (guint i = 0; i < n; i++)
+    if (self->panels[i].error)
+      self->n_failed++;
+    else
+      attn_stats_merge (&self->stats, &self->panels[i].grid.stats);
+  return n == 0 || self->n_failed < n;
 }
 
 /* Statistics are merged in panel order, each panel's in band order: the
@@ -779,17 +860,29 @@ attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *canc
 
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
 
-  self->loaded = FALSE;
+  self->loaded = self->drawable = FALSE;
+  clear_panel_errors (self);
   if (n > 0 && (!warm_panels (self, cancellable, error)
                 || !load_panels (self, max_w, max_h, cancellable, error)))
-    return FALSE;
-  attn_stats_init (&self->stats);
-  for (guint i = 0; i < n; i++)
-    attn_stats_merge (&self->stats, &self->panels[i].grid.stats);
+    {
+      clear_panel_errors (self);
+      return FALSE;
+    }
+  if (!merge_panel_stats (self))
+    {
+      g_propagate_error (error, g_error_copy (attn_figure_get_first_error (self)));
+      return FALSE;
+    }
   if (!resolve_domain (self, TRUE, cancellable, error))
     return FALSE;
   g_ptr_array_set_size (self->warnings, 0);
   add_value_warnings (self);
+  self->drawable = TRUE;
+  if (self->n_failed > 0)
+    {
+      g_propagate_error (error, g_error_copy (attn_figure_get_first_error (self)));
+      return FALSE;
+    }
   self->loaded = TRUE;
   return TRUE;
 }
@@ -874,6 +967,38 @@ attn_figure_is_loaded (AttnFigure *self)
   return self->loaded;
 }
 
+gboolean
+attn_figure_is_drawable (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  return self->drawable;
+}
+
+guint
+attn_figure_get_n_failed (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  return self->n_failed;
+}
+
+const GError *
+attn_figure_get_panel_error (AttnFigure *self, guint row, guint col)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  g_return_val_if_fail (row < self->n_rows && col < self->n_cols, NULL);
+  return self->panels[row * self->n_cols + col].error;
+}
+
+const GError *
+attn_figure_get_first_error (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  for (guint i = 0; i < self->n_rows * self->n_cols; i++)
+    if (self->panels[i].error)
+      return self->panels[i].error;
+  return NULL;
+}
+
 const AttnNorm *
 attn_figure_get_norm (AttnFigure *self)
 {
@@ -888,7 +1013,7 @@ attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm)
 
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
   spec = self->spec;
-  if (self->loaded)
+  if (self->drawable)
     *norm = self->norm;
   else if (spec->has_vmin && spec->has_vmax)
     *norm = (AttnNorm){ spec->norm, spec->vmin, spec->vmax, spec->gamma, spec->linthresh };

@@ -21,6 +21,7 @@ typedef struct
   guint row, col;
   gsize fixed[ATTN_ARRAY_MAX_RANK];
   AttnGrid grid;
+  GError *error; /* why the last load could not read this panel; NULL: read */
 } AttnPanel;
 
 /* An axis of the panels (y or x) or of the grid (rows or cols). */
@@ -52,10 +53,25 @@ gboolean attn_figure_get_reverse (AttnFigure *self);
 AttnAggregate attn_figure_get_aggregate (AttnFigure *self);
 
 /* Reads every panel reduced to at most max_w x max_h cells and resolves the
- * colour domain.  Cancellable between blocks. */
+ * colour domain.  Cancellable between blocks.
+ *
+ * A panel whose read fails does not stop the others: its error is kept in
+ * its AttnPanel (grid empty), the colour domain is resolved from the panels
+ * that read, and the load returns FALSE with the first failed panel's error
+ * (in grid order).  Cancelling fails the whole load. */
 gboolean attn_figure_load (AttnFigure *self, guint max_w, guint max_h,
                            GCancellable *cancellable, GError **error);
+/* Every panel read and the domain resolved: what export needs. */
 gboolean attn_figure_is_loaded (AttnFigure *self);
+/* After a load that failed on some panels only: the others are read and the
+ * domain resolved, so the figure can be drawn with the failed panels
+ * marked (attn_render_draw).  TRUE also when loaded. */
+gboolean attn_figure_is_drawable (AttnFigure *self);
+/* How many panels the last load could not read, and the first of their
+ * errors in grid order (NULL: none failed). */
+guint attn_figure_get_n_failed (AttnFigure *self);
+const GError *attn_figure_get_panel_error (AttnFigure *self, guint row, guint col);
+const GError *attn_figure_get_first_error (AttnFigure *self);
 
 /* A colour-only change: spec differs from the figure's only in the colour
  * map, reverse, norm and its parameters, fixed vmin/vmax, centre or the

@@ -502,6 +502,11 @@ typedef struct
   gsize n_chunks[ATTN_ARRAY_MAX_RANK]; /* chunks the box meets on each */
   gsize out_stride[ATTN_ARRAY_MAX_RANK];
   gsize chunk_stride[ATTN_ARRAY_MAX_RANK];
+  /* The failure of the lowest chunk: items are claimed in order and every
+   * claimed one finishes, so it is the same whichever core got there first. */
+  GMutex lock;
+  GError *failure;
+  guint failed_item;
 } Request;
 
 /* Chunk item (row-major over the chunks the box meets): its first element. */
@@ -610,6 +615,26 @@ request_init (Request *r, AttnH5Chunks *self, const gsize *start, const gsize *c
   return TRUE;
 }
 
+static gboolean
+read_chunk_noted (guint item, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Request *r = data;
+  GError *failure = NULL;
+
+  if (read_chunk (item, data, cancellable, &failure))
+    return TRUE;
+  g_mutex_lock (&r->lock);
+  if (r->failure == NULL || item < r->failed_item)
+    {
+      g_clear_error (&r->failure);
+      r->failure = g_error_copy (failure);
+      r->failed_item = item;
+    }
+  g_mutex_unlock (&r->lock);
+  g_propagate_error (error, failure);
+  return FALSE;
+}
+
 gboolean
 attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count, float *out,
                      GCancellable *cancellable, GError **error)
@@ -629,5 +654,15 @@ attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count,
                    self->path);
       return FALSE;
     }
-  return attn_parallel_for (n_items, read_chunk, &r, cancellable, error);
+  g_autoptr (GError) loop_error = NULL;
+  gboolean ok;
+
+  g_mutex_init (&r.lock);
+  r.failure = NULL;
+  ok = attn_parallel_for (n_items, read_chunk_noted, &r, cancellable, &loop_error);
+  g_mutex_clear (&r.lock);
+  if (ok)
+    return TRUE;
+  g_propagate_error (error, r.failure ? r.failure : g_steal_pointer (&loop_error));
+  return FALSE;
 }

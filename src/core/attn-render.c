@@ -4,6 +4,7 @@
  */
 #include "attn-render.h"
 #include "attn-error.h"
+#include "attn-i18n.h"
 #include "attn-layout-private.h"
 #include "attn-png.h"
 
@@ -12,25 +13,46 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+static AttnLayout *
+prepare (AttnFigure *fig, int width, int height, double scale, gboolean partial,
+         GCancellable *cancellable, GError **error)
+{
+  g_autoptr (AttnLayout) first = attn_layout_new (fig, width, height, scale);
+  g_autoptr (AttnLayout) second = NULL;
+  g_autoptr (GError) local = NULL;
+  guint w0, h0, w1, h1;
+
+  attn_layout_get_panel_pixels (first, &w0, &h0);
+  if (!attn_figure_load (fig, w0, h0, cancellable, &local)
+      && !(partial && attn_figure_is_drawable (fig)))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  second = attn_layout_new (fig, width, height, scale);
+  attn_layout_get_panel_pixels (second, &w1, &h1);
+  g_clear_error (&local);
+  if ((w1 != w0 || h1 != h0) && !attn_figure_load (fig, w1, h1, cancellable, &local)
+      && !(partial && attn_figure_is_drawable (fig)))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_steal_pointer (&second);
+}
+
 AttnLayout *
 attn_render_prepare (AttnFigure *fig, int width, int height, double scale,
                      GCancellable *cancellable, GError **error)
 {
-  g_autoptr (AttnLayout) first = attn_layout_new (fig, width, height, scale);
-  AttnLayout *second;
-  guint w0, h0, w1, h1;
+  return prepare (fig, width, height, scale, FALSE, cancellable, error);
+}
 
-  attn_layout_get_panel_pixels (first, &w0, &h0);
-  if (!attn_figure_load (fig, w0, h0, cancellable, error))
-    return NULL;
-  second = attn_layout_new (fig, width, height, scale);
-  attn_layout_get_panel_pixels (second, &w1, &h1);
-  if ((w1 != w0 || h1 != h0) && !attn_figure_load (fig, w1, h1, cancellable, error))
-    {
-      attn_layout_free (second);
-      return NULL;
-    }
-  return second;
+AttnLayout *
+attn_render_prepare_drawable (AttnFigure *fig, int width, int height, double scale,
+                              GCancellable *cancellable, GError **error)
+{
+  return prepare (fig, width, height, scale, TRUE, cancellable, error);
 }
 
 /* --- drawing --- */
@@ -280,13 +302,84 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
   (void) grid_h;
 }
 
+#define RGB(c) ((c) >> 16 & 0xff) / 255.0, ((c) >> 8 & 0xff) / 255.0, ((c) & 0xff) / 255.0
+
+void
+attn_render_draw_message (cairo_t *cr, const AttnRect *box, const char *text)
+{
+  g_autoptr (PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 10");
+  int tw, th;
+
+  g_return_if_fail (cr != NULL && box != NULL && text != NULL);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_width (layout, (int) (MAX (box->w - 8, 1) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  /* on a plain band, readable over the hatching */
+  cairo_save (cr);
+  cairo_rectangle (cr, box->x + 1, box->y + (box->h - th) / 2 - 4, box->w - 2, th + 8);
+  cairo_set_source_rgb (cr, RGB (ATTN_RENDER_FAILED_BACKGROUND));
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.25, 0.1, 0.1);
+  cairo_move_to (cr, box->x + 4, box->y + (box->h - th) / 2);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+  pango_font_description_free (font);
+}
+
+void
+attn_render_draw_failed_panel (cairo_t *cr, const AttnRect *r, const char *reason)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (cr != NULL && r != NULL && reason != NULL);
+  text = g_strdup_printf (_("Cannot read this panel\n%s"), reason);
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, RGB (ATTN_RENDER_FAILED_BACKGROUND));
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, RGB (ATTN_RENDER_FAILED_HATCH));
+  cairo_set_line_width (cr, 1.5);
+  for (double d = -r->h; d < r->w; d += 12)
+    {
+      cairo_move_to (cr, r->x + d, r->y + r->h);
+      cairo_line_to (cr, r->x + d + r->h, r->y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  cairo_save (cr);
+  draw_frame (cr, r);
+  cairo_restore (cr);
+  attn_render_draw_message (cr, r, text);
+}
+
+/* A panel's data, or why it has none. */
+static void
+draw_panel (AttnLayout *l, cairo_t *cr, AttnFigure *fig, guint r, guint c, const guint32 *lut,
+            const AttnRect *rect)
+{
+  const AttnPanel *p = attn_figure_get_panel (fig, r, c);
+
+  if (p->error)
+    {
+      attn_render_draw_failed_panel (cr, rect, p->error->message);
+      return;
+    }
+  draw_panel_image (l, cr, fig, p, lut, rect);
+  draw_highlights (cr, fig, r, c, rect);
+}
+
 void
 attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
 {
   guint32 lut[256];
 
   g_return_if_fail (ATTN_IS_FIGURE (fig) && l != NULL && cr != NULL);
-  g_return_if_fail (attn_figure_is_loaded (fig));
+  g_return_if_fail (attn_figure_is_drawable (fig));
 
   attn_colormap_fill_argb (lut, attn_figure_get_cmap (fig), attn_figure_get_reverse (fig));
   cairo_save (cr);
@@ -299,8 +392,7 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
         attn_layout_get_panel_rect (l, r, c, &rect);
         if (l->bare)
           rect = (AttnRect){ 0, 0, l->width, l->height };
-        draw_panel_image (l, cr, fig, attn_figure_get_panel (fig, r, c), lut, &rect);
-        draw_highlights (cr, fig, r, c, &rect);
+        draw_panel (l, cr, fig, r, c, lut, &rect);
         if (l->bare)
           continue;
         draw_frame (cr, &rect);

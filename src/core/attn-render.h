@@ -16,13 +16,31 @@
 
 G_BEGIN_DECLS
 
+/* A panel whose read failed: diagonal lines on a light ground (0xRRGGBB). */
+#define ATTN_RENDER_FAILED_BACKGROUND 0xf6efe4u
+#define ATTN_RENDER_FAILED_HATCH 0xc9806fu
+
 /* Lays out, loads the panels at the laid-out size and re-lays out once the
- * colour-bar ticks are known (loading again if the panel size changed). */
+ * colour-bar ticks are known (loading again if the panel size changed).
+ * Fails when any panel fails: what is exported has every panel. */
 AttnLayout *attn_render_prepare (AttnFigure *figure, int width, int height, double scale,
                                  GCancellable *cancellable, GError **error);
+/* The same for the screen: a load that fails on some panels only still
+ * gives a layout of the figure (attn_figure_is_drawable), whose failed
+ * panels say why (attn_figure_get_panel_error); NULL with the error only
+ * when nothing can be drawn. */
+AttnLayout *attn_render_prepare_drawable (AttnFigure *figure, int width, int height,
+                                          double scale, GCancellable *cancellable,
+                                          GError **error);
 
-/* Paints a loaded figure; cr's user space is px, scaled by the layout's scale. */
+/* Paints a drawable figure; cr's user space is px, scaled by the layout's
+ * scale.  A panel that could not be read is drawn hatched with the reason
+ * (attn_render_draw_failed_panel), never with older data. */
 void attn_render_draw (AttnFigure *figure, AttnLayout *layout, cairo_t *cr);
+/* Box r hatched and framed, "Cannot read this panel" and reason across it. */
+void attn_render_draw_failed_panel (cairo_t *cr, const AttnRect *r, const char *reason);
+/* Text centred in box on a plain band, cut to its width with an ellipsis. */
+void attn_render_draw_message (cairo_t *cr, const AttnRect *box, const char *text);
 
 /* Releases the process's font caches (Pango, cairo, fontconfig) so that a
  * leak checker at exit sees nothing; call once, last, when no layout or
