@@ -10,9 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* Once per process: C locale, criticals fatal (a g_return_if_fail that
- * fires is a bug in attnview, so it must stop the run and leave a stack),
- * other messages dropped (a damaged file makes warnings by design). */
+/* Once per process: C locale; errors and criticals abort (a
+ * g_return_if_fail that fires is a bug in attnview, so it must stop the
+ * run and leave a stack), other messages are dropped (a damaged file makes
+ * warnings by design). */
 void fuzz_init (void);
 
 /* The bytes in a fresh file, so that a target can go through the same
