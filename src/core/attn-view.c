@@ -308,7 +308,8 @@ parse_size (const char *s, gsize *out)
 {
   guint64 v;
 
-  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXSIZE - 1, &v, NULL))
+  /* Saved views hold indices as JSON integers, which are 64-bit signed. */
+  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
     return FALSE;
   *out = (gsize) v;
   return TRUE;

@@ -1,4 +1,4 @@
-/* fuzz-h5-file.c: a whole HDF5 file, read as `info` and `render` read it
+/* fuzz-h5.c: a whole HDF5 file, read as `info` and `render` read it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -104,7 +104,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (file != NULL && (infos = attn_h5_file_list_datasets (file, &error)) != NULL)
     read_views (file, infos);
   if (g_getenv ("ATTN_FUZZ_VERBOSE") != NULL)
-    fprintf (stderr, "fuzz-h5-file: %u datasets%s%s\n", infos ? infos->len : 0,
+    fprintf (stderr, "fuzz-h5: %u datasets%s%s\n", infos ? infos->len : 0,
              error ? ", " : "", error ? error->message : "");
   if (file != NULL)
     warnings = attn_h5_file_take_warnings (file);

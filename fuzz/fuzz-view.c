@@ -1,4 +1,4 @@
-/* fuzz-view-json.c: a view file, read as `render --view` reads it
+/* fuzz-view.c: a view file, read as `render --view` reads it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
