@@ -3,7 +3,7 @@
 """Sorts the artifacts libFuzzer left (crash-*, timeout-*, oom-*, leak-*,
 slow-unit-*) by whose code failed, from their symbolised ASan/UBSan stacks.
 
-    tools/fuzz-triage.py [--timeout S] [--replay] TARGET ARTIFACT_OR_FOLDER...
+    tools/fuzz-triage.py [--timeout S] [--replay] [--max N] TARGET ARTIFACT_OR_FOLDER...
 
 With --replay, every file of the folders is an input (a seed corpus) and
 only those that fail are listed.
@@ -143,12 +143,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=int, default=10)
     ap.add_argument("--replay", action="store_true")
+    ap.add_argument("--max", type=int, default=200,
+                    help="replay at most this many artifacts (a long run of a target "
+                         "over libhdf5 leaves hundreds of the same few failures)")
     ap.add_argument("target")
     ap.add_argument("paths", nargs="+")
     args = ap.parse_args()
     groups = collections.OrderedDict()
     n_inputs = 0
     for art in artifacts(args.paths, args.replay):
+        if n_inputs == args.max:
+            print(f"{os.path.basename(args.target)}: only the first {args.max} replayed")
+            break
         n_inputs += 1
         text = replay(args.target, art, args.timeout)
         owner, frame, note = classify(text)
