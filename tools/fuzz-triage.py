@@ -90,22 +90,33 @@ def stacks(text):
 
 def classify(text):
     first, alloc = stacks(text)
-    for func, where in first:
+    for i, (func, where) in enumerate(first):
         owner = frame_owner(func, where)
         if owner:
-            note = ""
-            if owner == "libhdf5":
-                mine = [f"{f} {w}" for f, w in alloc if frame_owner(f, w) == "attnview"]
-                if mine:
-                    note = "buffer allocated by " + os.path.relpath(mine[0], ROOT) \
-                        if mine[0].startswith("/") else "buffer allocated by " + mine[0]
-            return owner, f"{func} {short(where)}", note
+            return owner, f"{func} {short(where)}", hdf5_note(owner, first[i:], alloc)
     top = f"{first[0][0]} {short(first[0][1])}" if first else "no stack"
     return "unknown", top, ""
 
 
+def hdf5_note(owner, below, alloc):
+    """For a libhdf5 failure: attnview's call that reached it, and the
+    allocation of the buffer at fault when attnview made it."""
+    if owner != "libhdf5":
+        return ""
+    notes = []
+    caller = [(f, w) for f, w in below if frame_owner(f, w) == "attnview"]
+    if caller:
+        notes.append(f"called from {caller[0][0]} {short(caller[0][1])}")
+    mine = [(f, w) for f, w in alloc if frame_owner(f, w) == "attnview"]
+    if mine:
+        notes.append(f"buffer allocated by {mine[0][0]} {short(mine[0][1])}")
+    return "; ".join(notes)
+
+
 def short(where):
-    where = where.strip("()")
+    where = re.sub(r"\s*\(BuildId: [0-9a-f]+\)", "", where).strip().strip("()")
+    if "+0x" in where:
+        return os.path.basename(where)
     if where.startswith("/"):
         rel = os.path.relpath(os.path.realpath(where.split(":")[0]), ROOT)
         if not rel.startswith(".."):
