@@ -150,7 +150,57 @@ def artifacts(paths, every):
             yield p
 
 
+SELF_TEST = [
+    # (log, owner, frame start)
+    ("""==1==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x1
+    #0 0x1 in __asan_memcpy (/x/fuzz-h5+0x10)
+    #1 0x2 in H5VM_memcpyvv (/lib/x86_64-linux-gnu/libhdf5_serial.so.103+0x2cc2d1)
+    #2 0x3 in read_block {root}/src/core/attn-h5.c:240:3
+0x1 is located 0 bytes to the right of 16-byte region
+allocated by thread T0 here:
+    #0 0x4 in malloc (/x/fuzz-h5+0x20)
+    #1 0x5 in g_malloc (/lib/x86_64-linux-gnu/libglib-2.0.so.0+0x5e0)
+    #2 0x6 in attn_h5_array_read_box {root}/build-fuzz/../src/core/attn-h5.c:320:9
+""", "libhdf5", "H5VM_memcpyvv",
+     "called from read_block src/core/attn-h5.c:240:3; buffer allocated by attn_h5_array_read_box"),
+    ("""{root}/src/core/attn-view.c:12:3: runtime error: signed integer overflow
+    #0 0x1 in parse_extent {root}/build-fuzz/../src/core/attn-view.c:12:3
+    #1 0x2 in LLVMFuzzerTestOneInput {root}/fuzz/fuzz-view-args.c:30:5
+""", "attnview", "parse_extent", ""),
+    ("""attnview-ERROR **: the spec's own JSON does not load
+==1== ERROR: libFuzzer: deadly signal
+    #0 0x1 in __sanitizer_print_stack_trace (/x/fuzz-view+0x1)
+    #1 0x2 in abort stdlib/./stdlib/abort.c:79:7
+    #2 0x3 in drop_message {root}/fuzz/fuzz-util.c:22:7
+    #3 0x4 in g_logv (/lib/x86_64-linux-gnu/libglib-2.0.so.0+0x5be46)
+    #4 0x5 in check_json {root}/fuzz/fuzz-compute-spec.c:70:5
+""", "attnview", "check_json", ""),
+    ("""==1== ERROR: libFuzzer: out-of-memory (malloc(1099511627776))
+    #0 0x1 in malloc (/x/fuzz-h5+0x1)
+    #1 0x2 in g_malloc0 (/lib/x86_64-linux-gnu/libglib-2.0.so.0+0x5e0)
+    #2 0x3 in read_strings {root}/src/core/attn-h5-scales.c:90:7
+    #3 0x4 in H5Aiterate2 (/lib/x86_64-linux-gnu/libhdf5_serial.so.103+0x1)
+""", "attnview", "read_strings", ""),
+    ("""INFO: Running with entropic power schedule
+Executed x in 3 ms
+""", "unknown", "no stack", ""),
+]
+
+
+def self_test():
+    failed = 0
+    for log, owner, frame, note in SELF_TEST:
+        got = classify(log.replace("{root}", ROOT))
+        if got[0] != owner or not got[1].startswith(frame) or not got[2].startswith(note):
+            print(f"self-test: expected {owner} {frame} [{note}], got {got}")
+            failed += 1
+    print("self-test:", "failed" if failed else f"{len(SELF_TEST)} stacks sorted as expected")
+    return 1 if failed else 0
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=int, default=10)
     ap.add_argument("--replay", action="store_true")
