@@ -15,7 +15,6 @@
 #include "fuzz-util.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
 /* Bounds that keep one input cheap whatever shape the file claims. */
 #define MAX_VIEWS 8
