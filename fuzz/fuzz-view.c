@@ -11,7 +11,6 @@
 #include "attn-view.h"
 #include "fuzz-util.h"
 
-
 static void
 check_reloads (const AttnViewSpec *spec)
 {
