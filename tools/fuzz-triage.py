@@ -35,7 +35,7 @@ ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 PREFIXES = ("crash-", "timeout-", "oom-", "leak-", "slow-unit-")
 FRAME = re.compile(r"^\s*#(\d+) 0x[0-9a-f]+(?: in (\S+))? ?(.*)$")
 KIND = [
-    (re.compile(r"ERROR: AddressSanitizer: ([\w-]+)"), None),
+    (re.compile(r"ERROR: AddressSanitizer: (attempting [\w-]+|[\w-]+)"), None),
     (re.compile(r"runtime error: (.*)"), "ubsan"),
     (re.compile(r"ERROR: libFuzzer: (timeout|out-of-memory|deadly signal)"), None),
     (re.compile(r"ERROR: LeakSanitizer: (detected memory leaks)"), None),
