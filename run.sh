@@ -4,6 +4,10 @@
 #   ./run.sh test     the same set-up, then every test (under Xvfb without a display)
 #   ./run.sh bench    the same set-up, then the benchmarks (bench/: figures,
 #                     live computation, viewer)
+#   ./run.sh fuzz [SECONDS]
+#                     the same set-up, then every libFuzzer target (fuzz/) for
+#                     SECONDS each (600), in build-fuzz/ with clang; fails only
+#                     on a failure in attnview's own code (fuzz/README.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,6 +20,7 @@ PACKAGES=(
   python3-h5py python3-numpy python3-matplotlib fonts-dejavu-core
   gettext
   bubblewrap
+  clang libclang-rt-14-dev
 )
 
 install_missing () {
@@ -81,6 +86,8 @@ case "${1:-}" in
     bash bench/run.sh build/src/attnview
     bash bench/run-attention.sh build
     bash bench/run-gui.sh build ;;
+  fuzz)
+    bash fuzz/run-fuzz.sh "${2:-600}" ;;
   *)
-    echo "usage: ./run.sh [test|bench]" >&2; exit 2 ;;
+    echo "usage: ./run.sh [test|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

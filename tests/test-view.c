@@ -536,6 +536,60 @@ test_compute_spec_typed (void)
   g_assert_false (attn_compute_spec_equal (spec, copy));
 }
 
+/* Inputs the fuzz targets (fuzz/) found mishandled: each is refused in
+ * words, or compared without undefined behaviour. */
+static void
+test_parsers_fuzz_found (void)
+{
+  g_autoptr (AttnComputeSpec) a = attn_compute_spec_new ();
+  g_autoptr (AttnComputeSpec) b = attn_compute_spec_new ();
+  g_autoptr (AttnViewSpec) view = attn_view_spec_new ();
+  const char *bad_layers[] = { "", "1,,2", ",", "0:4000000000", "0:65537", "0:65536,7", NULL };
+  const char *not_saved[] = { "\xff=1", "query\xfe=0:2", NULL };
+
+  for (guint i = 0; bad_layers[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_false (attn_compute_spec_set_layers_text (a, bad_layers[i], &error));
+      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_LAYER);
+    }
+  g_assert_true (attn_compute_spec_set_heads_text (a, "0:65536", NULL));
+  g_assert_cmpuint (a->heads->len, ==, 65536);
+  g_clear_pointer (&a->heads, g_array_unref);
+  /* empty index arrays (data NULL) compare equal */
+  a->layers = g_array_new (FALSE, FALSE, sizeof (guint));
+  b->layers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_assert_true (attn_compute_spec_equal (a, b));
+
+  /* names that JSON cannot hold: a saved view could not be read back */
+  for (guint i = 0; not_saved[i]; i++)
+    {
+      g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
+      g_autofree char *hl = g_strdup_printf ("%s,key=0:1", not_saved[i]);
+      g_assert_false (attn_view_spec_add_select (view, not_saved[i], &e1));
+      g_assert_error (e1, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_false (attn_view_spec_add_range (view, not_saved[i], &e2));
+      g_assert_error (e2, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_false (attn_view_spec_add_highlight (view, hl, &e3));
+      g_assert_error (e3, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_false (attn_compute_spec_add_select_text (a, not_saved[i], &e4));
+      g_assert_error (e4, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+      g_assert_true (g_utf8_validate (e1->message, -1, NULL));
+    }
+  /* indices past 2^63 - 1 cannot be saved as JSON integers */
+  g_assert_false (attn_view_spec_add_range (view, "key=9223372036854775808:", NULL));
+  g_assert_false (attn_view_spec_add_select (view, "key=9223372036854775808", NULL));
+  g_assert_false (attn_view_spec_add_highlight (view, "query=0:2,key=9223372036854775808:",
+                                                NULL));
+  g_assert_true (attn_view_spec_add_range (view, "key=9223372036854775806:", NULL));
+  attn_view_spec_clear_range (view, "key");
+  /* "panel" is the highlight's own member in JSON */
+  g_assert_false (attn_view_spec_add_highlight (view, "panel=0:2,key=0:1", NULL));
+  g_assert_cmpuint (view->selects->len + view->ranges->len + view->highlights->len, ==, 0);
+  g_assert_cmpuint (a->selects->len, ==, 0);
+}
+
 /* The nicks are the words of the command line and of saved views: they
  * must not change. */
 static void
@@ -590,5 +644,6 @@ main (int argc, char **argv)
   g_test_add_func ("/view/error-setting", test_error_setting);
   g_test_add_func ("/view/compute-spec-typed", test_compute_spec_typed);
   g_test_add_func ("/view/typed-edit", test_typed_edit);
+  g_test_add_func ("/view/parsers-fuzz-found", test_parsers_fuzz_found);
   return g_test_run ();
 }

@@ -52,7 +52,8 @@ parse_size (const char *s, gsize *out)
 {
   guint64 v;
 
-  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXSIZE - 1, &v, NULL))
+  /* Saved views hold indices as JSON integers, which are 64-bit signed. */
+  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
     return FALSE;
   *out = (gsize) v;
   return TRUE;
@@ -64,6 +65,13 @@ attn_select_parse (const char *text, AttnSetting setting, GError **error)
   const char *eq = strchr (text, '=');
   gsize index = 0;
 
+  /* Dimension names and labels are saved as JSON strings: UTF-8 only. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                              _("the text is not valid UTF-8"));
+      return NULL;
+    }
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
       attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
@@ -163,7 +171,9 @@ indices_equal (const GArray *a, const GArray *b)
 {
   if (a == NULL || b == NULL)
     return a == b;
-  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (guint)) == 0;
+  /* An empty GArray may have no data at all, and memcmp wants pointers. */
+  return a->len == b->len
+         && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (guint)) == 0);
 }
 
 static gboolean
@@ -297,13 +307,19 @@ attn_compute_spec_set_eps (AttnComputeSpec *spec, const char *list, GError **err
   return TRUE;
 }
 
+/* More layer or head indices than any model has: the list is built in
+ * memory before the file's shape is known, so "0:4000000000" must not
+ * make a 16 GB array first. */
+#define MAX_INDICES 65536
+
 /* "A:B" (A < B) or "I" into [*a, *b). */
 static gboolean
 parse_extent (const char *text, gsize *a, gsize *b)
 {
   g_auto (GStrv) ab = g_strsplit (text, ":", 2);
 
-  if (!parse_size (g_strstrip (ab[0]), a) || *a > G_MAXUINT32)
+  /* "" splits into no parts at all */
+  if (ab[0] == NULL || !parse_size (g_strstrip (ab[0]), a) || *a > G_MAXUINT32)
     return FALSE;
   *b = *a + 1;
   if (ab[1] && (!parse_size (g_strstrip (ab[1]), b) || *b > G_MAXUINT32))
@@ -325,6 +341,14 @@ parse_indices (GArray **slot, const char *text, AttnSetting setting, GError **er
   for (guint i = 0; parts[i]; i++)
     {
       gsize a, b;
+      if (parse_extent (parts[i], &a, &b) && b - a > MAX_INDICES - list->len)
+        {
+          attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
+                                  _("the %s '%s' are more than %d indices"),
+                                  setting == ATTN_SETTING_LAYER ? "layers" : "heads", text,
+                                  MAX_INDICES);
+          return FALSE;
+        }
       if (!parse_extent (parts[i], &a, &b))
         {
           attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
@@ -334,6 +358,12 @@ parse_indices (GArray **slot, const char *text, AttnSetting setting, GError **er
         }
       for (guint j = (guint) a; j < b; j++)
         g_array_append_val (list, j);
+    }
+  if (list->len == 0)
+    {
+      attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, _("the %s list is empty"),
+                              setting == ATTN_SETTING_LAYER ? "layers" : "heads");
+      return FALSE;
     }
   *slot = g_steal_pointer (&list);
   return TRUE;

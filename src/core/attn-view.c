@@ -308,10 +308,22 @@ parse_size (const char *s, gsize *out)
 {
   guint64 v;
 
-  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXSIZE - 1, &v, NULL))
+  /* Saved views hold indices as JSON integers, which are 64-bit signed. */
+  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
     return FALSE;
   *out = (gsize) v;
   return TRUE;
+}
+
+/* A view keeps dimension names as JSON strings (saved views, sidecars),
+ * which must be UTF-8: text that is not could be taken but never read back. */
+static gboolean
+check_utf8 (const char *text, AttnSetting setting, GError **error)
+{
+  if (g_utf8_validate (text, -1, NULL))
+    return TRUE;
+  attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, _("the text is not valid UTF-8"));
+  return FALSE;
 }
 
 /* "DIM=VALUE" -> dim, value; both non-empty. */
@@ -321,6 +333,8 @@ split_assignment (const char *text, char **dim, const char **value, AttnSetting 
 {
   const char *eq = strchr (text, '=');
 
+  if (!check_utf8 (text, setting, error))
+    return FALSE;
   if (eq == NULL || eq == text || eq[1] == '\0')
     {
       attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT, _("'%s' is not DIM=A:B"), text);
@@ -407,7 +421,9 @@ highlight_part (AttnHighlight *h, guint *n_extents, const char *part)
   g_autofree char *key = eq ? g_strndup (part, eq - part) : NULL;
   double w;
 
-  if (key == NULL || key[0] == '\0')
+  /* "panel" names the highlight's panel in the view's JSON, so it cannot
+   * also name a dimension there. */
+  if (key == NULL || key[0] == '\0' || g_str_equal (key, "panel"))
     return FALSE;
   if (g_str_equal (key, "color") || g_str_equal (key, "colour"))
     return attn_parse_color (eq + 1, h->rgb);
@@ -432,6 +448,8 @@ attn_view_spec_add_highlight (AttnViewSpec *spec, const char *text, GError **err
   guint n = 0;
 
   g_return_val_if_fail (spec != NULL && text != NULL, FALSE);
+  if (!check_utf8 (text, ATTN_SETTING_HIGHLIGHT, error))
+    return FALSE;
   h = attn_highlight_new ();
   parts = g_strsplit (text, ",", -1);
   for (guint i = 0; parts[i]; i++)

@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Writes the fuzzing seed corpus (fuzz/corpus/): small HDF5 files written by
+h5py, one per way of storing things that attnview reads (labels, scales of
+strings and numbers, filters, float16, big-endian, SWMR/libver latest, NeXus
+axes...), view files, and the text of the command line's options.
+
+    /usr/bin/python3 fuzz/make-corpus.py [OUTDIR]    (default: fuzz/corpus)
+
+The output is deterministic (a fixed seed), so re-running it changes no
+committed file unless this script changed.  Each HDF5 file stays under
+20 KB: a fuzzer mutates small inputs much faster.
+"""
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+
+RNG = np.random.default_rng(20261206)
+STR = h5py.string_dtype("utf-8")
+
+
+def attention(*shape):
+    """Causal softmax rows over the last two dimensions, float32."""
+    x = RNG.standard_normal(shape).astype(np.float32)
+    t = shape[-1]
+    x = np.where(np.tril(np.ones((t, t), bool)), x, -np.inf)
+    x = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (x / x.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def label(d, names):
+    for i, n in enumerate(names):
+        d.dims[i].label = n
+
+
+def attach(f, d, i, name, values, dtype=None):
+    s = f.create_dataset(name, data=np.asarray(values, dtype=dtype))
+    s.make_scale(name)
+    d.dims[i].attach_scale(s)
+
+
+def h5_labels(f):
+    d = f.create_dataset("attn", data=attention(3, 3, 6, 6))
+    label(d, ["component", "epsilon", "query", "key"])
+
+
+def h5_string_scales(f):
+    d = f.create_dataset("attn", data=attention(2, 5, 5))
+    label(d, ["head", "query", "key"])
+    toks = ["<s>", "The", "caf\u00e9", "sat", "."]
+    attach(f, d, 1, "tokens", toks, STR)
+    d.dims[2].attach_scale(f["tokens"])
+
+
+def h5_number_scales(f):
+    d = f.create_dataset("attn", data=attention(3, 4, 4))
+    attach(f, d, 0, "epsilon", [5e-1, 1e-3, 1e-10], np.float64)
+    attach(f, d, 1, "pos", np.arange(4, dtype=np.int32))
+
+
+def h5_fixed_strings(f):
+    d = f.create_dataset("attn", data=attention(3, 4, 4))
+    attach(f, d, 0, "component", np.array([b"query", b"key", b"value"], dtype="S5"))
+    label(d, ["component", "query", "key"])
+
+
+def h5_filters(f):
+    g = f.create_group("filtered")
+    data = attention(2, 8, 8)
+    g.create_dataset("gzip", data=data, chunks=(1, 4, 8), compression="gzip",
+                     compression_opts=4, shuffle=True, fletcher32=True)
+    g.create_dataset("lzf", data=data, chunks=(1, 8, 8), compression="lzf")
+    g.create_dataset("scaleoffset", data=(data * 1000).astype(np.int32),
+                     chunks=(1, 8, 8), scaleoffset=0)
+
+
+def h5_float16(f):
+    f.create_dataset("half", data=attention(2, 6, 6).astype(np.float16))
+    f.create_dataset("half_be", data=attention(6, 6).astype(">f2"))
+
+
+def h5_big_endian(f):
+    f.create_dataset("f8", data=attention(2, 5, 5).astype(">f8"))
+    f.create_dataset("i2", data=(attention(5, 5) * 100).astype(">i2"))
+    f.create_dataset("u1", data=(attention(5, 5) * 255).astype(np.uint8))
+
+
+def h5_swmr(f):
+    d = f.create_dataset("growing", shape=(2, 4, 4), maxshape=(None, 4, 4),
+                         chunks=(1, 4, 4), dtype=np.float32)
+    d[...] = attention(2, 4, 4)
+    label(d, ["layer", "query", "key"])
+    f.swmr_mode = True
+
+
+def h5_nexus(f):
+    g = f.create_group("entry")
+    g.attrs["NX_class"] = "NXentry"
+    dg = g.create_group("data")
+    dg.attrs["NX_class"] = "NXdata"
+    dg.attrs["signal"] = "attention"
+    dg.attrs["axes"] = ["layer", "token"]
+    dg.create_dataset("attention", data=RNG.random((6, 5), dtype=np.float32))
+    dg.create_dataset("layer", data=np.arange(6))
+    dg.create_dataset("token", data=np.array(["last_q", "first", "-3", "-2", "-1"], dtype=object),
+                      dtype=STR)
+
+
+def h5_qkv(f):
+    g = f.create_group("model")
+    for n in ("q", "k", "v"):
+        d = g.create_dataset(n, data=RNG.standard_normal((2, 2, 6, 4)).astype(np.float32))
+        label(d, ["layer", "head", "token", "channel"])
+
+
+def h5_layout(f):
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_layout(h5py.h5d.COMPACT)
+    space = h5py.h5s.create_simple((4, 4))
+    h5py.h5d.create(f.id, b"compact", h5py.h5t.NATIVE_FLOAT, space, dcpl).write(
+        h5py.h5s.ALL, h5py.h5s.ALL, attention(4, 4))
+    f.create_dataset("empty", shape=(0, 4), dtype=np.float32)
+    f.create_dataset("scalar", data=1.5)
+    f.create_dataset("strings", data=["a", "b"], dtype=STR)
+    deep = f.create_group("a/b/c")
+    deep.create_dataset("attn", data=attention(1, 3, 3))
+    f["link"] = h5py.SoftLink("/a/b/c/attn")
+    cmp = np.zeros(3, dtype=[("x", np.float32), ("y", np.int16)])
+    f.create_dataset("compound", data=cmp)
+
+
+def h5_grown_labels(f):
+    d = f.create_dataset("attn", shape=(4, 3, 3), maxshape=(None, 3, 3),
+                         chunks=(2, 3, 3), dtype=np.float32, fillvalue=np.nan)
+    d[:2] = attention(2, 3, 3)
+    attach(f, d, 0, "layer_names", ["L0", "L1"], STR)
+    label(d, ["layer", "", "key"])
+
+
+H5 = {
+    "labels.h5": (h5_labels, {}),
+    "string-scales.h5": (h5_string_scales, {}),
+    "number-scales.h5": (h5_number_scales, {}),
+    "fixed-strings.h5": (h5_fixed_strings, {}),
+    "filters.h5": (h5_filters, {}),
+    "float16.h5": (h5_float16, {}),
+    "big-endian.h5": (h5_big_endian, {}),
+    "swmr-latest.h5": (h5_swmr, {"libver": "latest"}),
+    "nexus.h5": (h5_nexus, {}),
+    "qkv.h5": (h5_qkv, {"libver": "latest"}),
+    "layouts.h5": (h5_layout, {}),
+    "grown-labels.h5": (h5_grown_labels, {}),
+}
+
+VIEWS = {
+    "grid.json": {"attnview_view": 1, "dataset": "/attn", "y": "query", "x": "key",
+                  "rows": "component", "cols": "epsilon", "cmap": "coolwarm",
+                  "vmin": 0, "vmax": 1, "caption": "Figure 1", "colorbar_label": "Attention Weight",
+                  "causal_mask": True, "dpi": 150},
+    "highlight.json": {"attnview_view": 1, "y": "layer", "x": "token", "cmap": "Blues",
+                       "vmin": 0.5, "vmax": 1.0, "select": {"prompt": 1, "batch": "@b0"},
+                       "range": {"layer": [0, 32], "token": [2, None]},
+                       "highlights": [{"layer": [3, 9], "token": [1, 4], "color": "#000000",
+                                       "width": 2.5, "panel": [0, None]}]},
+    "live.json": {"attnview_view": 1, "live": {"group": "model", "components": ["query", "value"],
+                                               "op": "scale", "eps": [0.5, 1e-3, 1e-10],
+                                               "layers": "0:2,5", "heads": "1", "tokens": "2:6",
+                                               "select": ["prompt=1"], "seed": 7,
+                                               "quantity": "value-norm", "causal": False},
+                  "rows": "component", "cols": "epsilon"},
+    "norms.json": {"attnview_view": 1, "norm": "symlog", "linthresh": 0.01, "center": 0,
+                   "gamma": 0.5, "percentile": 99.5, "aggregate": "signed-max", "reverse": True,
+                   "difference": [0, 1], "width": 800, "height": 600, "bare": True,
+                   "no_colorbar": True, "no_titles": True, "row_format": "{label}",
+                   "col_format": "eps={value:.0e}", "title": "t"},
+    "empty.json": {},
+}
+
+# NUL-separated parts; the first byte of a part chooses the parser (see
+# fuzz-compute-spec.c and fuzz-view-args.c: digits are the readable choice).
+COMPUTE = {
+    "eps.txt": ["05e-1, 1e-3, 1e-10", "10:4", "21,3", "32:6", "4prompt=1", "5query", "5value"],
+    "indices.txt": ["10:2,5,7:9", "2 3", "3 0:1", "4batch=@first", "0 1"],
+}
+VIEW_ARGS = {
+    "select.txt": ["0layer=3", "0epsilon=@1e-3", "1query=0:8", "1key=2:", "3#ff8800"],
+    "highlight.txt": ["2layer=3:9,token=1:4,color=#000000,width=2.5", "2query=0:2,key=0:2",
+                      "1token=-8:-1"],
+}
+
+
+def write_h5(outdir):
+    os.makedirs(os.path.join(outdir, "h5"), exist_ok=True)
+    for name, (fill, kw) in H5.items():
+        path = os.path.join(outdir, "h5", name)
+        if os.path.exists(path):
+            os.unlink(path)
+        with h5py.File(path, "w", track_order=False, **kw) as f:
+            fill(f)
+        size = os.path.getsize(path)
+        if size > 20000:
+            sys.exit(f"make-corpus: {path} is {size} bytes, over 20 KB")
+
+
+def write_text(outdir, sub, table, join):
+    os.makedirs(os.path.join(outdir, sub), exist_ok=True)
+    for name, parts in table.items():
+        with open(os.path.join(outdir, sub, name), "wb") as f:
+            f.write(join(parts))
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")
+    write_h5(outdir)
+    write_text(outdir, "view", VIEWS,
+               lambda v: (json.dumps(v, indent=1) + "\n").encode())
+    write_text(outdir, "compute-spec", COMPUTE, lambda p: b"\0".join(s.encode() for s in p))
+    write_text(outdir, "view-args", VIEW_ARGS, lambda p: b"\0".join(s.encode() for s in p))
+
+
+if __name__ == "__main__":
+    main()
