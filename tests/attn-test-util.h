@@ -26,6 +26,10 @@ char *attn_test_run_python (const char *script, ...) G_GNUC_NULL_TERMINATED;
 /* Runs argv; returns the exit status, stdout and stderr in *out / *err. */
 int attn_test_spawn (const char *const *argv, char **out, char **err);
 
+/* The names in the working directory, sorted, one a line: to check that a
+ * command left no file behind. */
+char *attn_test_listing (void);
+
 /* Bytes of a file, for checking the input was left untouched. */
 GBytes *attn_test_read_file (const char *path);
 

@@ -146,27 +146,6 @@ run_attnview (const char *const *args, const char *leak_check, char **out, char 
   return status;
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-/* Names in the working directory, sorted, as one string. */
-static char *
-listing (void)
-{
-  g_autoptr (GDir) dir = g_dir_open (".", 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv ("\n", (char **) names->pdata);
-}
-
 static gboolean
 same_bytes (GBytes *a, GBytes *b)
 {
@@ -195,7 +174,7 @@ static void
 refused (const char *input, const char *const *needles, const char *const *args)
 {
   g_autoptr (GBytes) before = input ? attn_test_read_file (input) : NULL, after = NULL;
-  g_autofree char *names_before = listing (), *names_after = NULL;
+  g_autofree char *names_before = attn_test_listing (), *names_after = NULL;
   g_autofree char *out = NULL, *err = NULL;
 
   g_assert_cmpint (run_attnview (args, NULL, &out, &err), ==, 2);
@@ -203,7 +182,7 @@ refused (const char *input, const char *const *needles, const char *const *args)
   g_assert_cmpstr (out, ==, "");
   after = input ? attn_test_read_file (input) : NULL;
   g_assert_true (same_bytes (before, after));
-  names_after = listing ();
+  names_after = attn_test_listing ();
   g_assert_cmpstr (names_after, ==, names_before);
 }
 
@@ -471,7 +450,7 @@ test_names_escaped (void)
 static char *
 listing_but (const char *output)
 {
-  g_autofree char *all = listing ();
+  g_autofree char *all = attn_test_listing ();
   g_auto (GStrv) names = g_strsplit (all, "\n", -1);
   g_autoptr (GString) out = g_string_new (NULL);
 
@@ -607,7 +586,7 @@ static void
 test_output_mode (void)
 {
   static const mode_t masks[] = { 022, 027, 002 };
-  g_autofree char *before = listing ();
+  g_autofree char *before = attn_test_listing ();
 
   for (guint i = 0; i < G_N_ELEMENTS (masks); i++)
     {
@@ -627,7 +606,7 @@ test_output_mode (void)
       assert_mode ("out.h5", want);
       umask (saved);
       g_remove ("out.png"), g_remove ("view.json"), g_remove ("out.svg"), g_remove ("out.h5");
-      after = listing ();
+      after = attn_test_listing ();
       g_assert_cmpstr (after, ==, before); /* no temporary file left */
     }
 }

@@ -61,27 +61,6 @@ run_checker (const char *const *args)
   return status;
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-/* Names in the working directory, sorted, as one string. */
-static char *
-listing (void)
-{
-  g_autoptr (GDir) dir = g_dir_open (".", 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv ("\n", (char **) names->pdata);
-}
-
 static gboolean
 one_line (const char *text)
 {
@@ -122,7 +101,7 @@ expect_status (int want, const char *input, const char *output, const char *cons
 
   if (output)
     g_remove (output);
-  names_before = listing ();
+  names_before = attn_test_listing ();
   status = run_attnview (args, &out, &err);
   g_assert_cmpint (status, ==, want);
   assert_one_line (err, needles);
@@ -134,7 +113,7 @@ expect_status (int want, const char *input, const char *output, const char *cons
     }
   if (output)
     g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
-  names_after = listing ();
+  names_after = attn_test_listing ();
   g_assert_cmpstr (names_after, ==, names_before);
 }
 
@@ -738,12 +717,12 @@ test_failed_render_keeps_output (void)
 
       g_assert_true (g_file_set_contents ("existing.png", old, -1, NULL));
       before = attn_test_read_file ("existing.png");
-      names_before = listing ();
+      names_before = attn_test_listing ();
       g_assert_cmpint (run_attnview (cases[i], NULL, &err), ==, 2);
       assert_one_line (err, no_needles);
       after = attn_test_read_file ("existing.png");
       g_assert_true (bytes_same (before, after));
-      names_after = listing ();
+      names_after = attn_test_listing ();
       g_assert_cmpstr (names_after, ==, names_before);
     }
   g_remove ("existing.png");

@@ -333,27 +333,6 @@ test_odd_names (void)
 
 /* --- the same files through the command line --- */
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-/* The names in the working directory, sorted, as one string. */
-static char *
-listing (void)
-{
-  g_autoptr (GDir) dir = g_dir_open (".", 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 static char *
 checksum (const char *path)
 {
@@ -370,7 +349,7 @@ run_untrusted (const char *input, const char *const *args, const char *output)
 {
   g_autofree char *supp = g_build_filename (attn_test_srcdir (), "tests", "lsan-hdf5.supp", NULL);
   g_autofree char *lsan = g_strdup_printf ("LSAN_OPTIONS=suppressions=%s", supp);
-  g_autofree char *before = listing (), *sum = checksum (input), *after = NULL, *again = NULL;
+  g_autofree char *before = attn_test_listing (), *sum = checksum (input), *after = NULL, *again = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *out = NULL, *err = NULL;
   int status;
@@ -393,7 +372,7 @@ run_untrusted (const char *input, const char *const *args, const char *output)
     g_assert_cmpint (g_remove (output), ==, 0);
   again = checksum (input);
   g_assert_cmpstr (again, ==, sum);
-  after = listing ();
+  after = attn_test_listing ();
   g_assert_cmpstr (after, ==, before);
 }
 
