@@ -49,29 +49,14 @@ attn_highlight_item_get_title (AttnHighlightItem *self)
   return self->title;
 }
 
-gboolean
-attn_highlight_item_same (const AttnHighlight *a, const AttnHighlight *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  for (guint i = 0; i < 2; i++)
-    if (g_strcmp0 (a->dim[i], b->dim[i]) != 0 || a->start[i] != b->start[i]
-        || a->end[i] != b->end[i])
-      return FALSE;
-  for (guint c = 0; c < 3; c++)
-    if (a->rgb[c] != b->rgb[c])
-      return FALSE;
-  return a->width == b->width && a->row == b->row && a->col == b->col;
-}
-
 void
 attn_highlight_item_update (AttnHighlightItem *self, const AttnHighlight *h, const char *title)
 {
   g_return_if_fail (ATTN_IS_HIGHLIGHT_ITEM (self) && h != NULL);
-  if (!attn_highlight_item_same (self->highlight, h))
+  if (!attn_highlight_equal (self->highlight, h))
     {
-      g_clear_pointer (&self->highlight, attn_session_highlight_free);
-      self->highlight = attn_session_highlight_copy (h);
+      g_clear_pointer (&self->highlight, attn_highlight_free);
+      self->highlight = attn_highlight_copy (h);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HIGHLIGHT]);
     }
   if (g_strcmp0 (self->title, title) != 0)
@@ -102,7 +87,7 @@ attn_highlight_item_finalize (GObject *object)
 {
   AttnHighlightItem *self = ATTN_HIGHLIGHT_ITEM (object);
 
-  g_clear_pointer (&self->highlight, attn_session_highlight_free);
+  g_clear_pointer (&self->highlight, attn_highlight_free);
   g_free (self->title);
   G_OBJECT_CLASS (attn_highlight_item_parent_class)->finalize (object);
 }

@@ -27,8 +27,5 @@ const char *attn_highlight_item_get_title (AttnHighlightItem *self);
 /* Copies h; notifies "highlight" and "title" only when they change. */
 void attn_highlight_item_update (AttnHighlightItem *self, const AttnHighlight *h,
                                  const char *title);
-/* Whether a and b are the same rectangle (dimensions, cells, panels,
- * colour and width). */
-gboolean attn_highlight_item_same (const AttnHighlight *a, const AttnHighlight *b);
 
 G_END_DECLS

@@ -66,7 +66,7 @@ commit_field (HlRow *r, guint f)
   if (index >= list->len)
     return;
   was = g_ptr_array_index (list, index);
-  h = attn_session_highlight_copy (was);
+  h = attn_highlight_copy (was);
   if (f < N_FIELDS)
     set_field (h, f, gtk_spin_button_get_value (GTK_SPIN_BUTTON (r->spins[f])));
   else
@@ -74,13 +74,13 @@ commit_field (HlRow *r, guint f)
       gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (r->colour), &rgba);
       h->rgb[0] = rgba.red, h->rgb[1] = rgba.green, h->rgb[2] = rgba.blue;
     }
-  if (h->end[0] <= h->start[0] || h->end[1] <= h->start[1] || attn_highlight_item_same (h, was))
+  if (h->end[0] <= h->start[0] || h->end[1] <= h->start[1] || attn_highlight_equal (h, was))
     {
-      attn_session_highlight_free (h);
+      attn_highlight_free (h);
       return;
     }
   g_ptr_array_index (list, index) = h;
-  attn_session_highlight_free (was);
+  attn_highlight_free (was);
   attn_session_set_highlights (r->self->session, list);
 }
 

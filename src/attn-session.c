@@ -120,25 +120,13 @@ install_spec_properties (GObjectClass *object_class)
   g_object_class_install_properties (object_class, N_SPEC_PROPS, spec_props);
 }
 
-AttnHighlight *
-attn_session_highlight_copy (const AttnHighlight *h)
-{
-  return attn_highlight_copy (h);
-}
-
-void
-attn_session_highlight_free (AttnHighlight *h)
-{
-  attn_highlight_free (h);
-}
-
 static GPtrArray *
 copy_highlights (GPtrArray *from)
 {
-  GPtrArray *to = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_session_highlight_free);
+  GPtrArray *to = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_highlight_free);
 
   for (guint i = 0; from && i < from->len; i++)
-    g_ptr_array_add (to, attn_session_highlight_copy (g_ptr_array_index (from, i)));
+    g_ptr_array_add (to, attn_highlight_copy (g_ptr_array_index (from, i)));
   return to;
 }
 
@@ -555,7 +543,7 @@ replace_highlights (AttnSession *self, GPtrArray *list)
 
   g_ptr_array_set_size (spec->highlights, 0);
   for (guint i = 0; i < list->len; i++)
-    g_ptr_array_add (spec->highlights, attn_session_highlight_copy (g_ptr_array_index (list, i)));
+    g_ptr_array_add (spec->highlights, attn_highlight_copy (g_ptr_array_index (list, i)));
   attn_session_update (self, g_steal_pointer (&spec), NULL);
 }
 

@@ -78,8 +78,6 @@ GMutex *attn_session_get_data_lock (AttnSession *self);
 /* The data of a growing array changed: redraw without touching the spec. */
 void attn_session_data_changed (AttnSession *self);
 
-AttnHighlight *attn_session_highlight_copy (const AttnHighlight *h);
-void attn_session_highlight_free (AttnHighlight *h);
 
 /* --- the heatmap's view state ---
  *

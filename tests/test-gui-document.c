@@ -332,7 +332,7 @@ assert_mirrors (Mirror *m)
     {
       g_autoptr (AttnHighlightItem) item = g_list_model_get_item (m->model, i);
       g_assert_cmpuint (attn_highlight_item_get_index (item), ==, i);
-      g_assert_true (attn_highlight_item_same (attn_highlight_item_get_highlight (item),
+      g_assert_true (attn_highlight_equal (attn_highlight_item_get_highlight (item),
                                                g_ptr_array_index (list, i)));
     }
 }
@@ -496,7 +496,7 @@ test_highlight_rows (void)
       g_main_context_iteration (NULL, FALSE);
     g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 1);
     h = g_ptr_array_index (attn_session_get_spec (session)->highlights, 0);
-    g_assert_true (attn_highlight_item_same (h, g_ptr_array_index (list, 0)));
+    g_assert_true (attn_highlight_equal (h, g_ptr_array_index (list, 0)));
     g_assert_false (attn_session_can_redo (session));
     attn_session_undo (session);
     g_assert_cmpuint (attn_session_get_spec (session)->highlights->len, ==, 2);

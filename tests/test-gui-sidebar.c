@@ -85,7 +85,7 @@ test_session_notify (void)
 
   /* a highlight edit makes undo possible, undo makes redo possible */
   memset (n, 0, sizeof n);
-  rects = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_session_highlight_free);
+  rects = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_highlight_free);
   {
     AttnHighlight *h = attn_highlight_new ();
     h->dim[0] = g_strdup ("query"), h->dim[1] = g_strdup ("key");

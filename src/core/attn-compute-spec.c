@@ -47,18 +47,6 @@ attn_select_equal (const AttnSelect *a, const AttnSelect *b)
          && (a->label != NULL || a->index == b->index);
 }
 
-static gboolean
-parse_size (const char *s, gsize *out)
-{
-  guint64 v;
-
-  /* Saved views hold indices as JSON integers, which are 64-bit signed. */
-  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
-    return FALSE;
-  *out = (gsize) v;
-  return TRUE;
-}
-
 AttnSelect *
 attn_select_parse (const char *text, AttnSetting setting, GError **error)
 {
@@ -78,7 +66,7 @@ attn_select_parse (const char *text, AttnSetting setting, GError **error)
                               _("'%s' is not DIM=INDEX or DIM=@LABEL"), text);
       return NULL;
     }
-  if (eq[1] != '@' && !parse_size (eq + 1, &index))
+  if (eq[1] != '@' && !attn_parse_index (eq + 1, &index))
     {
       attn_set_setting_error (error, setting, ATTN_ERROR_ARGUMENT,
                               _("%s: '%s' is not an index (0, 1, ...; no negative indices) "
@@ -319,10 +307,10 @@ parse_extent (const char *text, gsize *a, gsize *b)
   g_auto (GStrv) ab = g_strsplit (text, ":", 2);
 
   /* "" splits into no parts at all */
-  if (ab[0] == NULL || !parse_size (g_strstrip (ab[0]), a) || *a > G_MAXUINT32)
+  if (ab[0] == NULL || !attn_parse_index (g_strstrip (ab[0]), a) || *a > G_MAXUINT32)
     return FALSE;
   *b = *a + 1;
-  if (ab[1] && (!parse_size (g_strstrip (ab[1]), b) || *b > G_MAXUINT32))
+  if (ab[1] && (!attn_parse_index (g_strstrip (ab[1]), b) || *b > G_MAXUINT32))
     return FALSE;
   return *a < *b;
 }

@@ -18,3 +18,14 @@ attn_format_shortest (double v)
     }
   return g_strdup (buf);
 }
+
+gboolean
+attn_parse_index (const char *s, gsize *out)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
+    return FALSE;
+  *out = (gsize) v;
+  return TRUE;
+}

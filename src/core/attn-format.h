@@ -1,4 +1,4 @@
-/* attn-format.h: numbers as the shortest text that reads back
+/* attn-format.h: numbers as text, and text as numbers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -14,5 +14,9 @@ G_BEGIN_DECLS
 
 /* The shortest decimal that reads back as v ("0.5", "1e-10"). */
 char *attn_format_shortest (double v);
+
+/* An index written in decimal: 0 up to G_MAXINT64, since saved views hold
+ * indices as JSON integers, which are 64-bit signed. */
+gboolean attn_parse_index (const char *s, gsize *out);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-view.h"
+#include "attn-format.h"
 #include "attn-i18n.h"
 #include "attn-json.h"
 #include "attn-error.h"
@@ -45,6 +46,8 @@ attn_highlight_copy (const AttnHighlight *h)
 gboolean
 attn_highlight_equal (const AttnHighlight *a, const AttnHighlight *b)
 {
+  if (a == NULL || b == NULL)
+    return a == b;
   for (guint k = 0; k < 2; k++)
     if (g_strcmp0 (a->dim[k], b->dim[k]) != 0 || a->start[k] != b->start[k]
         || a->end[k] != b->end[k])
@@ -303,18 +306,6 @@ attn_view_spec_add_highlight_copy (AttnViewSpec *spec, const AttnHighlight *h)
   g_ptr_array_add (spec->highlights, attn_highlight_copy (h));
 }
 
-static gboolean
-parse_size (const char *s, gsize *out)
-{
-  guint64 v;
-
-  /* Saved views hold indices as JSON integers, which are 64-bit signed. */
-  if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXINT64, &v, NULL))
-    return FALSE;
-  *out = (gsize) v;
-  return TRUE;
-}
-
 /* A view keeps dimension names as JSON strings (saved views, sidecars),
  * which must be UTF-8: text that is not could be taken but never read back. */
 static gboolean
@@ -367,9 +358,9 @@ parse_extent (const char *text, gsize *start, gsize *end)
     return FALSE;
   *start = 0;
   *end = G_MAXSIZE;
-  if (parts[0][0] && !parse_size (parts[0], start))
+  if (parts[0][0] && !attn_parse_index (parts[0], start))
     return FALSE;
-  if (parts[1][0] && !parse_size (parts[1], end))
+  if (parts[1][0] && !attn_parse_index (parts[1], end))
     return FALSE;
   return *end > *start;
 }

@@ -95,6 +95,7 @@ AttnHighlight *attn_highlight_new (void);
 AttnHighlight *attn_highlight_copy (const AttnHighlight *h);
 void attn_highlight_free (AttnHighlight *h);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnHighlight, attn_highlight_free)
+/* Same dimensions, cells, panels, colour and width; NULL equals only NULL. */
 gboolean attn_highlight_equal (const AttnHighlight *a, const AttnHighlight *b);
 
 AttnViewSpec *attn_view_spec_new (void);
