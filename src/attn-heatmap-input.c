@@ -65,16 +65,6 @@ on_panel (AttnHeatmapView *self, const AttnHighlight *h, const AttnPanelKey *key
          && attn_figure_highlight_on_panel (self->figure, h, row, col);
 }
 
-gboolean
-attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row, guint *col,
-                       gsize *iy, gsize *ix)
-{
-  AttnPanelKey key;
-
-  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
-  return hit_key (self, x, y, &key, iy, ix) && attn_layout_find_panel (self->layout, &key, row, col);
-}
-
 static gboolean
 header_rect (AttnHeatmapView *self, gboolean row, guint index, AttnRect *r)
 {

@@ -57,9 +57,6 @@ const char *attn_heatmap_view_get_error (AttnHeatmapView *self);
 AttnTool attn_heatmap_view_get_tool (AttnHeatmapView *self);
 void attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool);
 
-/* Pointer position (widget px) to panel and cell; FALSE outside panels. */
-gboolean attn_heatmap_view_hit (AttnHeatmapView *self, double x, double y, guint *row,
-                                guint *col, gsize *iy, gsize *ix);
 /* Cell (iy, ix) of panel (row, col) to its centre in widget px. */
 gboolean attn_heatmap_view_cell_position (AttnHeatmapView *self, guint row, guint col,
                                           gsize iy, gsize ix, double *x, double *y);

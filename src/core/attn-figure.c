@@ -903,12 +903,6 @@ copy_colour_fields (AttnViewSpec *to, const AttnViewSpec *from)
   to->has_center = from->has_center, to->center = from->center;
 }
 
-static gboolean
-same_spec (const AttnViewSpec *a, const AttnViewSpec *b)
-{
-  return attn_view_spec_equal (a, b);
-}
-
 gboolean
 attn_figure_can_set_colour (AttnFigure *self, const AttnViewSpec *spec)
 {
@@ -924,7 +918,7 @@ attn_figure_can_set_colour (AttnFigure *self, const AttnViewSpec *spec)
   /* everything but the colour settings must be as loaded */
   merged = attn_view_spec_copy (self->spec);
   copy_colour_fields (merged, spec);
-  if (!same_spec (merged, spec))
+  if (!attn_view_spec_equal (merged, spec))
     return FALSE;
   /* and the cells must be aggregated the same way (max vs max |x|) */
   if ((cmap = spec_cmap (spec, &name)) == NULL)

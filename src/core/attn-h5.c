@@ -670,11 +670,7 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   setup_read (self);
   self->chunks = attn_h5_chunks_new (dset, self->shown);
   if (self->chunks != NULL)
-    {
-      g_autofree char *shown_file = attn_h5_escape (file->filename);
-
-      attn_h5_chunks_set_file_name (self->chunks, shown_file);
-    }
+    attn_h5_chunks_set_file_name (self->chunks, file->shown);
   attn_h5_apply_scales (array, file, dset, path, self->maxdims, FALSE, &self->warned);
   return array;
 }
