@@ -559,6 +559,15 @@ draw_edit (AttnHeatmapView *self, cairo_t *cr)
       }
 }
 
+gboolean
+attn_heatmap_view_has_overlays (AttnHeatmapView *self)
+{
+  return self->drag != DRAG_NONE || attn_session_get_selected_highlight (self->session) >= 0
+         || attn_session_get_hover (self->session)->valid
+         || attn_session_has_panel_selection (self->session)
+         || (self->cursor_shown && gtk_widget_has_focus (GTK_WIDGET (self)));
+}
+
 void
 attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr)
 {

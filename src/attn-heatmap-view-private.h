@@ -36,6 +36,12 @@ struct _AttnHeatmapView
   AttnFigure *failed; /* or the figure whose read failed: its panels hatched */
   AttnLayout *layout; /* of figure or of failed */
   int ox, oy;         /* where the layout's origin lies in the widget */
+  /* figure drawn at (ox, oy) in a widget of picture_w x picture_h, kept
+   * until any of them changes (attn_heatmap_view_drop_picture): a frame
+   * that changes only the overlays or the rest of the window neither
+   * colours the panels again nor, the node being the same, repaints them */
+  GskRenderNode *picture;
+  int picture_w, picture_h;
   int req_w, req_h;   /* the size the last load was asked for */
   int fit_w, fit_h;   /* the layout size it was fitted to */
   guint n_recoloured; /* colour-only changes drawn without a load */
@@ -70,6 +76,8 @@ struct _AttnHeatmapView
 void attn_heatmap_view_class_init_input (GtkWidgetClass *widget_class);
 void attn_heatmap_view_init_input (AttnHeatmapView *self);
 void attn_heatmap_view_draw_overlays (AttnHeatmapView *self, cairo_t *cr);
+/* Whether attn_heatmap_view_draw_overlays has anything to draw. */
+gboolean attn_heatmap_view_has_overlays (AttnHeatmapView *self);
 
 /* attn-heatmap-select.c */
 void attn_heatmap_view_class_init_select (GtkWidgetClass *widget_class);

@@ -151,9 +151,18 @@ update_hover_text (AttnHeatmapView *self)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HOVER_TEXT]);
 }
 
+/* The figure, its layout or its place changed: drawn again in the next frame. */
+static void
+drop_picture (AttnHeatmapView *self)
+{
+  g_clear_pointer (&self->picture, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 drop_figures (AttnHeatmapView *self)
 {
+  g_clear_pointer (&self->picture, gsk_render_node_unref);
   g_clear_object (&self->figure);
   g_clear_object (&self->failed);
   g_clear_pointer (&self->layout, attn_layout_free);
@@ -280,7 +289,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   remember_domain (self);
   attn_session_set_hover (self->session, NULL);
   update_hover_text (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  drop_picture (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -316,7 +325,7 @@ recolour (AttnHeatmapView *self, const AttnViewSpec *spec, int w, int h)
   self->ox = MAX (0, (w - lw) / 2);
   self->oy = MAX (0, (h - lh) / 2);
   remember_domain (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  drop_picture (self);
   if (pw0 != pw1 || ph0 != ph1)
     return FALSE; /* drawn stretched until the load is done */
   set_error (self, NULL);
@@ -590,16 +599,35 @@ attn_heatmap_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   cairo_t *cr;
 
+  if (self->figure && self->layout)
+    {
+      if (self->picture == NULL || self->picture_w != w || self->picture_h != h)
+        {
+          GtkSnapshot *picture = gtk_snapshot_new ();
+
+          cr = gtk_snapshot_append_cairo (picture, &GRAPHENE_RECT_INIT (0, 0, w, h));
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_paint (cr);
+          cairo_translate (cr, self->ox, self->oy);
+          attn_render_draw (self->figure, self->layout, cr);
+          cairo_destroy (cr);
+          g_clear_pointer (&self->picture, gsk_render_node_unref);
+          self->picture = gtk_snapshot_free_to_node (picture);
+          self->picture_w = w, self->picture_h = h;
+        }
+      gtk_snapshot_append_node (snapshot, self->picture);
+      if (!attn_heatmap_view_has_overlays (self))
+        return;
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      cairo_translate (cr, self->ox, self->oy);
+      attn_heatmap_view_draw_overlays (self, cr);
+      cairo_destroy (cr);
+      return;
+    }
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  if (self->figure && self->layout)
-    {
-      cairo_translate (cr, self->ox, self->oy);
-      attn_render_draw (self->figure, self->layout, cr);
-      attn_heatmap_view_draw_overlays (self, cr);
-    }
-  else if (self->error)
+  if (self->error)
     draw_failure (self, cr, w, h);
   cairo_destroy (cr);
 }
@@ -618,6 +646,7 @@ attn_heatmap_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->figure);
+  g_clear_pointer (&self->picture, gsk_render_node_unref);
   g_clear_pointer (&self->layout, attn_layout_free);
   g_clear_object (&self->failed);
   G_OBJECT_CLASS (attn_heatmap_view_parent_class)->dispose (object);
