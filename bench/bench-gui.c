@@ -21,6 +21,7 @@
 #include <gtk/gtk.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "attn-application.h"
 #include "attn-blas.h"
@@ -29,6 +30,16 @@
 
 static AttnApplication *app;
 static gint64 t_change, t_frame_start;
+static double cpu_main0, cpu_proc0;
+
+static double
+cpu_ms (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 static double last_ms, last_draw_ms;
 static guint n_changes;
 static gboolean waiting;
@@ -66,6 +77,10 @@ after_paint (GdkFrameClock *clock, AttnWindow *window)
       last_ms = (g_get_monotonic_time () - t_change) / 1000.0;
       last_draw_ms = (g_get_monotonic_time () - MAX (t_frame_start, t_change)) / 1000.0;
       waiting = FALSE;
+      if (trace)
+        g_printerr ("  done %.1f ms: cpu main %.1f ms, process %.1f ms\n", last_ms,
+                    cpu_ms (CLOCK_THREAD_CPUTIME_ID) - cpu_main0,
+                    cpu_ms (CLOCK_PROCESS_CPUTIME_ID) - cpu_proc0);
     }
 }
 
@@ -104,6 +119,8 @@ start (void)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
   waiting = TRUE;
+  cpu_main0 = cpu_ms (CLOCK_THREAD_CPUTIME_ID);
+  cpu_proc0 = cpu_ms (CLOCK_PROCESS_CPUTIME_ID);
   t_change = g_get_monotonic_time ();
 }
 
