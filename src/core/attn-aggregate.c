@@ -37,8 +37,26 @@ subtract_baseline (float *out, const float *base, gsize n)
     out[i] -= base[i];
 }
 
+/* One stripe of a scan: its rows handed on to the scan's function. */
+typedef struct
+{
+  AttnRowsFunc func;
+  gpointer user_data;
+  gsize first, n;
+  gboolean go_on; /* FALSE: func asked to stop */
+} Stripe;
+
+static void
+stripe_rows (const float *values, gpointer data)
+{
+  Stripe *st = data;
+
+  st->go_on = st->func (values, st->first, st->n, st->user_data);
+}
+
 /* Reads the slice stripe by stripe (minus the baseline's, in difference
- * mode) and hands each to func. */
+ * mode) and hands each to func: in place where the array holds the rows
+ * (attn_array_scan_slice), else from a buffer. */
 static gboolean
 slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancellable *cancellable,
             GError **error)
@@ -55,19 +73,23 @@ slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancella
     }
   for (gsize y = 0; y < s->ny; y += stripe)
     {
-      gsize n = MIN (stripe, s->ny - y);
+      Stripe st = { func, user_data, y, MIN (stripe, s->ny - y), TRUE };
 
-      if (!attn_array_read_slice (s->array, s->fixed, s->ydim, s->y0 + y, n, s->xdim, s->x0,
-                                  s->nx, buf, cancellable, error))
-        return FALSE;
       if (base)
         {
-          if (!attn_array_read_slice (s->array, s->baseline_fixed, s->ydim, s->y0 + y, n, s->xdim,
-                                      s->x0, s->nx, base, cancellable, error))
+          /* the difference is made in buf: read, not scanned in place */
+          if (!attn_array_read_slice (s->array, s->fixed, s->ydim, s->y0 + y, st.n, s->xdim,
+                                      s->x0, s->nx, buf, cancellable, error)
+              || !attn_array_read_slice (s->array, s->baseline_fixed, s->ydim, s->y0 + y, st.n,
+                                         s->xdim, s->x0, s->nx, base, cancellable, error))
             return FALSE;
-          subtract_baseline (buf, base, n * s->nx);
+          subtract_baseline (buf, base, st.n * s->nx);
+          stripe_rows (buf, &st);
         }
-      if (!func (buf, y, n, user_data))
+      else if (!attn_array_scan_slice (s->array, s->fixed, s->ydim, s->y0 + y, st.n, s->xdim,
+                                       s->x0, s->nx, buf, stripe_rows, &st, cancellable, error))
+        return FALSE;
+      if (!st.go_on)
         return TRUE;
     }
   return TRUE;

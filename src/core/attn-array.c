@@ -291,14 +291,13 @@ attn_array_find_tick (AttnArray *self, guint dim, const char *label, gsize *inde
   return FALSE;
 }
 
-gboolean
-attn_array_read_box (AttnArray *self, const gsize *start, const gsize *count, float *out,
-                     GCancellable *cancellable, GError **error)
+/* FALSE with an error unless the box lies in the shape and the read is not
+ * cancelled. */
+static gboolean
+check_box (AttnArray *self, const gsize *start, const gsize *count, GCancellable *cancellable,
+           GError **error)
 {
   AttnArrayPrivate *priv = attn_array_get_instance_private (self);
-
-  g_return_val_if_fail (ATTN_IS_ARRAY (self), FALSE);
-  g_return_val_if_fail (start != NULL && count != NULL && out != NULL, FALSE);
 
   for (guint i = 0; i < priv->rank; i++)
     if (start[i] > priv->dims[i].size || count[i] > priv->dims[i].size - start[i])
@@ -308,9 +307,18 @@ attn_array_read_box (AttnArray *self, const gsize *start, const gsize *count, fl
                      priv->dims[i].name, start[i], start[i] + count[i], priv->dims[i].size);
         return FALSE;
       }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  return ATTN_ARRAY_GET_CLASS (self)->read_box (self, start, count, out, cancellable, error);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+gboolean
+attn_array_read_box (AttnArray *self, const gsize *start, const gsize *count, float *out,
+                     GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), FALSE);
+  g_return_val_if_fail (start != NULL && count != NULL && out != NULL, FALSE);
+
+  return check_box (self, start, count, cancellable, error)
+         && ATTN_ARRAY_GET_CLASS (self)->read_box (self, start, count, out, cancellable, error);
 }
 
 /* out[x*ny + y] -> out[y*nx + x], cache-blocked. */
@@ -326,6 +334,50 @@ transpose_into (float *dst, const float *src, gsize ny, gsize nx)
           dst[y * nx + x] = src[x * ny + y];
 }
 
+/* The box of a slice: rows y0..y0+ny of ydim, columns x0..x0+nx of xdim,
+ * one index of every other dimension (fixed, or 0). */
+static void
+slice_box (guint rank, const gsize *fixed, guint ydim, gsize y0, gsize ny, guint xdim, gsize x0,
+           gsize nx, gsize *start, gsize *count)
+{
+  for (guint i = 0; i < rank; i++)
+    {
+      start[i] = fixed ? fixed[i] : 0;
+      count[i] = 1;
+    }
+  start[ydim] = y0;
+  count[ydim] = ny;
+  start[xdim] = x0;
+  count[xdim] = nx;
+}
+
+gboolean
+attn_array_scan_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0, gsize ny,
+                       guint xdim, gsize x0, gsize nx, float *buf, AttnValuesFunc func,
+                       gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  AttnArrayPrivate *priv = attn_array_get_instance_private (self);
+  AttnArrayClass *klass = ATTN_ARRAY_GET_CLASS (self);
+  gsize start[ATTN_ARRAY_MAX_RANK], count[ATTN_ARRAY_MAX_RANK];
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), FALSE);
+  g_return_val_if_fail (ydim < priv->rank && xdim < priv->rank && ydim != xdim, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* a transposed slice is copied anyway */
+  if (klass->scan_box == NULL || ny == 0 || nx == 0 || !(ydim < xdim || ny == 1 || nx == 1))
+    {
+      if (!attn_array_read_slice (self, fixed, ydim, y0, ny, xdim, x0, nx, buf, cancellable,
+                                  error))
+        return FALSE;
+      func (buf, user_data);
+      return TRUE;
+    }
+  slice_box (priv->rank, fixed, ydim, y0, ny, xdim, x0, nx, start, count);
+  return check_box (self, start, count, cancellable, error)
+         && klass->scan_box (self, start, count, func, user_data, cancellable, error);
+}
+
 gboolean
 attn_array_read_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0, gsize ny,
                        guint xdim, gsize x0, gsize nx, float *out, GCancellable *cancellable,
@@ -338,15 +390,7 @@ attn_array_read_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0
   g_return_val_if_fail (ATTN_IS_ARRAY (self), FALSE);
   g_return_val_if_fail (ydim < priv->rank && xdim < priv->rank && ydim != xdim, FALSE);
 
-  for (guint i = 0; i < priv->rank; i++)
-    {
-      start[i] = fixed ? fixed[i] : 0;
-      count[i] = 1;
-    }
-  start[ydim] = y0;
-  count[ydim] = ny;
-  start[xdim] = x0;
-  count[xdim] = nx;
+  slice_box (priv->rank, fixed, ydim, y0, ny, xdim, x0, nx, start, count);
   if (ny == 0 || nx == 0)
     return TRUE;
   if (ydim < xdim || ny == 1 || nx == 1)

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 #define ATTN_TYPE_ARRAY (attn_array_get_type ())
 G_DECLARE_DERIVABLE_TYPE (AttnArray, attn_array, ATTN, ARRAY, GObject)
 
+/* Given a block of floats, C order, that lives only during the call. */
+typedef void (*AttnValuesFunc) (const float *values, gpointer user_data);
+
 struct _AttnArrayClass
 {
   GObjectClass parent_class;
@@ -29,7 +32,14 @@ struct _AttnArrayClass
   /* Re-reads the extent of a source that can grow.  Optional. */
   gboolean (*refresh) (AttnArray *self, gboolean *changed, GError **error);
 
-  gpointer padding[8];
+  /* Reads the box as read_box does, but hands func the floats where they
+   * already lie (valid during the call only) instead of copying them out.
+   * Optional: for a source whose blocks arrive in memory of its own. */
+  gboolean (*scan_box) (AttnArray *self, const gsize *start, const gsize *count,
+                        AttnValuesFunc func, gpointer user_data, GCancellable *cancellable,
+                        GError **error);
+
+  gpointer padding[7];
 };
 
 /* --- subclass API: describe the shape once, at construction --- */
@@ -67,6 +77,12 @@ gboolean attn_array_read_box (AttnArray *self, const gsize *start, const gsize *
 /* A 2-D slice: every dimension fixed at fixed[d] except ydim (rows y0..y0+ny)
  * and xdim (columns x0..x0+nx).  out[ny*nx], row-major, row 0 = y0, whatever
  * the order of ydim and xdim in the array (transposed when needed). */
+/* attn_array_read_slice's rows handed to func: where the array already
+ * holds them when it can (no copy), else read into buf (ny * nx floats). */
+gboolean attn_array_scan_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0,
+                                gsize ny, guint xdim, gsize x0, gsize nx, float *buf,
+                                AttnValuesFunc func, gpointer user_data,
+                                GCancellable *cancellable, GError **error);
 gboolean attn_array_read_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0,
                                 gsize ny, guint xdim, gsize x0, gsize nx, float *out,
                                 GCancellable *cancellable, GError **error);

@@ -61,9 +61,11 @@ check_offset (guint64 offset, gsize bytes, gsize size, GError **error)
   return FALSE;
 }
 
+/* The box read by reader into its region: *values points there, valid
+ * until the reader's next request. */
 static gboolean
 read_in (AttnReaderArray *self, AttnReader *reader, const gsize *start, const gsize *count,
-         gsize bytes, float *out, GError **error)
+         gsize bytes, const float **values, GError **error)
 {
   guint rank = attn_array_get_rank (ATTN_ARRAY (self)), handle;
   guint64 s[ATTN_ARRAY_MAX_RANK], c[ATTN_ARRAY_MAX_RANK];
@@ -86,20 +88,23 @@ read_in (AttnReaderArray *self, AttnReader *reader, const gsize *start, const gs
   region = attn_reader_get_region (reader, &size);
   if (!check_offset (g_variant_get_uint64 (reply), bytes, size, error))
     return FALSE;
-  memcpy (out, region + g_variant_get_uint64 (reply), bytes);
+  *values = (const float *) (region + g_variant_get_uint64 (reply));
   return TRUE;
 }
 
+/* The box's floats handed to func where a reader put them; with func NULL,
+ * copied into out.  An empty box calls nothing. */
 static gboolean
-attn_reader_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
-                            GCancellable *cancellable, GError **error)
+scan_or_read (AttnReaderArray *self, const gsize *start, const gsize *count,
+              AttnValuesFunc func, gpointer user_data, float *out, GCancellable *cancellable,
+              GError **error)
 {
-  AttnReaderArray *self = ATTN_READER_ARRAY (array);
   gsize bytes = sizeof (float);
+  const float *values;
   AttnReader *reader;
   gboolean ok;
 
-  for (guint d = 0; d < attn_array_get_rank (array); d++)
+  for (guint d = 0; d < attn_array_get_rank (ATTN_ARRAY (self)); d++)
     {
       if (count[d] == 0)
         return TRUE;
@@ -111,9 +116,33 @@ attn_reader_array_read_box (AttnArray *array, const gsize *start, const gsize *c
   if (g_cancellable_set_error_if_cancelled (cancellable, error)
       || !(reader = attn_reader_file_acquire (self->file, error)))
     return FALSE;
-  ok = read_in (self, reader, start, count, bytes, out, error);
+  /* the reader is held while func reads its region */
+  if ((ok = read_in (self, reader, start, count, bytes, &values, error)))
+    {
+      if (func)
+        func (values, user_data);
+      else
+        memcpy (out, values, bytes);
+    }
   attn_reader_file_release (self->file, reader);
   return ok;
+}
+
+static gboolean
+attn_reader_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
+                            GCancellable *cancellable, GError **error)
+{
+  return scan_or_read (ATTN_READER_ARRAY (array), start, count, NULL, NULL, out, cancellable,
+                       error);
+}
+
+static gboolean
+attn_reader_array_scan_box (AttnArray *array, const gsize *start, const gsize *count,
+                            AttnValuesFunc func, gpointer user_data, GCancellable *cancellable,
+                            GError **error)
+{
+  return scan_or_read (ATTN_READER_ARRAY (array), start, count, func, user_data, NULL,
+                       cancellable, error);
 }
 
 static gboolean
@@ -167,6 +196,7 @@ attn_reader_array_class_init (AttnReaderArrayClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = attn_reader_array_finalize;
   ATTN_ARRAY_CLASS (klass)->read_box = attn_reader_array_read_box;
+  ATTN_ARRAY_CLASS (klass)->scan_box = attn_reader_array_scan_box;
   ATTN_ARRAY_CLASS (klass)->refresh = attn_reader_array_refresh;
 }
 
