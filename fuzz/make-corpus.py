@@ -3,7 +3,9 @@
 """Writes the fuzzing seed corpus (fuzz/corpus/): small HDF5 files written by
 h5py, one per way of storing things that attnview reads (labels, scales of
 strings and numbers, filters, float16, big-endian, SWMR/libver latest, NeXus
-axes...), view files, and the text of the command line's options.
+axes...), view files, the text of the command line's options, the reader's
+messages (serialized by GLib itself, through python3-gi) and chunks as
+HDF5 stores them (read raw from h5py files with read_direct_chunk).
 
     /usr/bin/python3 fuzz/make-corpus.py [OUTDIR]    (default: fuzz/corpus)
 
@@ -192,6 +194,151 @@ VIEW_ARGS = {
 }
 
 
+# --- the reader's messages (fuzz-protocol.c) ---
+# A request is '1', a byte that chooses the array handles stand for (its
+# shape: SHAPES in fuzz-protocol.c), then the (sv) body; a reply is '2', a
+# byte whose value mod 8 is the operation (and the rest / 8 the array), then
+# the (bv) body; a frame is '0', an 8-byte header, then bytes.
+OPS = {"hello": 0, "map": 1, "open": 2, "list": 3, "array": 4, "read": 5, "reduce": 6,
+       "refresh": 7}
+SLICE_T = "(uatuuttttbatuuu)"
+DESC_T = "(atasbaasaad)"
+DATASET_T = "(satatsasasasbb)"
+
+
+def variant_bytes(vtype, value):
+    from gi.repository import GLib
+
+    v = GLib.Variant(vtype, value)
+    assert v.is_normal_form()
+    return bytes(v.get_data_as_bytes().get_data())
+
+
+def request(shape, op, atype, args):
+    from gi.repository import GLib
+
+    return b"1" + bytes([shape]) + variant_bytes("(sv)", (op, GLib.Variant(atype, args)))
+
+
+def reply(op, rtype, result, shape=0):
+    from gi.repository import GLib
+
+    return (b"2" + bytes([OPS[op] + 8 * shape])
+            + variant_bytes("(bv)", (rtype != "(uus)", GLib.Variant(rtype, result))))
+
+
+def frame(length, pad, rest):
+    return b"0" + length.to_bytes(4, "little") + pad + rest
+
+
+def protocol_seeds():
+    desc = ([2, 3, 4], ["layer", "query", "key"], False, [["L0", "L1"], [], ["a", "caf\u00e9"]],
+            [[], [0.5, 1e-3, 1e-10], []])
+    datasets = [("/attn", [2, 3, 4], [2, 2**64 - 1, 4], "float32", ["layer", "query", "key"],
+                 ["layer_names (2 strings)", "", ""], ["shuffle", "gzip"], False, True),
+                ("/layer_names", [2], [2], "string", ["dim0"], [""], [], True, False)]
+    return {
+        "frame-ok": frame(12, bytes(4), b"hello\0world\xff"),
+        "frame-too-long": frame(2**32 - 1, bytes(4), b""),
+        "frame-bad-pad": frame(3, b"\0\0\1\0", b"abc"),
+        "req-hello": request(0, "hello", "u", 1),
+        "req-map": request(0, "map", "t", 4096),
+        "req-open": request(0, "open", "s", "/tmp/attention.h5"),
+        "req-list": request(0, "list", "()", ()),
+        "req-array": request(0, "array", "s", "/attn"),
+        "req-read": request(0, "read", "(uatat)", (1, [1, 2], [3, 4])),
+        "req-read-large": request(4, "read", "(uatat)", (1, [0, 0], [40, 40])),
+        "req-reduce": request(1, "reduce", SLICE_T,
+                              (1, [1, 0, 0], 1, 2, 0, 3, 0, 5, True, [], 4, 2, 0)),
+        "req-reduce-baseline": request(2, "reduce", SLICE_T,
+                                       (2, [1, 1, 0, 0], 2, 3, 1, 2, 0, 4, False, [0, 1, 0, 0],
+                                        2, 2, 2)),
+        "req-refresh": request(0, "refresh", "u", 3),
+        "req-unknown": request(0, "erase", "u", 3),
+        "reply-hello": reply("hello", "u", 1),
+        "reply-error": reply("open", "(uus)", (1, 0, "/tmp/x.h5: not an HDF5 file")),
+        "reply-list": reply("list", "(a" + DATASET_T + "as)", (datasets, ["a warning"])),
+        "reply-array": reply("array", "(us" + DESC_T + "as)", (1, "/attn", desc, [])),
+        "reply-read": reply("read", "t", 64),
+        "reply-reduce": reply("reduce", "(uutt(dddtttt))",
+                              (4, 2, 0, 32, (0.0, 1.0, 0.25, 8, 0, 0, 0))),
+        "reply-refresh": reply("refresh", "(b" + DESC_T + "as)",
+                               (True, ([3, 3, 5], ["layer", "query", "key"], True,
+                                       [["L0", "L1", "L2"], [], []], [[], [], []]),
+                                ["grew"]), shape=1),
+    }
+
+
+# --- chunks (fuzz-chunk.c) ---
+# An 8-byte header (the filters, shuffle's element size, the number format,
+# the number of elements, HDF5's filter mask), then the chunk's bytes.
+KIND = {h5py.h5z.FILTER_DEFLATE: 0, h5py.h5z.FILTER_SHUFFLE: 1, h5py.h5z.FILTER_FLETCHER32: 2}
+FORMATS = ["<f4", ">f4", "<f2", ">f2", "<f8", ">f8", "i1", "u1", "<i2", ">i2", "<u2", ">u2",
+           "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8"]
+
+
+def chunk_seeds(f, name, data, chunks, corner_too=False, direct=None, **filters):
+    d = f.create_dataset(name, data=data, chunks=chunks, **filters)
+    if direct is not None:
+        d.id.write_direct_chunk((0,) * len(chunks), direct, filter_mask=2)
+    dcpl = d.id.get_create_plist()
+    kinds, elem = 0, 0
+    for i in range(dcpl.get_nfilters()):
+        code, _, values, _ = dcpl.get_filter(i)
+        kinds |= KIND[code] << (2 * i)
+        if code == h5py.h5z.FILTER_SHUFFLE:
+            elem = values[0]
+    n = int(np.prod(chunks)) - 1
+    fmt = FORMATS.index(np.dtype(data.dtype).str.replace("|", ""))
+    offsets = [(0,) * len(chunks)]
+    if corner_too:
+        offsets.append(tuple((s - 1) // c * c for s, c in zip(data.shape, chunks)))
+    out = {}
+    for k, offset in enumerate(offsets):
+        _, raw = d.id.read_direct_chunk(offset)
+        mask = d.id.get_chunk_info_by_coord(offset).filter_mask  # h5py 3.7 reads back 0
+        header = bytes([dcpl.get_nfilters(), kinds & 0xff, kinds >> 8, elem, fmt,
+                        n & 0xff, n >> 8, mask])
+        out[f"{name}{'-edge' if k else ''}"] = header + raw
+    return out
+
+
+def write_chunks(outdir):
+    path = os.path.join(outdir, "chunk.tmp.h5")
+    seeds = {}
+    with h5py.File(path, "w") as f:
+        a = attention(2, 8, 8)
+        seeds.update(chunk_seeds(f, "gzip-shuffle-fletcher32", a, (1, 4, 8), compression="gzip",
+                                 compression_opts=4, shuffle=True, fletcher32=True))
+        seeds.update(chunk_seeds(f, "gzip-f16", a.astype(np.float16), (1, 8, 8),
+                                 compression="gzip"))
+        seeds.update(chunk_seeds(f, "shuffle-fletcher32-be-i2", (a * 1000).astype(">i2")[0],
+                                 (4, 4), corner_too=True, shuffle=True, fletcher32=True))
+        seeds.update(chunk_seeds(f, "fletcher32-f8", a.astype(np.float64)[1], (3, 5),
+                                 fletcher32=True))
+        seeds.update(chunk_seeds(f, "shuffle-u4", (a * 1e6).astype("<u4")[0], (8, 8),
+                                 shuffle=True))
+        seeds.update(chunk_seeds(f, "gzip-random", RNG.integers(0, 256, 64, dtype=np.uint8),
+                                 (64,), compression="gzip", compression_opts=9))
+        # A chunk stored as it is, deflate's bit set in its mask (as HDF5
+        # stores one when an optional filter fails).
+        seeds.update(chunk_seeds(f, "gzip-skipped", np.zeros(64, dtype=np.uint8), (64,),
+                                 compression="gzip", shuffle=True,
+                                 direct=RNG.integers(0, 256, 64, dtype=np.uint8).tobytes()))
+    os.unlink(path)
+    damaged = bytearray(seeds["gzip-shuffle-fletcher32"])
+    damaged[20] ^= 0x40
+    seeds["gzip-shuffle-fletcher32-damaged"] = bytes(damaged)
+    write_binary(outdir, "chunk", seeds)
+
+
+def write_binary(outdir, sub, table):
+    os.makedirs(os.path.join(outdir, sub), exist_ok=True)
+    for name, data in table.items():
+        with open(os.path.join(outdir, sub, name), "wb") as f:
+            f.write(data)
+
+
 def write_h5(outdir):
     os.makedirs(os.path.join(outdir, "h5"), exist_ok=True)
     for name, (fill, kw) in H5.items():
@@ -219,6 +366,8 @@ def main():
                lambda v: (json.dumps(v, indent=1) + "\n").encode())
     write_text(outdir, "compute-spec", COMPUTE, lambda p: b"\0".join(s.encode() for s in p))
     write_text(outdir, "view-args", VIEW_ARGS, lambda p: b"\0".join(s.encode() for s in p))
+    write_binary(outdir, "protocol", protocol_seeds())
+    write_chunks(outdir)
 
 
 if __name__ == "__main__":

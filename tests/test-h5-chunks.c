@@ -6,10 +6,11 @@
  * them.  Every dataset the decoder takes must read the numbers H5Dread
  * reads, with one thread or all of them, whole or in boxes that cut chunks;
  * every damaged one must fail with a message naming the dataset and the
- * chunk.
+ * chunk.  A decoder made from a filter chain alone (what fuzz-chunk
+ * drives) decodes bytes known by hand.
  */
 #include "attn-error.h"
-#include "attn-h5-chunks.h"
+#include "attn-h5-chunks-private.h"
 #include "attn-h5.h"
 #include "attn-parallel.h"
 #include "attn-test-util.h"
@@ -297,6 +298,99 @@ test_takes (void)
   g_unsetenv ("ATTN_NO_CHUNK_DECODER");
 }
 
+/* One chunk's bytes through a decoder of no dataset: decoded[n], or NULL
+ * with the error's text in *why. */
+static GBytes *
+decode_one (const AttnH5ChunkFilter *chain, guint n_filters, gsize n_elements, const char *stored,
+            gsize n, guint32 mask, char **why)
+{
+  const AttnH5NumFormat u1 = { ATTN_H5_NUM_UINT, 1, FALSE };
+  g_autoptr (AttnH5Chunks) chunks
+      = attn_h5_chunks_new_for_chain (&u1, n_elements, chain, n_filters, "/one");
+  g_autoptr (GError) error = NULL;
+  GBytes *bytes;
+
+  g_assert_nonnull (chunks);
+  bytes = attn_h5_chunks_decode_stored (chunks, (const guint8 *) stored, n, mask, &error);
+  if (bytes == NULL)
+    {
+      g_assert_error (error, ATTN_ERROR, ATTN_ERROR_FILTER);
+      *why = g_strdup (error->message);
+    }
+  else
+    g_assert_cmpuint (g_bytes_get_size (bytes), ==, n_elements);
+  return bytes;
+}
+
+static void
+assert_decodes (const AttnH5ChunkFilter *chain, guint n_filters, const char *want, gsize n_want,
+                const char *stored, gsize n, guint32 mask)
+{
+  g_autofree char *why = NULL;
+  g_autoptr (GBytes) bytes = decode_one (chain, n_filters, n_want, stored, n, mask, &why);
+
+  g_assert_null (why);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), n_want, want, n_want);
+}
+
+static void
+assert_fails (const AttnH5ChunkFilter *chain, guint n_filters, gsize n_elements, const char *stored,
+              gsize n, guint32 mask, const char *reason)
+{
+  g_autofree char *why = NULL;
+  g_autoptr (GBytes) bytes = decode_one (chain, n_filters, n_elements, stored, n, mask, &why);
+
+  g_assert_null (bytes);
+  g_assert_nonnull (strstr (why, "/one: a compression filter failed (chunk [0]: "));
+  if (strstr (why, reason) == NULL)
+    g_error ("%s: not %s", why, reason);
+}
+
+/* The decoder made from a chain (what fuzz-chunk drives): the chains it
+ * refuses, and each filter undone or found damaged on bytes known by hand. */
+static void
+test_chain (void)
+{
+  const AttnH5NumFormat f4 = { ATTN_H5_NUM_FLOAT, 4, FALSE }, odd = { ATTN_H5_NUM_FLOAT, 3, FALSE };
+  const AttnH5ChunkFilter deflate = { H5Z_FILTER_DEFLATE, 0 };
+  const AttnH5ChunkFilter fletcher = { H5Z_FILTER_FLETCHER32, 0 };
+  const AttnH5ChunkFilter shuffle2 = { H5Z_FILTER_SHUFFLE, 2 };
+  const AttnH5ChunkFilter shuffle0 = { H5Z_FILTER_SHUFFLE, 0 };
+  const AttnH5ChunkFilter lzf = { 32000, 0 };
+  const AttnH5ChunkFilter two_deflates[] = { deflate, deflate }, sd[] = { shuffle2, deflate };
+  /* zlib.compress(bytes(4)), then the same with a byte after the stream */
+  const char zeros4[] = "\x78\x9c\x63\x60\x60\x60\x00\x00\x00\x04\x00\x01";
+  const char zeros5[] = "\x78\x9c\x63\x60\x00\x02\x00\x00\x05\x00\x01";
+
+  g_assert_null (attn_h5_chunks_new_for_chain (&f4, 16, NULL, 0, "/none"));
+  g_assert_null (attn_h5_chunks_new_for_chain (&f4, 16, two_deflates, 2, "/two"));
+  g_assert_null (attn_h5_chunks_new_for_chain (&f4, 16, &shuffle0, 1, "/shuffle0"));
+  g_assert_null (attn_h5_chunks_new_for_chain (&f4, 16, &lzf, 1, "/lzf"));
+  g_assert_null (attn_h5_chunks_new_for_chain (&odd, 16, &deflate, 1, "/odd"));
+  g_assert_null (attn_h5_chunks_new_for_chain (&f4, 0, &deflate, 1, "/empty"));
+
+  /* Fletcher-32 of 01 02 is 0x01020102, stored little-endian, or with the
+   * bytes of each half swapped (HDF5 before 1.6.3). */
+  assert_decodes (&fletcher, 1, "\1\2", 2, "\1\2\2\1\2\1", 6, 0);
+  assert_decodes (&fletcher, 1, "\1\2", 2, "\1\2\1\2\1\2", 6, 0);
+  assert_decodes (&fletcher, 1, "\1\2", 2, "\1\2", 2, 1);
+  assert_fails (&fletcher, 1, 2, "\1\2\0\0\0\0", 6, 0, "checksum does not match");
+  assert_fails (&fletcher, 1, 2, "\1\2\2", 3, 0, "too short to hold its checksum");
+  assert_fails (&fletcher, 1, 2, "\1", 1, 1, "does not match the dataset's chunk size");
+  assert_fails (&fletcher, 1, 2, "\1\2\2\1\2\1\0", 7, 0, "more bytes than a chunk can");
+
+  /* Shuffle by 2 bytes, a last odd byte left where it is. */
+  assert_decodes (&shuffle2, 1, "\1\2\3\4\5", 5, "\1\3\2\4\5", 5, 0);
+  assert_decodes (&shuffle2, 1, "\1\3\2\4\5", 5, "\1\3\2\4\5", 5, 1);
+
+  assert_decodes (&deflate, 1, "\0\0\0\0", 4, zeros4, sizeof zeros4, 0);
+  assert_decodes (sd, 2, "\0\0\0\0", 4, zeros4, sizeof zeros4 - 1, 0);
+  assert_decodes (sd, 2, "\1\2\3\4", 4, "\1\3\2\4", 4, 2);
+  assert_fails (&deflate, 1, 4, zeros5, sizeof zeros5 - 1, 0, "more bytes than a chunk holds");
+  assert_fails (&deflate, 1, 5, zeros4, sizeof zeros4 - 1, 0, "fewer bytes than a chunk holds");
+  assert_fails (&deflate, 1, 4, zeros4, 6, 0, "damaged or truncated");
+}
+
 static void
 assert_damaged (const Case *c, AttnArray *a, gboolean one_worker)
 {
@@ -379,5 +473,6 @@ main (int argc, char **argv)
   g_test_add_func ("/h5-chunks/values", test_values);
   g_test_add_func ("/h5-chunks/damaged", test_damaged);
   g_test_add_func ("/h5-chunks/cancelled", test_cancelled);
+  g_test_add_func ("/h5-chunks/chain", test_chain);
   return g_test_run ();
 }

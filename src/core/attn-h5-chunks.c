@@ -9,7 +9,7 @@
  * an inflate that comes out short or long is an error, not a read past a
  * buffer.
  */
-#include "attn-h5-chunks.h"
+#include "attn-h5-chunks-private.h"
 #include "attn-array.h"
 #include "attn-error.h"
 #include "attn-h5-private.h"
@@ -22,12 +22,6 @@
 #define MAX_FILTERS 8
 /* HDF5 1.10 stores no chunk over 4 GiB. */
 #define MAX_CHUNK_BYTES ((gsize) G_MAXUINT32)
-
-typedef struct
-{
-  H5Z_filter_t id;
-  gsize elem; /* shuffle: bytes per element */
-} Filter;
 
 /* One thread's buffers, stored_limit bytes each; kept in the reader's pool
  * between chunks (at most one set a worker), so that a thread reuses its
@@ -53,9 +47,9 @@ struct _AttnH5Chunks
   AttnH5NumFormat fmt;
   float fill; /* where no chunk was written */
   guint n_filters;
-  Filter filters[MAX_FILTERS]; /* in the order they were applied on writing */
-  GMutex lock;                 /* guards pool */
-  GPtrArray *pool;             /* Scratch* not in use */
+  AttnH5ChunkFilter filters[MAX_FILTERS]; /* in the order they were applied on writing */
+  GMutex lock;                            /* guards pool */
+  GPtrArray *pool;                        /* Scratch* not in use */
 };
 
 /* --- set-up --- */
@@ -69,38 +63,52 @@ disabled_by_environment (void)
 }
 
 /* The pipeline, when every filter is one decoded here and at most one
- * deflate (a second one's input size would be unknown). */
+ * deflate (a second one's input size would be unknown); the buffers' size
+ * from stage_bytes, the decoded chunk's. */
+static gboolean
+set_filters (AttnH5Chunks *self, const AttnH5ChunkFilter *filters, guint n)
+{
+  guint n_deflate = 0;
+
+  if (n == 0 || n > MAX_FILTERS)
+    return FALSE; /* none: H5Dread copies as fast */
+  for (guint i = 0; i < n; i++)
+    {
+      if (filters[i].id == H5Z_FILTER_DEFLATE)
+        n_deflate++;
+      else if (filters[i].id == H5Z_FILTER_FLETCHER32)
+        self->stage_bytes += 4;
+      else if (filters[i].id != H5Z_FILTER_SHUFFLE || filters[i].elem < 1)
+        return FALSE;
+      self->filters[i] = filters[i];
+    }
+  self->n_filters = n;
+  /* Data that deflate cannot shrink comes out longer (HDF5 lets it grow by
+   * 0.1% and 12 bytes; zlib's own bound is smaller). */
+  self->stored_limit = self->stage_bytes + (n_deflate ? self->stage_bytes / 512 + 64 : 0);
+  return n_deflate <= 1;
+}
+
 static gboolean
 read_filters (AttnH5Chunks *self, hid_t dcpl)
 {
+  AttnH5ChunkFilter filters[MAX_FILTERS] = { { 0 } };
   int n = H5Pget_nfilters (dcpl);
-  guint n_deflate = 0;
 
   if (n <= 0 || n > MAX_FILTERS)
-    return FALSE; /* none: H5Dread copies as fast */
+    return FALSE;
   for (int i = 0; i < n; i++)
     {
       unsigned int flags = 0, cd[8] = { 0 }, config = 0;
       size_t n_cd = G_N_ELEMENTS (cd);
       char name[64];
-      H5Z_filter_t id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &n_cd, cd, sizeof name, name,
-                                        &config);
 
-      if (id == H5Z_FILTER_DEFLATE)
-        n_deflate++;
-      else if (id == H5Z_FILTER_SHUFFLE && n_cd >= 1 && cd[0] >= 1)
-        self->filters[i].elem = cd[0];
-      else if (id != H5Z_FILTER_FLETCHER32)
-        return FALSE;
-      self->filters[i].id = id;
-      if (id == H5Z_FILTER_FLETCHER32)
-        self->stage_bytes += 4;
+      filters[i].id = H5Pget_filter2 (dcpl, (unsigned) i, &flags, &n_cd, cd, sizeof name, name,
+                                      &config);
+      if (filters[i].id == H5Z_FILTER_SHUFFLE && n_cd >= 1)
+        filters[i].elem = cd[0];
     }
-  self->n_filters = (guint) n;
-  /* Data that deflate cannot shrink comes out longer (HDF5 lets it grow by
-   * 0.1% and 12 bytes; zlib's own bound is smaller). */
-  self->stored_limit = self->stage_bytes + (n_deflate ? self->stage_bytes / 512 + 64 : 0);
-  return n_deflate <= 1;
+  return set_filters (self, filters, (guint) n);
 }
 
 /* Chunked, every edge chunk filtered too, a chunk of a size HDF5 allows. */
@@ -159,6 +167,18 @@ setup (AttnH5Chunks *self, hid_t dcpl, hid_t type, hid_t space)
          && read_fill (self, dcpl, type);
 }
 
+static AttnH5Chunks *
+chunks_alloc (hid_t dset, const char *path)
+{
+  AttnH5Chunks *self = g_new0 (AttnH5Chunks, 1);
+
+  g_mutex_init (&self->lock);
+  self->pool = g_ptr_array_new ();
+  self->dset = dset;
+  self->path = g_strdup (path);
+  return self;
+}
+
 AttnH5Chunks *
 attn_h5_chunks_new (hid_t dset, const char *path)
 {
@@ -170,11 +190,7 @@ attn_h5_chunks_new (hid_t dset, const char *path)
   if (disabled_by_environment ())
     return NULL;
   attn_h5_thread_init ();
-  self = g_new0 (AttnH5Chunks, 1);
-  g_mutex_init (&self->lock);
-  self->pool = g_ptr_array_new ();
-  self->dset = dset;
-  self->path = g_strdup (path);
+  self = chunks_alloc (dset, path);
   dcpl = H5Dget_create_plist (dset);
   type = H5Dget_type (dset);
   space = H5Dget_space (dset);
@@ -187,6 +203,25 @@ attn_h5_chunks_new (hid_t dset, const char *path)
     H5Pclose (dcpl);
   H5Eclear2 (H5E_DEFAULT); /* a dataset that does not qualify is no error */
   return ok ? g_steal_pointer (&self) : NULL;
+}
+
+AttnH5Chunks *
+attn_h5_chunks_new_for_chain (const AttnH5NumFormat *fmt, gsize n_elements,
+                              const AttnH5ChunkFilter *filters, guint n_filters, const char *path)
+{
+  g_autoptr (AttnH5Chunks) self = NULL;
+
+  g_return_val_if_fail (fmt != NULL && path != NULL, NULL);
+  g_return_val_if_fail (filters != NULL || n_filters == 0, NULL);
+  if (!attn_h5_num_format_supported (fmt) || n_elements == 0
+      || n_elements > MAX_CHUNK_BYTES / fmt->size)
+    return NULL;
+  self = chunks_alloc (H5I_INVALID_HID, path);
+  self->fmt = *fmt;
+  self->rank = 1;
+  self->chunk[0] = n_elements;
+  self->chunk_bytes = self->stage_bytes = n_elements * fmt->size;
+  return set_filters (self, filters, n_filters) ? g_steal_pointer (&self) : NULL;
 }
 
 static void
@@ -399,7 +434,7 @@ static const char *
 undo_filter (AttnH5Chunks *self, Scratch *s, guint i, guint32 mask, const guint8 **cur,
              gsize *n)
 {
-  const Filter *f = &self->filters[i];
+  const AttnH5ChunkFilter *f = &self->filters[i];
   guint8 *other = *cur == s->stored ? s->work : s->stored;
   const char *why = NULL;
 
@@ -448,6 +483,32 @@ decode (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize n, guint32 
                        _("its size does not match the dataset's chunk size"));
   *chunk = cur;
   return TRUE;
+}
+
+GBytes *
+attn_h5_chunks_decode_stored (AttnH5Chunks *self, const guint8 *stored, gsize n, guint32 mask,
+                              GError **error)
+{
+  const hsize_t offset[1] = { 0 };
+  const guint8 *chunk = NULL;
+  GBytes *bytes = NULL;
+  Scratch *s;
+
+  g_return_val_if_fail (self != NULL && (stored != NULL || n == 0), NULL);
+  if (n > self->stored_limit)
+    {
+      chunk_fail (self, offset, error, ATTN_ERROR_FILTER,
+                  _("it holds more bytes than a chunk can"));
+      return NULL;
+    }
+  if ((s = scratch_take (self, error)) == NULL)
+    return NULL;
+  if (n > 0)
+    memcpy (s->stored, stored, n);
+  if (decode (self, s, offset, n, mask, &chunk, error))
+    bytes = g_bytes_new (chunk, self->chunk_bytes);
+  scratch_give (self, s);
+  return bytes;
 }
 
 /* --- reading --- */
