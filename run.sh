@@ -19,7 +19,6 @@ PACKAGES=(
   xvfb xauth xdotool imagemagick librsvg2-bin desktop-file-utils appstream
   python3-h5py python3-numpy python3-matplotlib fonts-dejavu-core
   gettext
-  bubblewrap
   clang libclang-rt-14-dev
 )
 

@@ -1,23 +1,21 @@
-/* main.c: attnview's entry point
+/* main.c: attnview-cli, the headless commands
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The headless commands are dispatched before anything else, so that
- * `attnview info/render` never need a display nor reach a running viewer.
- * The viewer is a program of its own, attnview-gui: the headless commands
- * then load neither GTK nor its hundred libraries, which took half the time
- * of drawing a small figure.
+ * attnview (attn-launcher.c) starts this program for info, render and
+ * compute, and the viewer, attnview-gui, without a command: the headless
+ * commands then load neither GTK nor its hundred libraries, which took half
+ * the time of drawing a small figure.
  */
-#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "attn-blas.h"
 #include "attn-config.h"
 #include "attn-i18n.h"
 #include "attn-reader.h"
+#include "attn-reader-spawn.h"
 #include "attn-render.h"
 #include "cli/attn-cli.h"
 
@@ -53,52 +51,23 @@ leak_check_wanted (void)
   return value != NULL && value[0] != '\0' && strcmp (value, "0") != 0;
 }
 
-/* attnview-gui next to this program (the build tree), else the installed one. */
-static int
-run_viewer (char **argv)
-{
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
-  g_autofree char *next_to = dir ? g_build_filename (dir, "attnview-gui", NULL) : NULL;
-  const char *path = next_to && g_file_test (next_to, G_FILE_TEST_IS_EXECUTABLE)
-                         ? next_to
-                         : ATTN_LIBEXECDIR "/attnview-gui";
-
-  argv[0] = (char *) path;
-  execv (path, argv);
-  fprintf (stderr, _("attnview: cannot start the viewer %s: %s\n"), path, g_strerror (errno));
-  return 1;
-}
-
-/* Whether path starts with HDF5's signature (where h5py and most writers put
- * the superblock); reads 8 bytes. */
-static gboolean
-looks_like_hdf5 (const char *path)
-{
-  static const char signature[8] = "\211HDF\r\n\032\n";
-  char head[8];
-  FILE *f = fopen (path, "rb");
-  gboolean yes = f && fread (head, 1, sizeof head, f) == sizeof head
-                 && memcmp (head, signature, sizeof head) == 0;
-
-  if (f)
-    fclose (f);
-  return yes;
-}
-
-/* Starts the reader process of the command's input now: its start and its
- * linking of libhdf5 (~25 ms) overlap the parsing and the font set-up.  The
- * input is the first argument that is an HDF5 file; when none is, nothing
- * starts and the command starts its reader when it needs one. */
+/* The reader that attnview's launcher started for the command's file, else
+ * one started now: its start and its libraries' loading overlap ours. */
 static void
 prestart_reader (int argc, char **argv)
 {
-  for (int i = 2; i < argc; i++)
-    if (argv[i][0] != '-' && looks_like_hdf5 (argv[i]))
-      {
-        attn_reader_prestart (argv[i]);
-        return;
-      }
+  g_autofree char *filename = NULL;
+  const char *file;
+  pid_t pid;
+  int fd;
+
+  if (attn_reader_handoff_parse (g_getenv (ATTN_READER_HANDOFF_ENV), &pid, &fd, &filename))
+    {
+      g_unsetenv (ATTN_READER_HANDOFF_ENV);
+      attn_reader_adopt (filename, pid, fd);
+    }
+  else if ((file = attn_reader_command_file (argc, argv)))
+    attn_reader_prestart (file);
 }
 
 int
@@ -135,5 +104,5 @@ main (int argc, char **argv)
       printf (_("attnview %s\n"), ATTN_VERSION);
       return 0;
     }
-  return run_viewer (argv);
+  return usage (stderr, 2);
 }

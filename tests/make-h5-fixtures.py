@@ -282,6 +282,18 @@ def write_big(d):
         f.create_dataset("f32", data=x)
 
 
+def write_external(d):
+    """A dataset whose numbers lie in another file (HDF5's external storage):
+    a confined reader may read external.h5 and nothing else."""
+    raw = os.path.join(d, "external.raw")
+    x = np.arange(12, dtype="<f4").reshape(3, 4)
+    with open(raw, "wb") as out:
+        out.write(x.tobytes())
+    with h5py.File(os.path.join(d, "external.h5"), "w") as f:
+        f.create_dataset("outside", shape=(3, 4), dtype="<f4",
+                         external=[(raw, 0, x.nbytes)])
+
+
 def main():
     d = sys.argv[1]
     mode = sys.argv[2] if len(sys.argv) > 2 else None
@@ -301,6 +313,7 @@ def main():
         write_shapes(d)
         write_bad(d)
         write_blocks(d)
+        write_external(d)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static char *
 fixture (const char *name)
@@ -774,30 +776,91 @@ test_parallel (void)
   g_assert_cmpmem (got, rounds * w * sizeof (float), want, rounds * w * sizeof (float));
 }
 
-/* A bubblewrap that cannot confine (as in a container without namespaces):
- * the reader runs unconfined from then on.  Last: it holds for the rest of
- * the process. */
-static void
-test_sandbox_fallback (void)
+/* Whether this kernel offers Landlock (a reader confines its files with it). */
+static gboolean
+have_landlock (void)
 {
-  g_autofree char *dir = g_build_filename (attn_test_tmpdir (), "fake-bwrap", NULL);
-  g_autofree char *bwrap = g_build_filename (dir, "bwrap", NULL);
-  g_autofree char *path = g_strdup_printf ("%s:%s", dir, g_getenv ("PATH"));
-  g_autofree char *saved = g_strdup (g_getenv ("PATH"));
+  return syscall (SYS_landlock_create_ruleset, NULL, 0, 1u /* VERSION */) >= 1;
+}
+
+/* What a reader can still do once confined, as its test hook reports it in
+ * the error of its handshake. */
+static char *
+probe_reader (const char *sandbox)
+{
+  g_autofree char *path = fixture ("types.h5"), *other = fixture ("names.h5");
   g_autoptr (AttnReaderFile) file = NULL;
-  g_autoptr (GPtrArray) infos = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (bwrap, "#!/bin/sh\nexit 1\n", -1, NULL));
-  g_assert_cmpint (g_chmod (bwrap, 0755), ==, 0);
-  g_setenv ("PATH", path, TRUE);
+  if (sandbox)
+    g_setenv ("ATTN_READER_SANDBOX", sandbox, TRUE);
+  g_setenv ("ATTN_READER_TEST_HOOKS", "1", TRUE);
+  g_setenv ("ATTN_READER_TEST_PROBE", other, TRUE);
+  file = attn_reader_file_open (path, &error);
+  g_unsetenv ("ATTN_READER_TEST_PROBE");
+  g_unsetenv ("ATTN_READER_TEST_HOOKS");
   g_unsetenv ("ATTN_READER_SANDBOX");
-  file = open_reader ("types.h5");
-  infos = attn_reader_file_list_datasets (file, &error);
-  g_setenv ("PATH", saved, TRUE);
-  g_assert_no_error (error);
-  g_assert_cmpuint (infos->len, >, 0);
+  g_assert_null (file);
+  g_assert_nonnull (error);
+  return g_strdup (error->message);
+}
+
+/* Confined: no socket, and (with Landlock) no file but its own; with
+ * ATTN_READER_SANDBOX=0 both are there. */
+static void
+test_confined (void)
+{
+  g_autofree char *confined = probe_reader (NULL);
+  g_autofree char *open = probe_reader ("0");
+
+  g_assert_cmpstr (open, ==, "files=0 calls=0 socket=ok other-file=ok");
+  if (have_landlock ())
+    g_assert_cmpstr (confined, ==, "files=1 calls=1 socket=EPERM other-file=EACCES");
+  else
+    {
+      g_test_message ("no Landlock in this kernel: the reader's files are not confined");
+      g_assert_cmpstr (confined, ==, "files=0 calls=1 socket=EPERM other-file=ok");
+    }
+}
+
+/* A dataset stored in another file (external storage) is read unconfined
+ * and refused, cleanly, when the reader may read only the one file. */
+static void
+test_confined_external (void)
+{
+  g_autofree float *got = g_new0 (float, 12);
+  const gsize start[2] = { 0, 0 }, count[2] = { 3, 4 };
+  g_autoptr (GError) error = NULL;
+
+  for (int confined = 0; confined < 2; confined++)
+    {
+      g_autoptr (AttnReaderFile) file = NULL;
+      g_autoptr (AttnArray) a = NULL;
+      gboolean ok;
+
+      if (!confined)
+        g_setenv ("ATTN_READER_SANDBOX", "0", TRUE);
+      file = open_reader ("external.h5");
+      a = open_reader_array (file, "/outside");
+      ok = attn_array_read_box (a, start, count, got, NULL, &error);
+      g_unsetenv ("ATTN_READER_SANDBOX");
+      if (!confined)
+        {
+          g_assert_no_error (error);
+          for (int i = 0; i < 12; i++)
+            g_assert_cmpfloat (got[i], ==, (float) i);
+        }
+      else if (have_landlock ())
+        {
+          g_assert_false (ok);
+          g_assert_error (error, ATTN_ERROR, ATTN_ERROR_INPUT);
+          g_assert_nonnull (strstr (error->message, "outside"));
+          g_assert_nonnull (strstr (error->message, "ATTN_READER_SANDBOX=0 allows it"));
+        }
+      else
+        g_test_message ("no Landlock in this kernel: external storage is read");
+      g_clear_error (&error);
+    }
 }
 
 int
@@ -825,6 +888,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reader/large-region", test_large_region);
   g_test_add_func ("/reader/parallel", test_parallel);
   g_test_add_func ("/reader/grow", test_grow);
-  g_test_add_func ("/reader/sandbox-fallback", test_sandbox_fallback);
+  g_test_add_func ("/reader/confined", test_confined);
+  g_test_add_func ("/reader/confined-external", test_confined_external);
   return g_test_run ();
 }

@@ -8,9 +8,10 @@
 #include "attn-error.h"
 #include "attn-i18n.h"
 #include "attn-reader-io.h"
+#include "attn-reader-spawn.h"
 
+#include <errno.h>
 #include <fcntl.h>
-#include <gio/gunixfdlist.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -30,10 +31,9 @@ struct _AttnReader
   GObject parent_instance;
   GMutex lock; /* one request at a time */
   char *filename;
-  GSubprocess *process;
+  pid_t pid; /* 0: no process */
   int sock;
-  gboolean ready;     /* the handshake is done */
-  gboolean sandboxed; /* the process runs under bubblewrap */
+  gboolean ready; /* the handshake is done */
   guint generation;
   int memfd;
   guint8 *region;
@@ -45,30 +45,6 @@ G_DEFINE_FINAL_TYPE (AttnReader, attn_reader, G_TYPE_OBJECT)
 
 static GMutex prestart_lock;
 static AttnReader *prestarted;
-/* Set once bubblewrap failed to start a reader here: later ones run
- * unconfined. */
-static gint sandbox_broken;
-
-char *
-attn_reader_program_path (void)
-{
-  const char *env = g_getenv ("ATTN_READER");
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
-  /* attnview and the viewer are built next to it; the tests in tests/. */
-  const char *const near[] = { "attnview-reader", "../src/attnview-reader" };
-
-  if (env && env[0])
-    return g_strdup (env);
-  for (guint i = 0; dir && i < G_N_ELEMENTS (near); i++)
-    {
-      g_autofree char *p = g_build_filename (dir, near[i], NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_EXECUTABLE))
-        return g_steal_pointer (&p);
-    }
-  return g_build_filename (ATTN_LIBEXECDIR, "attnview-reader", NULL);
-}
 
 static int
 timeout_ms (void)
@@ -88,12 +64,8 @@ stop (AttnReader *self)
   if (self->sock >= 0)
     close (self->sock);
   self->sock = -1;
-  if (self->process)
-    {
-      g_subprocess_force_exit (self->process);
-      g_subprocess_wait (self->process, NULL, NULL);
-    }
-  g_clear_object (&self->process);
+  attn_reader_kill_process (self->pid);
+  self->pid = 0;
   self->ready = FALSE;
   g_hash_table_remove_all (self->handles);
 }
@@ -103,10 +75,10 @@ attn_reader_finalize (GObject *object)
 {
   AttnReader *self = ATTN_READER (object);
 
-  /* Closing the socket ends the process; it needs no waiting for. */
+  /* It holds nothing to save: ended at once, and reaped. */
   if (self->sock >= 0)
     close (self->sock);
-  g_clear_object (&self->process);
+  attn_reader_kill_process (self->pid);
   if (self->region)
     munmap (self->region, self->region_size);
   if (self->memfd >= 0)
@@ -132,101 +104,47 @@ attn_reader_init (AttnReader *self)
   self->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
-/* No network, IPC, other process or host name; no terminal to type into;
- * /usr and the dynamic linker's cache, read-only; no /dev, /proc, /tmp,
- * /etc or home. */
-static const char *const sandbox_args[] = { "--unshare-all",
-                                            "--die-with-parent",
-                                            "--new-session",
-                                            "--ro-bind",
-                                            "/usr",
-                                            "/usr",
-                                            "--symlink",
-                                            "usr/lib",
-                                            "/lib",
-                                            "--symlink",
-                                            "usr/lib64",
-                                            "/lib64",
-                                            "--symlink",
-                                            "usr/bin",
-                                            "/bin",
-                                            "--ro-bind-try",
-                                            "/etc/ld.so.cache",
-                                            "/etc/ld.so.cache",
-                                            NULL };
-
-/* The command line that confines the reader with bubblewrap: no network,
- * no other process, a file system of /usr (its libraries and filter
- * plugins) and, read-only, the one file.  NULL when bubblewrap is not there
- * or failed before, or ATTN_READER_SANDBOX=0. */
-static GStrvBuilder *
-sandbox_argv (const char *program, const char *filename)
-{
-  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-  g_autofree char *cwd = g_get_current_dir ();
-  g_autofree char *abs = g_canonicalize_filename (filename, cwd);
-  g_autofree char *prog = g_canonicalize_filename (program, cwd);
-  GStrvBuilder *b;
-
-  if (bwrap == NULL || g_atomic_int_get (&sandbox_broken)
-      || g_strcmp0 (g_getenv ("ATTN_READER_SANDBOX"), "0") == 0)
-    return NULL;
-  b = g_strv_builder_new ();
-  g_strv_builder_add (b, bwrap);
-  g_strv_builder_addv (b, (const char **)sandbox_args);
-  g_strv_builder_addv (b, (const char *[]){ "--dir", cwd, "--chdir", cwd, NULL });
-  g_strv_builder_addv (b, (const char *[]){ "--ro-bind", prog, prog, NULL });
-  /* A missing file is reported by the reader: there is nothing to bind. */
-  if (g_file_test (abs, G_FILE_TEST_EXISTS))
-    g_strv_builder_addv (b, (const char *[]){ "--ro-bind", abs, abs, NULL });
-  g_strv_builder_add (b, prog);
-  return b;
-}
-
 static gboolean new_region (gsize size, int *fd_out, guint8 **map_out, GError **error);
 static void send_handshake (AttnReader *self);
 
+/* The shared region, made once per AttnReader (a new process maps it too). */
+static gboolean
+ensure_region (AttnReader *self, GError **error)
+{
+  if (self->region)
+    return TRUE;
+  if (!new_region (INITIAL_REGION, &self->memfd, &self->region, error))
+    return FALSE;
+  self->region_size = INITIAL_REGION;
+  return TRUE;
+}
+
+/* A new process, its handshake sent (confinement is its own business:
+ * attnview-reader confines itself before it opens the file). */
 static gboolean
 spawn (AttnReader *self, GError **error)
 {
   g_autofree char *program = attn_reader_program_path ();
-  g_autoptr (GStrvBuilder) confined = sandbox_argv (program, self->filename);
-  g_auto (GStrv) argv = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
-  int sv[2];
+  int sv[2], saved = 0;
 
-  /* libhdf5's and the C library's own crash messages are not for the user:
-   * the request's error says what happened.  ATTN_READER_DEBUG keeps them. */
-  if (!g_getenv ("ATTN_READER_DEBUG"))
-    flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
-  if (self->region == NULL)
-    {
-      if (!new_region (INITIAL_REGION, &self->memfd, &self->region, error))
-        return FALSE;
-      self->region_size = INITIAL_REGION;
-    }
+  if (!ensure_region (self, error))
+    return FALSE;
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    saved = errno;
+  else if ((self->pid = attn_reader_spawn_process (program, sv[1])) < 0)
+    {
+      saved = errno;
+      self->pid = 0;
+      close (sv[0]);
+    }
+  if (saved)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("cannot start the HDF5 reader: %s"),
-                   g_strerror (errno));
+                   g_strerror (saved));
       return FALSE;
     }
-  launcher = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_take_fd (launcher, sv[1], 3);
-  if (confined)
-    argv = g_strv_builder_end (confined);
-  else
-    argv = g_strdupv ((char *[]){ program, NULL });
-  self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv, error);
-  if (self->process == NULL)
-    {
-      close (sv[0]);
-      g_prefix_error (error, _ ("cannot start the HDF5 reader: "));
-      return FALSE;
-    }
+  close (sv[1]);
   self->sock = sv[0];
-  self->sandboxed = confined != NULL;
   self->generation++;
   send_handshake (self);
   return TRUE;
@@ -249,6 +167,26 @@ attn_reader_new (const char *filename, GError **error)
   if (!spawn (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+void
+attn_reader_adopt (const char *filename, pid_t pid, int sock)
+{
+  g_autoptr (AttnReader) self = g_object_new (ATTN_TYPE_READER, NULL);
+
+  g_return_if_fail (filename != NULL && pid > 0 && sock >= 0);
+  self->filename = g_strdup (filename);
+  self->pid = pid;
+  self->sock = sock;
+  fcntl (sock, F_SETFD, FD_CLOEXEC);
+  if (!ensure_region (self, NULL))
+    return; /* finalized: the process killed */
+  self->generation++;
+  send_handshake (self);
+  g_mutex_lock (&prestart_lock);
+  if (prestarted == NULL)
+    prestarted = g_steal_pointer (&self);
+  g_mutex_unlock (&prestart_lock);
 }
 
 void
@@ -412,27 +350,6 @@ send_handshake (AttnReader *self)
     send_request (self, ATTN_READER_OP_OPEN, g_variant_new_string (self->filename), -1);
 }
 
-/* The reply to the version request: when a confined reader does not send
- * it, bubblewrap cannot work here (no namespaces in a container...): the
- * reader runs unconfined from then on. */
-static GVariant *
-receive_hello (AttnReader *self, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  GVariant *hello = receive_reply (self, ATTN_READER_OP_HELLO, ATTN_READER_IO_OK, NULL, &local);
-
-  if (hello == NULL && self->sandboxed && self->process == NULL)
-    {
-      g_atomic_int_set (&sandbox_broken, 1);
-      g_clear_error (&local);
-      if (spawn (self, &local))
-        hello = receive_reply (self, ATTN_READER_OP_HELLO, ATTN_READER_IO_OK, NULL, &local);
-    }
-  if (local)
-    g_propagate_error (error, g_steal_pointer (&local));
-  return hello;
-}
-
 /* Starts a process when there is none, and takes the replies of its
  * handshake. */
 static gboolean
@@ -442,9 +359,9 @@ handshake (AttnReader *self, GError **error)
 
   if (self->ready)
     return TRUE;
-  if (self->process == NULL && !spawn (self, error))
+  if (self->pid == 0 && !spawn (self, error))
     return FALSE;
-  if (!(hello = receive_hello (self, error)))
+  if (!(hello = receive_reply (self, ATTN_READER_OP_HELLO, ATTN_READER_IO_OK, NULL, error)))
     return FALSE;
   if (g_variant_get_uint32 (hello) != ATTN_READER_PROTO_VERSION)
     {

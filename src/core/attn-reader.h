@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include <sys/types.h>
+
 #include "attn-reader-proto.h"
 
 #include <gio/gio.h>
@@ -51,8 +53,8 @@ void attn_reader_remember_handle (AttnReader *self, const char *path, guint hand
  * same file to take: main() calls it before loading fonts. */
 void attn_reader_prestart (const char *filename);
 
-/* The program: $ATTN_READER, else the build tree's copy next to this
- * program, else the installed one. */
-char *attn_reader_program_path (void);
+/* Takes a reader process that attnview's launcher started for filename
+ * (attn-reader-spawn.h), for the next attn_reader_new of that file. */
+void attn_reader_adopt (const char *filename, pid_t pid, int sock);
 
 G_END_DECLS

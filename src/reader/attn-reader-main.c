@@ -10,16 +10,22 @@
  * request at a time: when this process dies or stops answering, attnview
  * kills it, reports the request that did it, and starts another one.
  */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include "attn-error.h"
 #include "attn-h5.h"
 #include "attn-i18n.h"
+#include "attn-reader-confine.h"
 #include "attn-reader-io.h"
 #include "attn-reader-proto.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define SOCKET_FD 3
@@ -31,11 +37,15 @@ typedef struct
   guint8 *region;
   gsize region_size;
   const char *crash_on, *hang_on; /* test hooks: the request to fail on */
+  const char *probe;               /* test hook: a file to try once confined */
+  gboolean confined;
+  gboolean files_confined; /* Landlock: only the one file may be read */
 } Reader;
 
 /* A test stands for a damaged file: ATTN_READER_TEST_CRASH=read makes the
- * "read" request abort, ATTN_READER_TEST_HANG=list makes "list" hang.
- * Obeyed only with ATTN_READER_TEST_HOOKS=1. */
+ * "read" request abort, ATTN_READER_TEST_HANG=list makes "list" hang;
+ * ATTN_READER_TEST_PROBE=PATH makes "open" fail with what the confined
+ * process can still do.  Obeyed only with ATTN_READER_TEST_HOOKS=1. */
 static void
 test_hooks (Reader *r, AttnReaderOp op)
 {
@@ -100,6 +110,28 @@ do_map (Reader *r, GVariant *args, int fd, GError **error)
   return g_variant_new ("()");
 }
 
+/* The test hook's answer: "files=0|1 calls=0|1 socket=E other-file=E",
+ * E an errno name or "ok". */
+static GVariant *
+probe (AttnReaderConfinement how, const char *path, GError **error)
+{
+  int s = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), s_errno = errno;
+  int f = open (path, O_RDONLY | O_CLOEXEC), f_errno = errno;
+
+  /* for a test to read, not a user: not translated */
+  g_autofree char *what = g_strdup_printf (
+      "files=%d calls=%d socket=%s other-file=%s", (how & ATTN_READER_CONFINED_FILES) != 0,
+      (how & ATTN_READER_CONFINED_CALLS) != 0, s >= 0 ? "ok" : s_errno == EPERM ? "EPERM" : "other",
+      f >= 0 ? "ok" : f_errno == EACCES ? "EACCES" : "other");
+
+  g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, "%s", what);
+  if (s >= 0)
+    close (s);
+  if (f >= 0)
+    close (f);
+  return NULL;
+}
+
 static GVariant *
 do_open (Reader *r, GVariant *args, GError **error)
 {
@@ -107,6 +139,15 @@ do_open (Reader *r, GVariant *args, GError **error)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("a file is already open"));
       return NULL;
+    }
+  if (!r->confined)
+    {
+      AttnReaderConfinement how = attn_reader_confine (g_variant_get_string (args, NULL));
+
+      r->confined = TRUE;
+      r->files_confined = (how & ATTN_READER_CONFINED_FILES) != 0;
+      if (r->probe)
+        return probe (how, r->probe, error);
     }
   r->file = attn_h5_file_open (g_variant_get_string (args, NULL), error);
   return r->file ? g_variant_new ("()") : NULL;
@@ -219,6 +260,24 @@ do_refresh (Reader *r, GVariant *args, GError **error)
                         warnings_variant (r));
 }
 
+/* Numbers kept in another file (external storage, a virtual dataset's
+ * sources, an external link) cannot be read by a reader confined to its
+ * one file: the message says so, and how to allow it. */
+static void
+explain_other_file (Reader *r, GError *error)
+{
+  char *text;
+
+  if (!r->files_confined || error == NULL
+      || !(strstr (error->message, "external") || strstr (error->message, "source file")))
+    return;
+  text = g_strdup_printf (_ ("%s; the reader may read no file but this one (the data lie in "
+                             "another file): ATTN_READER_SANDBOX=0 allows it"),
+                          error->message);
+  g_free (error->message);
+  error->message = text;
+}
+
 static GVariant *
 dispatch (Reader *r, AttnReaderOp op, GVariant *args, int fd, GError **error)
 {
@@ -274,6 +333,8 @@ serve (Reader *r)
       if (!attn_reader_proto_parse_request (body, &op, &args, &error))
         return 1; /* attnview sends no such thing: someone else does */
       result = dispatch (r, op, args, fd, &error);
+      if (result == NULL)
+        explain_other_file (r, error);
       if (fd >= 0)
         close (fd); /* mapped or refused: the mapping keeps the memory */
       frame = attn_reader_proto_frame (result ? attn_reader_proto_reply_ok (op, result)
@@ -281,6 +342,18 @@ serve (Reader *r)
       if (attn_reader_io_send (SOCKET_FD, frame, -1) != ATTN_READER_IO_OK)
         return 1;
     }
+}
+
+/* attnview gone (its end of the socket closed) while libhdf5 may be stuck
+ * in a loop: this process ends with it. */
+static gpointer
+watch_attnview (gpointer data)
+{
+  struct pollfd p = { SOCKET_FD, POLLRDHUP, 0 };
+
+  while (poll (&p, 1, -1) < 0 && errno == EINTR)
+    ;
+  _exit (0);
 }
 
 int
@@ -291,10 +364,12 @@ main (int argc, char **argv)
 
   attn_i18n_init ();
   signal (SIGPIPE, SIG_IGN);
+  g_thread_unref (g_thread_new ("watch", watch_attnview, NULL));
   if (g_strcmp0 (g_getenv ("ATTN_READER_TEST_HOOKS"), "1") == 0)
     {
       r.crash_on = g_getenv ("ATTN_READER_TEST_CRASH");
       r.hang_on = g_getenv ("ATTN_READER_TEST_HANG");
+      r.probe = g_getenv ("ATTN_READER_TEST_PROBE");
     }
   status = serve (&r);
   g_ptr_array_unref (r.arrays);

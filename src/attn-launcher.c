@@ -1,0 +1,76 @@
+/* attn-launcher.c: attnview, the program a user runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Small on purpose (GLib alone): for info, render and compute it starts the
+ * reader process of the command's HDF5 file first, and only then replaces
+ * itself with the command (attnview-cli), whose libraries (cairo, Pango,
+ * HDF5...) take tens of milliseconds to load.  The reader loads its own
+ * meanwhile, so neither waits for the other; the command takes the process
+ * over from the environment (attn-reader-spawn.h).  Without a command it
+ * replaces itself with the viewer (attnview-gui).
+ */
+#include "attn-i18n.h"
+#include "attn-reader-spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Starts the reader of the command's input, for the command to take: the
+ * first argument that is not an option and is an HDF5 file. */
+static pid_t
+prestart_reader (int argc, char **argv)
+{
+  g_autofree char *program = NULL, *handoff = NULL;
+  const char *file = attn_reader_command_file (argc, argv);
+  int sv[2];
+  pid_t pid;
+
+  if (file == NULL || socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return 0;
+  program = attn_reader_program_path ();
+  pid = attn_reader_spawn_process (program, sv[1]);
+  close (sv[1]);
+  if (pid < 0)
+    {
+      close (sv[0]); /* the command starts its own, and says why it cannot */
+      return 0;
+    }
+  /* this end goes on to the command */
+  if (fcntl (sv[0], F_SETFD, 0) < 0)
+    {
+      close (sv[0]);
+      attn_reader_kill_process (pid);
+      return 0;
+    }
+  handoff = attn_reader_handoff_format (pid, sv[0], file);
+  g_setenv (ATTN_READER_HANDOFF_ENV, handoff, TRUE);
+  return pid;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *const commands[] = { "info", "render", "compute", "--help", "-h", "--version" };
+  gboolean command = FALSE;
+  g_autofree char *next = NULL;
+  pid_t reader = 0;
+
+  attn_i18n_init ();
+  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (commands); i++)
+    command |= strcmp (argv[1], commands[i]) == 0;
+  /* a stale hand-off from an outer attnview is not ours */
+  g_unsetenv (ATTN_READER_HANDOFF_ENV);
+  if (command && argv[1][0] != '-')
+    reader = prestart_reader (argc, argv);
+  next = attn_reader_sibling_path (command ? "attnview-cli" : "attnview-gui");
+  argv[0] = next;
+  execv (next, argv);
+  fprintf (stderr, _("attnview: cannot start %s: %s\n"), next, g_strerror (errno));
+  attn_reader_kill_process (reader);
+  return 1;
+}
