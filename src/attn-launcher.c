@@ -4,8 +4,8 @@
  *
  * Small on purpose (GLib alone): for info, render and compute it starts the
  * reader process of the command's HDF5 file first, and only then replaces
- * itself with the command (attnview-cli), whose libraries (cairo, Pango,
- * HDF5...) take tens of milliseconds to load.  The reader loads its own
+ * itself with the command (attnview-cli, or attnview-compute), whose
+ * libraries (cairo, Pango, OpenBLAS...) take tens of milliseconds to load.  The reader loads its own
  * meanwhile, so neither waits for the other; the command takes the process
  * over from the environment (attn-reader-spawn.h).  Without a command it
  * replaces itself with the viewer (attnview-gui).
@@ -33,7 +33,7 @@ prestart_reader (int argc, char **argv)
   if (file == NULL || socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     return 0;
   program = attn_reader_program_path ();
-  pid = attn_reader_spawn_process (program, sv[1]);
+  pid = attn_reader_spawn_process (program, sv[1], file);
   close (sv[1]);
   if (pid < 0)
     {
@@ -67,7 +67,9 @@ main (int argc, char **argv)
   g_unsetenv (ATTN_READER_HANDOFF_ENV);
   if (command && argv[1][0] != '-')
     reader = prestart_reader (argc, argv);
-  next = attn_reader_sibling_path (command ? "attnview-cli" : "attnview-gui");
+  next = attn_reader_sibling_path (!command                          ? "attnview-gui"
+                                   : strcmp (argv[1], "compute") == 0 ? "attnview-compute"
+                                                                      : "attnview-cli");
   argv[0] = next;
   execv (next, argv);
   fprintf (stderr, _("attnview: cannot start %s: %s\n"), next, g_strerror (errno));

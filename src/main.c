@@ -1,11 +1,13 @@
-/* main.c: attnview-cli, the headless commands
+/* main.c: attnview-cli, the commands that read: info and render
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * attnview (attn-launcher.c) starts this program for info, render and
- * compute, and the viewer, attnview-gui, without a command: the headless
- * commands then load neither GTK nor its hundred libraries, which took half
- * the time of drawing a small figure.
+ * attnview (attn-launcher.c) starts this program for info and render,
+ * attnview-compute for compute and the viewer, attnview-gui, without a
+ * command.  Each loads only what it needs: this one neither GTK (its
+ * hundred libraries took half the time of drawing a small figure) nor
+ * libhdf5 (18 ms to load; the reader processes read), which compute needs
+ * to write its output.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -15,7 +17,6 @@
 #include "attn-config.h"
 #include "attn-i18n.h"
 #include "attn-reader.h"
-#include "attn-reader-spawn.h"
 #include "attn-render.h"
 #include "cli/attn-cli.h"
 
@@ -51,25 +52,6 @@ leak_check_wanted (void)
   return value != NULL && value[0] != '\0' && strcmp (value, "0") != 0;
 }
 
-/* The reader that attnview's launcher started for the command's file, else
- * one started now: its start and its libraries' loading overlap ours. */
-static void
-prestart_reader (int argc, char **argv)
-{
-  g_autofree char *filename = NULL;
-  const char *file;
-  pid_t pid;
-  int fd;
-
-  if (attn_reader_handoff_parse (g_getenv (ATTN_READER_HANDOFF_ENV), &pid, &fd, &filename))
-    {
-      g_unsetenv (ATTN_READER_HANDOFF_ENV);
-      attn_reader_adopt (filename, pid, fd);
-    }
-  else if ((file = attn_reader_command_file (argc, argv)))
-    attn_reader_prestart (file);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -80,9 +62,8 @@ main (int argc, char **argv)
    * OPENBLAS_CORETYPE now, before any thread exists (attn-blas.h). */
   attn_blas_prepare ();
 
-  if (argc >= 2 && (strcmp (argv[1], "info") == 0 || strcmp (argv[1], "render") == 0
-                    || strcmp (argv[1], "compute") == 0))
-    prestart_reader (argc, argv);
+  if (argc >= 2 && (strcmp (argv[1], "info") == 0 || strcmp (argv[1], "render") == 0))
+    attn_reader_prestart_command (argc, argv);
   if (argc >= 2 && strcmp (argv[1], "info") == 0)
     return attn_cli_info (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "render") == 0)
@@ -95,8 +76,6 @@ main (int argc, char **argv)
         attn_render_shutdown ();
       return status;
     }
-  if (argc >= 2 && strcmp (argv[1], "compute") == 0)
-    return attn_cli_compute (argc - 1, argv + 1);
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     return usage (stdout, 0);
   if (argc >= 2 && strcmp (argv[1], "--version") == 0)

@@ -15,7 +15,7 @@
 #include "attn-blas.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
-#include "attn-h5.h"
+#include "attn-reader-file.h"
 #include "attn-parallel.h"
 #include "attn-test-util.h"
 
@@ -115,8 +115,8 @@ run_cases (const char *only_prefix)
   g_autofree char *expect = g_build_filename (reference (), "expected.h5", NULL);
   g_autofree char *cases_path = g_build_filename (reference (), "cases.txt", NULL);
   g_autofree char *text = NULL;
-  g_autoptr (AttnH5File) file = attn_h5_file_open (input, NULL);
-  g_autoptr (AttnH5File) ref = attn_h5_file_open (expect, NULL);
+  g_autoptr (AttnReaderFile) file = attn_reader_file_open (input, NULL);
+  g_autoptr (AttnReaderFile) ref = attn_reader_file_open (expect, NULL);
   g_auto (GStrv) lines = NULL;
   guint n_cases = 0;
 
@@ -135,7 +135,7 @@ run_cases (const char *only_prefix)
         continue;
       got = attn_computed_array_new (file, spec, &error);
       g_assert_no_error (error);
-      want = attn_h5_file_open_array (ref, f[0], &error);
+      want = attn_reader_file_open_array (ref, f[0], &error);
       g_assert_no_error (error);
       a = read_all (got, &na);
       b = read_all (want, &nb);
@@ -199,14 +199,14 @@ test_noise_fill (void)
 
 static AttnArray *
 open_case (const char *group, AttnOp op, const char *eps, const char *tokens,
-           AttnQuantity quantity, gboolean causal, AttnH5File **file_out)
+           AttnQuantity quantity, gboolean causal, AttnReaderFile **file_out)
 {
   g_autofree char *input = g_build_filename (reference (), "input.h5", NULL);
   g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
   g_autoptr (GError) error = NULL;
   AttnArray *array;
 
-  *file_out = attn_h5_file_open (input, &error);
+  *file_out = attn_reader_file_open (input, &error);
   g_assert_no_error (error);
   spec->group = g_strdup (group);
   spec->op = op;
@@ -260,7 +260,7 @@ test_nonfinite_rows (void)
 {
   for (int causal = 0; causal <= 1; causal++)
     {
-      g_autoptr (AttnH5File) f1 = NULL, f2 = NULL, f3 = NULL, f4 = NULL;
+      g_autoptr (AttnReaderFile) f1 = NULL, f2 = NULL, f3 = NULL, f4 = NULL;
       g_autoptr (AttnArray) q = open_case ("/nanq", ATTN_OP_NONE, NULL, NULL,
                                            ATTN_QUANTITY_WEIGHTS, causal, &f1);
       g_autoptr (AttnArray) k = open_case ("/nank", ATTN_OP_NONE, NULL, NULL,
@@ -398,7 +398,7 @@ test_sgemm (void)
 static void
 test_boxes_and_cache (void)
 {
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (AttnArray) a = open_case ("/std", ATTN_OP_NOISE, "0.5,1e-3,1e-10", "3:11",
                                        ATTN_QUANTITY_VALUE_NORM, TRUE, &file);
   gsize n, T = attn_array_get_dim_size (a, 4), dims[6];
@@ -446,7 +446,7 @@ read_in_thread (gpointer data)
 static void
 test_threads (void)
 {
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (AttnArray) a = open_case ("/std", ATTN_OP_ADD, "0.5,-1", "2:20",
                                        ATTN_QUANTITY_WEIGHTS, TRUE, &file);
   ThreadRead r[4];
@@ -471,7 +471,7 @@ test_threads (void)
 static void
 test_cancel (void)
 {
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (AttnArray) a = open_case ("/std", ATTN_OP_NONE, NULL, NULL, ATTN_QUANTITY_WEIGHTS,
                                        TRUE, &file);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -488,10 +488,10 @@ test_cancel (void)
 static void
 test_labels (void)
 {
-  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnReaderFile) file = NULL;
   g_autoptr (AttnArray) a = open_case ("/std", ATTN_OP_SCALE, "5e-1, 1e-3,1e-10", NULL,
                                        ATTN_QUANTITY_WEIGHTS, TRUE, &file);
-  g_autoptr (AttnH5File) file2 = NULL;
+  g_autoptr (AttnReaderFile) file2 = NULL;
   g_autoptr (AttnArray) m = open_case ("/tl", ATTN_OP_MEAN, NULL, "0:4", ATTN_QUANTITY_WEIGHTS,
                                        TRUE, &file2);
   const char *names[] = { "component", "epsilon", "layer", "head", "query", "key" };
@@ -518,7 +518,7 @@ static void
 expect_refused (const char *group, const char *field, const char *value, int code)
 {
   g_autofree char *input = g_build_filename (reference (), "input.h5", NULL);
-  g_autoptr (AttnH5File) file = attn_h5_file_open (input, NULL);
+  g_autoptr (AttnReaderFile) file = attn_reader_file_open (input, NULL);
   g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (AttnArray) a = NULL;

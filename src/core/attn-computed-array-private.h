@@ -25,7 +25,7 @@ typedef struct
 
 /* Finds and opens q, k, v (of group, or the file's only group holding them),
  * applies the selects (an index or a tick label on Q's other dimensions) and checks that the shapes fit. */
-gboolean attn_qkv_open (AttnQkv *self, gpointer file, const char *group, GPtrArray *selects,
+gboolean attn_qkv_open (AttnQkv *self, AttnReaderFile *file, const char *group, GPtrArray *selects,
                         GError **error);
 void attn_qkv_clear (AttnQkv *self);
 /* The size of dimension dim of s (1 for an absent one, dim < 0). */

@@ -64,33 +64,10 @@ qkv_groups_of (GPtrArray *infos)
   return groups;
 }
 
-/* The file is read in-process (AttnH5File) or by reader processes
- * (AttnReaderFile): the same three services either way. */
-static GPtrArray *
-file_list_datasets (gpointer file, GError **error)
-{
-  return ATTN_IS_READER_FILE (file) ? attn_reader_file_list_datasets (file, error)
-                                    : attn_h5_file_list_datasets (file, error);
-}
-
-static const char *
-file_get_filename (gpointer file)
-{
-  return ATTN_IS_READER_FILE (file) ? attn_reader_file_get_filename (file)
-                                    : attn_h5_file_get_filename (file);
-}
-
-static AttnArray *
-file_open_array (gpointer file, const char *path, GError **error)
-{
-  return ATTN_IS_READER_FILE (file) ? attn_reader_file_open_array (file, path, error)
-                                    : attn_h5_file_open_array (file, path, error);
-}
-
 static GHashTable *
-qkv_groups (gpointer file, GError **error)
+qkv_groups (AttnReaderFile *file, GError **error)
 {
-  g_autoptr (GPtrArray) infos = file_list_datasets (file, error);
+  g_autoptr (GPtrArray) infos = attn_reader_file_list_datasets (file, error);
 
   return infos ? qkv_groups_of (infos) : NULL;
 }
@@ -121,7 +98,7 @@ attn_computed_array_list_groups (GPtrArray *infos)
 
 /* The paths of q, k, v (v may be NULL) in the wanted group, or the only one. */
 static char **
-find_qkv (gpointer file, const char *want, GError **error)
+find_qkv (AttnReaderFile *file, const char *want, GError **error)
 {
   g_autoptr (GHashTable) groups = qkv_groups (file, error);
   g_autoptr (GString) found = g_string_new (NULL);
@@ -152,11 +129,11 @@ find_qkv (gpointer file, const char *want, GError **error)
   if (n == 0)
     g_set_error (error, ATTN_ERROR, want ? ATTN_ERROR_ARGUMENT : ATTN_ERROR_INPUT,
                  _("%s has no datasets q and k (or query and key)%s%s; live computation needs them"),
-                 file_get_filename (file), want ? " in group " : "", want ? want : "");
+                 attn_reader_file_get_filename (file), want ? " in group " : "", want ? want : "");
   else
     attn_set_setting_error (error, ATTN_SETTING_DATASET, ATTN_ERROR_ARGUMENT,
                  _("%s has Q/K/V datasets in several groups (%s); choose one of them"),
-                 file_get_filename (file), found->str);
+                 attn_reader_file_get_filename (file), found->str);
   return NULL;
 }
 
@@ -252,7 +229,7 @@ apply_select (AttnQkv *self, const AttnSelect *sel, GError **error)
 }
 
 static gboolean
-open_sources (AttnQkv *self, gpointer file, const char *group, GPtrArray *selects,
+open_sources (AttnQkv *self, AttnReaderFile *file, const char *group, GPtrArray *selects,
               GError **error)
 {
   g_auto (GStrv) paths = find_qkv (file, group, error);
@@ -266,7 +243,7 @@ open_sources (AttnQkv *self, gpointer file, const char *group, GPtrArray *select
       if (paths[i] == NULL)
         continue;
       s->path = g_strdup (paths[i]);
-      if (!(s->array = file_open_array (file, paths[i], error)) || !map_dims (s, error))
+      if (!(s->array = attn_reader_file_open_array (file, paths[i], error)) || !map_dims (s, error))
         return FALSE;
     }
   for (guint i = 0; selects && i < selects->len; i++)
@@ -319,7 +296,7 @@ attn_qkv_clear (AttnQkv *self)
 }
 
 gboolean
-attn_qkv_open (AttnQkv *self, gpointer file, const char *group, GPtrArray *selects,
+attn_qkv_open (AttnQkv *self, AttnReaderFile *file, const char *group, GPtrArray *selects,
                GError **error)
 {
   return open_sources (self, file, group, selects, error) && check_shapes (self, error);

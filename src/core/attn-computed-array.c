@@ -614,11 +614,11 @@ set_shape (AttnComputedArray *self)
 }
 
 AttnArray *
-attn_computed_array_new (gpointer file, const AttnComputeSpec *spec, GError **error)
+attn_computed_array_new (AttnReaderFile *file, const AttnComputeSpec *spec, GError **error)
 {
   g_autoptr (AttnComputedArray) self = NULL;
 
-  g_return_val_if_fail (ATTN_IS_H5_FILE (file) || ATTN_IS_READER_FILE (file), NULL);
+  g_return_val_if_fail (ATTN_IS_READER_FILE (file), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 

@@ -13,6 +13,7 @@
 #include "attn-attention.h"
 #include "attn-compute-spec.h"
 #include "attn-h5.h"
+#include "attn-reader-file.h"
 
 G_BEGIN_DECLS
 
@@ -24,9 +25,9 @@ G_DECLARE_FINAL_TYPE (AttnComputedArray, attn_computed_array, ATTN, COMPUTED_ARR
 /* Finds Q, K, V in file (datasets q, k, v or query, key, value; dimension
  * labels say which is layer, head, token, channel) and checks spec against
  * them.  ATTN_ERROR_INPUT / _ARGUMENT with one line that says what is
- * allowed.  file: an AttnH5File, or an AttnReaderFile (attnview's commands
- * and the viewer read through reader processes). */
-AttnArray *attn_computed_array_new (gpointer file, const AttnComputeSpec *spec,
+ * allowed.  The file is read by reader processes, as every HDF5 file
+ * attnview reads. */
+AttnArray *attn_computed_array_new (AttnReaderFile *file, const AttnComputeSpec *spec,
                                     GError **error);
 
 /* Bytes of computed slices kept (default 256 MB); 0 keeps none. */
@@ -48,7 +49,7 @@ gboolean attn_computed_array_get_other_dim (AttnComputedArray *self, guint i, co
 const char *attn_computed_array_get_other_label (AttnComputedArray *self, guint i, gsize index);
 
 /* The groups holding Q and K among a file's datasets (the list of
- * attn_h5_file_list_datasets()), sorted ("/" for the root); empty: none. */
+ * attn_reader_file_list_datasets()), sorted ("/" for the root); empty: none. */
 char **attn_computed_array_list_groups (GPtrArray *infos);
 
 G_END_DECLS

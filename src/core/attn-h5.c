@@ -362,21 +362,6 @@ attn_h5_check_chunks (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *start,
                        shown_file);
 }
 
-/* --- AttnH5DatasetInfo --- */
-
-void
-attn_h5_dataset_info_free (AttnH5DatasetInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->path);
-  g_free (info->type_name);
-  g_strfreev (info->dim_names);
-  g_strfreev (info->scales);
-  g_strfreev (info->filters);
-  g_free (info);
-}
-
 /* --- the array --- */
 
 static void

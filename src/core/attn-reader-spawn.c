@@ -45,10 +45,10 @@ attn_reader_program_path (void)
 }
 
 pid_t
-attn_reader_spawn_process (const char *program, int sock)
+attn_reader_spawn_process (const char *program, int sock, const char *filename)
 {
   posix_spawn_file_actions_t actions;
-  char *argv[] = { (char *) program, NULL };
+  char *argv[] = { (char *) program, (char *) filename, NULL };
   int fd = sock, saved;
   pid_t pid = -1;
 

@@ -27,9 +27,10 @@ char *attn_reader_program_path (void);
 char *attn_reader_sibling_path (const char *name);
 
 /* Starts program with sock as its descriptor 3, with no output (nor error
- * output unless ATTN_READER_DEBUG is set); its pid, or -1 with errno set.
- * sock stays open here: the caller closes it. */
-pid_t attn_reader_spawn_process (const char *program, int sock);
+ * output unless ATTN_READER_DEBUG is set), to read filename: it opens the
+ * file at once, so that the first request finds it open.  Its pid, or -1
+ * with errno set.  sock stays open here: the caller closes it. */
+pid_t attn_reader_spawn_process (const char *program, int sock, const char *filename);
 
 /* Ends a reader for good: killed and waited for. */
 void attn_reader_kill_process (pid_t pid);

@@ -131,7 +131,7 @@ spawn (AttnReader *self, GError **error)
     return FALSE;
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     saved = errno;
-  else if ((self->pid = attn_reader_spawn_process (program, sv[1])) < 0)
+  else if ((self->pid = attn_reader_spawn_process (program, sv[1], self->filename)) < 0)
     {
       saved = errno;
       self->pid = 0;
@@ -187,6 +187,23 @@ attn_reader_adopt (const char *filename, pid_t pid, int sock)
   if (prestarted == NULL)
     prestarted = g_steal_pointer (&self);
   g_mutex_unlock (&prestart_lock);
+}
+
+void
+attn_reader_prestart_command (int argc, char **argv)
+{
+  g_autofree char *filename = NULL;
+  const char *file;
+  pid_t pid;
+  int fd;
+
+  if (attn_reader_handoff_parse (g_getenv (ATTN_READER_HANDOFF_ENV), &pid, &fd, &filename))
+    {
+      g_unsetenv (ATTN_READER_HANDOFF_ENV);
+      attn_reader_adopt (filename, pid, fd);
+    }
+  else if ((file = attn_reader_command_file (argc, argv)))
+    attn_reader_prestart (file);
 }
 
 void

@@ -53,6 +53,11 @@ void attn_reader_remember_handle (AttnReader *self, const char *path, guint hand
  * same file to take: main() calls it before loading fonts. */
 void attn_reader_prestart (const char *filename);
 
+/* For a command (argv[1]) of main(): takes the reader that attnview's
+ * launcher started for its file, else starts one now (its start and its
+ * libraries' loading then overlap the command's). */
+void attn_reader_prestart_command (int argc, char **argv);
+
 /* Takes a reader process that attnview's launcher started for filename
  * (attn-reader-spawn.h), for the next attn_reader_new of that file. */
 void attn_reader_adopt (const char *filename, pid_t pid, int sock);

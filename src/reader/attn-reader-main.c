@@ -4,8 +4,9 @@
  *
  * libhdf5 crashes or loops on some damaged files whatever is checked first,
  * so attnview never calls it itself to read: it starts this program with
- * one end of a socket as descriptor 3, and asks it for what it needs
- * (attn-reader-proto.h).  Blocks of numbers go into the shared-memory region
+ * one end of a socket as descriptor 3 and the file's name as its argument
+ * (opened at once, while attnview may still be starting), and asks it for
+ * what it needs (attn-reader-proto.h).  Blocks of numbers go into the shared-memory region
  * attnview sends (a sealed memfd); replies only give offsets into it.  One
  * request at a time: when this process dies or stops answering, attnview
  * kills it, reports the request that did it, and starts another one.
@@ -40,6 +41,10 @@ typedef struct
   const char *probe;               /* test hook: a file to try once confined */
   gboolean confined;
   gboolean files_confined; /* Landlock: only the one file may be read */
+  /* the file named on the command line, opened as the process started */
+  char *early_name;
+  AttnH5File *early_file;
+  GError *early_error;
 } Reader;
 
 /* A test stands for a damaged file: ATTN_READER_TEST_CRASH=read makes the
@@ -112,7 +117,7 @@ do_map (Reader *r, GVariant *args, int fd, GError **error)
 
 /* The test hook's answer: "files=0|1 calls=0|1 socket=E other-file=E",
  * E an errno name or "ok". */
-static GVariant *
+static void
 probe (AttnReaderConfinement how, const char *path, GError **error)
 {
   int s = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), s_errno = errno;
@@ -129,27 +134,52 @@ probe (AttnReaderConfinement how, const char *path, GError **error)
     close (s);
   if (f >= 0)
     close (f);
-  return NULL;
+}
+
+/* Confines this process to name (once), then opens it; NULL with an error
+ * for a file that does not open (or for the probe test hook). */
+static AttnH5File *
+open_file (Reader *r, const char *name, GError **error)
+{
+  if (!r->confined)
+    {
+      AttnReaderConfinement how = attn_reader_confine (name);
+
+      r->confined = TRUE;
+      r->files_confined = (how & ATTN_READER_CONFINED_FILES) != 0;
+      if (r->probe)
+        {
+          probe (how, r->probe, error);
+          return NULL;
+        }
+    }
+  return attn_h5_file_open (name, error);
 }
 
 static GVariant *
 do_open (Reader *r, GVariant *args, GError **error)
 {
+  const char *name = g_variant_get_string (args, NULL);
+
   if (r->file != NULL)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("a file is already open"));
       return NULL;
     }
-  if (!r->confined)
+  /* opened as this process started: the same answer now */
+  if (r->early_name && strcmp (name, r->early_name) == 0)
     {
-      AttnReaderConfinement how = attn_reader_confine (g_variant_get_string (args, NULL));
-
-      r->confined = TRUE;
-      r->files_confined = (how & ATTN_READER_CONFINED_FILES) != 0;
-      if (r->probe)
-        return probe (how, r->probe, error);
+      g_clear_pointer (&r->early_name, g_free);
+      if (r->early_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&r->early_error));
+          return NULL;
+        }
+      r->file = g_steal_pointer (&r->early_file);
+      return g_variant_new ("()");
     }
-  r->file = attn_h5_file_open (g_variant_get_string (args, NULL), error);
+  g_clear_object (&r->early_file);
+  r->file = open_file (r, name, error);
   return r->file ? g_variant_new ("()") : NULL;
 }
 
@@ -371,7 +401,17 @@ main (int argc, char **argv)
       r.hang_on = g_getenv ("ATTN_READER_TEST_HANG");
       r.probe = g_getenv ("ATTN_READER_TEST_PROBE");
     }
+  /* attnview names the file it will ask to open: opened now, while
+   * attnview may still be starting (attn-reader-spawn.h) */
+  if (argc >= 2)
+    {
+      r.early_name = g_strdup (argv[1]);
+      r.early_file = open_file (&r, r.early_name, &r.early_error);
+    }
   status = serve (&r);
+  g_free (r.early_name);
+  g_clear_object (&r.early_file);
+  g_clear_error (&r.early_error);
   g_ptr_array_unref (r.arrays);
   g_clear_object (&r.file);
   return status;
