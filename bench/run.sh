@@ -11,18 +11,8 @@ av=$(realpath "${1:-$here/../build/src/attnview}")
 bench_render=$(dirname "$av")/../bench/bench-render
 py=/usr/bin/python3
 out=$here/out
-caption="Figure 1: attention under a perturbation of Q, K or V."
-export MPLBACKEND=Agg
-mkdir -p "$out"
-$py "$here/make-data.py" "$out" >/dev/null
-
-# The attnview command line for the figure, into the array cmd.
-attnview_cmd () { # H5 OUT
-  cmd=("$av" render "$1" --rows component --cols epsilon
-    --row-format "Modifying {label}" --col-format "ε = {label:e}" --cmap coolwarm
-    --vmin 0 --vmax 1 --causal-mask --colorbar-label "Attention Weight"
-    --caption "$caption" --width 1000 -o "$2")
-}
+# shellcheck source=bench/attnview-cmd.sh
+. "$here/attnview-cmd.sh"
 
 # One run: prints "WALL_S PEAK_RSS_KB".  GNU time gives the peak RSS; the
 # wall time is taken around it to the microsecond (its own %e has 10 ms
@@ -58,7 +48,7 @@ png_size () { # PNG -> WxH from its IHDR
 print("%dx%d" % struct.unpack(">II", d[16:24]))' "$1"
 }
 
-attnview_cmd bench/out/attn-T.h5 bench/out/attnview-T.FMT
+attnview_cmd "$av" bench/out/attn-T.h5 bench/out/attnview-T.FMT
 cmd[0]=attnview
 echo "attnview: $(for a in "${cmd[@]}"; do [[ $a == *[\ {}]* ]] && printf '"%s" ' "$a" || printf '%s ' "$a"; done)"
 echo "matplotlib: $py bench/fig-matplotlib.py bench/out/attn-T.h5 bench/out/matplotlib-T.FMT WxH"
@@ -71,13 +61,13 @@ for t in 64 512 2048; do
   n=5
   [ "$t" = 2048 ] && n=3
   h5=$out/attn-$t.h5
-  attnview_cmd "$h5" "$out/attnview-$t.png"
+  attnview_cmd "$av" "$h5" "$out/attnview-$t.png"
   "${cmd[@]}" # also the warm-up of the HDF5 file
   size=$(png_size "$out/attnview-$t.png") # matplotlib draws as many pixels
   for fmt in png svg; do
     a_out=$out/attnview-$t.$fmt
     m_out=$out/matplotlib-$t.$fmt
-    attnview_cmd "$h5" "$a_out"
+    attnview_cmd "$av" "$h5" "$a_out"
     read -r aw am < <(measure $n "${cmd[@]}")
     read -r mw mm < <(measure $n $py "$here/fig-matplotlib.py" "$h5" "$m_out" "$size")
     awk -v t="$t" -v f="$fmt" -v aw="$aw" -v mw="$mw" -v am="$am" -v mm="$mm" \
