@@ -585,6 +585,37 @@ test_crash (void)
   g_unsetenv ("ATTN_READER_TEST_HOOKS");
 }
 
+/* A crash inside the library names the step it was at, as the reader kept
+ * it: here the dimension scales of a dataset, while the file is listed;
+ * the next request works in a fresh reader. */
+static void
+test_crash_step (void)
+{
+  g_autoptr (AttnReaderFile) file = NULL;
+  g_autoptr (GPtrArray) infos = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = fixture ("names.h5");
+  g_autofree char *want = g_strdup_printf (
+      "%s: the HDF5 library crashed reading the dimension scales of /labelled: the file is "
+      "damaged or written in a way it cannot read",
+      path);
+
+  g_setenv ("ATTN_READER_TEST_HOOKS", "1", TRUE);
+  g_setenv ("ATTN_READER_TEST_CRASH_STEP", "dimension scales of /labelled", TRUE);
+  file = open_reader ("names.h5");
+  attn_reader_file_set_max_readers (file, 1);
+  infos = attn_reader_file_list_datasets (file, &error);
+  g_assert_null (infos);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_INPUT);
+  g_assert_cmpstr (error->message, ==, want);
+  g_clear_error (&error);
+  g_unsetenv ("ATTN_READER_TEST_CRASH_STEP");
+  g_unsetenv ("ATTN_READER_TEST_HOOKS");
+  infos = attn_reader_file_list_datasets (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->len, >, 0);
+}
+
 /* Without ATTN_READER_TEST_HOOKS=1 the reader obeys no test hook. */
 static void
 test_hooks_need_consent (void)
@@ -882,6 +913,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reader/same-as-in-process", test_same_as_in_process);
   g_test_add_func ("/reader/open-errors", test_open_errors);
   g_test_add_func ("/reader/crash", test_crash);
+  g_test_add_func ("/reader/crash-step", test_crash_step);
   g_test_add_func ("/reader/hooks-need-consent", test_hooks_need_consent);
   g_test_add_func ("/reader/hang", test_hang);
   g_test_add_func ("/reader/reduce", test_reduce);

@@ -30,6 +30,8 @@ char *attn_h5_take_error (gboolean *is_filter);
 /* s (a name from a file) fit for a message: valid UTF-8, control
  * characters and backslashes escaped ("\x1b", "\\"). */
 char *attn_h5_escape (const char *s);
+/* Tells the step function (attn_h5_set_step_func) what comes next. */
+void attn_h5_step (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* What is known of a chunked dataset's chunks to check them before libhdf5
  * reads them (attn_h5_check_chunks). */

@@ -362,6 +362,30 @@ attn_h5_check_chunks (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *start,
                        shown_file);
 }
 
+/* --- steps --- */
+
+static AttnH5StepFunc step_func;
+
+void
+attn_h5_set_step_func (AttnH5StepFunc func)
+{
+  step_func = func;
+}
+
+void
+attn_h5_step (const char *format, ...)
+{
+  g_autofree char *step = NULL;
+  va_list args;
+
+  if (step_func == NULL)
+    return;
+  va_start (args, format);
+  step = g_strdup_vprintf (format, args);
+  va_end (args);
+  step_func (step);
+}
+
 /* --- the array --- */
 
 static void
@@ -495,6 +519,7 @@ attn_h5_array_read_box (AttnArray *array, const gsize *start, const gsize *count
   for (guint i = 0; i < rank; i++)
     if (count[i] == 0)
       return TRUE;
+  attn_h5_step (_("reading %s"), self->shown);
   for (guint i = 0; i + 1 < rank; i++)
     if (count[i] > 1)
       {
@@ -548,6 +573,8 @@ attn_h5_array_refresh_unlocked (AttnArray *array, gboolean *changed, GError **er
   hsize_t dims[ATTN_ARRAY_MAX_RANK];
   g_autofree char *msg = NULL;
   gboolean any = FALSE;
+
+  attn_h5_step (_("re-reading the shape of %s"), self->shown);
 
   attn_h5_thread_init ();
   if (H5Drefresh (self->dset) < 0)
@@ -637,13 +664,17 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   AttnArray *array = ATTN_ARRAY (self);
   hsize_t hdims[ATTN_ARRAY_MAX_RANK];
   gsize dims[ATTN_ARRAY_MAX_RANK];
-  int rank = dataset_extent (dset, hdims, self->maxdims, NULL);
-  g_auto (GStrv) names = attn_h5_dim_names (dset, path, (guint) rank, file);
+  g_autofree char *shown = attn_h5_escape (path);
+  int rank;
+  g_auto (GStrv) names = NULL;
   gboolean grow = FALSE;
 
+  attn_h5_step (_("reading the dimension names of %s"), shown);
+  rank = dataset_extent (dset, hdims, self->maxdims, NULL);
+  names = attn_h5_dim_names (dset, path, (guint) rank, file);
   self->file = g_object_ref (file);
   self->path = g_strdup (path);
-  self->shown = attn_h5_escape (path);
+  self->shown = g_steal_pointer (&shown);
   self->dset = dset;
   for (int i = 0; i < rank; i++)
     {
@@ -652,10 +683,12 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
     }
   attn_array_set_shape (array, (guint) rank, dims, (const char *const *) names);
   attn_array_set_can_grow (array, grow);
+  attn_h5_step (_("reading the layout and filters of %s"), self->shown);
   setup_read (self);
   self->chunks = attn_h5_chunks_new (dset, self->shown);
   if (self->chunks != NULL)
     attn_h5_chunks_set_file_name (self->chunks, file->shown);
+  attn_h5_step (_("reading the tick labels of %s"), self->shown);
   attn_h5_apply_scales (array, file, dset, path, self->maxdims, FALSE, &self->warned);
   return array;
 }
@@ -730,6 +763,7 @@ open_fid (const char *filename, GError **error)
   hid_t fid;
   g_autofree char *shown = attn_h5_escape (filename);
 
+  attn_h5_step (_("opening the file"));
 #if H5_VERSION_GE(1, 10, 7)
   H5Pset_file_locking (fapl, FALSE, TRUE);
 #endif
@@ -919,9 +953,14 @@ dataset_info (AttnH5File *warn_to, hid_t dset, const char *path)
 {
   AttnH5DatasetInfo *info = g_new0 (AttnH5DatasetInfo, 1);
   hsize_t dims[ATTN_ARRAY_MAX_RANK], maxdims[ATTN_ARRAY_MAX_RANK];
-  int rank = dataset_extent (dset, dims, maxdims, NULL);
-  hid_t type = H5Dget_type (dset);
+  g_autofree char *shown = attn_h5_escape (path);
+  int rank;
+  hid_t type;
   g_auto (GStrv) raw = NULL;
+
+  attn_h5_step (_("reading the shape and type of %s"), shown);
+  rank = dataset_extent (dset, dims, maxdims, NULL);
+  type = H5Dget_type (dset);
 
   info->path = g_strdup (path);
   info->rank = (guint) MAX (rank, 0);
@@ -931,11 +970,14 @@ dataset_info (AttnH5File *warn_to, hid_t dset, const char *path)
       info->maxdims[i] = maxdims[i] == H5S_UNLIMITED ? G_MAXSIZE : maxdims[i];
     }
   info->type_name = attn_h5_type_name (type);
+  attn_h5_step (_("reading the dimension names of %s"), shown);
   raw = attn_h5_dim_names (dset, path, info->rank, warn_to);
   info->dim_names = unique_names (raw, info->rank);
   info->scales = g_new0 (char *, info->rank + 1);
+  attn_h5_step (_("reading the dimension scales of %s"), shown);
   for (guint i = 0; i < info->rank; i++)
     info->scales[i] = scale_description (warn_to, dset, info, i);
+  attn_h5_step (_("reading the filters of %s"), shown);
   info->filters = attn_h5_filter_names (dset);
   info->is_scale = attn_h5_is_scale (dset);
   info->is_view = !info->is_scale && rank >= 2 && type_is_numeric (dset);
@@ -952,6 +994,11 @@ visit_cb (hid_t group, const char *name, const H5L_info_t *linfo, void *data)
 
   if (linfo->type != H5L_TYPE_HARD)
     return 0;
+  if (step_func)
+    {
+      g_autofree char *shown = attn_h5_escape (name);
+      attn_h5_step (_("listing the datasets (at /%s)"), shown);
+    }
   obj = H5Oopen (group, name, H5P_DEFAULT);
   if (obj >= 0 && H5Iget_type (obj) == H5I_DATASET)
     g_ptr_array_add (paths, g_strconcat ("/", name, NULL));

@@ -29,6 +29,13 @@ typedef struct
 void attn_h5_dataset_info_free (AttnH5DatasetInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnH5DatasetInfo, attn_h5_dataset_info_free)
 
+/* What the library is doing, in words ("reading the dimension scales of
+ * /a"), told before each step that reads the file's own structures: the
+ * reader process keeps the last one where attnview finds it after a crash
+ * or a hang.  NULL: not told (the default). */
+typedef void (*AttnH5StepFunc) (const char *step);
+void attn_h5_set_step_func (AttnH5StepFunc func);
+
 #define ATTN_TYPE_H5_FILE (attn_h5_file_get_type ())
 G_DECLARE_FINAL_TYPE (AttnH5File, attn_h5_file, ATTN, H5_FILE, GObject)
 

@@ -24,10 +24,12 @@ G_BEGIN_DECLS
 /* No message is longer (the listing of a large file is the longest). */
 #define ATTN_READER_MAX_MESSAGE ((gsize)64 << 20)
 #define ATTN_READER_HEADER_SIZE 8
+/* The shared page of the reader's current step (sent with hello). */
+#define ATTN_READER_STEP_PAGE 4096
 
 typedef enum
 {
-  ATTN_READER_OP_HELLO,   /* u version -> u version */
+  ATTN_READER_OP_HELLO,   /* u version, the step page attached -> u version */
   ATTN_READER_OP_MAP,     /* t size, a memfd attached -> () */
   ATTN_READER_OP_OPEN,    /* s filename -> () */
   ATTN_READER_OP_LIST,    /* () -> (a(dataset) as warnings) */

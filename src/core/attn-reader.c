@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,6 +38,8 @@ struct _AttnReader
   guint generation;
   int memfd;
   guint8 *region;
+  int steps_fd;   /* the page where the process keeps its current step */
+  guint8 *steps;
   gsize region_size;
   GHashTable *handles; /* path -> Handle, of this generation */
 };
@@ -83,6 +86,10 @@ attn_reader_finalize (GObject *object)
     munmap (self->region, self->region_size);
   if (self->memfd >= 0)
     close (self->memfd);
+  if (self->steps)
+    munmap (self->steps, ATTN_READER_STEP_PAGE);
+  if (self->steps_fd >= 0)
+    close (self->steps_fd);
   g_hash_table_unref (self->handles);
   g_free (self->filename);
   g_mutex_clear (&self->lock);
@@ -101,6 +108,7 @@ attn_reader_init (AttnReader *self)
   g_mutex_init (&self->lock);
   self->sock = -1;
   self->memfd = -1;
+  self->steps_fd = -1;
   self->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -113,6 +121,8 @@ ensure_region (AttnReader *self, GError **error)
 {
   if (self->region)
     return TRUE;
+  if (!new_region (ATTN_READER_STEP_PAGE, &self->steps_fd, &self->steps, error))
+    return FALSE;
   if (!new_region (INITIAL_REGION, &self->memfd, &self->region, error))
     return FALSE;
   self->region_size = INITIAL_REGION;
@@ -286,12 +296,34 @@ step_words (AttnReaderOp op, const char *what)
     }
 }
 
+/* The step the process said it was at, from its page (untrusted: made
+ * valid UTF-8 without control characters); NULL when it said none. */
+static char *
+kept_step (AttnReader *self)
+{
+  char text[ATTN_READER_STEP_PAGE];
+  char *valid;
+
+  if (self->steps == NULL)
+    return NULL;
+  memcpy (text, self->steps, sizeof text - 1);
+  text[sizeof text - 1] = '\0';
+  if (text[0] == '\0')
+    return NULL;
+  valid = g_utf8_make_valid (text, -1);
+  for (char *c = valid; *c; c++)
+    if ((guchar) *c < 0x20 || *c == 0x7f)
+      *c = '?';
+  return valid;
+}
+
 /* Kills the process and says why in one line. */
 static void
 fail_process (AttnReader *self, AttnReaderIoStatus st, AttnReaderOp op, const char *what,
               GError **error)
 {
-  g_autofree char *step = step_words (op, what);
+  g_autofree char *kept = kept_step (self);
+  g_autofree char *step = kept ? g_steal_pointer (&kept) : step_words (op, what);
 
   stop (self);
   if (st == ATTN_READER_IO_TIMEOUT)
@@ -358,8 +390,9 @@ send_handshake (AttnReader *self)
 {
   AttnReaderIoStatus st;
 
+  self->steps[0] = '\0';
   st = send_request (self, ATTN_READER_OP_HELLO, g_variant_new_uint32 (ATTN_READER_PROTO_VERSION),
-                     -1);
+                     self->steps_fd);
   if (st == ATTN_READER_IO_OK)
     st = send_request (self, ATTN_READER_OP_MAP, g_variant_new_uint64 (self->region_size),
                        self->memfd);

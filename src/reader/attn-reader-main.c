@@ -50,7 +50,8 @@ typedef struct
 /* A test stands for a damaged file: ATTN_READER_TEST_CRASH=read makes the
  * "read" request abort, ATTN_READER_TEST_HANG=list makes "list" hang;
  * ATTN_READER_TEST_PROBE=PATH makes "open" fail with what the confined
- * process can still do.  Obeyed only with ATTN_READER_TEST_HOOKS=1. */
+ * process can still do; ATTN_READER_TEST_CRASH_STEP=TEXT aborts at the
+ * first step of the library whose words hold TEXT.  Obeyed only with ATTN_READER_TEST_HOOKS=1. */
 static void
 test_hooks (Reader *r, AttnReaderOp op)
 {
@@ -113,6 +114,37 @@ do_map (Reader *r, GVariant *args, int fd, GError **error)
     munmap (r->region, r->region_size);
   r->region = p, r->region_size = size;
   return g_variant_new ("()");
+}
+
+/* The page where the library's current step is kept (attn_h5_step), read
+ * by attnview when this process crashes or hangs. */
+static char *step_page;
+/* test hook: a step to crash at, once it is kept */
+static const char *crash_at_step;
+
+static void
+keep_step (const char *step)
+{
+  if (step_page)
+    g_strlcpy (step_page, step, ATTN_READER_STEP_PAGE);
+  if (crash_at_step && strstr (step, crash_at_step))
+    abort ();
+}
+
+/* hello: the page of steps comes with it (attnview made it). */
+static GVariant *
+do_hello (int fd)
+{
+  void *p;
+
+  if (fd >= 0 && step_page == NULL
+      && (p = mmap (NULL, ATTN_READER_STEP_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0))
+             != MAP_FAILED)
+    {
+      step_page = p;
+      attn_h5_set_step_func (keep_step);
+    }
+  return g_variant_new_uint32 (ATTN_READER_PROTO_VERSION);
 }
 
 /* The test hook's answer: "files=0|1 calls=0|1 socket=E other-file=E",
@@ -321,7 +353,7 @@ dispatch (Reader *r, AttnReaderOp op, GVariant *args, int fd, GError **error)
   switch (op)
     {
     case ATTN_READER_OP_HELLO:
-      return g_variant_new_uint32 (ATTN_READER_PROTO_VERSION);
+      return do_hello (fd);
     case ATTN_READER_OP_MAP:
       return do_map (r, args, fd, error);
     case ATTN_READER_OP_OPEN:
@@ -362,6 +394,8 @@ serve (Reader *r)
         return 1;
       if (!attn_reader_proto_parse_request (body, &op, &args, &error))
         return 1; /* attnview sends no such thing: someone else does */
+      if (step_page)
+        step_page[0] = '\0'; /* a step of this request, or none */
       result = dispatch (r, op, args, fd, &error);
       if (result == NULL)
         explain_other_file (r, error);
@@ -400,6 +434,7 @@ main (int argc, char **argv)
       r.crash_on = g_getenv ("ATTN_READER_TEST_CRASH");
       r.hang_on = g_getenv ("ATTN_READER_TEST_HANG");
       r.probe = g_getenv ("ATTN_READER_TEST_PROBE");
+      crash_at_step = g_getenv ("ATTN_READER_TEST_CRASH_STEP");
     }
   /* attnview names the file it will ask to open: opened now, while
    * attnview may still be starting (attn-reader-spawn.h) */
