@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-dataset-info.h"
+#include "attn-format.h"
 #include "attn-array.h"
 #include "attn-i18n.h"
 
@@ -13,6 +14,7 @@ struct _AttnDatasetInfo
   GObject parent_instance;
 
   char *path, *type_name;
+  char *shown; /* the path fit to show (attn_format_name) */
   guint rank;
   gsize dims[ATTN_ARRAY_MAX_RANK], maxdims[ATTN_ARRAY_MAX_RANK];
   char **dim_names, **scales, **filters;
@@ -34,6 +36,7 @@ attn_dataset_info_new_group (const char *path)
   g_return_val_if_fail (path != NULL, NULL);
   self = g_object_new (ATTN_TYPE_DATASET_INFO, NULL);
   self->path = g_strdup (path);
+  self->shown = attn_format_name (path);
   self->children = g_list_store_new (ATTN_TYPE_DATASET_INFO);
   return self;
 }
@@ -47,6 +50,7 @@ attn_dataset_info_new (const char *path, const char *type_name, gboolean is_view
   g_return_val_if_fail (path != NULL, NULL);
   self = g_object_new (ATTN_TYPE_DATASET_INFO, NULL);
   self->path = g_strdup (path);
+  self->shown = attn_format_name (path);
   self->type_name = g_strdup (type_name);
   self->is_view = is_view;
   self->is_scale = is_scale;
@@ -66,8 +70,8 @@ attn_dataset_info_get_name (AttnDatasetInfo *self)
   const char *slash;
 
   g_return_val_if_fail (ATTN_IS_DATASET_INFO (self), NULL);
-  slash = strrchr (self->path, '/');
-  return slash ? slash + 1 : self->path;
+  slash = strrchr (self->shown, '/');
+  return slash ? slash + 1 : self->shown;
 }
 
 const char *
@@ -184,6 +188,15 @@ nth (char **v, guint d)
   return v && d < g_strv_length (v) ? v[d] : "";
 }
 
+/* A name from the file in Pango markup. */
+static char *
+markup_name (const char *raw)
+{
+  g_autofree char *shown = attn_format_name (raw);
+
+  return g_markup_escape_text (shown, -1);
+}
+
 char *
 attn_dataset_info_dup_tooltip (AttnDatasetInfo *self)
 {
@@ -191,12 +204,12 @@ attn_dataset_info_dup_tooltip (AttnDatasetInfo *self)
   GString *s;
 
   g_return_val_if_fail (ATTN_IS_DATASET_INFO (self), NULL);
-  path = g_markup_escape_text (self->path, -1);
+  path = g_markup_escape_text (self->shown, -1);
   s = g_string_new (path);
   for (guint d = 0; d < self->rank; d++)
     {
-      g_autofree char *name = g_markup_escape_text (nth (self->dim_names, d), -1);
-      g_autofree char *scale = g_markup_escape_text (nth (self->scales, d), -1);
+      g_autofree char *name = markup_name (nth (self->dim_names, d));
+      g_autofree char *scale = markup_name (nth (self->scales, d));
       g_string_append_printf (s, "\n%s: %" G_GSIZE_FORMAT "%s%s%s", name, self->dims[d],
                               self->maxdims[d] == G_MAXSIZE ? " (can grow)" : "",
                               scale[0] ? " — " : "", scale);
@@ -204,7 +217,7 @@ attn_dataset_info_dup_tooltip (AttnDatasetInfo *self)
   if (self->filters && self->filters[0])
     {
       g_autofree char *f = g_strjoinv (", ", self->filters);
-      g_autofree char *escaped = g_markup_escape_text (f, -1);
+      g_autofree char *escaped = markup_name (f);
       g_string_append_printf (s, _("\nfilters: %s"), escaped);
     }
   if (self->is_scale)
@@ -252,6 +265,7 @@ attn_dataset_info_finalize (GObject *object)
   AttnDatasetInfo *self = ATTN_DATASET_INFO (object);
 
   g_free (self->path);
+  g_free (self->shown);
   g_free (self->type_name);
   g_strfreev (self->dim_names);
   g_strfreev (self->scales);

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "attn-format.h"
 #include "attn-dim-mapper.h"
 
 #include "attn-enum-drop-down.h"
@@ -42,7 +43,7 @@ tick_text (AttnArray *a, guint dim, gsize i)
   double v = attn_array_get_tick_value (a, dim, i);
 
   if (label)
-    return g_strdup (label);
+    return attn_format_name (label);
   if (v == v)
     return g_strdup_printf ("%g", v);
   return NULL;
@@ -53,8 +54,8 @@ static void
 update_title (AttnDimMapper *self, DimRow *row)
 {
   AttnArray *a = attn_session_get_array (self->session);
-  g_autofree char *title = g_strdup_printf ("%s  (%" G_GSIZE_FORMAT ")",
-                                            attn_array_get_dim_name (a, row->dim),
+  g_autofree char *name = attn_format_name (attn_array_get_dim_name (a, row->dim));
+  g_autofree char *title = g_strdup_printf ("%s  (%" G_GSIZE_FORMAT ")", name,
                                             attn_array_get_dim_size (a, row->dim));
 
   gtk_label_set_text (GTK_LABEL (row->name), title);

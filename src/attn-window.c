@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "attn-format.h"
 #include "attn-i18n.h"
 #include "attn-window-private.h"
 #include "attn-application.h"
@@ -47,17 +48,20 @@ static char *
 describe_array (AttnWindow *self)
 {
   AttnArray *a = attn_session_get_array (self->session);
+  g_autofree char *dataset = NULL;
   GString *s;
 
   if (a == NULL)
     return g_strdup ("");
-  s = g_string_new (attn_session_get_spec (self->session)->live
-                       ? _("Live computation")
-                       : attn_session_get_dataset (self->session));
+  dataset = attn_format_name (attn_session_get_dataset (self->session));
+  s = g_string_new (attn_session_get_spec (self->session)->live ? _("Live computation") : dataset);
   g_string_append (s, "  ·  ");
   for (guint d = 0; d < attn_array_get_rank (a); d++)
-    g_string_append_printf (s, "%s%s %" G_GSIZE_FORMAT, d ? " × " : "",
-                            attn_array_get_dim_name (a, d), attn_array_get_dim_size (a, d));
+    {
+      g_autofree char *name = attn_format_name (attn_array_get_dim_name (a, d));
+      g_string_append_printf (s, "%s%s %" G_GSIZE_FORMAT, d ? " × " : "", name,
+                              attn_array_get_dim_size (a, d));
+    }
   g_string_append (s, _("  ·  hover for values, scroll or +/− to zoom, drag to pan"));
   return g_string_free (s, FALSE);
 }
@@ -242,7 +246,10 @@ attn_window_show_dataset (AttnWindow *self, const char *dataset, GError **error)
   attn_live_panel_set_active (self->live_panel, FALSE);
   attn_session_set_array (self->session, array, path, spec);
   attn_dataset_tree_select (self->dataset_tree, path);
-  gtk_label_set_text (GTK_LABEL (self->subtitle_label), path);
+  {
+    g_autofree char *shown = attn_format_name (path);
+    gtk_label_set_text (GTK_LABEL (self->subtitle_label), shown);
+  }
   gtk_widget_set_visible (self->subtitle_label, TRUE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "heatmap");
   if (warnings && warnings->len > 0)

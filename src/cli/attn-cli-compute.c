@@ -39,7 +39,7 @@ compute_options (ComputeArgs *a)
 {
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, N_("Output HDF5 file"), "OUT.h5" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, N_("Group holding q, k, v"), "GROUP" },
+    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &a->dataset, N_("Group holding q, k, v"), "GROUP" },
     { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, N_("Fix another dimension (default 0)"),
       "DIM=I|DIM=@LABEL" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },

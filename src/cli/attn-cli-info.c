@@ -4,6 +4,7 @@
  */
 #include "attn-cli.h"
 #include "attn-i18n.h"
+#include "attn-format.h"
 #include "attn-json.h"
 #include "attn-error.h"
 #include "attn-h5.h"
@@ -36,10 +37,10 @@ print_dataset (const AttnH5DatasetInfo *info)
   g_autofree char *names = info->dim_names ? g_strjoinv (" × ", info->dim_names) : g_strdup ("");
   g_autofree char *filters = info->filters && info->filters[0]
                                  ? g_strjoinv (", ", info->filters) : NULL;
-  g_autofree char *path = attn_cli_printable (info->path);
-  g_autofree char *type = attn_cli_printable (info->type_name);
-  g_autofree char *names_p = attn_cli_printable (names);
-  g_autofree char *filters_p = filters ? attn_cli_printable (filters) : NULL;
+  g_autofree char *path = attn_format_name (info->path);
+  g_autofree char *type = attn_format_name (info->type_name);
+  g_autofree char *names_p = attn_format_name (names);
+  g_autofree char *filters_p = filters ? attn_format_name (filters) : NULL;
 
   printf ("%s  %s %s  %s%s%s%s%s\n", path, type, shape, names_p, filters_p ? "  (" : "",
           filters_p ? filters_p : "", filters_p ? ")" : "",
@@ -47,8 +48,8 @@ print_dataset (const AttnH5DatasetInfo *info)
   for (guint d = 0; info->scales && d < info->rank; d++)
     if (info->scales[d] && info->scales[d][0])
       {
-        g_autofree char *dim = attn_cli_printable (info->dim_names[d]);
-        g_autofree char *scale = attn_cli_printable (info->scales[d]);
+        g_autofree char *dim = attn_format_name (info->dim_names[d]);
+        g_autofree char *scale = attn_format_name (info->scales[d]);
 
         printf ("    %s: %s\n", dim, scale);
       }
@@ -57,7 +58,7 @@ print_dataset (const AttnH5DatasetInfo *info)
 static void
 print_text (const char *filename, GPtrArray *infos)
 {
-  g_autofree char *name = attn_cli_printable (filename);
+  g_autofree char *name = attn_format_name (filename);
 
   printf (_("%s: %u dataset%s\n"), name, infos->len, infos->len == 1 ? "" : "s");
   for (guint i = 0; i < infos->len; i++)

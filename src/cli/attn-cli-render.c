@@ -55,7 +55,7 @@ render_options (RenderArgs *a)
 {
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, N_("Output file (.png, .svg, .pdf)"), "OUT" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &a->dataset, N_("Dataset to draw"), "PATH" },
+    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &a->dataset, N_("Dataset to draw"), "PATH" },
     { "y", 0, 0, G_OPTION_ARG_STRING, &a->y, N_("Dimension down the heatmap (default: query)"), "DIM" },
     { "x", 0, 0, G_OPTION_ARG_STRING, &a->x, N_("Dimension across (default: key)"), "DIM" },
     { "rows", 0, 0, G_OPTION_ARG_STRING, &a->rows, N_("Dimension of the grid's rows"), "DIM" },

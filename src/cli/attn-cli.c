@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-cli.h"
+#include "attn-format.h"
 #include "attn-enum.h"
 #include "attn-error.h"
 #include "attn-i18n.h"
@@ -45,43 +46,6 @@ setting_flag (AttnSetting setting)
     }
 }
 
-static void
-append_escaped (GString *out, const char *bytes, gsize n)
-{
-  static const char hex[] = "0123456789abcdef";
-
-  for (gsize i = 0; i < n; i++)
-    {
-      guchar b = (guchar) bytes[i];
-      char escape[] = { '\\', 'x', hex[b >> 4], hex[b & 15], '\0' };
-
-      g_string_append (out, escape);
-    }
-}
-
-/* A name in a file can hold ESC and the rest: on a terminal they would
- * move the cursor, change colours or set the title. */
-char *
-attn_cli_printable (const char *text)
-{
-  GString *out = g_string_sized_new (text ? strlen (text) : 0);
-
-  for (const char *p = text ? text : ""; *p;)
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-      gsize n = c == (gunichar) -1 || c == (gunichar) -2 ? 1 : (gsize) (g_utf8_next_char (p) - p);
-
-      if (n == 1 && (guchar) *p >= 0x80) /* not UTF-8 */
-        append_escaped (out, p, 1);
-      else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-        append_escaped (out, p, n);
-      else
-        g_string_append_len (out, p, (gssize) n);
-      p += n;
-    }
-  return g_string_free (out, FALSE);
-}
-
 int
 attn_cli_fail (const GError *error)
 {
@@ -90,7 +54,7 @@ attn_cli_fail (const GError *error)
   const char *flag = setting_flag (attn_error_get_setting (error));
 
   g_strdelimit (one_line, "\n", ' ');
-  printable = attn_cli_printable (one_line);
+  printable = attn_format_name (one_line);
   if (flag)
     fprintf (stderr, _("attnview: %s: %s\n"), flag, printable);
   else
@@ -101,7 +65,7 @@ attn_cli_fail (const GError *error)
 void
 attn_cli_warn (const char *message)
 {
-  g_autofree char *printable = attn_cli_printable (message);
+  g_autofree char *printable = attn_format_name (message);
 
   fprintf (stderr, _("attnview: warning: %s\n"), printable);
 }
@@ -109,7 +73,7 @@ attn_cli_warn (const char *message)
 int
 attn_cli_usage_error (const char *command, const char *message)
 {
-  g_autofree char *printable = attn_cli_printable (message);
+  g_autofree char *printable = attn_format_name (message);
 
   fprintf (stderr, _("attnview %s: %s (see attnview %s --help)\n"), command, printable, command);
   return 2;

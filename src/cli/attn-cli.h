@@ -44,10 +44,6 @@ gboolean attn_cli_parse_number (const char *flag, const char *text, double min, 
 gboolean attn_cli_parse_integer (const char *flag, const char *text, gint64 min, gint64 max,
                                  gint64 *value, GError **error);
 
-/* text as it may reach a terminal: control characters (C0, DEL and C1) and
- * bytes that are not UTF-8 as \xNN escapes (ESC as \x1b). */
-char *attn_cli_printable (const char *text);
-
 /* *dst becomes a copy of src; a NULL src (option not given) keeps *dst. */
 void attn_cli_replace (char **dst, const char *src);
 

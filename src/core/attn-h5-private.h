@@ -27,9 +27,6 @@ char *attn_h5_take_error (gboolean *is_filter);
 #define ATTN_H5_MAX_LABELS (1u << 24)
 #define ATTN_H5_MAX_LABEL_BYTES ((guint64) 1 << 28)
 
-/* s (a name from a file) fit for a message: valid UTF-8, control
- * characters and backslashes escaped ("\x1b", "\\"). */
-char *attn_h5_escape (const char *s);
 /* Tells the step function (attn_h5_set_step_func) what comes next. */
 void attn_h5_step (const char *format, ...) G_GNUC_PRINTF (1, 2);
 

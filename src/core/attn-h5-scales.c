@@ -5,6 +5,7 @@
  */
 #include "attn-h5-lzf.h"
 #include "attn-h5-private.h"
+#include "attn-format.h"
 #include "attn-error.h"
 #include "attn-i18n.h"
 
@@ -168,7 +169,7 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
         attn_h5_pin_plugins ();
       if (H5Zfilter_avail (id) <= 0)
         {
-          g_autofree char *shown = attn_h5_escape (name), *shown_path = attn_h5_escape (path);
+          g_autofree char *shown = attn_format_name (name), *shown_path = attn_format_name (path);
           g_autofree char *what = filter_known_name (id) ? g_strdup_printf ("the %s filter", shown)
                                   : g_str_equal (name, "unknown") ? g_strdup ("an unknown filter")
                                   : g_strdup_printf ("the '%s' filter", shown);
@@ -184,35 +185,6 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
 }
 
 /* --- strings --- */
-
-char *
-attn_h5_escape (const char *s)
-{
-  GString *out = g_string_sized_new (s ? strlen (s) : 0);
-
-  /* Names come from the file: a control character would reach the user's
-   * terminal, and invalid UTF-8 a JSON document, as they are.  A byte that
-   * is not UTF-8 is shown as \xNN, as the command line shows it. */
-  for (const char *p = s ? s : ""; *p;)
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
-          p++;
-          continue;
-        }
-      if (c == '\\')
-        g_string_append (out, "\\\\");
-      else if (g_unichar_iscntrl (c))
-        g_string_append_printf (out, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
-      else
-        g_string_append_unichar (out, c);
-      p = g_utf8_next_char (p);
-    }
-  return g_string_free (out, FALSE);
-}
 
 /* Valid UTF-8, trailing NULs and spaces stripped. */
 static char *
@@ -512,7 +484,7 @@ warn_malformed (AttnH5File *warn_to, hid_t dset, const char *path, guint rank,
                 gboolean labels_bad)
 {
   hid_t attr = open_attr (dset, "DIMENSION_LIST");
-  g_autofree char *shown = attn_h5_escape (path);
+  g_autofree char *shown = attn_format_name (path);
   g_autofree char *msg = NULL;
 
   if (attr >= 0 && !dim_list_valid (attr, rank))
@@ -679,8 +651,8 @@ scale_labels (hid_t scale, gsize n, double **values)
 char *
 attn_h5_scale_mismatch (const char *path, const char *scale, const char *dim, gsize n, gsize size)
 {
-  g_autofree char *p = attn_h5_escape (path), *s = attn_h5_escape (scale);
-  g_autofree char *d = attn_h5_escape (dim);
+  g_autofree char *p = attn_format_name (path), *s = attn_format_name (scale);
+  g_autofree char *d = attn_format_name (dim);
 
   return g_strdup_printf (_("%s: scale '%s' of dimension '%s' has %zu"
                             " labels for %zu entries; ignored"),
@@ -750,8 +722,8 @@ labels_bounded (AttnH5File *file, const char *path, const char *name, gsize n, g
   if (*warned & (1u << dim))
     return FALSE;
   *warned |= 1u << dim;
-  shown = attn_h5_escape (path);
-  shown_name = attn_h5_escape (name);
+  shown = attn_format_name (path);
+  shown_name = attn_format_name (name);
   msg = g_strdup_printf (_("%s: scale '%s' has %zu labels, more than %u; ignored"),
                          shown, shown_name, n, (guint) ATTN_H5_MAX_LABELS);
   attn_h5_file_add_warning (file, msg);

@@ -7,6 +7,7 @@
  * GErrors made from the deepest message of HDF5's error stack.
  */
 #include "attn-h5-private.h"
+#include "attn-format.h"
 #include "attn-config.h"
 #include "attn-error.h"
 #include "attn-h5-chunks.h"
@@ -355,8 +356,8 @@ attn_h5_check_chunks (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *start,
   H5Eclear2 (H5E_DEFAULT);
   if (problem == NULL)
     return TRUE;
-  shown_file = attn_h5_escape (filename);
-  shown = attn_h5_escape (path);
+  shown_file = attn_format_name (filename);
+  shown = attn_format_name (path);
   return attn_h5_fail (error, ATTN_ERROR_FILTER,
                        _("%s: a compression filter failed (%s): %s is damaged"), shown, problem,
                        shown_file);
@@ -664,7 +665,7 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   AttnArray *array = ATTN_ARRAY (self);
   hsize_t hdims[ATTN_ARRAY_MAX_RANK];
   gsize dims[ATTN_ARRAY_MAX_RANK];
-  g_autofree char *shown = attn_h5_escape (path);
+  g_autofree char *shown = attn_format_name (path);
   int rank;
   g_auto (GStrv) names = NULL;
   gboolean grow = FALSE;
@@ -691,6 +692,12 @@ attn_h5_array_new (AttnH5File *file, hid_t dset, const char *path)
   attn_h5_step (_("reading the tick labels of %s"), self->shown);
   attn_h5_apply_scales (array, file, dset, path, self->maxdims, FALSE, &self->warned);
   return array;
+}
+
+const char *
+attn_h5_array_get_path (AttnArray *array)
+{
+  return ATTN_IS_H5_ARRAY (array) ? ATTN_H5_ARRAY (array)->path : NULL;
 }
 
 /* --- the file --- */
@@ -733,7 +740,7 @@ check_file (const char *filename, GError **error)
   GStatBuf st;
   htri_t is_hdf5;
   int saved;
-  g_autofree char *shown = attn_h5_escape (filename);
+  g_autofree char *shown = attn_format_name (filename);
 
   if (g_stat (filename, &st) != 0 || g_access (filename, R_OK) != 0)
     {
@@ -761,7 +768,7 @@ open_fid (const char *filename, GError **error)
 {
   hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
   hid_t fid;
-  g_autofree char *shown = attn_h5_escape (filename);
+  g_autofree char *shown = attn_format_name (filename);
 
   attn_h5_step (_("opening the file"));
 #if H5_VERSION_GE(1, 10, 7)
@@ -805,7 +812,7 @@ attn_h5_file_open_unlocked (const char *filename, GError **error)
     }
   self = g_object_new (ATTN_TYPE_H5_FILE, NULL);
   self->filename = g_strdup (filename);
-  self->shown = attn_h5_escape (filename);
+  self->shown = attn_format_name (filename);
   self->fid = fid;
   return self;
 }
@@ -953,7 +960,7 @@ dataset_info (AttnH5File *warn_to, hid_t dset, const char *path)
 {
   AttnH5DatasetInfo *info = g_new0 (AttnH5DatasetInfo, 1);
   hsize_t dims[ATTN_ARRAY_MAX_RANK], maxdims[ATTN_ARRAY_MAX_RANK];
-  g_autofree char *shown = attn_h5_escape (path);
+  g_autofree char *shown = attn_format_name (path);
   int rank;
   hid_t type;
   g_auto (GStrv) raw = NULL;
@@ -996,7 +1003,7 @@ visit_cb (hid_t group, const char *name, const H5L_info_t *linfo, void *data)
     return 0;
   if (step_func)
     {
-      g_autofree char *shown = attn_h5_escape (name);
+      g_autofree char *shown = attn_format_name (name);
       attn_h5_step (_("listing the datasets (at /%s)"), shown);
     }
   obj = H5Oopen (group, name, H5P_DEFAULT);
@@ -1051,7 +1058,7 @@ static gboolean
 check_view (hid_t dset, const AttnH5DatasetInfo *info, GError **error)
 {
   g_autofree char *shape = describe_shape (info);
-  g_autofree char *shown = attn_h5_escape (info->path);
+  g_autofree char *shown = attn_format_name (info->path);
 
   if (info->is_scale)
     return attn_h5_fail (error, ATTN_ERROR_INPUT,
@@ -1066,7 +1073,7 @@ check_view (hid_t dset, const AttnH5DatasetInfo *info, GError **error)
   for (guint i = 0; i < info->rank; i++)
     if (info->dims[i] == 0)
       {
-        g_autofree char *dim = attn_h5_escape (info->dim_names[i]);
+        g_autofree char *dim = attn_format_name (info->dim_names[i]);
         return attn_h5_fail (error, ATTN_ERROR_INPUT,
                              _("%s has shape %s: dimension '%s' is empty, nothing to show"),
                              shown, shape, dim);
@@ -1087,7 +1094,7 @@ join_views (GPtrArray *infos, guint *n_views)
 
       if (!info->is_view)
         continue;
-      shown = attn_h5_escape (info->path);
+      shown = attn_format_name (info->path);
       g_string_append_printf (s, "%s%s", (*n_views)++ ? ", " : "", shown);
     }
   return g_string_free (s, FALSE);
@@ -1104,8 +1111,10 @@ only_view (AttnH5File *self, GError **error)
   if (infos == NULL)
     return NULL;
   views = join_views (infos, &n);
-  if (n == 1)
-    return g_steal_pointer (&views);
+  /* its own bytes: the joined list shows names escaped */
+  for (guint i = 0; n == 1 && i < infos->len; i++)
+    if (((AttnH5DatasetInfo *) g_ptr_array_index (infos, i))->is_view)
+      return g_strdup (((AttnH5DatasetInfo *) g_ptr_array_index (infos, i))->path);
   if (n == 0)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
                  _("%s has no dataset that can be drawn (numeric, rank >= 2)"), self->shown);
@@ -1130,7 +1139,7 @@ attn_h5_file_open_array_unlocked (AttnH5File *self, const char *path, GError **e
   if (abs == NULL)
     return NULL;
   dset = open_dataset (self, abs, &damage);
-  shown = attn_h5_escape (abs);
+  shown = attn_format_name (abs);
   if (dset < 0 && damage)
     g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("%s: cannot open %s (%s)"), self->shown,
                  shown, damage);

@@ -51,6 +51,9 @@ GPtrArray *attn_h5_file_list_datasets (AttnH5File *self, GError **error);
  * the views).  Errors for rank < 2, a 0-sized dimension, a non-numeric type,
  * a filter that no library provides (named). */
 AttnArray *attn_h5_file_open_array (AttnH5File *self, const char *path, GError **error);
+/* The path of an array attn_h5_file_open_array made ("/group/name", the
+ * file's own bytes); NULL for another array. */
+const char *attn_h5_array_get_path (AttnArray *array);
 
 /* Warnings met so far (a scale of the wrong length...), each one line;
  * the caller frees the array.  Clears the list. */

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "attn-format.h"
 #include "attn-layout-private.h"
 
 #include <math.h>
@@ -16,9 +17,12 @@ PangoLayout *
 attn_layout_text (AttnLayout *l, int font, const char *text)
 {
   PangoLayout *layout = pango_layout_new (l->pango);
+  /* names from a file need not be UTF-8, which Pango needs */
+  g_autofree char *shown = text && !g_utf8_validate (text, -1, NULL) ? attn_format_name (text)
+                                                                     : NULL;
 
   pango_layout_set_font_description (layout, l->fonts[font]);
-  pango_layout_set_text (layout, text ? text : "", -1);
+  pango_layout_set_text (layout, shown ? shown : text ? text : "", -1);
   return layout;
 }
 

@@ -39,7 +39,7 @@ ensure_handle (AttnReaderArray *self, AttnReader *reader, guint *handle, GError 
     }
   else
     {
-      reply = attn_reader_call (reader, ATTN_READER_OP_ARRAY, g_variant_new_string (self->path),
+      reply = attn_reader_call (reader, ATTN_READER_OP_ARRAY, attn_reader_proto_name (self->path),
                                 self->path, error);
       if (reply)
         g_variant_get_child (reply, 0, "u", handle);
@@ -155,7 +155,7 @@ refresh_in (AttnReaderArray *self, AttnReader *reader, gboolean *changed, GError
       || !(reply = attn_reader_call (reader, ATTN_READER_OP_REFRESH, g_variant_new_uint32 (handle),
                                      self->path, error)))
     return FALSE;
-  g_variant_get (reply, "(b@(atasbaasaad)@as)", changed, &desc, &warnings);
+  g_variant_get (reply, "(b@(ataaybaaayaad)@as)", changed, &desc, &warnings);
   if (!attn_reader_proto_apply_array (ATTN_ARRAY (self), desc, FALSE, error))
     return FALSE;
   attn_reader_file_add_warnings (self->file, warnings);
@@ -212,13 +212,13 @@ open_in (AttnReaderFile *file, AttnReader *reader, const char *path, GError **er
   g_autoptr (GVariant) reply = NULL, desc = NULL, warnings = NULL;
   guint handle;
 
-  reply = attn_reader_call (reader, ATTN_READER_OP_ARRAY, g_variant_new_string (path ? path : ""),
+  reply = attn_reader_call (reader, ATTN_READER_OP_ARRAY, attn_reader_proto_name (path),
                             path, error);
   if (reply == NULL)
     return NULL;
   self = g_object_new (ATTN_TYPE_READER_ARRAY, NULL);
   self->file = g_object_ref (file);
-  g_variant_get (reply, "(us@(atasbaasaad)@as)", &handle, &self->path, &desc, &warnings);
+  g_variant_get (reply, "(u^ay@(ataaybaaayaad)@as)", &handle, &self->path, &desc, &warnings);
   if (!attn_reader_proto_apply_array (ATTN_ARRAY (self), desc, TRUE, error))
     return NULL;
   attn_reader_file_add_warnings (file, warnings);

@@ -9,8 +9,11 @@
 #include <math.h>
 #include <string.h>
 
-#define DATASET_T "(satatsasasasbb)"
-#define DESC_T "(atasbaasaad)"
+/* Names from a file (paths, dimension names, labels...) travel as byte
+ * strings ("ay"), exactly as the file has them: they need not be UTF-8,
+ * and a dataset is opened by its own bytes.  Messages are UTF-8 ("s"). */
+#define DATASET_T "(ayatatayaayaayaaybb)"
+#define DESC_T "(ataaybaaayaad)"
 #define SLICE_T "(uatuuttttbatuuu)"
 #define GRID_T "(uutt(dddtttt))"
 /* A grid larger than this on a side was not asked for by any figure. */
@@ -24,16 +27,16 @@ typedef struct
 static const OpType op_types[ATTN_READER_N_OPS] = {
   [ATTN_READER_OP_HELLO] = { "hello", "u", "u" },
   [ATTN_READER_OP_MAP] = { "map", "t", "()" },
-  [ATTN_READER_OP_OPEN] = { "open", "s", "()" },
+  [ATTN_READER_OP_OPEN] = { "open", "ay", "()" },
   [ATTN_READER_OP_LIST] = { "list", "()", "(a" DATASET_T "as)" },
-  [ATTN_READER_OP_ARRAY] = { "array", "s", "(us" DESC_T "as)" },
+  [ATTN_READER_OP_ARRAY] = { "array", "ay", "(uay" DESC_T "as)" },
   [ATTN_READER_OP_READ] = { "read", "(uatat)", "t" },
   [ATTN_READER_OP_REDUCE] = { "reduce", SLICE_T, GRID_T },
   [ATTN_READER_OP_REFRESH] = { "refresh", "u", "(b" DESC_T "as)" },
 };
 
-/* A string GVariant accepts: names from a file that are not UTF-8 would
- * be a critical (and the reader's end); they travel with U+FFFD instead. */
+/* A message as a string GVariant accepts (text that is not UTF-8 would be
+ * a critical, and the reader's end): any bad byte becomes U+FFFD. */
 static GVariant *
 text_variant (const char *text)
 {
@@ -52,6 +55,23 @@ attn_reader_proto_text_strv (const char *const *v, gssize n)
   g_variant_builder_init (&b, G_VARIANT_TYPE_STRING_ARRAY);
   for (gssize i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
     g_variant_builder_add_value (&b, text_variant (v[i]));
+  return g_variant_builder_end (&b);
+}
+
+GVariant *
+attn_reader_proto_name (const char *name)
+{
+  return g_variant_new_bytestring (name ? name : "");
+}
+
+GVariant *
+attn_reader_proto_names (const char *const *v, gssize n)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_BYTESTRING_ARRAY);
+  for (gssize i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
+    g_variant_builder_add_value (&b, attn_reader_proto_name (v[i]));
   return g_variant_builder_end (&b);
 }
 
@@ -218,19 +238,20 @@ sizes_variant (const gsize *v, guint n)
 }
 
 static GVariant *
-strv_variant (char **v)
+names_variant (char **v)
 {
-  return attn_reader_proto_text_strv ((const char *const *)v, v ? -1 : 0);
+  return attn_reader_proto_names ((const char *const *)v, v ? -1 : 0);
 }
 
 GVariant *
 attn_reader_proto_dataset_info (const AttnH5DatasetInfo *info)
 {
-  return g_variant_new ("(@s@at@at@s@as@as@asbb)", text_variant (info->path),
+  return g_variant_new ("(@ay@at@at@ay@aay@aay@aaybb)", attn_reader_proto_name (info->path),
                         sizes_variant (info->dims, info->rank),
-                        sizes_variant (info->maxdims, info->rank), text_variant (info->type_name),
-                        strv_variant (info->dim_names), strv_variant (info->scales),
-                        strv_variant (info->filters), info->is_scale, info->is_view);
+                        sizes_variant (info->maxdims, info->rank),
+                        attn_reader_proto_name (info->type_name), names_variant (info->dim_names),
+                        names_variant (info->scales), names_variant (info->filters),
+                        info->is_scale, info->is_view);
 }
 
 /* n sizes of an "at" into out; FALSE unless it has exactly n. */
@@ -259,8 +280,9 @@ attn_reader_proto_parse_dataset_info (GVariant *value, GError **error)
   gsize rank;
 
   g_return_val_if_fail (g_variant_is_of_type (value, G_VARIANT_TYPE (DATASET_T)), NULL);
-  g_variant_get (value, "(s@at@ats^as^as^asbb)", &info->path, &dims, &maxdims, &info->type_name,
-                 &info->dim_names, &info->scales, &info->filters, &info->is_scale, &info->is_view);
+  g_variant_get (value, "(^ay@at@at^ay^aay^aay^aaybb)", &info->path, &dims, &maxdims,
+                 &info->type_name, &info->dim_names, &info->scales, &info->filters,
+                 &info->is_scale, &info->is_view);
   rank = g_variant_n_children (dims);
   info->rank = (guint)MIN (rank, ATTN_ARRAY_MAX_RANK);
   if (rank > ATTN_ARRAY_MAX_RANK || !get_sizes (dims, info->dims, info->rank)
@@ -305,7 +327,7 @@ tick_labels_variant (AttnArray *array, guint d)
   for (gsize i = 0; i < n; i++)
     g_strv_builder_add (b, attn_array_get_tick_label (array, d, i));
   labels = g_strv_builder_end (b);
-  return attn_reader_proto_text_strv ((const char *const *)labels, -1);
+  return attn_reader_proto_names ((const char *const *)labels, -1);
 }
 
 GVariant *
@@ -317,7 +339,7 @@ attn_reader_proto_describe_array (AttnArray *array)
   g_auto (GStrv) namev = NULL;
   GVariantBuilder labels, values;
 
-  g_variant_builder_init (&labels, G_VARIANT_TYPE ("aas"));
+  g_variant_builder_init (&labels, G_VARIANT_TYPE ("aaay"));
   g_variant_builder_init (&values, G_VARIANT_TYPE ("aad"));
   for (guint d = 0; d < rank; d++)
     {
@@ -327,8 +349,8 @@ attn_reader_proto_describe_array (AttnArray *array)
       g_variant_builder_add_value (&values, tick_values_variant (array, d));
     }
   namev = g_strv_builder_end (names);
-  return g_variant_new ("(@at@asbaasaad)", sizes_variant (dims, rank),
-                        attn_reader_proto_text_strv ((const char *const *)namev, -1),
+  return g_variant_new ("(@at@aaybaaayaad)", sizes_variant (dims, rank),
+                        attn_reader_proto_names ((const char *const *)namev, -1),
                         attn_array_can_grow (array), &labels, &values);
 }
 
@@ -340,7 +362,7 @@ apply_scales (AttnArray *array, GVariant *labels, GVariant *values)
       g_autoptr (GVariant) l = g_variant_get_child_value (labels, d);
       g_autoptr (GVariant) v = g_variant_get_child_value (values, d);
       gsize n_labels = 0, n_values = 0;
-      const char **strv = g_variant_get_strv (l, &n_labels);
+      const char **strv = g_variant_get_bytestring_array (l, &n_labels);
       const double *dv = g_variant_get_fixed_array (v, &n_values, sizeof (double));
       GPtrArray *taken = NULL;
 
@@ -365,7 +387,7 @@ attn_reader_proto_apply_array (AttnArray *array, GVariant *desc, gboolean initia
   gboolean grow;
 
   g_return_val_if_fail (g_variant_is_of_type (desc, G_VARIANT_TYPE (DESC_T)), FALSE);
-  g_variant_get (desc, "(@at^a&sb@aas@aad)", &dimv, &names, &grow, &labels, &values);
+  g_variant_get (desc, "(@at^a&ayb@aaay@aad)", &dimv, &names, &grow, &labels, &values);
   rank = g_variant_n_children (dimv);
   n_names = g_strv_length ((char **)names);
   if (rank == 0 || rank > ATTN_ARRAY_MAX_RANK || !get_sizes (dimv, dims, (guint)rank)

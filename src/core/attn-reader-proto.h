@@ -20,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define ATTN_READER_PROTO_VERSION 1
+#define ATTN_READER_PROTO_VERSION 2
 /* No message is longer (the listing of a large file is the longest). */
 #define ATTN_READER_MAX_MESSAGE ((gsize)64 << 20)
 #define ATTN_READER_HEADER_SIZE 8
@@ -31,9 +31,9 @@ typedef enum
 {
   ATTN_READER_OP_HELLO,   /* u version, the step page attached -> u version */
   ATTN_READER_OP_MAP,     /* t size, a memfd attached -> () */
-  ATTN_READER_OP_OPEN,    /* s filename -> () */
+  ATTN_READER_OP_OPEN,    /* ay filename -> () */
   ATTN_READER_OP_LIST,    /* () -> (a(dataset) as warnings) */
-  ATTN_READER_OP_ARRAY,   /* s path ("" for the only view) -> (u handle, s path, desc, as) */
+  ATTN_READER_OP_ARRAY,   /* ay path ("" for the only view) -> (u handle, ay path, desc, as) */
   ATTN_READER_OP_READ,    /* (u handle, at start, at count) -> t offset of the floats */
   ATTN_READER_OP_REDUCE,  /* (u handle, slice, u max_w, u max_h, u mode) -> grid */
   ATTN_READER_OP_REFRESH, /* u handle -> (b changed, desc, as warnings) */
@@ -65,7 +65,12 @@ GVariant *attn_reader_proto_parse_reply (GBytes *body, AttnReaderOp op, gboolean
 
 /* --- the values inside --- */
 
-/* An "as" of n strings (n < 0: NULL-terminated), any that is not UTF-8
+/* A name from a file ("ay": its bytes as they are, UTF-8 or not), and an
+ * "aay" of n of them (n < 0: NULL-terminated). */
+GVariant *attn_reader_proto_name (const char *name);
+GVariant *attn_reader_proto_names (const char *const *v, gssize n);
+
+/* An "as" of n messages (n < 0: NULL-terminated), any that is not UTF-8
  * with U+FFFD in place of its bad bytes. */
 GVariant *attn_reader_proto_text_strv (const char *const *v, gssize n);
 

@@ -397,7 +397,7 @@ send_handshake (AttnReader *self)
     st = send_request (self, ATTN_READER_OP_MAP, g_variant_new_uint64 (self->region_size),
                        self->memfd);
   if (st == ATTN_READER_IO_OK)
-    send_request (self, ATTN_READER_OP_OPEN, g_variant_new_string (self->filename), -1);
+    send_request (self, ATTN_READER_OP_OPEN, attn_reader_proto_name (self->filename), -1);
 }
 
 /* Starts a process when there is none, and takes the replies of its

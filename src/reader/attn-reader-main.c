@@ -191,7 +191,7 @@ open_file (Reader *r, const char *name, GError **error)
 static GVariant *
 do_open (Reader *r, GVariant *args, GError **error)
 {
-  const char *name = g_variant_get_string (args, NULL);
+  const char *name = g_variant_get_bytestring (args);
 
   if (r->file != NULL)
     {
@@ -223,43 +223,26 @@ do_list (Reader *r, GError **error)
 
   if (!need_file (r, error) || !(infos = attn_h5_file_list_datasets (r->file, error)))
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(satatsasasasbb)"));
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ayatatayaayaayaaybb)"));
   for (guint i = 0; i < infos->len; i++)
     g_variant_builder_add_value (&b, attn_reader_proto_dataset_info (infos->pdata[i]));
-  return g_variant_new ("(a(satatsasasasbb)@as)", &b, warnings_variant (r));
-}
-
-/* The path of the file's only view, which an open without a path took. */
-static char *
-only_view_path (Reader *r)
-{
-  g_autoptr (GPtrArray) infos = attn_h5_file_list_datasets (r->file, NULL);
-
-  for (guint i = 0; infos && i < infos->len; i++)
-    {
-      AttnH5DatasetInfo *info = infos->pdata[i];
-
-      if (info->is_view)
-        return g_strdup (info->path);
-    }
-  return g_strdup ("");
+  return g_variant_new ("(a(ayatatayaayaayaaybb)@as)", &b, warnings_variant (r));
 }
 
 static GVariant *
 do_array (Reader *r, GVariant *args, GError **error)
 {
-  const char *path = g_variant_get_string (args, NULL);
-  g_autofree char *found = NULL;
+  const char *path = g_variant_get_bytestring (args);
   AttnArray *array;
 
   if (!need_file (r, error)
       || !(array = attn_h5_file_open_array (r->file, path[0] ? path : NULL, error)))
     return NULL;
   g_ptr_array_add (r->arrays, array);
-  found = path[0] ? g_strdup (path) : only_view_path (r);
-  return g_variant_new ("(u@s@(atasbaasaad)@as)", r->arrays->len,
-                        g_variant_new_take_string (g_utf8_make_valid (found, -1)),
-                        attn_reader_proto_describe_array (array), warnings_variant (r));
+  return g_variant_new ("(u@ay@(ataaybaaayaad)@as)", r->arrays->len,
+                        attn_reader_proto_name (attn_h5_array_get_path (array)),
+                        attn_reader_proto_describe_array (array),
+                        warnings_variant (r));
 }
 
 static GVariant *
@@ -318,7 +301,7 @@ do_refresh (Reader *r, GVariant *args, GError **error)
 
   if (array == NULL || !attn_array_refresh (array, &changed, error))
     return NULL;
-  return g_variant_new ("(b@(atasbaasaad)@as)", changed, attn_reader_proto_describe_array (array),
+  return g_variant_new ("(b@(ataaybaaayaad)@as)", changed, attn_reader_proto_describe_array (array),
                         warnings_variant (r));
 }
 
