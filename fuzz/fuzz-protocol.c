@@ -307,8 +307,9 @@ request_path (const guint8 *data, gsize size)
     {
     case ATTN_READER_OP_OPEN:
     case ATTN_READER_OP_ARRAY:
-      if (!g_utf8_validate (g_variant_get_string (args, NULL), -1, NULL))
-        g_error ("a name that is not UTF-8 was taken");
+      /* a name is bytes, any but NUL; one the reader takes is a C string */
+      if (strlen (g_variant_get_bytestring (args)) > g_variant_get_size (args))
+        g_error ("a name ran past its bytes");
       break;
     case ATTN_READER_OP_READ:
       request_read (array, args, handle);

@@ -202,8 +202,13 @@ VIEW_ARGS = {
 OPS = {"hello": 0, "map": 1, "open": 2, "list": 3, "array": 4, "read": 5, "reduce": 6,
        "refresh": 7}
 SLICE_T = "(uatuuttttbatuuu)"
-DESC_T = "(atasbaasaad)"
-DATASET_T = "(satatsasasasbb)"
+# names from a file travel as byte strings (NUL-terminated, as GLib makes them)
+DESC_T = "(ataaybaaayaad)"
+DATASET_T = "(ayatatayaayaayaaybb)"
+
+
+def b(text):
+    return (text.encode() if isinstance(text, str) else text) + b"\0"
 
 
 def variant_bytes(vtype, value):
@@ -232,20 +237,24 @@ def frame(length, pad, rest):
 
 
 def protocol_seeds():
-    desc = ([2, 3, 4], ["layer", "query", "key"], False, [["L0", "L1"], [], ["a", "caf\u00e9"]],
+    desc = ([2, 3, 4], [b("layer"), b("query"), b("key")], False,
+            [[b("L0"), b("L1")], [], [b("a"), b("caf\u00e9"), b(b"\xff\xfe")]],
             [[], [0.5, 1e-3, 1e-10], []])
-    datasets = [("/attn", [2, 3, 4], [2, 2**64 - 1, 4], "float32", ["layer", "query", "key"],
-                 ["layer_names (2 strings)", "", ""], ["shuffle", "gzip"], False, True),
-                ("/layer_names", [2], [2], "string", ["dim0"], [""], [], True, False)]
+    datasets = [(b("/attn"), [2, 3, 4], [2, 2**64 - 1, 4], b("float32"),
+                 [b("layer"), b("query"), b("key")], [b("layer_names (2 strings)"), b(""), b("")],
+                 [b("shuffle"), b("gzip")], False, True),
+                (b("/layer_names"), [2], [2], b("string"), [b("dim0")], [b("")], [], True, False),
+                (b(b"/bad\xffname"), [2, 2], [2, 2], b("int8"), [b(b"\x1b"), b("x")],
+                 [b(""), b("")], [], False, True)]
     return {
         "frame-ok": frame(12, bytes(4), b"hello\0world\xff"),
         "frame-too-long": frame(2**32 - 1, bytes(4), b""),
         "frame-bad-pad": frame(3, b"\0\0\1\0", b"abc"),
         "req-hello": request(0, "hello", "u", 1),
         "req-map": request(0, "map", "t", 4096),
-        "req-open": request(0, "open", "s", "/tmp/attention.h5"),
+        "req-open": request(0, "open", "ay", b("/tmp/attention.h5")),
         "req-list": request(0, "list", "()", ()),
-        "req-array": request(0, "array", "s", "/attn"),
+        "req-array": request(0, "array", "ay", b("/attn")),
         "req-read": request(0, "read", "(uatat)", (1, [1, 2], [3, 4])),
         "req-read-large": request(4, "read", "(uatat)", (1, [0, 0], [40, 40])),
         "req-reduce": request(1, "reduce", SLICE_T,
@@ -258,13 +267,13 @@ def protocol_seeds():
         "reply-hello": reply("hello", "u", 1),
         "reply-error": reply("open", "(uus)", (1, 0, "/tmp/x.h5: not an HDF5 file")),
         "reply-list": reply("list", "(a" + DATASET_T + "as)", (datasets, ["a warning"])),
-        "reply-array": reply("array", "(us" + DESC_T + "as)", (1, "/attn", desc, [])),
+        "reply-array": reply("array", "(uay" + DESC_T + "as)", (1, b("/attn"), desc, [])),
         "reply-read": reply("read", "t", 64),
         "reply-reduce": reply("reduce", "(uutt(dddtttt))",
                               (4, 2, 0, 32, (0.0, 1.0, 0.25, 8, 0, 0, 0))),
         "reply-refresh": reply("refresh", "(b" + DESC_T + "as)",
-                               (True, ([3, 3, 5], ["layer", "query", "key"], True,
-                                       [["L0", "L1", "L2"], [], []], [[], [], []]),
+                               (True, ([3, 3, 5], [b("layer"), b("query"), b("key")], True,
+                                       [[b("L0"), b("L1"), b("L2")], [], []], [[], [], []]),
                                 ["grew"]), shape=1),
     }
 
