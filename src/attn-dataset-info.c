@@ -232,14 +232,6 @@ attn_dataset_info_get_children (AttnDatasetInfo *self)
   return self->children ? G_LIST_MODEL (self->children) : NULL;
 }
 
-void
-attn_dataset_info_append (AttnDatasetInfo *self, AttnDatasetInfo *child)
-{
-  g_return_if_fail (ATTN_IS_DATASET_INFO (self) && self->children != NULL);
-  g_return_if_fail (ATTN_IS_DATASET_INFO (child));
-  g_list_store_append (self->children, child);
-}
-
 static void
 attn_dataset_info_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {

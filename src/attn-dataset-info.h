@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define ATTN_TYPE_DATASET_INFO (attn_dataset_info_get_type ())
 G_DECLARE_FINAL_TYPE (AttnDatasetInfo, attn_dataset_info, ATTN, DATASET_INFO, GObject)
 
-/* A group: no shape, children added with attn_dataset_info_append. */
+/* A group: no shape; its children are a GListStore (the document fills it). */
 AttnDatasetInfo *attn_dataset_info_new_group (const char *path);
 /* A dataset of type_name; is_view: it can be drawn (rank >= 2, numeric,
  * not a dimension scale). */
@@ -52,6 +52,5 @@ char *attn_dataset_info_dup_tooltip (AttnDatasetInfo *self);
 
 /* A group's children (AttnDatasetInfo), NULL for a dataset. */
 GListModel *attn_dataset_info_get_children (AttnDatasetInfo *self);
-void attn_dataset_info_append (AttnDatasetInfo *self, AttnDatasetInfo *child);
 
 G_END_DECLS

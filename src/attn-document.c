@@ -283,19 +283,6 @@ refresh_and_unlock (AttnDocument *self, gboolean *changed, GError **error)
   return ok;
 }
 
-gboolean
-attn_document_refresh (AttnDocument *self, gboolean *changed, GError **error)
-{
-  g_return_val_if_fail (ATTN_IS_DOCUMENT (self), FALSE);
-  if (changed)
-    *changed = FALSE;
-  if (self->array == NULL)
-    return TRUE;
-  if (self->data_lock)
-    g_mutex_lock (self->data_lock);
-  return refresh_and_unlock (self, changed, error);
-}
-
 /* A reader busy with the array: try again next tick rather than block. */
 static gboolean
 follow_tick (gpointer data)

@@ -59,7 +59,5 @@ const char *attn_document_get_error (AttnDocument *self);
 /* Held by whoever reads the array's data; a refresh waits for a tick when
  * it is taken.  NULL: none. */
 void attn_document_set_data_lock (AttnDocument *self, GMutex *lock);
-/* One refresh of "array" now; changed (optional) says whether it grew. */
-gboolean attn_document_refresh (AttnDocument *self, gboolean *changed, GError **error);
 
 G_END_DECLS
