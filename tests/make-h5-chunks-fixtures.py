@@ -160,6 +160,14 @@ def write_damaged(w):
              "chunk [16, 0]: it holds more bytes than a chunk can")
     w.direct("tiny", ((0, good), (16, b"x")),
              "chunk [16, 0]: its compressed data is damaged or truncated")
+    # A chunk the dataset declares 64 MiB, stored in 25 bytes: deflate makes
+    # at most 1032 bytes of one, so it is refused before a buffer is made
+    # for it (a damaged file can declare 4 GiB chunks in a few bytes).
+    huge = w.f.create_dataset("huge_chunk", shape=(4096, 4096), dtype="f4",
+                              chunks=(4096, 4096), compression="gzip")
+    huge.id.write_direct_chunk((0, 0), zlib.compress(bytes(1000)))
+    w.lines.append("huge_chunk error chunk [0, 0]: its stored bytes cannot hold a chunk of the "
+                   "dataset's size")
     # What overwritten bytes make of the stream depends on zlib: only the
     # chunk is named here.
     w.dataset("corrupt", "error chunk [16, 16]:",

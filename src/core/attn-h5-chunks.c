@@ -44,6 +44,7 @@ struct _AttnH5Chunks
   gsize chunk_bytes; /* one decoded chunk */
   gsize stage_bytes; /* the largest stage: chunk_bytes and fletcher32's sums */
   gsize stored_limit; /* the most any stage, stored bytes included, can hold */
+  guint64 file_size;  /* as last asked (a followed file grows) */
   AttnH5NumFormat fmt;
   float fill; /* where no chunk was written */
   guint n_filters;
@@ -522,11 +523,11 @@ take_hdf5_error (AttnH5Chunks *self, const hsize_t *offset, GError **error)
   chunk_fail (self, offset, error, ATTN_ERROR_INPUT, why);
 }
 
-/* Under the lock: the chunk's stored bytes into s->stored (*n of them), or
- * *written FALSE for a chunk never written. */
+/* Under the lock: where the chunk lies, its stored size (*n) and filter
+ * mask; *written FALSE for a chunk never written. */
 static gboolean
-read_stored_locked (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize *n,
-                    guint32 *mask, gboolean *written, GError **error)
+chunk_info_locked (AttnH5Chunks *self, const hsize_t *offset, gsize *n, guint32 *mask,
+                   gboolean *written, GError **error)
 {
   unsigned int info_mask = 0;
   haddr_t addr = HADDR_UNDEF;
@@ -539,18 +540,40 @@ read_stored_locked (AttnH5Chunks *self, Scratch *s, const hsize_t *offset, gsize
       return FALSE;
     }
   *written = addr != HADDR_UNDEF;
-  if (!*written)
-    return TRUE;
-  if (size > self->stored_limit)
-    return chunk_fail (self, offset, error, ATTN_ERROR_FILTER,
-                       _("it holds more bytes than a chunk can"));
-  if (H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) < 0)
-    {
-      take_hdf5_error (self, offset, error);
-      return FALSE;
-    }
-  *n = size;
+  *n = (gsize) MIN (size, (hsize_t) G_MAXSIZE);
+  *mask = info_mask;
   return TRUE;
+}
+
+/* Under the lock: NULL when n stored bytes can be the chunk, else why
+ * not, before a buffer is made for it.  Deflate (when not skipped) makes at
+ * most 1032 bytes of one; the other filters keep the size.  A damaged file
+ * may declare huge chunks in a few bytes: what is allocated for it is
+ * bounded by what it holds. */
+static const char *
+implausible_locked (AttnH5Chunks *self, gsize n, guint32 mask)
+{
+  gboolean inflates = FALSE;
+  hid_t file;
+
+  for (guint i = 0; i < self->n_filters; i++)
+    inflates |= self->filters[i].id == H5Z_FILTER_DEFLATE && !(mask & (1u << i));
+  if (n > self->stored_limit)
+    return _("it holds more bytes than a chunk can");
+  if (self->stage_bytes > (inflates ? (guint64) n * 1032 + 1024 : (guint64) n + 64))
+    return _("its stored bytes cannot hold a chunk of the dataset's size");
+  if (n <= self->file_size)
+    return NULL;
+  /* no stored chunk is larger than its file, unless the file grew since */
+  if ((file = H5Iget_file_id (self->dset)) >= 0)
+    {
+      hsize_t size = 0;
+
+      if (H5Fget_filesize (file, &size) >= 0)
+        self->file_size = size;
+      H5Fclose (file);
+    }
+  return n <= self->file_size ? NULL : _("it is larger than the file");
 }
 
 /* One request: the box and where its chunks are. */
@@ -633,17 +656,32 @@ read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error
   hsize_t offset[ATTN_ARRAY_MAX_RANK];
   const guint8 *chunk = NULL;
   gboolean ok, written = FALSE;
+  const char *why = NULL;
   guint32 mask = 0;
   gsize n = 0;
-  Scratch *s = scratch_take (self, error);
+  Scratch *s;
 
-  if (s == NULL)
-    return FALSE;
   chunk_offset (r, item, offset);
   attn_h5_lock ();
-  ok = read_stored_locked (self, s, offset, &n, &mask, &written, error);
-  attn_h5_unlock ();
+  ok = chunk_info_locked (self, offset, &n, &mask, &written, error);
   if (ok && written)
+    why = implausible_locked (self, n, mask);
+  attn_h5_unlock ();
+  if (why != NULL)
+    return chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
+  if (!ok || !written)
+    {
+      if (ok)
+        scatter (r, offset, NULL);
+      return ok;
+    }
+  if ((s = scratch_take (self, error)) == NULL)
+    return FALSE;
+  attn_h5_lock ();
+  if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
+    take_hdf5_error (self, offset, error);
+  attn_h5_unlock ();
+  if (ok)
     ok = decode (self, s, offset, n, mask, &chunk, error);
   if (ok)
     scatter (r, offset, chunk);
