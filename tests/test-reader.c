@@ -125,10 +125,26 @@ test_proto_malformed (void)
       = body_of (g_variant_new ("(sv)", "read", g_variant_new_string ("/a")));
   g_autoptr (GBytes) ok
       = body_of (attn_reader_proto_reply_ok (ATTN_READER_OP_HELLO, g_variant_new_uint32 (1)));
+  /* names are bytes ending in their only NUL: without it, or with another
+   * before it, a name would be read as another one */
+  g_autoptr (GBytes) no_nul = body_of (g_variant_new (
+      "(sv)", "open", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "/a", 2, 1)));
+  g_autoptr (GBytes) inner_nul = body_of (g_variant_new (
+      "(sv)", "array", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "/a\0b", 5, 1)));
+  g_autoptr (GBytes) bad_listing = body_of (attn_reader_proto_reply_ok (
+      ATTN_READER_OP_LIST,
+      g_variant_new_parsed ("([(@ay [0x2f, 0x61], @at [2], @at [2], b'int8', [b'x'], [b''], "
+                            "@aay [], false, true)], @as [])")));
   g_autoptr (GError) error = NULL;
   gboolean malformed = FALSE;
   gsize length;
 
+  assert_refused_request (no_nul);
+  assert_refused_request (inner_nul);
+  g_assert_null (
+      attn_reader_proto_parse_reply (bad_listing, ATTN_READER_OP_LIST, &malformed, &error));
+  g_assert_true (malformed);
+  g_clear_error (&error);
   assert_refused_request (junk_body);
   assert_refused_request (empty);
   assert_refused_request (unknown);

@@ -118,8 +118,37 @@ attn_reader_proto_frame_length (const guint8 header[ATTN_READER_HEADER_SIZE], gs
   return TRUE;
 }
 
+/* Whether every byte string in v is one name: bytes that end in their only
+ * NUL (anything else would be read as another name, or as none). */
+static gboolean
+names_valid (GVariant *v)
+{
+  const GVariantType *t = g_variant_get_type (v);
+  gsize n;
+
+  if (g_variant_type_equal (t, G_VARIANT_TYPE_BYTESTRING))
+    {
+      const char *bytes = g_variant_get_fixed_array (v, &n, 1);
+
+      return n >= 1 && memchr (bytes, '\0', n) == bytes + n - 1;
+    }
+  if (!g_variant_is_container (v)
+      || (g_variant_type_is_array (t) && g_variant_type_is_basic (g_variant_type_element (t))))
+    return TRUE;
+  n = g_variant_n_children (v);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr (GVariant) child = g_variant_get_child_value (v, i);
+
+      if (!names_valid (child))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The body as a value of type, or NULL: untrusted bytes are only looked at
- * once they are in normal form (valid strings, sizes that add up). */
+ * once they are in normal form (valid strings, sizes that add up) and each
+ * name in them is one. */
 static GVariant *
 parse_body (GBytes *body, const char *type, GError **error)
 {
@@ -128,6 +157,11 @@ parse_body (GBytes *body, const char *type, GError **error)
   if (!g_variant_is_normal_form (v))
     {
       malformed (error, _ ("not in normal form"));
+      return NULL;
+    }
+  if (!names_valid (v))
+    {
+      malformed (error, _ ("a name that does not end in its only NUL byte"));
       return NULL;
     }
   return g_variant_ref_sink (g_steal_pointer (&v));
