@@ -117,8 +117,10 @@ attn_document_new (GFile *file, GError **error)
       return NULL;
     }
   self = g_object_new (ATTN_TYPE_DOCUMENT, NULL);
-  if (!(self->reader = attn_reader_file_open (path, error))
-      || !(infos = attn_reader_file_list_datasets (self->reader, error)))
+  if (!(self->reader = attn_reader_file_open (path, error)))
+    return NULL;
+  attn_reader_file_set_eager (self->reader, TRUE);
+  if (!(infos = attn_reader_file_list_datasets (self->reader, error)))
     return NULL;
   self->file = g_object_ref (file);
   self->sidecar = attn_sidecar_new (path);

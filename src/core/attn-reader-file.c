@@ -24,6 +24,7 @@ struct _AttnReaderFile
   GPtrArray *all;  /* AttnReader* */
   GPtrArray *idle; /* AttnReader*, a subset of all (no refs of its own) */
   guint max;
+  gint64 spawn_after_us; /* how long a request waits before another process starts */
   GPtrArray *warnings;
 };
 
@@ -61,6 +62,7 @@ attn_reader_file_init (AttnReaderFile *self)
   self->idle = g_ptr_array_new ();
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->max = n > 0 && n <= 256 ? (guint)n : g_get_num_processors ();
+  self->spawn_after_us = SPAWN_AFTER_US;
 }
 
 AttnReaderFile *
@@ -92,6 +94,15 @@ attn_reader_file_get_filename (AttnReaderFile *self)
 }
 
 void
+attn_reader_file_set_eager (AttnReaderFile *self, gboolean eager)
+{
+  g_return_if_fail (ATTN_IS_READER_FILE (self));
+  g_mutex_lock (&self->lock);
+  self->spawn_after_us = eager ? 0 : SPAWN_AFTER_US;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 attn_reader_file_set_max_readers (AttnReaderFile *self, guint max)
 {
   g_return_if_fail (ATTN_IS_READER_FILE (self));
@@ -103,10 +114,11 @@ attn_reader_file_set_max_readers (AttnReaderFile *self, guint max)
 AttnReader *
 attn_reader_file_acquire (AttnReaderFile *self, GError **error)
 {
-  gint64 spawn_at = g_get_monotonic_time () + SPAWN_AFTER_US;
+  gint64 spawn_at;
   AttnReader *reader = NULL;
 
   g_mutex_lock (&self->lock);
+  spawn_at = g_get_monotonic_time () + self->spawn_after_us;
   while (self->idle->len == 0)
     {
       gboolean may_spawn = self->all->len < self->max

@@ -36,6 +36,11 @@ GPtrArray *attn_reader_file_take_warnings (AttnReaderFile *self);
 AttnReader *attn_reader_file_acquire (AttnReaderFile *self, GError **error);
 void attn_reader_file_release (AttnReaderFile *self, AttnReader *reader);
 void attn_reader_file_add_warnings (AttnReaderFile *self, GVariant *strv);
+/* Eager: a request that finds every process busy starts another at once,
+ * up to the maximum (the viewer, whose loads come back to back and scan
+ * blocks where the reader put them, holding it meanwhile); else after
+ * 100 ms (a command, which may be done before another process would be). */
+void attn_reader_file_set_eager (AttnReaderFile *self, gboolean eager);
 /* The most processes the file uses ($ATTN_READERS, else the cores). */
 void attn_reader_file_set_max_readers (AttnReaderFile *self, guint max);
 
