@@ -731,7 +731,7 @@ static void
 test_large_region (void)
 {
   g_autoptr (AttnReaderFile) file = open_reader ("types.h5");
-  g_autoptr (AttnReader) reader = attn_reader_file_acquire (file, NULL);
+  g_autoptr (AttnReader) reader = attn_reader_file_acquire (file, 0, NULL);
   g_autoptr (AttnArray) a = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree float *v = NULL;

@@ -375,7 +375,7 @@ attn_array_scan_slice (AttnArray *self, const gsize *fixed, guint ydim, gsize y0
     }
   slice_box (priv->rank, fixed, ydim, y0, ny, xdim, x0, nx, start, count);
   return check_box (self, start, count, cancellable, error)
-         && klass->scan_box (self, start, count, func, user_data, cancellable, error);
+         && klass->scan_box (self, start, count, buf, func, user_data, cancellable, error);
 }
 
 gboolean

@@ -33,9 +33,10 @@ struct _AttnArrayClass
   gboolean (*refresh) (AttnArray *self, gboolean *changed, GError **error);
 
   /* Reads the box as read_box does, but hands func the floats where they
-   * already lie (valid during the call only) instead of copying them out.
-   * Optional: for a source whose blocks arrive in memory of its own. */
-  gboolean (*scan_box) (AttnArray *self, const gsize *start, const gsize *count,
+   * already lie (valid during the call only) instead of copying them out,
+   * or, when that would keep others waiting, copied into buf (room for the
+   * box).  Optional: for a source whose blocks arrive in memory of its own. */
+  gboolean (*scan_box) (AttnArray *self, const gsize *start, const gsize *count, float *buf,
                         AttnValuesFunc func, gpointer user_data, GCancellable *cancellable,
                         GError **error);
 

@@ -92,8 +92,9 @@ read_in (AttnReaderArray *self, AttnReader *reader, const gsize *start, const gs
   return TRUE;
 }
 
-/* The box's floats handed to func where a reader put them; with func NULL,
- * copied into out.  An empty box calls nothing. */
+/* The box's floats copied into out, then handed to func (when not NULL);
+ * or, when no other request waits for a reader, handed to func where the
+ * reader put them, the reader held meanwhile.  An empty box calls nothing. */
 static gboolean
 scan_or_read (AttnReaderArray *self, const gsize *start, const gsize *count,
               AttnValuesFunc func, gpointer user_data, float *out, GCancellable *cancellable,
@@ -114,17 +115,20 @@ scan_or_read (AttnReaderArray *self, const gsize *start, const gsize *count,
                FALSE;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error)
-      || !(reader = attn_reader_file_acquire (self->file, error)))
+      || !(reader = attn_reader_file_acquire (self->file, bytes, error)))
     return FALSE;
-  /* the reader is held while func reads its region */
-  if ((ok = read_in (self, reader, start, count, bytes, &values, error)))
+  ok = read_in (self, reader, start, count, bytes, &values, error);
+  if (ok && func && !attn_reader_file_has_waiters (self->file))
     {
-      if (func)
-        func (values, user_data);
-      else
-        memcpy (out, values, bytes);
+      func (values, user_data); /* in place: the reader is held meanwhile */
+      attn_reader_file_release (self->file, reader);
+      return TRUE;
     }
+  if (ok)
+    memcpy (out, values, bytes);
   attn_reader_file_release (self->file, reader);
+  if (ok && func)
+    func (out, user_data);
   return ok;
 }
 
@@ -137,11 +141,11 @@ attn_reader_array_read_box (AttnArray *array, const gsize *start, const gsize *c
 }
 
 static gboolean
-attn_reader_array_scan_box (AttnArray *array, const gsize *start, const gsize *count,
+attn_reader_array_scan_box (AttnArray *array, const gsize *start, const gsize *count, float *buf,
                             AttnValuesFunc func, gpointer user_data, GCancellable *cancellable,
                             GError **error)
 {
-  return scan_or_read (ATTN_READER_ARRAY (array), start, count, func, user_data, NULL,
+  return scan_or_read (ATTN_READER_ARRAY (array), start, count, func, user_data, buf,
                        cancellable, error);
 }
 
@@ -170,7 +174,7 @@ attn_reader_array_refresh (AttnArray *array, gboolean *changed, GError **error)
 {
   AttnReaderArray *self = ATTN_READER_ARRAY (array);
   gboolean any = FALSE, ok;
-  AttnReader *reader = attn_reader_file_acquire (self->file, error);
+  AttnReader *reader = attn_reader_file_acquire (self->file, 0, error);
 
   if (reader == NULL)
     return FALSE;
@@ -229,7 +233,7 @@ open_in (AttnReaderFile *file, AttnReader *reader, const char *path, GError **er
 AttnArray *
 attn_reader_array_open (AttnReaderFile *file, const char *path, GError **error)
 {
-  AttnReader *reader = attn_reader_file_acquire (file, error);
+  AttnReader *reader = attn_reader_file_acquire (file, 0, error);
   AttnArray *array;
 
   if (reader == NULL)
@@ -273,7 +277,7 @@ attn_reader_array_reduce (AttnReaderArray *self, const AttnSlice *slice, guint m
 
   g_return_val_if_fail (ATTN_IS_READER_ARRAY (self), FALSE);
   g_return_val_if_fail (slice->array == ATTN_ARRAY (self), FALSE);
-  if (!(reader = attn_reader_file_acquire (self->file, error)))
+  if (!(reader = attn_reader_file_acquire (self->file, 0, error)))
     return FALSE;
   ok = reduce_in (self, reader, slice, max_w, max_h, mode, grid, error);
   attn_reader_file_release (self->file, reader);

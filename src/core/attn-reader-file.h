@@ -32,9 +32,13 @@ GPtrArray *attn_reader_file_take_warnings (AttnReaderFile *self);
 
 /* --- for AttnReaderArray --- */
 /* An idle reader process of the file (a new one while there are fewer than
- * the maximum and none came free); hand it back with _release. */
-AttnReader *attn_reader_file_acquire (AttnReaderFile *self, GError **error);
+ * the maximum and none came free: at once for a request of bytes >= 4 MiB
+ * or an eager file, else after 100 ms); hand it back with _release. */
+AttnReader *attn_reader_file_acquire (AttnReaderFile *self, gsize bytes, GError **error);
 void attn_reader_file_release (AttnReaderFile *self, AttnReader *reader);
+/* Whether a request waits for a process now (a hint: then one held should
+ * be given back soon). */
+gboolean attn_reader_file_has_waiters (AttnReaderFile *self);
 void attn_reader_file_add_warnings (AttnReaderFile *self, GVariant *strv);
 /* Eager: a request that finds every process busy starts another at once,
  * up to the maximum (the viewer, whose loads come back to back and scan
