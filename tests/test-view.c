@@ -246,7 +246,9 @@ test_json_errors (void)
     "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"color\": \"red\"}]}",
     "{\"reverse\": \"yes\"}",
     "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"panel\": [-1, 0]}]}",
-    "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"panel\": [1]}]}", NULL
+    "{\"highlights\": [{\"query\": [0, 1], \"key\": [0, 1], \"panel\": [1]}]}",
+    /* sizes an int does not hold, or not whole (found by fuzz-view) */
+    "{\"width\": 7.11111e+14}", "{\"height\": 1e94}", "{\"width\": -3}", "{\"width\": 2.5}", NULL
   };
 
   for (int i = 0; bad[i]; i++)

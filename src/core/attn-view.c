@@ -728,6 +728,21 @@ bad_member (Reader *r, const char *what, const char *key)
   r->failed = TRUE;
 }
 
+/* A size in pixels: a whole number that an int holds (the figure's own
+ * limits are checked where it is drawn). */
+static void
+read_size (Reader *r, const char *key, int *out)
+{
+  double v;
+
+  if (!get_double (r, key, &v))
+    return;
+  if (v >= 0 && v <= G_MAXINT && v == floor (v))
+    *out = (int) v;
+  else
+    bad_member (r, "size", key);
+}
+
 static void
 read_selects (Reader *r, AttnViewSpec *spec)
 {
@@ -867,7 +882,6 @@ read_colour (Reader *r, AttnViewSpec *spec)
 {
   g_autofree char *norm = get_string (r, "norm");
   g_autofree char *agg = get_string (r, "aggregate");
-  double v;
   int value;
 
   spec->cmap = get_string (r, "cmap");
@@ -888,10 +902,8 @@ read_colour (Reader *r, AttnViewSpec *spec)
   get_double (r, "percentile", &spec->percentile);
   spec->causal_mask = get_bool (r, "causal_mask");
   read_difference (r, spec);
-  if (get_double (r, "width", &v))
-    spec->width = (int) v;
-  if (get_double (r, "height", &v))
-    spec->height = (int) v;
+  read_size (r, "width", &spec->width);
+  read_size (r, "height", &spec->height);
   get_double (r, "dpi", &spec->dpi);
 }
 
