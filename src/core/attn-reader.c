@@ -6,6 +6,7 @@
 #include "attn-reader.h"
 #include "attn-config.h"
 #include "attn-error.h"
+#include "attn-format.h"
 #include "attn-i18n.h"
 #include "attn-reader-io.h"
 #include "attn-reader-spawn.h"
@@ -296,25 +297,18 @@ step_words (AttnReaderOp op, const char *what)
     }
 }
 
-/* The step the process said it was at, from its page (untrusted: made
- * valid UTF-8 without control characters); NULL when it said none. */
+/* The step the process said it was at, from its page (untrusted: shown as
+ * any name from a file is, attn_format_name); NULL when it said none. */
 static char *
 kept_step (AttnReader *self)
 {
   char text[ATTN_READER_STEP_PAGE];
-  char *valid;
 
   if (self->steps == NULL)
     return NULL;
   memcpy (text, self->steps, sizeof text - 1);
   text[sizeof text - 1] = '\0';
-  if (text[0] == '\0')
-    return NULL;
-  valid = g_utf8_make_valid (text, -1);
-  for (char *c = valid; *c; c++)
-    if ((guchar) *c < 0x20 || *c == 0x7f)
-      *c = '?';
-  return valid;
+  return text[0] ? attn_format_name (text) : NULL;
 }
 
 /* Kills the process and says why in one line. */
