@@ -5,7 +5,9 @@
  * The session notifies its spec-level properties only when they change
  * (and has no coarse signals left); the enum drop-downs pick and show
  * every value of their registered enum; the View page follows a spec
- * changed elsewhere without handing an older value back; the mouse wheel
+ * changed elsewhere without handing an older value back; a new array of
+ * the same rank keeps the dimension rows, and a smaller one never hands the
+ * session a value clamped on the way; the mouse wheel
  * over a slider scrolls the sidebar (real X events, sent with xdotool)
  * instead of moving the slider; the sidebar keeps its width
  * across pages and datasets; a followed dataset's size grows in the
@@ -347,6 +349,83 @@ test_pages_follow (void)
   g_assert_true (attn_session_get_spec (session)->difference);
   g_assert_cmpstr (attn_figure_get_cmap (attn_session_get_figure (session))->name, ==, "coolwarm");
   g_assert_null (attn_session_get_spec (session)->cmap);
+  close_window (window);
+}
+
+/* --- a new array of the same rank keeps the dimension rows --- */
+
+static AttnArray *
+layer_array (gsize layers)
+{
+  const gsize dims[3] = { layers, 5, 6 };
+  const char *names[3] = { "layer", "query", "key" };
+
+  return attn_mem_array_new (3, dims, names, NULL);
+}
+
+static void
+record_layer (AttnSession *session, GParamSpec *pspec, GArray *seen)
+{
+  gsize layer = attn_session_get_fixed (session, 0);
+
+  g_array_append_val (seen, layer);
+}
+
+static void
+test_rows_kept (void)
+{
+  g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (AttnArray) eight = layer_array (8);
+  g_autoptr (AttnArray) three = layer_array (3);
+  const gsize dims[2] = { 5, 6 };
+  const char *names[2] = { "query", "key" };
+  g_autoptr (AttnArray) square = attn_mem_array_new (2, dims, names, NULL);
+  g_autoptr (AttnViewSpec) at7 = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) at1 = attn_view_spec_new ();
+  AttnWindow *window;
+  AttnSession *session;
+  AttnDimMapper *mapper;
+  GtkWidget *role, *scale;
+  GtkAdjustment *adj;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  mapper = attn_window_get_dim_mapper (window);
+  attn_view_spec_set_select (at7, "layer", 7);
+  attn_view_spec_set_select (at1, "layer", 1);
+  attn_session_set_array (session, eight, NULL, at7);
+  wait_loaded (window);
+  role = attn_dim_mapper_get_role_control (mapper, 0);
+  scale = attn_dim_mapper_get_index_control (mapper, 0);
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, 7);
+
+  /* fewer layers, layer 1: the slider is not first clamped to 2 (which
+   * its handler would have handed the session) */
+  g_signal_connect (session, "notify::figure", G_CALLBACK (record_layer), seen);
+  attn_session_set_array (session, three, NULL, at1);
+  wait_loaded (window);
+  g_signal_handlers_disconnect_by_data (session, seen);
+  for (guint i = 0; i < seen->len; i++)
+    g_assert_cmpuint (g_array_index (seen, gsize, i), ==, 1);
+  g_assert_true (attn_dim_mapper_get_role_control (mapper, 0) == role);
+  g_assert_true (attn_dim_mapper_get_index_control (mapper, 0) == scale);
+  g_assert_cmpuint (attn_session_get_fixed (session, 0), ==, 1);
+  adj = gtk_range_get_adjustment (GTK_RANGE (scale));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), ==, 2);
+
+  /* another rank: rows for its dimensions only */
+  attn_session_set_array (session, square, NULL, NULL);
+  wait_loaded (window);
+  g_assert_nonnull (attn_dim_mapper_get_role_control (mapper, 1));
+  g_assert_null (attn_dim_mapper_get_role_control (mapper, 2));
+  attn_session_set_array (session, NULL, NULL, NULL);
+  g_assert_null (attn_dim_mapper_get_role_control (mapper, 0));
   close_window (window);
 }
 
@@ -761,6 +840,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sidebar/session-signals", test_session_signals);
   g_test_add_func ("/sidebar/enum-drop-downs", test_enum_drop_downs);
   g_test_add_func ("/sidebar/pages-follow", test_pages_follow);
+  g_test_add_func ("/sidebar/rows-kept", test_rows_kept);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
   g_test_add_func ("/sidebar/follow-shape", test_follow_shape);
