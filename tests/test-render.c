@@ -392,6 +392,55 @@ test_headers (void)
   g_assert_cmpstr (t, ==, "3");
 }
 
+/* Headers without a format say what the panel shows. */
+static char *
+default_header (const char *dim, const double *values, const char *const *labels, gsize index)
+{
+  const gsize dims[] = { 3, 2, 2 };
+  const char *names[] = { dim, "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (3, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnFigure) fig = NULL;
+
+  if (labels)
+    {
+      GPtrArray *l = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < 3; i++)
+        g_ptr_array_add (l, g_strdup (labels[i]));
+      attn_array_take_tick_labels (a, 0, l);
+    }
+  if (values)
+    attn_array_set_tick_values (a, 0, values, 3);
+  spec->coldim = g_strdup (dim);
+  fig = attn_figure_new (a, spec, NULL);
+  g_assert_nonnull (fig);
+  return attn_figure_col_header (fig, (guint) index);
+}
+
+static void
+test_default_headers (void)
+{
+  const double eps[] = { 0.5, 1e-3, 1e-10 }, temp[] = { 0.2, 0.7, 1.5 }, layers[] = { 0, 6, 12 };
+  const char *const comps[] = { "query", "key", "value" };
+  const char *const listed[] = { "3", "5", "7" };
+  const char *const eps_text[] = { "0.5", "0.001", "1e-10" };
+  struct { const char *dim; const double *values; const char *const *labels; gsize i; const char *want; } cases[] = {
+    { "head", NULL, NULL, 2, "head 2" },
+    { "layer", layers, NULL, 2, "layer 12" },
+    { "layer", NULL, listed, 1, "layer 5" },
+    { "epsilon", eps, eps_text, 1, "ε = 1e-3" },
+    { "epsilon", eps, NULL, 0, "ε = 5e-1" },
+    { "temperature", temp, NULL, 1, "temperature = 0.7" },
+    { "component", NULL, comps, 2, "value" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *h = default_header (cases[i].dim, cases[i].values, cases[i].labels, cases[i].i);
+      g_assert_cmpstr (h, ==, cases[i].want);
+    }
+}
+
 /* A loaded figure drawn at its natural size, as the viewer draws it. */
 static cairo_surface_t *
 draw_loaded (AttnFigure *fig, AttnLayout *layout)
@@ -841,6 +890,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/svg-crisp", test_svg_crisp);
   g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
   g_test_add_func ("/render/headers", test_headers);
+  g_test_add_func ("/render/default-headers", test_default_headers);
   g_test_add_func ("/render/errors", test_errors);
   g_test_add_func ("/render/set-colour", test_set_colour);
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);

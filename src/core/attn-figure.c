@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-figure.h"
+#include "attn-format.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
 #include "attn-i18n.h"
@@ -1061,7 +1062,11 @@ attn_figure_tick_text (AttnFigure *self, int dim, gsize index)
   if (dim < 0)
     return g_strdup ("");
   label = attn_array_get_tick_label (self->array, (guint) dim, index);
-  return label ? g_strdup (label) : g_strdup_printf ("%" G_GSIZE_FORMAT, index);
+  if (label)
+    return g_strdup (label);
+  if (!isnan (attn_array_get_tick_value (self->array, (guint) dim, index)))
+    return attn_format_shortest (attn_array_get_tick_value (self->array, (guint) dim, index));
+  return g_strdup_printf ("%" G_GSIZE_FORMAT, index);
 }
 
 /* 0.5 -> "5e-1", 1e-10 -> "1e-10": how papers write epsilons. */
@@ -1089,19 +1094,52 @@ compact_sci (double v)
   return g_strdup_printf ("%se%d", buf, exp);
 }
 
+static gboolean
+is_epsilon (const char *name)
+{
+  return g_ascii_strcasecmp (name, "epsilon") == 0 || g_ascii_strcasecmp (name, "eps") == 0
+         || g_str_equal (name, "ε");
+}
+
+/* The header of a facet without a format: what the panel shows must be
+ * readable alone.  Text labels (query / key / value, a prompt) stand by
+ * themselves; a numeric scale named epsilon reads "ε = 1e-3" as papers
+ * write it; other numbers and bare indices follow the dimension's name
+ * ("layer 12", "head 3", "temperature = 0.7"). */
+static const char *
+default_header (AttnFigure *self, int dim, gsize index)
+{
+  const char *label;
+  double v;
+  gint64 n;
+
+  if (dim < 0)
+    return "{label}";
+  label = attn_array_get_tick_label (self->array, (guint) dim, index);
+  v = attn_array_get_tick_value (self->array, (guint) dim, index);
+  if (isnan (v) && label && g_ascii_string_to_signed (label, 10, G_MININT64, G_MAXINT64, &n, NULL))
+    v = (double) n; /* a layer or head list written as text: "3" */
+  if (isnan (v))
+    return label ? "{label}" : "{name} {index}";
+  if (is_epsilon (attn_array_get_dim_name (self->array, (guint) dim)))
+    return "ε = {label:e}";
+  return v == floor (v) && fabs (v) < 1e15 ? "{name} {label}" : "{name} = {label}";
+}
+
 char *
 attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize index)
 {
   g_autofree char *label = attn_figure_tick_text (self, dim, index);
   g_autofree char *idx = g_strdup_printf ("%" G_GSIZE_FORMAT, index);
   g_autofree char *sci = NULL;
-  GString *out = g_string_new (format ? format : "{label}");
+  GString *out = g_string_new (format ? format : default_header (self, dim, index));
   double v = dim >= 0 ? attn_array_get_tick_value (self->array, (guint) dim, index) : NAN;
 
   sci = isnan (v) ? g_strdup (label) : compact_sci (v);
   g_string_replace (out, "{label:e}", sci, 0);
   g_string_replace (out, "{label}", label, 0);
   g_string_replace (out, "{index}", idx, 0);
+  g_string_replace (out, "{name}", dim >= 0 ? attn_array_get_dim_name (self->array, (guint) dim) : "", 0);
   return g_string_free (out, FALSE);
 }
 

@@ -93,12 +93,16 @@ gboolean attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm);
  * then most often those after it, and the panels are read once, not twice. */
 void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
 
-/* Header of grid row r / column c from the view's format ("" without facets). */
+/* Header of grid row r / column c from the view's format ("" without
+ * facets); without a format, the dimension's name and label ("head 3",
+ * "ε = 1e-3"), or a text label alone ("query"). */
 char *attn_figure_row_header (AttnFigure *self, guint row);
 char *attn_figure_col_header (AttnFigure *self, guint col);
-/* Tick text of index i of dimension dim: its label, else the index. */
+/* Tick text of index i of dimension dim: its label, else its scale's value,
+ * else the index. */
 char *attn_figure_tick_text (AttnFigure *self, int dim, gsize index);
-/* "{label}" / "{index}" / "{label:e}" substitution. */
+/* "{label}" / "{index}" / "{label:e}" / "{name}" substitution; format NULL:
+ * the default header. */
 char *attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize index);
 
 /* Whether highlight h is drawn on panel (row, col) of the grid. */
