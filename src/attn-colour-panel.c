@@ -33,7 +33,7 @@ struct _AttnColourPanel
 
   GtkWidget *grid;
   GtkDropDown *cmap, *norm, *domain, *aggregate;
-  GtkCheckButton *reverse, *causal;
+  GtkCheckButton *reverse, *causal, *subtitle;
   GtkSpinButton *param, *vmin, *vmax, *percentile;
   GtkWidget *param_label, *vmin_label, *vmax_label, *percentile_label;
   GtkEditable *title, *caption, *row_format, *col_format, *colorbar_label;
@@ -223,6 +223,7 @@ update (AttnColourPanel *self)
   gtk_check_button_set_active (self->causal, spec->causal_mask);
   set_text (self->title, spec->title);
   set_text (self->caption, spec->caption);
+  gtk_check_button_set_active (self->subtitle, !spec->no_subtitle);
   set_text (self->row_format, spec->row_format);
   set_text (self->col_format, spec->col_format);
   set_text (self->colorbar_label, spec->colorbar_label);
@@ -258,6 +259,13 @@ static void
 edit_toggle (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
 {
   *FIELD (spec, control, gboolean) = gtk_check_button_get_active (GTK_CHECK_BUTTON (control));
+}
+
+/* The check button says "draw it"; the spec's flag leaves it out. */
+static void
+edit_subtitle (AttnColourPanel *self, AttnViewSpec *spec, GtkWidget *control)
+{
+  spec->no_subtitle = !gtk_check_button_get_active (GTK_CHECK_BUTTON (control));
 }
 
 static void
@@ -429,7 +437,7 @@ attn_colour_panel_class_init (AttnColourPanelClass *klass)
                                                "/io/github/attnview/Attnview/attn-colour-panel.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnColourPanel, name)
   CHILD (grid); CHILD (cmap); CHILD (norm); CHILD (domain); CHILD (aggregate);
-  CHILD (reverse); CHILD (causal); CHILD (param); CHILD (vmin); CHILD (vmax);
+  CHILD (reverse); CHILD (causal); CHILD (subtitle); CHILD (param); CHILD (vmin); CHILD (vmax);
   CHILD (percentile); CHILD (param_label); CHILD (vmin_label); CHILD (vmax_label);
   CHILD (percentile_label); CHILD (title); CHILD (caption); CHILD (row_format);
   CHILD (col_format); CHILD (colorbar_label); CHILD (difference); CHILD (baseline);
@@ -469,6 +477,7 @@ attn_colour_panel_init (AttnColourPanel *self)
   connect_edit (self, self->causal, edit_toggle, AT (causal_mask));
   connect_edit (self, self->title, edit_text, AT (title));
   connect_edit (self, self->caption, edit_text, AT (caption));
+  connect_edit (self, self->subtitle, edit_subtitle, 0);
   connect_edit (self, self->row_format, edit_text, AT (row_format));
   connect_edit (self, self->col_format, edit_text, AT (col_format));
   connect_edit (self, self->colorbar_label, edit_text, AT (colorbar_label));

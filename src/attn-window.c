@@ -48,6 +48,7 @@ static char *
 describe_array (AttnWindow *self)
 {
   AttnArray *a = attn_session_get_array (self->session);
+  AttnFigure *fig = attn_session_get_figure (self->session);
   g_autofree char *dataset = NULL;
   GString *s;
 
@@ -61,6 +62,14 @@ describe_array (AttnWindow *self)
       g_autofree char *name = attn_format_name (attn_array_get_dim_name (a, d));
       g_string_append_printf (s, "%s%s %" G_GSIZE_FORMAT, d ? " × " : "", name,
                               attn_array_get_dim_size (a, d));
+    }
+  if (fig && !attn_session_get_spec (self->session)->no_subtitle)
+    {
+      g_autofree char *sub = attn_figure_subtitle (fig);
+      g_autofree char *shown = attn_format_name (sub);
+
+      if (shown[0])
+        g_string_append_printf (s, "  ·  %s", shown);
     }
   g_string_append (s, _("  ·  hover for values, scroll or +/− to zoom, drag to pan"));
   return g_string_free (s, FALSE);

@@ -653,7 +653,7 @@ test_view_roundtrip (void)
   g_remove ("view-b.png");
 }
 
-/* --no-colorbar and --no-titles reach the view and the drawing. */
+/* --no-colorbar, --no-titles and --no-subtitle reach the view and the drawing. */
 static void
 test_no_colorbar (void)
 {
@@ -662,13 +662,15 @@ test_no_colorbar (void)
 
   if (!render_ok ("labels.h5", "full.png", "render", "labels.h5", "--title", "T", "-o", "full.png")
       || !render_ok ("labels.h5", "plain.png", "render", "labels.h5", "--title", "T",
-                     "--no-colorbar", "--no-titles", "--save-view", "view.json", "-o", "plain.png")
+                     "--no-colorbar", "--no-titles", "--no-subtitle", "--save-view", "view.json",
+                     "-o", "plain.png")
       || !render_ok ("labels.h5", "again.png", "render", "labels.h5", "--view", "view.json", "-o",
                      "again.png"))
     return;
   g_assert_true (g_file_get_contents ("view.json", &json, NULL, NULL));
   g_assert_nonnull (strstr (json, "\"no_colorbar\": true"));
   g_assert_nonnull (strstr (json, "\"no_titles\": true"));
+  g_assert_nonnull (strstr (json, "\"no_subtitle\": true"));
   full = attn_test_read_file ("full.png");
   plain = attn_test_read_file ("plain.png");
   again = attn_test_read_file ("again.png");

@@ -7,7 +7,8 @@
  * every value of their registered enum; the View page follows a spec
  * changed elsewhere without handing an older value back; a new array of
  * the same rank keeps the dimension rows, and a smaller one never hands the
- * session a value clamped on the way; the mouse wheel
+ * session a value clamped on the way; the subtitle reaches the status line
+ * and its check button edits the spec and follows it; the mouse wheel
  * over a slider scrolls the sidebar (real X events, sent with xdotool)
  * instead of moving the slider; the sidebar keeps its width
  * across pages and datasets; a followed dataset's size grows in the
@@ -429,6 +430,53 @@ test_rows_kept (void)
   close_window (window);
 }
 
+/* --- the subtitle: in the status line, and its check button --- */
+
+static const char *
+status_text (AttnWindow *window)
+{
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                       ATTN_TYPE_WINDOW,
+                                                                       "status_label")));
+}
+
+static void
+test_subtitle (void)
+{
+  g_autoptr (AttnArray) layers = layer_array (8);
+  g_autoptr (AttnViewSpec) at2 = attn_view_spec_new ();
+  AttnViewSpec *spec;
+  AttnWindow *window;
+  AttnSession *session;
+  GtkWidget *check;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  check = colour_control (window, "subtitle");
+  attn_view_spec_set_select (at2, "layer", 2);
+  attn_session_set_array (session, layers, NULL, at2);
+  wait_loaded (window);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_nonnull (strstr (status_text (window), "  ·  layer 2  ·  "));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  wait_loaded (window);
+  g_assert_true (attn_session_get_spec (session)->no_subtitle);
+  g_assert_null (strstr (status_text (window), "layer 2"));
+  /* the session's spec drives the button back */
+  spec = attn_session_dup_spec (session);
+  spec->no_subtitle = FALSE;
+  g_assert_true (attn_session_update (session, spec, NULL)); /* takes it */
+  wait_loaded (window);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_nonnull (strstr (status_text (window), "layer 2"));
+  close_window (window);
+}
+
 /* --- the wheel --- */
 
 typedef struct
@@ -841,6 +889,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sidebar/enum-drop-downs", test_enum_drop_downs);
   g_test_add_func ("/sidebar/pages-follow", test_pages_follow);
   g_test_add_func ("/sidebar/rows-kept", test_rows_kept);
+  g_test_add_func ("/sidebar/subtitle", test_subtitle);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
   g_test_add_func ("/sidebar/follow-shape", test_follow_shape);

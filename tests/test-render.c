@@ -653,6 +653,77 @@ all_white (cairo_surface_t *s, int x0, int y0, int x1, int y1)
   return TRUE;
 }
 
+/* The subtitle names what the panels share (fixed dimensions, the part of
+ * the tokens shown), in grey above the headers; no_subtitle leaves it out
+ * and survives JSON. */
+static void
+test_subtitle (void)
+{
+  const gsize dims[] = { 2, 4, 3, 16, 16 };
+  const char *names[] = { "prompt", "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (5, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) back = NULL;
+  g_autoptr (AttnFigure) fig = NULL, plain = NULL;
+  g_autoptr (AttnLayout) lw = NULL, lo = NULL;
+  g_autoptr (GBytes) png = NULL;
+  g_autofree char *sub = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  guint darkest = 255;
+  GPtrArray *prompts = g_ptr_array_new_with_free_func (g_free);
+  cairo_surface_t *s;
+  AttnRect rw, ro;
+
+  g_ptr_array_add (prompts, g_strdup ("The cat sat"));
+  g_ptr_array_add (prompts, g_strdup ("A dog ran"));
+  attn_array_take_tick_labels (a, 0, prompts);
+  spec->coldim = g_strdup ("head");
+  attn_view_spec_set_select (spec, "prompt", 1);
+  attn_view_spec_set_select (spec, "layer", 3);
+  attn_view_spec_set_range (spec, "query", 0, 8);
+  attn_view_spec_set_range (spec, "key", 0, 8);
+  spec->width = 700;
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  sub = attn_figure_subtitle (fig);
+  g_assert_cmpstr (sub, ==, "prompt “A dog ran” · layer 3 · tokens 0:8");
+  /* another key range: each axis says its own */
+  attn_view_spec_set_range (spec, "key", 2, 16);
+  g_clear_object (&fig);
+  fig = attn_figure_new (a, spec, NULL);
+  g_free (sub), sub = attn_figure_subtitle (fig);
+  g_assert_cmpstr (sub, ==, "prompt “A dog ran” · layer 3 · query 0:8 · key 2:16");
+  attn_view_spec_clear_range (spec, "key");
+  attn_view_spec_clear_range (spec, "query");
+  spec->no_subtitle = TRUE;
+  node = attn_view_spec_to_json (spec);
+  back = attn_view_spec_from_json (node, NULL);
+  g_assert_nonnull (back);
+  g_assert_true (back->no_subtitle);
+  plain = attn_figure_new (a, back, NULL);
+  g_clear_object (&fig);
+  spec->no_subtitle = FALSE;
+  fig = attn_figure_new (a, spec, NULL);
+  g_free (sub), sub = attn_figure_subtitle (fig);
+  g_assert_cmpstr (sub, ==, "prompt “A dog ran” · layer 3");
+  lw = attn_layout_new (fig, 700, 0, 1.0);
+  lo = attn_layout_new (plain, 700, 0, 1.0);
+  attn_layout_get_panel_rect (lw, 0, 0, &rw);
+  attn_layout_get_panel_rect (lo, 0, 0, &ro);
+  g_assert_cmpfloat (rw.y, >, ro.y + 8); /* its line above the headers */
+  /* the band above the headers of the PNG drawn at first: grey text, and
+   * nothing darker (the headers' black is lower down) */
+  s = decode_png (png);
+  for (int y = 0; y < (int) ro.y - 4 - 2; y++)
+    for (int x = 0; x < cairo_image_surface_get_width (s); x++)
+      {
+        guint32 p = pixel (s, x, y);
+        darkest = MIN (darkest, MIN (p >> 16 & 0xff, MIN (p >> 8 & 0xff, p & 0xff)));
+      }
+  cairo_surface_destroy (s);
+  g_assert_cmpuint (darkest, >=, 80);
+  g_assert_cmpuint (darkest, <=, 90);
+}
+
 /* no_colorbar leaves the bar out and gives its room to the panels;
  * no_titles leaves out the title, caption and headers. Both survive JSON. */
 static void
@@ -891,6 +962,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/default-headers", test_default_headers);
+  g_test_add_func ("/render/subtitle", test_subtitle);
   g_test_add_func ("/render/errors", test_errors);
   g_test_add_func ("/render/set-colour", test_set_colour);
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);

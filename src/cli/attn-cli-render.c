@@ -21,7 +21,7 @@ typedef struct
   char *y, *x, *rows, *cols;
   char **selects, **ranges, **highlights;
   char *cmap, *norm, *aggregate;
-  gboolean reverse, causal, bare, no_colorbar, no_titles;
+  gboolean reverse, causal, bare, no_colorbar, no_titles, no_subtitle;
   double gamma, linthresh, vmin, vmax, percentile, center, dpi;
   char *title, *caption, *row_format, *col_format, *colorbar_label;
   int width, height;
@@ -90,7 +90,9 @@ render_options (RenderArgs *a)
     { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, N_("One panel, no decoration"), NULL },
     { "no-colorbar", 0, 0, G_OPTION_ARG_NONE, &a->no_colorbar, N_("Leave the colour bar out"), NULL },
     { "no-titles", 0, 0, G_OPTION_ARG_NONE, &a->no_titles,
-      N_("Leave out the title, caption and row/column headers"), NULL },
+      N_("Leave out the title, subtitle, caption and row/column headers"), NULL },
+    { "no-subtitle", 0, 0, G_OPTION_ARG_NONE, &a->no_subtitle,
+      N_("Leave out the subtitle (the fixed dimensions and the token range shown)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
     { NULL }
   };
@@ -249,6 +251,7 @@ build_spec (RenderArgs *a, GError **error)
   spec->bare |= a->bare;
   spec->no_colorbar |= a->no_colorbar;
   spec->no_titles |= a->no_titles;
+  spec->no_subtitle |= a->no_subtitle;
   if (a->width >= 0)
     spec->width = a->width;
   if (a->height >= 0)

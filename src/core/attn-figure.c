@@ -1143,6 +1143,86 @@ attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize 
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+is_role_dim (AttnFigure *self, int dim)
+{
+  return dim == self->y.dim || dim == self->x.dim || dim == self->rows.dim || dim == self->cols.dim;
+}
+
+static void
+append_part (GString *s, const char *part)
+{
+  g_string_append_printf (s, "%s%s", s->len ? " · " : "", part);
+}
+
+static void
+append_range (GString *s, const char *name, const AttnAxis *a)
+{
+  g_autofree char *part = g_strdup_printf ("%s %" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, name,
+                                           a->start, a->end);
+  append_part (s, part);
+}
+
+/* A fixed dimension as the subtitle names it: as its header would, but a
+ * text label with its dimension's name, since a subtitle is read alone. */
+static char *
+fixed_text (AttnFigure *self, guint d)
+{
+  const char *fmt = default_header (self, (int) d, self->fixed[d]);
+
+  return attn_figure_format_header (self, g_str_equal (fmt, "{label}") ? "{name} “{label}”" : fmt,
+                                    (int) d, self->fixed[d]);
+}
+
+/* A fixed dimension of one index says something only through its label
+ * (the one layer a computation kept, "layer 12"), not as "batch 0". */
+static gboolean
+says_something (AttnFigure *self, guint d)
+{
+  g_autofree char *text = NULL;
+
+  if (attn_array_get_dim_size (self->array, d) > 1)
+    return TRUE;
+  text = attn_figure_tick_text (self, (int) d, 0);
+  return !g_str_equal (text, "0");
+}
+
+static gboolean
+shows_part (AttnFigure *self, const AttnAxis *a)
+{
+  return a->start > 0 || a->end < attn_array_get_dim_size (self->array, (guint) a->dim);
+}
+
+char *
+attn_figure_subtitle (AttnFigure *self)
+{
+  AttnArray *a;
+  GString *s;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  a = self->array;
+  s = g_string_new (NULL);
+  for (guint d = 0; d < attn_array_get_rank (a); d++)
+    if (!is_role_dim (self, (int) d) && says_something (self, d))
+      {
+        g_autofree char *part = fixed_text (self, d);
+        append_part (s, part);
+      }
+  if (shows_part (self, &self->y) && shows_part (self, &self->x)
+      && self->y.start == self->x.start && self->y.end == self->x.end
+      && g_str_equal (attn_array_get_dim_name (a, (guint) self->y.dim), "query")
+      && g_str_equal (attn_array_get_dim_name (a, (guint) self->x.dim), "key"))
+    append_range (s, _("tokens"), &self->y);
+  else
+    {
+      if (shows_part (self, &self->y))
+        append_range (s, attn_array_get_dim_name (a, (guint) self->y.dim), &self->y);
+      if (shows_part (self, &self->x))
+        append_range (s, attn_array_get_dim_name (a, (guint) self->x.dim), &self->x);
+    }
+  return g_string_free (s, FALSE);
+}
+
 char *
 attn_figure_row_header (AttnFigure *self, guint row)
 {

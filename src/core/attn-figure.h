@@ -98,6 +98,10 @@ void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
  * "ε = 1e-3"), or a text label alone ("query"). */
 char *attn_figure_row_header (AttnFigure *self, guint row);
 char *attn_figure_col_header (AttnFigure *self, guint col);
+/* What the panels share and the headers do not say: each fixed dimension
+ * of more than one index ("layer 3 · prompt “The cat”") and the part of y
+ * and x shown ("tokens 0:128", half-open); "" when there is nothing. */
+char *attn_figure_subtitle (AttnFigure *self);
 /* Tick text of index i of dimension dim: its label, else its scale's value,
  * else the index. */
 char *attn_figure_tick_text (AttnFigure *self, int dim, gsize index);

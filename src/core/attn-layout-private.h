@@ -32,7 +32,8 @@ struct _AttnLayout
   AttnAxis y, x, rows, cols; /* the figure's, for hit tests */
   double pw, ph;             /* panel size, px (integers) */
   double grid_x, grid_y;     /* top-left of panel (0, 0) */
-  double title_h, colhdr_h, rowhdr_h, ylabel_h, ytick_w, xtick_w, xtick_h, xlabel_h;
+  char *subtitle;            /* attn_figure_subtitle(), "" when left out */
+  double title_h, subtitle_h, colhdr_h, rowhdr_h, ylabel_h, ytick_w, xtick_w, xtick_h, xlabel_h;
   double cb_tick_w, cb_label_h, caption_h;
   gsize ystep, xstep;        /* tick thinning */
   gboolean x_rotated;

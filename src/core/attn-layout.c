@@ -68,6 +68,7 @@ attn_layout_free (AttnLayout *l)
   for (int f = 0; f < N_FONTS; f++)
     pango_font_description_free (l->fonts[f]);
   g_clear_object (&l->pango);
+  g_free (l->subtitle);
   g_free (l);
 }
 
@@ -167,12 +168,17 @@ measure_headers (AttnLayout *l, AttnFigure *fig)
   const AttnViewSpec *spec = attn_figure_get_spec (fig);
   double h;
 
-  l->title_h = 0;
+  l->title_h = l->subtitle_h = 0;
   l->colhdr_h = l->rowhdr_h = 0;
+  g_free (l->subtitle);
+  l->subtitle = spec->no_titles || spec->no_subtitle ? g_strdup ("") : attn_figure_subtitle (fig);
   if (spec->no_titles)
     return;
   if (attn_layout_has_text (spec->title))
     attn_layout_text_size (l, F_TITLE, spec->title, NULL, &l->title_h);
+  /* one line, cut to the figure's width where it is longer */
+  if (attn_layout_has_text (l->subtitle))
+    attn_layout_text_size (l, F_CAPTION, l->subtitle, NULL, &l->subtitle_h);
   l->colhdr_h = l->rowhdr_h = 0;
   for (guint c = 0; c < l->n_cols; c++)
     {
@@ -222,7 +228,9 @@ right_margin (AttnLayout *l)
 static double
 top_margin (AttnLayout *l)
 {
-  return PAD + (l->title_h > 0 ? l->title_h + 10 : 0) + (l->colhdr_h > 0 ? l->colhdr_h + 4 : 0);
+  double heading = l->title_h + (l->title_h > 0 && l->subtitle_h > 0 ? 2 : 0) + l->subtitle_h;
+
+  return PAD + (heading > 0 ? heading + 10 : 0) + (l->colhdr_h > 0 ? l->colhdr_h + 4 : 0);
 }
 
 static double

@@ -270,6 +270,26 @@ draw_colorbar (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const guint32 *lut)
                bar.y + bar.h / 2, 0.0, 0.5, TRUE);
 }
 
+/* Centred over the grid like the title, in grey, one line cut with "…"
+ * where the figure is narrower. */
+static void
+draw_subtitle (AttnLayout *l, cairo_t *cr, double grid_w)
+{
+  g_autoptr (PangoLayout) sub = attn_layout_text (l, F_CAPTION, l->subtitle);
+  double w, y = PAD + (l->title_h > 0 ? l->title_h + 2 : 0), room = l->width - 2 * PAD;
+  int pw;
+
+  pango_layout_set_width (sub, (int) (room * PANGO_SCALE));
+  pango_layout_set_ellipsize (sub, PANGO_ELLIPSIZE_END);
+  pango_layout_get_size (sub, &pw, NULL);
+  w = MIN ((double) pw / PANGO_SCALE, room);
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0.33, 0.33, 0.33);
+  cairo_move_to (cr, CLAMP (l->grid_x + grid_w / 2 - w / 2, PAD, l->width - PAD - w), y);
+  pango_cairo_show_layout (cr, sub);
+  cairo_restore (cr);
+}
+
 static void
 draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
 {
@@ -279,6 +299,8 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
   cairo_set_source_rgb (cr, 0, 0, 0);
   if (l->title_h > 0)
     draw_text (l, cr, F_TITLE, spec->title, l->grid_x + grid_w / 2, PAD, 0.5, 0.0, FALSE);
+  if (l->subtitle_h > 0)
+    draw_subtitle (l, cr, grid_w);
   for (guint c = 0; c < l->n_cols && l->colhdr_h > 0; c++)
     {
       g_autofree char *t = attn_figure_col_header (fig, c);

@@ -197,7 +197,8 @@ attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
          && lists_equal (a->highlights, b->highlights, (gpointer) attn_highlight_equal)
          && colour_equal (a, b) && text_equal (a, b) && a->width == b->width
          && a->height == b->height && a->dpi == b->dpi && a->bare == b->bare
-         && a->no_colorbar == b->no_colorbar && a->no_titles == b->no_titles;
+         && a->no_colorbar == b->no_colorbar && a->no_titles == b->no_titles
+         && a->no_subtitle == b->no_subtitle;
 }
 
 /* --- typed editing --- */
@@ -642,6 +643,7 @@ attn_view_spec_to_json (const AttnViewSpec *spec)
   json_builder_add_boolean_value (b, spec->bare);
   add_flag (b, "no_colorbar", spec->no_colorbar);
   add_flag (b, "no_titles", spec->no_titles);
+  add_flag (b, "no_subtitle", spec->no_subtitle);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -942,6 +944,7 @@ attn_view_spec_from_json (JsonNode *node, GError **error)
   spec->bare = get_bool (&r, "bare");
   spec->no_colorbar = get_bool (&r, "no_colorbar");
   spec->no_titles = get_bool (&r, "no_titles");
+  spec->no_subtitle = get_bool (&r, "no_subtitle");
   if (r.failed)
     return NULL;
   return g_steal_pointer (&spec);

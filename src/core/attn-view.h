@@ -87,7 +87,8 @@ typedef struct
   double dpi;                 /* 96 = one px per pixel */
   gboolean bare;
   gboolean no_colorbar;       /* leave the colour bar out */
-  gboolean no_titles;         /* leave out the title, caption and row/column headers */
+  gboolean no_titles;         /* leave out the title, subtitle, caption and row/column headers */
+  gboolean no_subtitle;       /* leave out the subtitle (the fixed dimensions, the ranges) */
 } AttnViewSpec;
 
 /* Black, 2 px, on every panel; no dimensions yet. */
