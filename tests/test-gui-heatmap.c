@@ -269,6 +269,39 @@ test_corrupt_chunk_grid (void)
   close_window (window);
 }
 
+/* Hover in a grid names the panel by its facet values, then the cell. */
+static void
+test_hover_grid (void)
+{
+  const gsize dims[] = { 3, 4, 6, 6 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  AttnHover hover = { TRUE, { 2, 3 }, 1, 4 };
+  g_autofree char *h5 = NULL;
+  AttnWindow *window;
+  AttnSession *session;
+  const char *text;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("wide.h5", TRUE);
+  session = attn_window_get_session (window);
+  attn_view_spec_set_facets (spec, "layer", "head");
+  attn_session_set_array (session, a, NULL, spec);
+  wait_loaded (window);
+  attn_session_set_hover (session, &hover);
+  text = attn_heatmap_view_get_hover_text (attn_window_get_heatmap (window));
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "layer 2, head 3  ·  query 1 "));
+  g_assert_nonnull (strstr (text, "  ·  key 4 "));
+  close_window (window);
+}
+
 /* Hover names the aggregate a pixel shows of the cells under it. */
 static void
 test_hover_aggregate (void)
@@ -427,6 +460,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/heatmap/corrupt-chunk", test_corrupt_chunk);
   g_test_add_func ("/gui/heatmap/corrupt-chunk-grid", test_corrupt_chunk_grid);
   g_test_add_func ("/gui/heatmap/hover-aggregate", test_hover_aggregate);
+  g_test_add_func ("/gui/heatmap/hover-grid", test_hover_grid);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;
