@@ -847,6 +847,10 @@ test_difference (void)
   g_autoptr (GError) error = NULL;
   const AttnGrid *g;
   const float want[4] = { 1, -3, 0, 7 };
+  g_autoptr (GBytes) png = NULL;
+  g_autoptr (AttnLayout) layout = NULL;
+  cairo_surface_t *surface;
+  char *label;
 
   memcpy (d, base, sizeof base);
   memcpy (d + 16, other, sizeof other);
@@ -879,6 +883,39 @@ test_difference (void)
   g = &attn_figure_get_panel (fig, 0, 0)->grid;
   for (int i = 0; i < 16; i++)
     g_assert_cmpfloat (g->values[i], ==, base[i] - other[i]);
+  /* the colour bar says it is a difference, and the baseline is marked:
+   * a dashed black frame inside the panel (its cells are the centre grey) */
+  label = attn_figure_colorbar_label (fig);
+  g_assert_cmpstr (label, ==, "Δ from the baseline panel");
+  g_free (label);
+  spec->colorbar_label = g_strdup ("Attention weight");
+  g_clear_object (&fig);
+  spec->width = 600;
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  label = attn_figure_colorbar_label (fig);
+  g_assert_cmpstr (label, ==, "Δ Attention weight");
+  g_assert_true (attn_figure_is_baseline (fig, 0, 1));
+  g_assert_false (attn_figure_is_baseline (fig, 0, 0) || attn_figure_is_baseline (fig, 0, 2));
+  layout = attn_layout_new (fig, 600, 0, 1.0);
+  surface = decode_png (png);
+  for (guint c = 0; c < 3; c++)
+    {
+      AttnRect r;
+      guint dark = 0;
+
+      attn_layout_get_panel_rect (layout, 0, c, &r);
+      /* down the left edge, inside the frame, below the tag */
+      for (int y = (int) r.y + 24; y < (int) (r.y + r.h) - 4; y++)
+        dark += (pixel (surface, (int) r.x + 2, y) & 0xff) < 64;
+      if (c == 1)
+        g_assert_cmpuint (dark, >, (r.h - 28) / 3);
+      else
+        g_assert_cmpuint (dark, ==, 0);
+    }
+  cairo_surface_destroy (surface);
+  g_free (label);
+  g_free (spec->colorbar_label), spec->colorbar_label = NULL;
+  spec->width = 0;
   /* no grid, or a baseline outside the facet: refused */
   g_clear_object (&fig);
   spec->baseline_col = 3;

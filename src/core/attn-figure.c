@@ -1223,6 +1223,33 @@ attn_figure_subtitle (AttnFigure *self)
   return g_string_free (s, FALSE);
 }
 
+gboolean
+attn_figure_is_baseline (AttnFigure *self, guint row, guint col)
+{
+  const AttnViewSpec *spec;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  spec = self->spec;
+  return spec->difference && (self->rows.dim >= 0 || self->cols.dim >= 0)
+         && (self->rows.dim < 0 || self->rows.start + row == spec->baseline_row)
+         && (self->cols.dim < 0 || self->cols.start + col == spec->baseline_col);
+}
+
+char *
+attn_figure_colorbar_label (AttnFigure *self)
+{
+  const char *label;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  label = self->spec->colorbar_label;
+  if (!self->spec->difference)
+    return g_strdup (label ? label : "");
+  /* TRANSLATORS: the colour bar of difference mode, before the quantity
+   * ("Δ Attention weight") */
+  return label && label[0] ? g_strdup_printf (_("Δ %s"), label)
+                           : g_strdup (_("Δ from the baseline panel"));
+}
+
 char *
 attn_figure_row_header (AttnFigure *self, guint row)
 {

@@ -93,6 +93,11 @@ gboolean attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm);
  * then most often those after it, and the panels are read once, not twice. */
 void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
 
+/* Difference mode: whether panel (row, col) is the baseline the others are
+ * drawn against. */
+gboolean attn_figure_is_baseline (AttnFigure *self, guint row, guint col);
+/* The colour bar's label: the view's, "Δ <label>" in difference mode. */
+char *attn_figure_colorbar_label (AttnFigure *self);
 /* Header of grid row r / column c from the view's format ("" without
  * facets); without a format, the dimension's name and label ("head 3",
  * "ε = 1e-3"), or a text label alone ("query"). */

@@ -135,6 +135,7 @@ static void
 measure_colorbar (AttnLayout *l, AttnFigure *fig)
 {
   const AttnViewSpec *spec = attn_figure_get_spec (fig);
+  g_autofree char *label = NULL;
   AttnNorm norm;
   double w;
 
@@ -158,8 +159,9 @@ measure_colorbar (AttnLayout *l, AttnFigure *fig)
   else
     attn_layout_text_size (l, F_TICK, "0.00", &l->cb_tick_w, NULL);
   l->cb_label_h = 0;
-  if (attn_layout_has_text (spec->colorbar_label))
-    attn_layout_text_size (l, F_AXIS, spec->colorbar_label, NULL, &l->cb_label_h);
+  label = attn_figure_colorbar_label (fig);
+  if (attn_layout_has_text (label))
+    attn_layout_text_size (l, F_AXIS, label, NULL, &l->cb_label_h);
 }
 
 static void

@@ -236,7 +236,7 @@ draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
 static void
 draw_colorbar (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const guint32 *lut)
 {
-  const AttnViewSpec *spec = attn_figure_get_spec (fig);
+  g_autofree char *label = attn_figure_colorbar_label (fig);
   const AttnNorm *norm = attn_figure_get_norm (fig);
   AttnRect bar = { l->grid_x + l->n_cols * (l->pw + GAP) - GAP + CB_GAP, l->grid_y, CB_WIDTH,
                    l->n_rows * (l->ph + GAP) - GAP };
@@ -265,8 +265,8 @@ draw_colorbar (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const guint32 *lut)
       cairo_set_source_rgb (cr, 0, 0, 0);
       draw_text (l, cr, F_TICK, t, bar.x + bar.w + TICK_LEN + 3, ty, 0.0, 0.5, FALSE);
     }
-  if (attn_layout_has_text (spec->colorbar_label))
-    draw_text (l, cr, F_AXIS, spec->colorbar_label, bar.x + bar.w + TICK_LEN + 3 + l->cb_tick_w + 8,
+  if (attn_layout_has_text (label))
+    draw_text (l, cr, F_AXIS, label, bar.x + bar.w + TICK_LEN + 3 + l->cb_tick_w + 8,
                bar.y + bar.h / 2, 0.0, 0.5, TRUE);
 }
 
@@ -379,6 +379,36 @@ attn_render_draw_failed_panel (cairo_t *cr, const AttnRect *r, const char *reaso
   attn_render_draw_message (cr, r, text);
 }
 
+/* Difference mode's baseline panel (itself minus itself: all at the
+ * centre colour) is framed with a dashed line and tagged in its corner. */
+static void
+draw_baseline_mark (AttnLayout *l, cairo_t *cr, const AttnRect *r)
+{
+  g_autoptr (PangoLayout) tag = attn_layout_text (l, F_TICK, _("baseline"));
+  const double dash[] = { 4, 3 };
+  int tw, th;
+
+  pango_layout_get_pixel_size (tag, &tw, &th);
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_rectangle (cr, r->x + 2.25, r->y + 2.25, r->w - 4.5, r->h - 4.5);
+  cairo_stroke (cr);
+  if (tw + 10 <= r->w && th + 8 <= r->h)
+    {
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_rectangle (cr, r->x + 4, r->y + 4, tw + 6, th + 2);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_move_to (cr, r->x + 7, r->y + 5);
+      pango_cairo_show_layout (cr, tag);
+    }
+  cairo_restore (cr);
+}
+
 /* A panel's data, or why it has none. */
 static void
 draw_panel (AttnLayout *l, cairo_t *cr, AttnFigure *fig, guint r, guint c, const guint32 *lut,
@@ -393,6 +423,8 @@ draw_panel (AttnLayout *l, cairo_t *cr, AttnFigure *fig, guint r, guint c, const
     }
   draw_panel_image (l, cr, fig, p, lut, rect);
   draw_highlights (cr, fig, r, c, rect);
+  if (attn_figure_is_baseline (fig, r, c))
+    draw_baseline_mark (l, cr, rect);
 }
 
 void
