@@ -216,9 +216,10 @@ prepare_fitted (LoadData *d, GCancellable *cancellable, GError **error)
   if (lh > d->height)
     {
       g_autoptr (AttnLayout) squeezed = attn_layout_new (d->figure, d->width, d->height, d->scale);
-      guint n_cols = attn_figure_get_n_cols (d->figure);
+      guint n_cols;
       double aspect, target;
 
+      attn_layout_get_places (squeezed, NULL, &n_cols);
       attn_layout_get_panel_rect (natural, 0, 0, &r);
       aspect = r.h / MAX (r.w, 1.0);
       attn_layout_get_panel_rect (squeezed, 0, 0, &r);

@@ -332,7 +332,8 @@ test_bad_numbers (void)
     { "--linthresh", "inf" }, { "--percentile", "50" }, { "--percentile", "-0.5" },
     { "--percentile", "nan" }, { "--center", "nan" },   { "--center", "1x" },
     { "--vmin", "" },         { "--seed", "-1" },       { "--seed", "nan" },
-    { "--eps", "nan" },       { "--eps", "1,inf" },
+    { "--eps", "nan" },       { "--eps", "1,inf" },     { "--wrap", "0" },
+    { "--wrap", "-2" },       { "--wrap", "2.5" },      { "--wrap", "99999" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -352,6 +353,9 @@ test_bad_numbers (void)
            ARGS ("render", "plain.h5", "--dpi", "nan", "-o", "out.png"));
   refused ("plain.h5", NEEDLES ("--percentile 50", ">= 0", "< 50"),
            ARGS ("render", "plain.h5", "--percentile", "50", "-o", "out.png"));
+  /* a wrap needs a column facet alone */
+  refused ("plain.h5", NEEDLES ("--wrap", "column"),
+           ARGS ("render", "plain.h5", "--wrap", "2", "-o", "out.png"));
 }
 
 /* The ends of the ranges are taken. */

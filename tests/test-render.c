@@ -653,6 +653,85 @@ all_white (cairo_surface_t *s, int x0, int y0, int x1, int y1)
   return TRUE;
 }
 
+/* A column facet alone wraps into rows of N: panels, their headers, hit
+ * tests and ticks follow the places; the view keeps the wrap. */
+static void
+test_wrap (void)
+{
+  const gsize dims[] = { 2, 5, 8, 8 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) back = NULL;
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (AttnLayout) l = NULL;
+  g_autoptr (GBytes) png = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  AttnRect p[5], hdr, bar;
+  AttnPanelKey key;
+  guint rows, cols;
+  cairo_surface_t *s;
+
+  spec->coldim = g_strdup ("head");
+  spec->wrap = 2;
+  spec->width = 500;
+  png = render (a, spec, ATTN_FORMAT_PNG, &fig);
+  l = attn_layout_new (fig, 500, 0, 1.0);
+  attn_layout_get_places (l, &rows, &cols);
+  g_assert_cmpuint (rows, ==, 3);
+  g_assert_cmpuint (cols, ==, 2);
+  for (guint c = 0; c < 5; c++)
+    attn_layout_get_panel_rect (l, 0, c, &p[c]);
+  g_assert_cmpfloat (p[2].x, ==, p[0].x);
+  g_assert_cmpfloat (p[3].x, ==, p[1].x);
+  g_assert_cmpfloat (p[1].y, ==, p[0].y);
+  g_assert_cmpfloat (p[4].y, >, p[2].y + p[2].h);
+  /* each wrapped row has its headers, between the rows of panels */
+  g_assert_true (attn_layout_get_header_rect (l, FALSE, 3, &hdr));
+  g_assert_cmpfloat (hdr.y, >=, p[1].y + p[1].h);
+  g_assert_cmpfloat (hdr.y + hdr.h, ==, p[3].y);
+  g_assert_cmpfloat (hdr.x, ==, p[3].x);
+  /* the pointer on panel 4 finds head 4 */
+  g_assert_true (attn_layout_hit (l, p[4].x + 3, p[4].y + 3, &key, NULL, NULL));
+  g_assert_cmpint (key.col_index, ==, 4);
+  g_assert_cmpint (key.row_index, ==, -1);
+  /* the colour bar runs down the whole grid */
+  bar = attn_layout_colorbar_rect (l);
+  g_assert_cmpfloat (bar.y, ==, p[0].y);
+  g_assert_cmpfloat (bar.y + bar.h, ==, p[4].y + p[4].h);
+  /* the sixth place is empty (white) in the PNG, below the x ticks and axis
+   * title of panel 3, the last of its column */
+  s = decode_png (png);
+  g_assert_true (all_white (s, (int) p[3].x, (int) p[4].y + 45, (int) (p[3].x + p[3].w),
+                            (int) (p[4].y + p[4].h)));
+  g_assert_false (all_white (s, (int) p[3].x, (int) (p[3].y + p[3].h) + 2, (int) (p[3].x + p[3].w),
+                             (int) p[4].y + 45));
+  g_assert_false (all_white (s, (int) p[4].x + 1, (int) p[4].y + 1, (int) p[4].x + 3,
+                             (int) p[4].y + 3));
+  cairo_surface_destroy (s);
+  /* kept by the JSON */
+  node = attn_view_spec_to_json (spec);
+  back = attn_view_spec_from_json (node, NULL);
+  g_assert_cmpuint (back->wrap, ==, 2);
+  g_assert_true (attn_view_spec_equal (spec, back));
+  /* a wrap as wide as the facet changes nothing; with rows it is refused */
+  g_clear_pointer (&l, attn_layout_free);
+  g_clear_object (&fig);
+  spec->wrap = 5;
+  fig = attn_figure_new (a, spec, NULL);
+  l = attn_layout_new (fig, 500, 0, 1.0);
+  attn_layout_get_places (l, &rows, &cols);
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_cmpuint (cols, ==, 5);
+  g_clear_object (&fig);
+  spec->rowdim = g_strdup ("layer");
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_null (fig);
+  g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_WRAP);
+}
+
 /* The subtitle names what the panels share (fixed dimensions, the part of
  * the tokens shown), in grey above the headers; no_subtitle leaves it out
  * and survives JSON. */
@@ -1000,6 +1079,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/default-headers", test_default_headers);
   g_test_add_func ("/render/subtitle", test_subtitle);
+  g_test_add_func ("/render/wrap", test_wrap);
   g_test_add_func ("/render/errors", test_errors);
   g_test_add_func ("/render/set-colour", test_set_colour);
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);

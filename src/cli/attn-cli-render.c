@@ -24,11 +24,11 @@ typedef struct
   gboolean reverse, causal, bare, no_colorbar, no_titles, no_subtitle;
   double gamma, linthresh, vmin, vmax, percentile, center, dpi;
   char *title, *caption, *row_format, *col_format, *colorbar_label;
-  int width, height;
+  int width, height, wrap;
   /* the numbers as given, read by parse_numbers */
   struct
   {
-    char *gamma, *linthresh, *vmin, *vmax, *percentile, *center, *dpi, *width, *height;
+    char *gamma, *linthresh, *vmin, *vmax, *percentile, *center, *dpi, *width, *height, *wrap;
   } text;
   char **files;
   AttnCliLive live;
@@ -45,7 +45,7 @@ render_args_clear (RenderArgs *a)
   g_free (a->colorbar_label);
   g_free (a->text.gamma), g_free (a->text.linthresh), g_free (a->text.vmin);
   g_free (a->text.vmax), g_free (a->text.percentile), g_free (a->text.center);
-  g_free (a->text.dpi), g_free (a->text.width), g_free (a->text.height);
+  g_free (a->text.dpi), g_free (a->text.width), g_free (a->text.height), g_free (a->text.wrap);
   g_strfreev (a->files);
   attn_cli_live_clear (&a->live);
 }
@@ -60,6 +60,8 @@ render_options (RenderArgs *a)
     { "x", 0, 0, G_OPTION_ARG_STRING, &a->x, N_("Dimension across (default: key)"), "DIM" },
     { "rows", 0, 0, G_OPTION_ARG_STRING, &a->rows, N_("Dimension of the grid's rows"), "DIM" },
     { "cols", 0, 0, G_OPTION_ARG_STRING, &a->cols, N_("Dimension of the grid's columns"), "DIM" },
+    { "wrap", 0, 0, G_OPTION_ARG_STRING, &a->text.wrap,
+      N_("Flow the columns (with no rows dimension) into rows of N panels"), "N" },
     { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, N_("Fix a dimension (default 0)"),
       "DIM=I|DIM=@LABEL" },
     { "range", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->ranges, N_("Half-open range of a shown dimension"),
@@ -225,6 +227,10 @@ parse_numbers (RenderArgs *a, GError **error)
     return FALSE;
   if (a->text.height)
     a->height = (int) px;
+  if (a->text.wrap && !attn_cli_parse_integer ("--wrap", a->text.wrap, 1, ATTN_VIEW_MAX_WRAP, &px, error))
+    return FALSE;
+  if (a->text.wrap)
+    a->wrap = (int) px;
   return TRUE;
 }
 
@@ -252,6 +258,8 @@ build_spec (RenderArgs *a, GError **error)
   spec->no_colorbar |= a->no_colorbar;
   spec->no_titles |= a->no_titles;
   spec->no_subtitle |= a->no_subtitle;
+  if (a->wrap > 0)
+    spec->wrap = (guint) a->wrap;
   if (a->width >= 0)
     spec->width = a->width;
   if (a->height >= 0)

@@ -32,6 +32,7 @@ setting_flag (AttnSetting setting)
     case ATTN_SETTING_NORM: return "--norm";
     case ATTN_SETTING_COLOUR: return "--gamma, --linthresh, --vmin, --vmax, --percentile";
     case ATTN_SETTING_BARE: return "--bare";
+    case ATTN_SETTING_WRAP: return "--wrap";
     case ATTN_SETTING_COMPONENT: return "--component";
     case ATTN_SETTING_OP: return "--op";
     case ATTN_SETTING_EPS: return "--eps";

@@ -49,6 +49,7 @@ typedef enum
   ATTN_SETTING_TOKENS,
   ATTN_SETTING_QUANTITY,
   ATTN_SETTING_SELECT_INPUT, /* an index fixed on one of Q's other dimensions */
+  ATTN_SETTING_WRAP,
 } AttnSetting;
 
 GQuark attn_error_quark (void);

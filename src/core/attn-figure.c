@@ -479,6 +479,13 @@ attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
                               _("a bare figure is one panel: it has no grid of rows or columns"));
       return NULL;
     }
+  if (s->wrap > 0 && (self->cols.dim < 0 || self->rows.dim >= 0))
+    {
+      attn_set_setting_error (error, ATTN_SETTING_WRAP, ATTN_ERROR_ARGUMENT,
+                              _("wrapping flows a column facet alone into rows: set a dimension "
+                                "for the columns and none for the rows"));
+      return NULL;
+    }
   if (!apply_ranges (self, error))
     return NULL;
   for (guint i = 0; i < s->selects->len; i++)

@@ -28,7 +28,9 @@ struct _AttnLayout
   PangoFontDescription *fonts[N_FONTS];
   double scale;
   int width, height;
-  guint n_rows, n_cols;
+  guint n_rows, n_cols;       /* the figure's: facet rows and columns */
+  guint wrap;                 /* > 0: the column facet flows into rows of this many */
+  guint place_rows, place_cols; /* the grid of places the panels take */
   AttnAxis y, x, rows, cols; /* the figure's, for hit tests */
   double pw, ph;             /* panel size, px (integers) */
   double grid_x, grid_y;     /* top-left of panel (0, 0) */
@@ -44,6 +46,14 @@ struct _AttnLayout
 };
 
 PangoLayout *attn_layout_text (AttnLayout *l, int font, const char *text);
+/* The place of the figure's panel (row, col) in the grid: a wrapped column
+ * facet flows into rows of l->wrap. */
+void attn_layout_place (AttnLayout *l, guint row, guint col, guint *prow, guint *pcol);
+/* Whether no panel lies below (row, col): its x ticks are drawn. */
+gboolean attn_layout_is_bottom (AttnLayout *l, guint row, guint col);
+/* The grid's size in px, from the first panel's top left. */
+void attn_layout_grid_size (AttnLayout *l, double *w, double *h);
+
 /* Logical width and height of text in px. */
 void attn_layout_text_size (AttnLayout *l, int font, const char *text, double *w, double *h);
 

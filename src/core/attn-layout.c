@@ -273,23 +273,24 @@ static void
 place_panels (AttnLayout *l, AttnFigure *fig, int width, int height)
 {
   double left = round (left_margin (l)), right = right_margin (l), top = round (top_margin (l));
-  double default_pw = l->n_cols == 1 ? 480 : l->n_cols <= 3 ? 260 : 180;
+  guint nc = l->place_cols, nr = l->place_rows;
+  double default_pw = nc == 1 ? 480 : nc <= 3 ? 260 : 180;
+  double band = l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0; /* a wrapped row's headers */
 
-  l->width = width > 0 ? width : (int) ceil (left + right + l->n_cols * default_pw
-                                             + (l->n_cols - 1) * GAP);
-  l->pw = floor ((l->width - left - right - (l->n_cols - 1) * GAP) / l->n_cols);
+  l->width = width > 0 ? width : (int) ceil (left + right + nc * default_pw + (nc - 1) * GAP);
+  l->pw = floor ((l->width - left - right - (nc - 1) * GAP) / nc);
   l->pw = MAX (l->pw, 1);
   measure_caption (l, fig);
   if (height > 0)
     {
       l->height = height;
-      l->ph = floor ((height - top - bottom_margin (l) - (l->n_rows - 1) * GAP) / l->n_rows);
+      l->ph = floor ((height - top - bottom_margin (l) - (nr - 1) * (GAP + band)) / nr);
       l->ph = MAX (l->ph, 1);
     }
   else
     {
       l->ph = MAX (1, round (l->pw * panel_aspect (fig)));
-      l->height = (int) ceil (top + l->n_rows * l->ph + (l->n_rows - 1) * GAP + bottom_margin (l));
+      l->height = (int) ceil (top + nr * l->ph + (nr - 1) * (GAP + band) + bottom_margin (l));
     }
   l->grid_x = left;
   l->grid_y = top;
@@ -319,6 +320,14 @@ layout_bare (AttnLayout *l, AttnFigure *fig, int width, int height)
   l->ph = l->height;
 }
 
+static void
+place_grid (AttnLayout *l, guint wrap)
+{
+  l->wrap = wrap > 0 && wrap < l->n_cols && l->n_rows == 1 ? wrap : 0;
+  l->place_cols = l->wrap ? l->wrap : l->n_cols;
+  l->place_rows = l->wrap ? (l->n_cols + l->wrap - 1) / l->wrap : l->n_rows;
+}
+
 AttnLayout *
 attn_layout_new (AttnFigure *fig, int width, int height, double scale)
 {
@@ -329,6 +338,7 @@ attn_layout_new (AttnFigure *fig, int width, int height, double scale)
   l->scale = scale > 0 ? scale : 1.0;
   l->n_rows = attn_figure_get_n_rows (fig);
   l->n_cols = attn_figure_get_n_cols (fig);
+  place_grid (l, attn_figure_get_spec (fig)->wrap);
   l->y = *attn_figure_get_y (fig), l->x = *attn_figure_get_x (fig);
   l->rows = *attn_figure_get_rows (fig), l->cols = *attn_figure_get_cols (fig);
   init_pango (l);
@@ -367,11 +377,60 @@ attn_layout_get_size (AttnLayout *l, int *width, int *height)
 }
 
 void
+attn_layout_place (AttnLayout *l, guint row, guint col, guint *prow, guint *pcol)
+{
+  *prow = l->wrap ? col / l->wrap : row;
+  *pcol = l->wrap ? col % l->wrap : col;
+}
+
+gboolean
+attn_layout_is_bottom (AttnLayout *l, guint row, guint col)
+{
+  return l->wrap ? col + l->wrap >= l->n_cols : row + 1 == l->n_rows;
+}
+
+/* From one row of places to the next: a wrapped row has its own headers. */
+static double
+row_pitch (AttnLayout *l)
+{
+  return l->ph + GAP + (l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0);
+}
+
+void
+attn_layout_grid_size (AttnLayout *l, double *w, double *h)
+{
+  *w = l->place_cols * (l->pw + GAP) - GAP;
+  *h = (l->place_rows - 1) * row_pitch (l) + l->ph;
+}
+
+void
+attn_layout_get_places (AttnLayout *l, guint *rows, guint *cols)
+{
+  g_return_if_fail (l != NULL);
+  if (rows)
+    *rows = l->place_rows;
+  if (cols)
+    *cols = l->place_cols;
+}
+
+AttnRect
+attn_layout_colorbar_rect (AttnLayout *l)
+{
+  double w, h;
+
+  attn_layout_grid_size (l, &w, &h);
+  return (AttnRect){ l->grid_x + w + CB_GAP, l->grid_y, CB_WIDTH, h };
+}
+
+void
 attn_layout_get_panel_rect (AttnLayout *l, guint row, guint col, AttnRect *rect)
 {
+  guint pr, pc;
+
   g_return_if_fail (l != NULL && rect != NULL);
-  rect->x = l->grid_x + col * (l->pw + GAP);
-  rect->y = l->grid_y + row * (l->ph + GAP);
+  attn_layout_place (l, row, col, &pr, &pc);
+  rect->x = l->grid_x + pc * (l->pw + GAP);
+  rect->y = l->grid_y + pr * row_pitch (l);
   rect->w = l->pw;
   rect->h = l->ph;
 }
@@ -388,7 +447,7 @@ attn_layout_get_header_rect (AttnLayout *l, gboolean row, guint index, AttnRect 
   if (row)
     *rect = (AttnRect){ PAD, p.y, l->rowhdr_h + 8, p.h };
   else
-    *rect = (AttnRect){ p.x, l->grid_y - 4 - l->colhdr_h, p.w, l->colhdr_h + 4 };
+    *rect = (AttnRect){ p.x, p.y - 4 - l->colhdr_h, p.w, l->colhdr_h + 4 };
   return TRUE;
 }
 

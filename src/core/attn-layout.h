@@ -78,7 +78,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnLayout, attn_layout_free)
 void attn_layout_update_colour (AttnLayout *layout, AttnFigure *figure, int width, int height);
 
 void attn_layout_get_size (AttnLayout *layout, int *width, int *height);
-/* The panel's rectangle in px. */
+/* The grid of places the panels take: the figure's rows and columns, or
+ * with a wrapped column facet, rows of the view's wrap. */
+void attn_layout_get_places (AttnLayout *layout, guint *rows, guint *cols);
+/* The colour bar's gradient, right of the grid and as tall, in px. */
+AttnRect attn_layout_colorbar_rect (AttnLayout *layout);
+/* The panel's rectangle in px (row and col: the figure's). */
 void attn_layout_get_panel_rect (AttnLayout *layout, guint row, guint col, AttnRect *rect);
 /* The box of the header of grid row (row TRUE) or column `index`, in px:
  * the band beside (above) its panels; FALSE when there is none. */

@@ -238,8 +238,7 @@ draw_colorbar (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const guint32 *lut)
 {
   g_autofree char *label = attn_figure_colorbar_label (fig);
   const AttnNorm *norm = attn_figure_get_norm (fig);
-  AttnRect bar = { l->grid_x + l->n_cols * (l->pw + GAP) - GAP + CB_GAP, l->grid_y, CB_WIDTH,
-                   l->n_rows * (l->ph + GAP) - GAP };
+  AttnRect bar = attn_layout_colorbar_rect (l);
   int dw = MAX (1, (int) lround (bar.w * l->scale)), dh = MAX (1, (int) lround (bar.h * l->scale));
   cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, dw, dh);
   guint32 *px = (guint32 *) cairo_image_surface_get_data (img);
@@ -294,8 +293,9 @@ static void
 draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
 {
   const AttnViewSpec *spec = attn_figure_get_spec (fig);
-  double grid_w = l->n_cols * (l->pw + GAP) - GAP, grid_h = l->n_rows * (l->ph + GAP) - GAP;
+  double grid_w, grid_h;
 
+  attn_layout_grid_size (l, &grid_w, &grid_h);
   cairo_set_source_rgb (cr, 0, 0, 0);
   if (l->title_h > 0)
     draw_text (l, cr, F_TITLE, spec->title, l->grid_x + grid_w / 2, PAD, 0.5, 0.0, FALSE);
@@ -304,14 +304,19 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
   for (guint c = 0; c < l->n_cols && l->colhdr_h > 0; c++)
     {
       g_autofree char *t = attn_figure_col_header (fig, c);
-      draw_text (l, cr, F_HEADER, t, l->grid_x + c * (l->pw + GAP) + l->pw / 2, l->grid_y - 4,
-                 0.5, 1.0, FALSE);
+      AttnRect p;
+
+      /* above its panel: a wrapped row has headers of its own */
+      attn_layout_get_panel_rect (l, 0, c, &p);
+      draw_text (l, cr, F_HEADER, t, p.x + p.w / 2, p.y - 4, 0.5, 1.0, FALSE);
     }
   for (guint r = 0; r < l->n_rows && l->rowhdr_h > 0; r++)
     {
       g_autofree char *t = attn_figure_row_header (fig, r);
-      draw_text (l, cr, F_HEADER, t, PAD, l->grid_y + r * (l->ph + GAP) + l->ph / 2, 0.0, 0.5,
-                 TRUE);
+      AttnRect p;
+
+      attn_layout_get_panel_rect (l, r, 0, &p);
+      draw_text (l, cr, F_HEADER, t, PAD, p.y + p.h / 2, 0.0, 0.5, TRUE);
     }
   if (l->caption_h > 0)
     {
@@ -321,7 +326,6 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
       cairo_move_to (cr, PAD, l->height - PAD - l->caption_h);
       pango_cairo_show_layout (cr, cap);
     }
-  (void) grid_h;
 }
 
 #define RGB(c) ((c) >> 16 & 0xff) / 255.0, ((c) >> 8 & 0xff) / 255.0, ((c) & 0xff) / 255.0
@@ -450,9 +454,9 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
         if (l->bare)
           continue;
         draw_frame (cr, &rect);
-        if (c == 0)
+        if (rect.x == l->grid_x) /* the first column of places */
           draw_y_ticks (l, cr, fig, &rect);
-        if (r == l->n_rows - 1)
+        if (attn_layout_is_bottom (l, r, c))
           draw_x_ticks (l, cr, fig, &rect);
       }
   if (!l->bare)

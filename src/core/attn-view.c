@@ -192,6 +192,7 @@ attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
   return g_strcmp0 (a->dataset, b->dataset) == 0 && attn_compute_spec_equal (a->live, b->live)
          && g_strcmp0 (a->ydim, b->ydim) == 0 && g_strcmp0 (a->xdim, b->xdim) == 0
          && g_strcmp0 (a->rowdim, b->rowdim) == 0 && g_strcmp0 (a->coldim, b->coldim) == 0
+         && a->wrap == b->wrap
          && lists_equal (a->selects, b->selects, (gpointer) attn_select_equal)
          && lists_equal (a->ranges, b->ranges, (gpointer) range_equal)
          && lists_equal (a->highlights, b->highlights, (gpointer) attn_highlight_equal)
@@ -628,6 +629,7 @@ attn_view_spec_to_json (const AttnViewSpec *spec)
   add_string (b, "x", spec->xdim);
   add_string (b, "rows", spec->rowdim);
   add_string (b, "cols", spec->coldim);
+  add_double (b, "wrap", spec->wrap > 0, spec->wrap);
   add_selects_ranges (b, spec);
   add_colour (b, spec);
   add_highlights (b, spec);
@@ -743,6 +745,20 @@ read_size (Reader *r, const char *key, int *out)
     *out = (int) v;
   else
     bad_member (r, "size", key);
+}
+
+/* Panels a wrapped row holds: a whole number, at most MAX_WRAP. */
+static void
+read_wrap (Reader *r, AttnViewSpec *spec)
+{
+  double v;
+
+  if (!get_double (r, "wrap", &v))
+    return;
+  if (v >= 0 && v <= ATTN_VIEW_MAX_WRAP && v == floor (v))
+    spec->wrap = (guint) v;
+  else
+    bad_member (r, "size", "wrap");
 }
 
 static void
@@ -932,6 +948,7 @@ attn_view_spec_from_json (JsonNode *node, GError **error)
   spec->xdim = get_string (&r, "x");
   spec->rowdim = get_string (&r, "rows");
   spec->coldim = get_string (&r, "cols");
+  read_wrap (&r, spec);
   read_selects (&r, spec);
   read_ranges (&r, spec);
   read_colour (&r, spec);

@@ -58,6 +58,7 @@ typedef struct
   AttnComputeSpec *live;
   char *ydim, *xdim;         /* NULL: query/key, else the last two */
   char *rowdim, *coldim;     /* NULL: no faceting */
+  guint wrap;                /* > 0: a column facet alone flows into rows of this many panels */
   GPtrArray *selects;        /* AttnSelect* */
   GPtrArray *ranges;         /* AttnRange* */
   GPtrArray *highlights;     /* AttnHighlight* */
@@ -90,6 +91,9 @@ typedef struct
   gboolean no_titles;         /* leave out the title, subtitle, caption and row/column headers */
   gboolean no_subtitle;       /* leave out the subtitle (the fixed dimensions, the ranges) */
 } AttnViewSpec;
+
+/* The most panels a wrapped row may hold. */
+#define ATTN_VIEW_MAX_WRAP 4096
 
 /* Black, 2 px, on every panel; no dimensions yet. */
 AttnHighlight *attn_highlight_new (void);
