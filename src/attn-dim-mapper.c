@@ -20,7 +20,9 @@ struct _AttnDimMapper
 {
   GtkWidget parent_instance;
 
+  GtkWidget *outer;           /* the rows' box, then the wrap line */
   GtkWidget *box;
+  GtkWidget *wrap_line, *wrap;
   AttnSession *session;
   GPtrArray *rows; /* DimRow* */
 };
@@ -127,6 +129,19 @@ static void rebuild (AttnDimMapper *self, guint rank);
 /* A new array of the same rank keeps the rows (a live computation's new
  * epsilons, a dataset of the same layout): building the rows' drop-downs,
  * sliders and spin buttons again took 17 ms of the main thread. */
+/* Shown where a column facet alone can wrap; 0 reads "Automatic". */
+static void
+update_wrap (AttnDimMapper *self)
+{
+  AttnFigure *fig = self->session ? attn_session_get_figure (self->session) : NULL;
+  gboolean can = fig && attn_figure_can_wrap (fig);
+
+  gtk_widget_set_visible (self->wrap_line, can);
+  if (can)
+    set_adjustment (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (self->wrap)),
+                    attn_session_get_spec (self->session)->wrap, ATTN_VIEW_MAX_WRAP);
+}
+
 static void
 update (AttnDimMapper *self)
 {
@@ -137,6 +152,7 @@ update (AttnDimMapper *self)
     rebuild (self, rank);
   for (guint i = 0; i < self->rows->len; i++)
     update_row (self, g_ptr_array_index (self->rows, i));
+  update_wrap (self);
 }
 
 static void
@@ -237,6 +253,69 @@ build_range (DimRow *row)
   return row->range_box;
 }
 
+static void
+wrap_changed (GtkSpinButton *spin, AttnDimMapper *self)
+{
+  guint wrap = (guint) gtk_spin_button_get_value (spin);
+  g_autoptr (GError) error = NULL;
+  AttnViewSpec *spec;
+
+  if (self->session == NULL || attn_session_get_spec (self->session)->wrap == wrap)
+    return;
+  spec = attn_session_dup_spec (self->session);
+  spec->wrap = wrap;
+  if (!attn_session_update (self->session, spec, &error))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (spin));
+      update_wrap (self);
+    }
+}
+
+static gboolean
+wrap_output (GtkSpinButton *spin, gpointer data)
+{
+  double v = gtk_spin_button_get_value (spin);
+  g_autofree char *text = v < 1 ? g_strdup (_("Automatic")) : g_strdup_printf ("%.0f", v);
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+/* Typed text: a number, else automatic. */
+static int
+wrap_input (GtkSpinButton *spin, double *value, gpointer data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  guint64 n;
+
+  *value = g_ascii_string_to_unsigned (text, 10, 0, ATTN_VIEW_MAX_WRAP, &n, NULL) ? (double) n : 0;
+  return TRUE;
+}
+
+/* "Panels per row" for a wrapped column facet. */
+static GtkWidget *
+build_wrap (AttnDimMapper *self)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Panels per row"));
+
+  self->wrap_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->wrap = gtk_spin_button_new_with_range (0, ATTN_VIEW_MAX_WRAP, 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->wrap);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->wrap), 10);
+  gtk_widget_set_tooltip_text (self->wrap, _("The grid columns flow into rows of this many "
+                                             "panels; Automatic fits them to the window"));
+  g_signal_connect (self->wrap, "output", G_CALLBACK (wrap_output), NULL);
+  g_signal_connect (self->wrap, "input", G_CALLBACK (wrap_input), NULL);
+  g_signal_connect (self->wrap, "value-changed", G_CALLBACK (wrap_changed), self);
+  gtk_box_append (GTK_BOX (self->wrap_line), label);
+  gtk_box_append (GTK_BOX (self->wrap_line), self->wrap);
+  gtk_widget_set_visible (self->wrap_line, FALSE);
+  return self->wrap_line;
+}
+
 static GtkWidget *
 build_row (AttnDimMapper *self, DimRow *row)
 {
@@ -325,6 +404,13 @@ attn_dim_mapper_get_range_control (AttnDimMapper *self, guint dim, gboolean end)
   return row ? (end ? row->to : row->from) : NULL;
 }
 
+GtkWidget *
+attn_dim_mapper_get_wrap_control (AttnDimMapper *self)
+{
+  g_return_val_if_fail (ATTN_IS_DIM_MAPPER (self), NULL);
+  return self->wrap;
+}
+
 static void
 attn_dim_mapper_dispose (GObject *object)
 {
@@ -333,7 +419,7 @@ attn_dim_mapper_dispose (GObject *object)
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->outer, gtk_widget_unparent);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   G_OBJECT_CLASS (attn_dim_mapper_parent_class)->dispose (object);
 }
@@ -350,8 +436,11 @@ static void
 attn_dim_mapper_init (AttnDimMapper *self)
 {
   self->rows = g_ptr_array_new_with_free_func (g_free);
+  self->outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_parent (self->outer, GTK_WIDGET (self));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (self->outer), self->box);
+  gtk_box_append (GTK_BOX (self->outer), build_wrap (self));
 }
 
 GtkWidget *

@@ -24,5 +24,7 @@ void attn_dim_mapper_set_session (AttnDimMapper *self, AttnSession *session);
 GtkWidget *attn_dim_mapper_get_role_control (AttnDimMapper *self, guint dim);
 GtkWidget *attn_dim_mapper_get_index_control (AttnDimMapper *self, guint dim);
 GtkWidget *attn_dim_mapper_get_range_control (AttnDimMapper *self, guint dim, gboolean end);
+/* The "Panels per row" spin button of a wrapped column facet (0: automatic). */
+GtkWidget *attn_dim_mapper_get_wrap_control (AttnDimMapper *self);
 
 G_END_DECLS

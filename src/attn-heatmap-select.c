@@ -209,6 +209,12 @@ action_cursor (GtkWidget *widget, const char *name, GVariant *param)
   row = MIN (self->cursor_row, n_rows - 1), col = MIN (self->cursor_col, n_cols - 1);
   if (self->cursor_shown || attn_session_has_panel_selection (self->session))
     {
+      guint wrap = attn_figure_get_wrap (self->figure);
+
+      /* up and down in a wrapped grid: to the panel above or below */
+      if (wrap > 0 && wrap < n_cols && dy != 0 && (int) col + dy * (int) wrap >= 0
+          && col + dy * (int) wrap < n_cols)
+        col += dy * (int) wrap;
       row = (guint) CLAMP ((int) row + dy, 0, (int) n_rows - 1);
       col = (guint) CLAMP ((int) col + dx, 0, (int) n_cols - 1);
     }

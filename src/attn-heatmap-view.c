@@ -202,16 +202,19 @@ remember_domain (AttnHeatmapView *self)
 }
 
 /* Panels keep the aspect of `render`'s automatic layout; the figure is
- * fitted into the widget and centred. */
+ * fitted into the widget and centred.  A column facet alone that the view
+ * does not wrap flows into the rows that give the largest panels here. */
 static AttnLayout *
 prepare_fitted (LoadData *d, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (AttnLayout) natural = attn_layout_new (d->figure, d->width, 0, d->scale);
+  g_autoptr (AttnLayout) natural = NULL;
   AttnLayout *layout;
   int w = d->width, h = 0, lw, lh;
   AttnRect r;
 
-
+  if (attn_figure_get_spec (d->figure)->wrap == 0 && d->height > 0)
+    attn_figure_set_wrap (d->figure, attn_layout_fit_wrap (d->figure, d->width, d->height, d->scale));
+  natural = attn_layout_new (d->figure, d->width, 0, d->scale);
   attn_layout_get_size (natural, &lw, &lh);
   if (lh > d->height)
     {

@@ -463,6 +463,9 @@ attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **err
       attn_session_remove_by_dim (spec->selects, self->array, holder);
       attn_session_remove_by_dim (spec->ranges, self->array, holder);
     }
+  /* a wrap flows a column facet alone: with rows there is none */
+  if (spec->rowdim || !spec->coldim)
+    spec->wrap = 0;
   return attn_session_update (self, g_steal_pointer (&spec), error);
 }
 

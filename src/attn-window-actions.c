@@ -172,6 +172,9 @@ screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, gboole
     }
   spec->no_titles |= !titles;
   spec->no_colorbar |= !colorbar;
+  /* the rows the screen wrapped its panels into, where the view says none */
+  if (spec->wrap == 0 && spec->coldim && !spec->rowdim && attn_heatmap_view_get_figure (self->heatmap))
+    spec->wrap = attn_figure_get_wrap (attn_heatmap_view_get_figure (self->heatmap));
   return attn_figure_new (attn_session_get_array (self->session), spec, error);
 }
 

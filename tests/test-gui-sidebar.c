@@ -20,6 +20,7 @@
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "attn-gui-test-util.h"
@@ -477,6 +478,69 @@ test_subtitle (void)
   close_window (window);
 }
 
+/* --- a long column facet wraps to fit the window --- */
+
+static void
+test_wrap (void)
+{
+  const gsize dims[] = { 2, 32, 16, 16 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnViewSpec) heads = attn_view_spec_new ();
+  g_autofree char *png = g_build_filename (attn_test_tmpdir (), "wrapped.png", NULL);
+  g_autoptr (GError) error = NULL;
+  AttnWindow *window;
+  AttnSession *session;
+  AttnHeatmapView *view;
+  GtkWidget *spin;
+  guint rows, cols;
+  cairo_surface_t *s;
+  int w, h;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = open_window ("qkv.h5", TRUE);
+  session = attn_window_get_session (window);
+  view = attn_window_get_heatmap (window);
+  spin = attn_dim_mapper_get_wrap_control (attn_window_get_dim_mapper (window));
+  heads->coldim = g_strdup ("head");
+  attn_session_set_array (session, a, NULL, heads);
+  wait_loaded (window);
+  /* automatic: 32 heads in several rows, as large as the window allows */
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (spin)));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 0);
+  attn_layout_get_places (attn_heatmap_view_get_layout (view), &rows, &cols);
+  g_test_message ("automatic: %u x %u", rows, cols);
+  g_assert_cmpuint (rows, >, 2);
+  g_assert_cmpuint (rows * cols, >=, 32);
+  g_assert_cmpuint ((rows - 1) * cols, <, 32);
+  g_assert_cmpuint (attn_figure_get_wrap (attn_heatmap_view_get_figure (view)), ==, cols);
+  /* an export draws what the screen shows: rows, not a 32-panel strip */
+  g_assert_true (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, &error));
+  g_assert_no_error (error);
+  s = cairo_image_surface_create_from_png (png);
+  w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  cairo_surface_destroy (s);
+  g_assert_cmpint (h, >, w / 3);
+  /* the spin button sets the view's wrap */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 4);
+  wait_loaded (window);
+  g_assert_cmpuint (attn_session_get_spec (session)->wrap, ==, 4);
+  attn_layout_get_places (attn_heatmap_view_get_layout (view), &rows, &cols);
+  g_assert_cmpuint (rows, ==, 8);
+  g_assert_cmpuint (cols, ==, 4);
+  /* with a rows dimension too there is nothing to wrap: the line goes */
+  g_assert_true (attn_session_set_role (session, 0, ATTN_ROLE_ROWS, NULL));
+  wait_loaded (window);
+  g_assert_cmpuint (attn_session_get_spec (session)->wrap, ==, 0);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (spin)));
+  g_remove (png);
+  close_window (window);
+}
+
 /* --- the wheel --- */
 
 typedef struct
@@ -890,6 +954,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sidebar/pages-follow", test_pages_follow);
   g_test_add_func ("/sidebar/rows-kept", test_rows_kept);
   g_test_add_func ("/sidebar/subtitle", test_subtitle);
+  g_test_add_func ("/sidebar/wrap", test_wrap);
   g_test_add_func ("/sidebar/wheel", test_wheel);
   g_test_add_func ("/sidebar/width", test_width);
   g_test_add_func ("/sidebar/follow-shape", test_follow_shape);

@@ -30,6 +30,7 @@ struct _AttnFigure
   gsize fixed[ATTN_ARRAY_MAX_RANK];
   gsize baseline_fixed[ATTN_ARRAY_MAX_RANK]; /* difference mode */
   guint n_rows, n_cols;
+  guint wrap; /* the wrap drawn: the spec's, or one fitted to a window */
   AttnPanel *panels;
   const AttnColormap *cmap;
   AttnAggregate aggregate;
@@ -486,6 +487,7 @@ attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
                                 "for the columns and none for the rows"));
       return NULL;
     }
+  self->wrap = s->wrap;
   if (!apply_ranges (self, error))
     return NULL;
   for (guint i = 0; i < s->selects->len; i++)
@@ -1228,6 +1230,28 @@ attn_figure_subtitle (AttnFigure *self)
         append_range (s, attn_array_get_dim_name (a, (guint) self->x.dim), &self->x);
     }
   return g_string_free (s, FALSE);
+}
+
+gboolean
+attn_figure_can_wrap (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  return self->cols.dim >= 0 && self->rows.dim < 0 && self->n_cols > 1;
+}
+
+guint
+attn_figure_get_wrap (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  return self->wrap;
+}
+
+void
+attn_figure_set_wrap (AttnFigure *self, guint wrap)
+{
+  g_return_if_fail (ATTN_IS_FIGURE (self));
+  if (attn_figure_can_wrap (self))
+    self->wrap = wrap;
 }
 
 gboolean

@@ -93,6 +93,13 @@ gboolean attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm);
  * then most often those after it, and the panels are read once, not twice. */
 void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
 
+/* Whether the panels can wrap (a column facet alone, of two or more). */
+gboolean attn_figure_can_wrap (AttnFigure *self);
+/* Panels a row of the drawing holds (0: as the grid is): the view's wrap,
+ * or one the viewer fitted to its window where the view has none
+ * (attn_layout_fit_wrap); set only where the panels can wrap. */
+guint attn_figure_get_wrap (AttnFigure *self);
+void attn_figure_set_wrap (AttnFigure *self, guint wrap);
 /* Difference mode: whether panel (row, col) is the baseline the others are
  * drawn against. */
 gboolean attn_figure_is_baseline (AttnFigure *self, guint row, guint col);

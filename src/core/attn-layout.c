@@ -338,7 +338,7 @@ attn_layout_new (AttnFigure *fig, int width, int height, double scale)
   l->scale = scale > 0 ? scale : 1.0;
   l->n_rows = attn_figure_get_n_rows (fig);
   l->n_cols = attn_figure_get_n_cols (fig);
-  place_grid (l, attn_figure_get_spec (fig)->wrap);
+  place_grid (l, attn_figure_get_wrap (fig));
   l->y = *attn_figure_get_y (fig), l->x = *attn_figure_get_x (fig);
   l->rows = *attn_figure_get_rows (fig), l->cols = *attn_figure_get_cols (fig);
   init_pango (l);
@@ -353,6 +353,33 @@ attn_layout_new (AttnFigure *fig, int width, int height, double scale)
   place_panels (l, fig, width, height);
   thin_ticks (l, fig);
   return l;
+}
+
+guint
+attn_layout_fit_wrap (AttnFigure *fig, int width, int height, double scale)
+{
+  g_autoptr (AttnLayout) l = NULL;
+  double best = -1, aspect;
+  guint best_wrap = 0;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (fig) && width > 0 && height > 0, 0);
+  if (!attn_figure_can_wrap (fig) || attn_figure_get_spec (fig)->bare)
+    return 0;
+  l = attn_layout_new (fig, width, height, scale);
+  aspect = panel_aspect (fig);
+  /* the panels' size once fitted (the viewer keeps their aspect); among
+   * equal sizes the widest grid */
+  for (guint w = l->n_cols; w >= 1; w--)
+    {
+      double size;
+
+      place_grid (l, w);
+      place_panels (l, fig, width, height);
+      size = MIN (l->pw, floor (l->ph / aspect));
+      if (size > best)
+        best = size, best_wrap = w < l->n_cols ? w : 0;
+    }
+  return best_wrap;
 }
 
 void

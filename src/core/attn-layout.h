@@ -72,6 +72,9 @@ AttnLayout *attn_layout_new (AttnFigure *figure, int width, int height, double s
 void attn_layout_free (AttnLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnLayout, attn_layout_free)
 
+/* The wrap whose panels come out largest in width x height px, panels
+ * keeping their aspect: 0 (one row) unless the figure can wrap. */
+guint attn_layout_fit_wrap (AttnFigure *figure, int width, int height, double scale);
 /* After attn_figure_set_colour(): measures the colour bar again and places
  * the panels anew, keeping the text measured for the headers and axes
  * (width/height as given to attn_layout_new). */
