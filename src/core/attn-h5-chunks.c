@@ -560,7 +560,7 @@ implausible_locked (AttnH5Chunks *self, gsize n, guint32 mask)
     inflates |= self->filters[i].id == H5Z_FILTER_DEFLATE && !(mask & (1u << i));
   if (n > self->stored_limit)
     return _("it holds more bytes than a chunk can");
-  if (self->stage_bytes > (inflates ? (guint64) n * 1032 + 1024 : (guint64) n + 64))
+  if (inflates ? !attn_h5_inflate_plausible (n, self->stage_bytes) : self->stage_bytes > (guint64) n + 64)
     return _("its stored bytes cannot hold a chunk of the dataset's size");
   if (n <= self->file_size)
     return NULL;

@@ -27,6 +27,15 @@ char *attn_h5_take_error (gboolean *is_filter);
 #define ATTN_H5_MAX_LABELS (1u << 24)
 #define ATTN_H5_MAX_LABEL_BYTES ((guint64) 1 << 28)
 
+/* Whether in bytes of deflate data can give out bytes: deflate makes at
+ * most 1032 of one (zlib's limit).  A damaged file may declare a huge chunk
+ * in a few bytes; it is refused before a buffer is made for it. */
+static inline gboolean
+attn_h5_inflate_plausible (guint64 in, guint64 out)
+{
+  return out <= in * 1032 + 1024;
+}
+
 /* Tells the step function (attn_h5_set_step_func) what comes next. */
 void attn_h5_step (const char *format, ...) G_GNUC_PRINTF (1, 2);
 

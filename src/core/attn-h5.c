@@ -300,6 +300,8 @@ chunk_problem (AttnH5ChunkCheck *check, hid_t dset, const hsize_t *offset, hsize
     return NULL; /* never written (fill values), or checked before */
   if (stored > file_size || !chunk_sizes (check, mask, stored, &in, &want))
     return g_strdup_printf (_("a chunk claims %" PRIu64 " bytes"), (guint64) stored);
+  if (!(mask & (1u << check->deflate_at)) && !attn_h5_inflate_plausible (in, want))
+    return g_strdup_printf (_("a gzip chunk of %zu bytes cannot inflate to %zu"), in, want);
   raw = g_try_malloc (MAX (stored, 1));
   if (raw == NULL || H5Dread_chunk (dset, H5P_DEFAULT, offset, &mask, raw) < 0)
     return g_strdup (_("a chunk cannot be read"));
