@@ -62,7 +62,8 @@ with_display () {
 demo () {
   local av=build/src/attnview
   if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-    GSETTINGS_SCHEMA_DIR="$(pwd)/build/data" exec "$av" data/demo.h5
+    # no file: the demo, opened on figure 1's grid (attn-application.c)
+    ATTN_DEMO="$(pwd)/data/demo.h5" GSETTINGS_SCHEMA_DIR="$(pwd)/build/data" exec "$av"
   fi
   mkdir -p out
   bash tools/demo-figures.sh "$av" data/demo.h5 out

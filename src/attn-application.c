@@ -44,13 +44,18 @@ attn_application_new_window (AttnApplication *self, GFile *file)
   return GTK_WINDOW (window);
 }
 
+/* Without a file: the demo, on the design's figure 1 (the Q/K/V x epsilon
+ * grid) unless it was left on another view. */
 static void
 attn_application_activate (GApplication *app)
 {
   g_autofree char *demo = attn_application_find_demo ();
   g_autoptr (GFile) file = demo ? g_file_new_for_path (demo) : NULL;
+  AttnWindow *window = attn_window_new (GTK_APPLICATION (app));
 
-  attn_application_new_window (ATTN_APPLICATION (app), file);
+  if (file)
+    attn_window_open_at (window, file, "/figure1/attention");
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* The first file goes to an empty window, if there is one; every other

@@ -252,6 +252,8 @@ attn_window_show_dataset (AttnWindow *self, const char *dataset, GError **error)
   if (!(array = attn_document_open_array (self->document, path, &warnings, error)))
     return FALSE;
   spec = attn_sidecar_dup_view (attn_document_get_sidecar (self->document), path);
+  if (spec == NULL)
+    spec = attn_figure_default_spec (array);
   attn_live_panel_set_active (self->live_panel, FALSE);
   attn_session_set_array (self->session, array, path, spec);
   attn_dataset_tree_select (self->dataset_tree, path);
@@ -314,6 +316,12 @@ set_document (AttnWindow *self, AttnDocument *document)
 gboolean
 attn_window_open (AttnWindow *self, GFile *file)
 {
+  return attn_window_open_at (self, file, NULL);
+}
+
+gboolean
+attn_window_open_at (AttnWindow *self, GFile *file, const char *preferred)
+{
   g_autoptr (GError) error = NULL;
   g_autofree char *base = g_file_get_basename (file);
   g_autoptr (AttnDocument) document = NULL;
@@ -330,7 +338,11 @@ attn_window_open (AttnWindow *self, GFile *file)
   gtk_label_set_text (GTK_LABEL (self->title_label), base);
   gtk_window_set_title (GTK_WINDOW (self), base);
   add_recent (self, file);
-  if ((dataset = attn_document_get_first_dataset (document)) == NULL)
+  dataset = attn_document_get_first_dataset (document);
+  if (preferred && attn_document_lookup (document, preferred)
+      && !attn_sidecar_get_current (attn_document_get_sidecar (document)))
+    dataset = preferred;
+  if (dataset == NULL)
     {
       attn_window_show_error (self, _("This file has no dataset of rank 2 or more to draw."));
       gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");

@@ -28,6 +28,9 @@ AttnWindow *attn_window_new (GtkApplication *app);
 /* Opens file and shows its last (or only, or first) dataset.  On failure
  * the window says why and keeps what it showed. */
 gboolean attn_window_open (AttnWindow *self, GFile *file);
+/* The same, showing dataset first where the file has it and its sidecar
+ * remembers no view shown last (the demo opens on its figure 1). */
+gboolean attn_window_open_at (AttnWindow *self, GFile *file, const char *dataset);
 gboolean attn_window_is_empty (AttnWindow *self);
 GFile *attn_window_get_file (AttnWindow *self);
 gboolean attn_window_show_dataset (AttnWindow *self, const char *path, GError **error);

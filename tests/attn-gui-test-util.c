@@ -105,6 +105,19 @@ close_window (AttnWindow *window)
     g_main_context_iteration (NULL, FALSE);
 }
 
+void
+show_one_panel (AttnWindow *window)
+{
+  AttnSession *session = attn_window_get_session (window);
+  AttnViewSpec *spec = attn_session_dup_spec (session);
+
+  g_clear_pointer (&spec->rowdim, g_free);
+  g_clear_pointer (&spec->coldim, g_free);
+  spec->wrap = 0;
+  g_assert_true (attn_session_update (session, spec, NULL));
+  wait_loaded (window);
+}
+
 /* The heatmap as drawn, ARGB32 (premultiplied, opaque). */
 guint8 *
 render_view (AttnWindow *window, int *w, int *h, gsize *stride)

@@ -28,6 +28,9 @@ char *fixture (const char *name);
 /* A window on the fixture name (fresh: without an earlier sidecar). */
 AttnWindow *open_window (const char *name, gboolean fresh);
 void close_window (AttnWindow *window);
+/* The dataset shown as one panel (no grid rows or columns), loaded: what
+ * `render` draws by default, where the viewer opens on a grid. */
+void show_one_panel (AttnWindow *window);
 /* The heatmap as drawn, ARGB32 (premultiplied, opaque). */
 guint8 *render_view (AttnWindow *window, int *w, int *h, gsize *stride);
 /* The colour drawn at the centre of cell (iy, ix) of panel (row, col). */

@@ -139,6 +139,7 @@ test_corrupt_chunk (void)
   h5 = write_fixture ();
   window = open_window ("corrupt-chunk.h5", TRUE);
   view = attn_window_get_heatmap (window);
+  show_one_panel (window);
   g_assert_null (attn_heatmap_view_get_error (view));
   panel_colours (window, head0);
   value0 = g_strdup_printf ("%.6g", value_at (0, 5, 3));

@@ -628,6 +628,7 @@ test_wheel (void)
                                         GTK_TYPE_STACK)),
                                     "view");
   /* epsilon (dimension 1) is fixed: its slider shows, at index 1 */
+  show_one_panel (window);
   attn_session_set_fixed (session, 1, 1);
   wait_loaded (window);
   iterate_ms (200);
@@ -830,6 +831,7 @@ test_compare_component (void)
   window = open_window ("qkv.h5", TRUE);
   session = attn_window_get_session (window);
   g_assert_null (attn_window_get_error (window));
+  show_one_panel (window);
   /* component fixed: arranged as the grid's rows, epsilon as its columns, and said */
   g_action_group_activate_action (G_ACTION_GROUP (window), "compare-qkv", NULL);
   wait_loaded (window);

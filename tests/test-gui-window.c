@@ -37,16 +37,58 @@ test_open_defaults (void)
   fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
   g_assert_cmpstr (attn_session_get_dataset (session), ==, "/attn");
   g_assert_cmpstr (attn_dataset_tree_get_selected (attn_window_get_dataset_tree (window)), ==, "/attn");
-  /* the defaults of `render`: y=query, x=key, everything else at 0 */
+  /* a component x epsilon dataset opens as that grid: y=query, x=key,
+   * components as rows, epsilons as columns */
   g_assert_cmpint (attn_figure_get_y (fig)->dim, ==, 2);
   g_assert_cmpint (attn_figure_get_x (fig)->dim, ==, 3);
-  g_assert_cmpuint (attn_figure_get_n_rows (fig) * attn_figure_get_n_cols (fig), ==, 1);
-  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_FIXED);
-  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 0);
+  g_assert_cmpuint (attn_figure_get_n_rows (fig), ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 3);
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_ROWS);
+  g_assert_cmpint (attn_session_get_role (session, 1), ==, ATTN_ROLE_COLS);
   /* cell (0, 0) is 1.0, the top of viridis; (0, 5) is masked-to-zero 0.0 */
   g_assert_cmphex (cell_colour (window, 0, 0, 0, 0), ==, map_colour ("viridis", 1.0));
   g_assert_cmphex (cell_colour (window, 0, 0, 0, 5), ==, map_colour ("viridis", 0.0));
+  /* as one panel, `render`'s defaults: everything else at 0 */
+  show_one_panel (window);
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpuint (attn_figure_get_n_rows (fig) * attn_figure_get_n_cols (fig), ==, 1);
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_FIXED);
+  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 0);
+  g_assert_cmphex (cell_colour (window, 0, 0, 0, 0), ==, map_colour ("viridis", 1.0));
   close_window (window);
+}
+
+/* A window opened at a dataset (the demo at its figure 1) shows it, unless
+ * the file's sidecar remembers another view shown last. */
+static void
+test_open_at (void)
+{
+  g_autofree char *path = fixture ("qkv.h5");
+  g_autofree char *sidecar = g_strconcat (path, ".attnview.json", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AttnWindow *window;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_remove (sidecar);
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (attn_window_open_at (window, file, "/layers"));
+  wait_loaded (window);
+  g_assert_cmpstr (attn_session_get_dataset (attn_window_get_session (window)), ==, "/layers");
+  attn_window_show_dataset (window, "/group/small", NULL);
+  wait_loaded (window);
+  close_window (window); /* writes the sidecar: /group/small shown last */
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (attn_window_open_at (window, file, "/layers"));
+  wait_loaded (window);
+  g_assert_cmpstr (attn_session_get_dataset (attn_window_get_session (window)), ==, "/group/small");
+  close_window (window);
+  g_remove (sidecar);
 }
 
 static void
@@ -532,6 +574,7 @@ test_difference (void)
   panel = attn_window_get_colour_panel (window);
   toggle = attn_colour_panel_get_difference_control (panel);
   chooser = attn_colour_panel_get_baseline_control (panel);
+  show_one_panel (window);
   g_assert_false (gtk_widget_get_sensitive (toggle)); /* one panel: nothing to compare */
   attn_session_set_role (session, 0, ATTN_ROLE_ROWS, NULL);
   attn_session_set_role (session, 1, ATTN_ROLE_COLS, NULL);
@@ -729,6 +772,7 @@ main (int argc, char **argv)
 
   attn_gui_test_init (&argc, &argv);
   g_test_add_func ("/gui/open-defaults", test_open_defaults);
+  g_test_add_func ("/gui/open-at", test_open_at);
   g_test_add_func ("/gui/mapping", test_mapping);
   g_test_add_func ("/gui/colour", test_colour);
   g_test_add_func ("/gui/highlights", test_highlights);

@@ -732,6 +732,31 @@ test_wrap (void)
   g_assert_cmpint (attn_error_get_setting (error), ==, ATTN_SETTING_WRAP);
 }
 
+/* The view a dataset opens with when nothing was saved for it. */
+static void
+test_default_spec (void)
+{
+  struct { guint rank; gsize dims[4]; const char *names[4]; const char *rows, *cols; } cases[] = {
+    { 4, { 3, 3, 8, 8 }, { "component", "epsilon", "query", "key" }, "component", "epsilon" },
+    { 4, { 4, 32, 8, 8 }, { "layer", "head", "query", "key" }, NULL, "head" },
+    { 3, { 5, 8, 8 }, { "epsilon", "query", "key" }, NULL, "epsilon" },
+    { 3, { 1, 8, 8 }, { "head", "query", "key" }, NULL, NULL },
+    { 2, { 8, 8 }, { "query", "key" }, NULL, NULL },
+    { 3, { 4, 8, 8 }, { "prompt", "query", "key" }, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (AttnArray) a = attn_mem_array_new (cases[i].rank, cases[i].dims, cases[i].names, NULL);
+      g_autoptr (AttnViewSpec) spec = attn_figure_default_spec (a);
+      g_autoptr (AttnFigure) fig = attn_figure_new (a, spec, NULL);
+
+      g_assert_cmpstr (spec->rowdim, ==, cases[i].rows);
+      g_assert_cmpstr (spec->coldim, ==, cases[i].cols);
+      g_assert_nonnull (fig);
+    }
+}
+
 /* The subtitle names what the panels share (fixed dimensions, the part of
  * the tokens shown), in grey above the headers; no_subtitle leaves it out
  * and survives JSON. */
@@ -1080,6 +1105,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/default-headers", test_default_headers);
   g_test_add_func ("/render/subtitle", test_subtitle);
   g_test_add_func ("/render/wrap", test_wrap);
+  g_test_add_func ("/render/default-spec", test_default_spec);
   g_test_add_func ("/render/errors", test_errors);
   g_test_add_func ("/render/set-colour", test_set_colour);
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);

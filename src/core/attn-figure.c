@@ -1232,6 +1232,44 @@ attn_figure_subtitle (AttnFigure *self)
   return g_string_free (s, FALSE);
 }
 
+static int
+dim_named (AttnArray *array, const char *const *names)
+{
+  for (guint d = 0; d < attn_array_get_rank (array); d++)
+    for (guint i = 0; names[i]; i++)
+      if (g_ascii_strcasecmp (attn_array_get_dim_name (array, d), names[i]) == 0)
+        return (int) d;
+  return -1;
+}
+
+AttnViewSpec *
+attn_figure_default_spec (AttnArray *array)
+{
+  static const char *const component[] = { "component", NULL };
+  static const char *const epsilon[] = { "epsilon", "eps", "ε", NULL };
+  static const char *const head[] = { "head", "heads", NULL };
+  AttnViewSpec *spec;
+  int c, e, h;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (array), NULL);
+  spec = attn_view_spec_new ();
+  c = dim_named (array, component), e = dim_named (array, epsilon), h = dim_named (array, head);
+  /* a facet of one index is no grid; y and x stay the last two */
+  if (c >= 0 && ((guint) c + 2 >= attn_array_get_rank (array) || attn_array_get_dim_size (array, c) < 2))
+    c = -1;
+  if (e >= 0 && ((guint) e + 2 >= attn_array_get_rank (array) || attn_array_get_dim_size (array, e) < 2))
+    e = -1;
+  if (h >= 0 && ((guint) h + 2 >= attn_array_get_rank (array) || attn_array_get_dim_size (array, h) < 2))
+    h = -1;
+  if (c >= 0)
+    spec->rowdim = g_strdup (attn_array_get_dim_name (array, c));
+  if (e >= 0)
+    spec->coldim = g_strdup (attn_array_get_dim_name (array, e));
+  else if (c < 0 && h >= 0)
+    spec->coldim = g_strdup (attn_array_get_dim_name (array, h));
+  return spec;
+}
+
 gboolean
 attn_figure_can_wrap (AttnFigure *self)
 {

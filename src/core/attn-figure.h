@@ -93,6 +93,12 @@ gboolean attn_figure_peek_norm (AttnFigure *self, AttnNorm *norm);
  * then most often those after it, and the panels are read once, not twice. */
 void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
 
+/* The view a dataset opens with when nothing was saved for it: a
+ * component dimension as grid rows and an epsilon one as columns (the
+ * perturbation grid); else the heads as columns (each layer's heads at a
+ * glance, wrapped to the window in the viewer); else one panel.  Other
+ * dimensions are fixed at index 0, query and key (the last two) drawn. */
+AttnViewSpec *attn_figure_default_spec (AttnArray *array);
 /* Whether the panels can wrap (a column facet alone, of two or more). */
 gboolean attn_figure_can_wrap (AttnFigure *self);
 /* Panels a row of the drawing holds (0: as the grid is): the view's wrap,
