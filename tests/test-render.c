@@ -757,6 +757,81 @@ test_default_spec (void)
     }
 }
 
+/* Nothing drawn overlaps, from one panel to 32 x 32: headers thinned,
+ * axis titles once for the grid, ticks thinned. */
+static gboolean
+boxes_overlap (const AttnRect *a, const AttnRect *b)
+{
+  const double e = 0.5; /* logical boxes of adjacent text may touch */
+
+  return a->x + e < b->x + b->w - e && b->x + e < a->x + a->w - e && a->y + e < b->y + b->h - e
+         && b->y + e < a->y + a->h - e;
+}
+
+static void
+assert_no_overlap (const char *what, guint rank, const gsize *dims, const char *const *names,
+                   const char *rows, const char *cols, guint wrap, int width)
+{
+  g_autoptr (AttnArray) a = attn_mem_array_new (rank, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnFigure) fig = NULL;
+  g_autoptr (AttnLayout) l = NULL;
+  g_autoptr (GArray) boxes = NULL;
+  g_autoptr (GError) error = NULL;
+  int w, h;
+
+  spec->rowdim = g_strdup (rows);
+  spec->coldim = g_strdup (cols);
+  spec->wrap = wrap;
+  spec->title = g_strdup ("Attention of every head");
+  spec->colorbar_label = g_strdup ("Attention weight");
+  if (g_str_equal (names[0], "prompt")) /* a subtitle too */
+    attn_view_spec_set_select (spec, "prompt", 1);
+  fig = attn_figure_new (a, spec, &error);
+  g_assert_no_error (error);
+  l = attn_render_prepare (fig, width, 0, 1.0, NULL, &error);
+  g_assert_no_error (error);
+  boxes = attn_render_text_boxes (fig, l);
+  attn_layout_get_size (l, &w, &h);
+  g_test_message ("%s at %d px: %d x %d, %u texts", what, width, w, h, boxes->len);
+  g_assert_cmpuint (boxes->len, >, 3);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const AttnRect *bi = &g_array_index (boxes, AttnRect, i);
+
+      if (bi->x < -0.5 || bi->y < -0.5 || bi->x + bi->w > w + 0.5 || bi->y + bi->h > h + 0.5)
+        g_error ("%s at %d px: text %u (%.1f, %.1f, %.1f x %.1f) outside the %d x %d figure", what,
+                 width, i, bi->x, bi->y, bi->w, bi->h, w, h);
+      for (guint j = i + 1; j < boxes->len; j++)
+        {
+          const AttnRect *bj = &g_array_index (boxes, AttnRect, j);
+
+          if (boxes_overlap (bi, bj))
+            g_error ("%s at %d px: texts %u (%.1f, %.1f, %.1f x %.1f) and %u (%.1f, %.1f, %.1f x "
+                     "%.1f) overlap", what, width, i, bi->x, bi->y, bi->w, bi->h, j, bj->x, bj->y,
+                     bj->w, bj->h);
+        }
+    }
+}
+
+static void
+test_no_overlap (void)
+{
+  const gsize one[] = { 2, 64, 64 }, heads[] = { 2, 32, 64, 64 }, grid[] = { 32, 32, 16, 16 };
+  const char *one_names[] = { "prompt", "query", "key" };
+  const char *head_names[] = { "prompt", "head", "query", "key" };
+  const char *grid_names[] = { "layer", "head", "query", "key" };
+  const int widths[] = { 0, 1400, 700 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      assert_no_overlap ("1 x 1", 3, one, one_names, NULL, NULL, 0, widths[i]);
+      assert_no_overlap ("1 x 32", 4, heads, head_names, NULL, "head", 0, widths[i]);
+      assert_no_overlap ("8 x 4 wrapped", 4, heads, head_names, NULL, "head", 8, widths[i]);
+      assert_no_overlap ("32 x 32", 4, grid, grid_names, "layer", "head", 0, widths[i]);
+    }
+}
+
 /* The subtitle names what the panels share (fixed dimensions, the part of
  * the tokens shown), in grey above the headers; no_subtitle leaves it out
  * and survives JSON. */
@@ -1106,6 +1181,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/subtitle", test_subtitle);
   g_test_add_func ("/render/wrap", test_wrap);
   g_test_add_func ("/render/default-spec", test_default_spec);
+  g_test_add_func ("/render/no-overlap", test_no_overlap);
   g_test_add_func ("/render/errors", test_errors);
   g_test_add_func ("/render/set-colour", test_set_colour);
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define CB_GAP 16.0    /* panels to colour bar */
 #define CB_WIDTH 14.0
 #define MAX_CB_TICKS 8
+#define CB_MIN_HEIGHT 120.0 /* the colour bar keeps this much beside a flat grid */
 
 enum { F_TITLE, F_HEADER, F_TICK, F_AXIS, F_CAPTION, N_FONTS };
 
@@ -37,6 +38,10 @@ struct _AttnLayout
   char *subtitle;            /* attn_figure_subtitle(), "" when left out */
   double title_h, subtitle_h, colhdr_h, rowhdr_h, ylabel_h, ytick_w, xtick_w, xtick_h, xlabel_h;
   double cb_tick_w, cb_label_h, caption_h;
+  double colhdr_w, rowhdr_w;  /* the widest header of each (rows': along the panel) */
+  double ylabel_w, xlabel_w;  /* the axis titles' lengths */
+  guint col_every, row_every; /* header thinning: every n-th is drawn */
+  gboolean y_title_once, x_title_once; /* small panels: one axis title for the grid */
   gsize ystep, xstep;        /* tick thinning */
   gboolean x_rotated;
   double ticks[MAX_CB_TICKS];

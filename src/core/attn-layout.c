@@ -168,10 +168,10 @@ static void
 measure_headers (AttnLayout *l, AttnFigure *fig)
 {
   const AttnViewSpec *spec = attn_figure_get_spec (fig);
-  double h;
+  double w, h;
 
   l->title_h = l->subtitle_h = 0;
-  l->colhdr_h = l->rowhdr_h = 0;
+  l->colhdr_h = l->rowhdr_h = l->colhdr_w = l->rowhdr_w = 0;
   g_free (l->subtitle);
   l->subtitle = spec->no_titles || spec->no_subtitle ? g_strdup ("") : attn_figure_subtitle (fig);
   if (spec->no_titles)
@@ -186,13 +186,19 @@ measure_headers (AttnLayout *l, AttnFigure *fig)
     {
       g_autofree char *t = attn_figure_col_header (fig, c);
       if (attn_layout_has_text (t))
-        attn_layout_text_size (l, F_HEADER, t, NULL, &h), l->colhdr_h = MAX (l->colhdr_h, h);
+        {
+          attn_layout_text_size (l, F_HEADER, t, &w, &h);
+          l->colhdr_h = MAX (l->colhdr_h, h), l->colhdr_w = MAX (l->colhdr_w, w);
+        }
     }
   for (guint r = 0; r < l->n_rows; r++)
     {
       g_autofree char *t = attn_figure_row_header (fig, r);
       if (attn_layout_has_text (t))
-        attn_layout_text_size (l, F_HEADER, t, NULL, &h), l->rowhdr_h = MAX (l->rowhdr_h, h);
+        {
+          attn_layout_text_size (l, F_HEADER, t, &w, &h);
+          l->rowhdr_h = MAX (l->rowhdr_h, h), l->rowhdr_w = MAX (l->rowhdr_w, w);
+        }
     }
 }
 
@@ -203,8 +209,8 @@ measure_axes (AttnLayout *l, AttnFigure *fig)
   AttnArray *a = attn_figure_get_array (fig);
   double xw, xh;
 
-  attn_layout_text_size (l, F_AXIS, attn_array_get_dim_name (a, y->dim), NULL, &l->ylabel_h);
-  attn_layout_text_size (l, F_AXIS, attn_array_get_dim_name (a, x->dim), NULL, &l->xlabel_h);
+  attn_layout_text_size (l, F_AXIS, attn_array_get_dim_name (a, y->dim), &l->ylabel_w, &l->ylabel_h);
+  attn_layout_text_size (l, F_AXIS, attn_array_get_dim_name (a, x->dim), &l->xlabel_w, &l->xlabel_h);
   l->ytick_w = max_tick_width (l, fig, y, NULL);
   xw = l->xtick_w = max_tick_width (l, fig, x, &xh);
   /* Text labels (tokens) stand upright; short numbers lie flat. */
@@ -269,6 +275,17 @@ panel_aspect (AttnFigure *fig)
   return CLAMP (ny / nx, 0.3, 1.5);
 }
 
+/* Small panels: headers wider than a panel are thinned to every n-th, and
+ * an axis title longer than a panel is drawn once for the grid. */
+static void
+fit_text (AttnLayout *l)
+{
+  l->col_every = l->colhdr_w + 6 > l->pw + GAP ? (guint) ceil ((l->colhdr_w + 6) / (l->pw + GAP)) : 1;
+  l->row_every = l->rowhdr_w + 6 > l->ph + GAP ? (guint) ceil ((l->rowhdr_w + 6) / (l->ph + GAP)) : 1;
+  l->y_title_once = l->place_rows > 1 && l->ylabel_w + 4 > l->ph;
+  l->x_title_once = l->place_cols > 1 && l->xlabel_w + 4 > l->pw;
+}
+
 static void
 place_panels (AttnLayout *l, AttnFigure *fig, int width, int height)
 {
@@ -291,9 +308,12 @@ place_panels (AttnLayout *l, AttnFigure *fig, int width, int height)
     {
       l->ph = MAX (1, round (l->pw * panel_aspect (fig)));
       l->height = (int) ceil (top + nr * l->ph + (nr - 1) * (GAP + band) + bottom_margin (l));
+      if (l->colorbar) /* a flat grid: the colour bar keeps its size */
+        l->height = MAX (l->height, (int) ceil (top + CB_MIN_HEIGHT + bottom_margin (l)));
     }
   l->grid_x = left;
   l->grid_y = top;
+  fit_text (l);
 }
 
 static void
@@ -446,6 +466,8 @@ attn_layout_colorbar_rect (AttnLayout *l)
   double w, h;
 
   attn_layout_grid_size (l, &w, &h);
+  h = MAX (h, MIN (CB_MIN_HEIGHT, l->height - l->grid_y - PAD
+                                      - (l->caption_h > 0 ? l->caption_h + 12 : 0)));
   return (AttnRect){ l->grid_x + w + CB_GAP, l->grid_y, CB_WIDTH, h };
 }
 

@@ -57,6 +57,18 @@ attn_render_prepare_drawable (AttnFigure *fig, int width, int height, double sca
 
 /* --- drawing --- */
 
+/* While attn_render_text_boxes() draws: the box of every text drawn. */
+static __thread GArray *text_boxes;
+
+static void
+record_text (double x, double y, double w, double h)
+{
+  AttnRect box = { x, y, w, h };
+
+  if (text_boxes && w > 0 && h > 0)
+    g_array_append_val (text_boxes, box);
+}
+
 /* Text whose box on screen has the point (x, y) at fraction (ax, ay) of its
  * width and height; vertical text reads upwards (rotated by -90 degrees). */
 static void
@@ -70,6 +82,10 @@ draw_text (AttnLayout *l, cairo_t *cr, int font, const char *text, double x, dou
   pango_layout_get_extents (layout, NULL, &r);
   w = (double) r.width / PANGO_SCALE;
   h = (double) r.height / PANGO_SCALE;
+  if (vertical)
+    record_text (x - ax * h, y - ay * w, h, w);
+  else
+    record_text (x - ax * w, y - ay * h, w, h);
   cairo_save (cr);
   cairo_translate (cr, x, y);
   if (vertical)
@@ -200,8 +216,9 @@ draw_y_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
       draw_text (l, cr, F_TICK, t, r->x - TICK_LEN - 3, cy, 1.0, 0.5, FALSE);
     }
   cairo_set_source_rgb (cr, 0, 0, 0);
-  draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), y->dim),
-             r->x - TICK_LEN - 3 - l->ytick_w - 4, r->y + r->h / 2, 1.0, 0.5, TRUE);
+  if (!l->y_title_once)
+    draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), y->dim),
+               r->x - TICK_LEN - 3 - l->ytick_w - 4, r->y + r->h / 2, 1.0, 0.5, TRUE);
 }
 
 static void
@@ -229,8 +246,26 @@ draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
       cairo_set_source_rgb (cr, 0, 0, 0);
       draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, l->x_rotated);
     }
-  draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), x->dim),
-             r->x + r->w / 2, base + l->xtick_h + 4, 0.5, 0.0, FALSE);
+  if (!l->x_title_once)
+    draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), x->dim),
+               r->x + r->w / 2, base + l->xtick_h + 4, 0.5, 0.0, FALSE);
+}
+
+/* Small panels: each axis title once, along the whole grid. */
+static void
+draw_grid_titles (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
+{
+  AttnArray *a = attn_figure_get_array (fig);
+  double w, h;
+
+  attn_layout_grid_size (l, &w, &h);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  if (l->y_title_once)
+    draw_text (l, cr, F_AXIS, attn_array_get_dim_name (a, attn_figure_get_y (fig)->dim),
+               l->grid_x - TICK_LEN - 3 - l->ytick_w - 4, l->grid_y + h / 2, 1.0, 0.5, TRUE);
+  if (l->x_title_once)
+    draw_text (l, cr, F_AXIS, attn_array_get_dim_name (a, attn_figure_get_x (fig)->dim),
+               l->grid_x + w / 2, l->grid_y + h + TICK_LEN + 3 + l->xtick_h + 4, 0.5, 0.0, FALSE);
 }
 
 static void
@@ -282,6 +317,7 @@ draw_subtitle (AttnLayout *l, cairo_t *cr, double grid_w)
   pango_layout_set_ellipsize (sub, PANGO_ELLIPSIZE_END);
   pango_layout_get_size (sub, &pw, NULL);
   w = MIN ((double) pw / PANGO_SCALE, room);
+  record_text (CLAMP (l->grid_x + grid_w / 2 - w / 2, PAD, l->width - PAD - w), y, w, l->subtitle_h);
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0.33, 0.33, 0.33);
   cairo_move_to (cr, CLAMP (l->grid_x + grid_w / 2 - w / 2, PAD, l->width - PAD - w), y);
@@ -303,14 +339,23 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
     draw_subtitle (l, cr, grid_w);
   for (guint c = 0; c < l->n_cols && l->colhdr_h > 0; c++)
     {
-      g_autofree char *t = attn_figure_col_header (fig, c);
+      g_autofree char *t = NULL;
+      guint pr, pc;
       AttnRect p;
 
-      /* above its panel: a wrapped row has headers of its own */
+      /* above its panel (a wrapped row has headers of its own); every
+       * n-th where they are wider than the panels */
+      attn_layout_place (l, 0, c, &pr, &pc);
+      if (pc % l->col_every != 0)
+        continue;
+      t = attn_figure_col_header (fig, c);
       attn_layout_get_panel_rect (l, 0, c, &p);
-      draw_text (l, cr, F_HEADER, t, p.x + p.w / 2, p.y - 4, 0.5, 1.0, FALSE);
+      if (l->col_every > 1) /* from its panel's left edge over the ones skipped */
+        draw_text (l, cr, F_HEADER, t, p.x, p.y - 4, 0.0, 1.0, FALSE);
+      else
+        draw_text (l, cr, F_HEADER, t, p.x + p.w / 2, p.y - 4, 0.5, 1.0, FALSE);
     }
-  for (guint r = 0; r < l->n_rows && l->rowhdr_h > 0; r++)
+  for (guint r = 0; r < l->n_rows && l->rowhdr_h > 0; r += l->row_every)
     {
       g_autofree char *t = attn_figure_row_header (fig, r);
       AttnRect p;
@@ -325,6 +370,7 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
       pango_layout_set_wrap (cap, PANGO_WRAP_WORD_CHAR);
       cairo_move_to (cr, PAD, l->height - PAD - l->caption_h);
       pango_cairo_show_layout (cr, cap);
+      record_text (PAD, l->height - PAD - l->caption_h, l->width - 2 * PAD, l->caption_h);
     }
 }
 
@@ -461,11 +507,30 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
       }
   if (!l->bare)
     {
+      draw_grid_titles (l, cr, fig);
       draw_headers (l, cr, fig);
       if (l->colorbar)
         draw_colorbar (l, cr, fig, lut);
     }
   cairo_restore (cr);
+}
+
+GArray *
+attn_render_text_boxes (AttnFigure *fig, AttnLayout *l)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GArray *boxes;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (fig) && l != NULL, NULL);
+  surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR, NULL);
+  cr = cairo_create (surface);
+  text_boxes = g_array_new (FALSE, FALSE, sizeof (AttnRect));
+  attn_render_draw (fig, l, cr);
+  boxes = g_steal_pointer (&text_boxes);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return boxes;
 }
 
 void

@@ -37,6 +37,9 @@ AttnLayout *attn_render_prepare_drawable (AttnFigure *figure, int width, int hei
  * scale.  A panel that could not be read is drawn hatched with the reason
  * (attn_render_draw_failed_panel), never with older data. */
 void attn_render_draw (AttnFigure *figure, AttnLayout *layout, cairo_t *cr);
+/* The box in px of every text attn_render_draw() draws (titles, headers,
+ * ticks, axis titles, the colour bar's): what a test checks for overlaps. */
+GArray *attn_render_text_boxes (AttnFigure *figure, AttnLayout *layout);
 /* Box r hatched and framed, "Cannot read this panel" and reason across it. */
 void attn_render_draw_failed_panel (cairo_t *cr, const AttnRect *r, const char *reason);
 /* Text centred in box on a plain band, cut to its width with an ellipsis. */
