@@ -47,6 +47,7 @@ struct _AttnHeatmapView
   guint n_recoloured; /* colour-only changes drawn without a load */
   gboolean data_stale; /* the array or its data changed: the next change loads */
   GCancellable *cancellable;
+  AttnFigure *loading; /* the figure the load in progress reads */
   guint load_id, busy_id;
   gboolean busy;
   char *error;

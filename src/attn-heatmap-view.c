@@ -271,12 +271,14 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      g_clear_object (&self->loading);
       g_clear_object (&self->cancellable);
       g_clear_handle_id (&self->busy_id, g_source_remove);
       set_busy (self, FALSE);
       show_failure (self, d, error->message);
       return;
     }
+  g_clear_object (&self->loading);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->busy_id, g_source_remove);
   set_busy (self, FALSE);
@@ -373,6 +375,7 @@ start_load (gpointer data)
   self->data_stale = FALSE;
   if (self->figure && attn_figure_get_array (self->figure) == attn_session_get_array (self->session))
     attn_figure_set_norm_hint (figure, attn_figure_get_norm (self->figure));
+  g_set_object (&self->loading, figure);
   d = g_new0 (LoadData, 1);
   d->figure = figure;
   d->lock = attn_session_get_data_lock (self->session);
@@ -392,6 +395,33 @@ start_load (gpointer data)
  * redraw (+ 20): a colour-only change is then in the very next frame, and a
  * load starts before a frame is spent on the old picture. */
 #define LOAD_PRIORITY (G_PRIORITY_HIGH_IDLE + 15)
+
+gboolean
+attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), FALSE);
+  if (self->loading == NULL || self->cancellable == NULL)
+    return FALSE;
+  *done = attn_figure_get_n_panels_done (self->loading);
+  *total = attn_figure_get_n_rows (self->loading) * attn_figure_get_n_cols (self->loading);
+  return TRUE;
+}
+
+void
+attn_heatmap_view_stop (AttnHeatmapView *self)
+{
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  if (self->cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->loading);
+  g_clear_handle_id (&self->busy_id, g_source_remove);
+  set_busy (self, FALSE);
+  /* what is on screen belongs to an older view: nothing of it stays */
+  self->data_stale = TRUE;
+  show_failure (self, NULL, _("Stopped before the figure was drawn: any change draws it again"));
+}
 
 void
 attn_heatmap_view_queue_load (AttnHeatmapView *self)
@@ -644,6 +674,7 @@ attn_heatmap_view_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->loading);
   g_clear_handle_id (&self->load_id, g_source_remove);
   g_clear_handle_id (&self->busy_id, g_source_remove);
   if (self->session)

@@ -45,6 +45,12 @@ void attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session)
  * while no panel could be read.  With some panels failed (the error set)
  * it is drawable, not loaded: attn_figure_get_panel_error says which. */
 AttnFigure *attn_heatmap_view_get_figure (AttnHeatmapView *self);
+/* The load in progress: panels read so far and in all; FALSE when none
+ * runs. */
+gboolean attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total);
+/* Stops the load in progress: nothing of it or of the view before is drawn,
+ * and the view says so until the next change. */
+void attn_heatmap_view_stop (AttnHeatmapView *self);
 AttnLayout *attn_heatmap_view_get_layout (AttnHeatmapView *self);
 /* A load is running (TRUE at once; "busy" turns TRUE after 200 ms). */
 gboolean attn_heatmap_view_is_loading (AttnHeatmapView *self);

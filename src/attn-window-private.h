@@ -16,7 +16,9 @@ struct _AttnWindow
 
   /* template */
   GtkPaned *paned;
-  GtkWidget *sidebar, *sidebar_stack, *content_stack, *spinner, *error_label, *status_label;
+  GtkWidget *sidebar, *sidebar_stack, *content_stack, *error_label, *status_label;
+  GtkWidget *progress_box, *progress_bar, *stop_button;
+  guint progress_id; /* updates the progress bar while a load runs */
   GtkWidget *follow_button, *title_label, *subtitle_label, *tool_button, *sidebar_button;
   AttnDatasetTree *dataset_tree;
   AttnDimMapper *dim_mapper;

@@ -93,13 +93,48 @@ heatmap_error_changed (AttnWindow *self)
     attn_window_show_error (self, error);
 }
 
+/* "12 of 1024 panels", the bar at that fraction. */
+static gboolean
+update_progress (gpointer data)
+{
+  AttnWindow *self = data;
+  guint done = 0, total = 0;
+  g_autofree char *text = NULL;
+
+  if (!attn_heatmap_view_get_progress (self->heatmap, &done, &total) || total == 0)
+    {
+      gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress_bar));
+      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), _("Drawing…"));
+      return G_SOURCE_CONTINUE;
+    }
+  /* TRANSLATORS: panels of a grid read so far, of all */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u panel", "%u of %u panels", total),
+                          MIN (done, total), total);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+                                 (double) MIN (done, total) / total);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A load that takes long (200 ms) shows its progress and Stop. */
 static void
 busy_changed (AttnWindow *self)
 {
   gboolean busy = attn_heatmap_view_get_busy (self->heatmap);
 
-  gtk_widget_set_visible (self->spinner, busy);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
+  gtk_widget_set_visible (self->progress_box, busy);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  if (busy)
+    {
+      update_progress (self);
+      self->progress_id = g_timeout_add (100, update_progress, self);
+    }
+}
+
+static void
+stop_clicked (AttnWindow *self)
+{
+  attn_heatmap_view_stop (self->heatmap);
 }
 
 static void
@@ -494,6 +529,7 @@ attn_window_dispose (GObject *object)
   AttnWindow *self = ATTN_WINDOW (object);
 
   g_clear_handle_id (&self->error_id, g_source_remove);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->export_cancellable)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
@@ -531,7 +567,8 @@ attn_window_class_init (AttnWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/attnview/Attnview/attn-window.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnWindow, name)
-  CHILD (paned); CHILD (sidebar); CHILD (sidebar_stack); CHILD (content_stack); CHILD (spinner);
+  CHILD (paned); CHILD (sidebar); CHILD (sidebar_stack); CHILD (content_stack);
+  CHILD (progress_box); CHILD (progress_bar); CHILD (stop_button);
   CHILD (error_label); CHILD (status_label); CHILD (follow_button); CHILD (title_label);
   CHILD (subtitle_label); CHILD (tool_button); CHILD (sidebar_button); CHILD (dataset_tree);
   CHILD (dim_mapper); CHILD (colour_panel); CHILD (highlight_list); CHILD (heatmap);
@@ -574,6 +611,7 @@ connect_widgets (AttnWindow *self)
   g_signal_connect_swapped (self->heatmap, "notify::error", G_CALLBACK (heatmap_error_changed),
                             self);
   g_signal_connect_swapped (self->heatmap, "notify::busy", G_CALLBACK (busy_changed), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (stop_clicked), self);
   g_signal_connect_swapped (self->heatmap, "loaded", G_CALLBACK (heatmap_loaded), self);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_files), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -270,6 +270,66 @@ test_corrupt_chunk_grid (void)
   close_window (window);
 }
 
+/* A load reports its panels read; Stop drops it and what was on screen,
+ * says so, and the next change draws again. */
+static void
+test_progress_stop (void)
+{
+  const gsize dims[] = { 3, 4, 32, 32 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autofree char *h5 = NULL;
+  AttnWindow *window;
+  AttnSession *session;
+  AttnHeatmapView *view;
+  guint done = 0, total = 0;
+  gboolean running = FALSE;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("wide.h5", TRUE);
+  session = attn_window_get_session (window);
+  view = attn_window_get_heatmap (window);
+  attn_view_spec_set_facets (spec, "layer", "head");
+  attn_session_set_array (session, a, NULL, spec);
+  wait_loaded (window);
+  g_assert_false (attn_heatmap_view_get_progress (view, &done, &total));
+  g_assert_cmpuint (attn_figure_get_n_panels_done (attn_heatmap_view_get_figure (view)), ==, 12);
+  /* a change: once its load runs, its progress is there */
+  attn_session_set_range (session, 2, 0, 16);
+  for (int i = 0; i < 1000 && !running; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      running = attn_heatmap_view_get_progress (view, &done, &total);
+    }
+  g_assert_true (running);
+  g_assert_cmpuint (total, ==, 12);
+  g_assert_cmpuint (done, <=, 12);
+  attn_heatmap_view_stop (view);
+  g_assert_false (attn_heatmap_view_get_progress (view, &done, &total));
+  g_assert_false (attn_heatmap_view_get_busy (view));
+  g_assert_null (attn_heatmap_view_get_figure (view));
+  g_assert_nonnull (strstr (attn_heatmap_view_get_error (view), "Stopped"));
+  /* the stopped load, finishing in its thread, draws nothing */
+  for (int i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_null (attn_heatmap_view_get_figure (view));
+  /* the next change draws */
+  attn_session_set_range (session, 2, 0, 32);
+  wait_loaded (window);
+  g_assert_nonnull (attn_heatmap_view_get_figure (view));
+  g_assert_null (attn_heatmap_view_get_error (view));
+  close_window (window);
+}
+
 /* Hover in a grid names the panel by its facet values, then the cell. */
 static void
 test_hover_grid (void)
@@ -462,6 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/heatmap/corrupt-chunk-grid", test_corrupt_chunk_grid);
   g_test_add_func ("/gui/heatmap/hover-aggregate", test_hover_aggregate);
   g_test_add_func ("/gui/heatmap/hover-grid", test_hover_grid);
+  g_test_add_func ("/gui/heatmap/progress-stop", test_progress_stop);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;

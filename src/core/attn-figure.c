@@ -31,6 +31,7 @@ struct _AttnFigure
   gsize baseline_fixed[ATTN_ARRAY_MAX_RANK]; /* difference mode */
   guint n_rows, n_cols;
   guint wrap; /* the wrap drawn: the spec's, or one fitted to a window */
+  gint panels_done; /* atomic: panels of the load in progress read */
   AttnPanel *panels;
   const AttnColormap *cmap;
   AttnAggregate aggregate;
@@ -683,7 +684,17 @@ typedef struct
   guint n;               /* panels */
   GError **errors;       /* per item: why its band failed */
   gint *failed;          /* per panel, atomic: a band of it failed */
+  gint *left;            /* per panel, atomic: its bands not run yet */
+  gint *done;            /* the figure's count of panels read */
 } PanelLoad;
+
+/* One band of panel p run (or skipped): its last one counts the panel. */
+static void
+band_done (PanelLoad *l, guint p)
+{
+  if (g_atomic_int_dec_and_test (&l->left[p]))
+    g_atomic_int_inc (l->done);
+}
 
 static gboolean
 is_cancel (GError *error, GCancellable *cancellable)
@@ -710,15 +721,22 @@ load_band (guint item, gpointer data, GCancellable *cancellable, GError **error)
         hi = mid - 1;
     }
   if (g_atomic_int_get (&l->failed[lo]))
-    return TRUE; /* the panel is lost anyway */
+    {
+      band_done (l, lo);
+      return TRUE; /* the panel is lost anyway */
+    }
   if (attn_grid_bands_run (l->bands[lo], item - l->start[lo], cancellable, &l->errors[item]))
-    return TRUE;
+    {
+      band_done (l, lo);
+      return TRUE;
+    }
   if (is_cancel (l->errors[item], cancellable))
     {
       g_propagate_error (error, g_steal_pointer (&l->errors[item]));
       return FALSE;
     }
   g_atomic_int_set (&l->failed[lo], 1);
+  band_done (l, lo);
   return TRUE;
 }
 
@@ -812,7 +830,8 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
              GError **error)
 {
   guint n = self->n_rows * self->n_cols, per = bands_per_panel (self, n);
-  PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n, NULL, g_new0 (gint, n) };
+  PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n, NULL, g_new0 (gint, n),
+                  g_new0 (gint, n), &self->panels_done };
   gboolean ok;
 
   for (guint i = 0; i < n; i++)
@@ -825,6 +844,9 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
         l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, MAX (max_w, 1),
                                           MAX (max_h, 1), self->aggregate, per);
       l.start[i + 1] = l.start[i] + (l.bands[i] ? attn_grid_bands_get_n (l.bands[i]) : 0);
+      l.left[i] = (gint) (l.start[i + 1] - l.start[i]);
+      if (l.left[i] == 0) /* failed before, or nothing to read */
+        g_atomic_int_inc (&self->panels_done);
     }
   l.errors = g_new0 (GError *, MAX (l.start[n], 1));
   ok = attn_parallel_for (l.start[n], load_band, &l, cancellable, error);
@@ -834,6 +856,7 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
   g_free (l.start);
   g_free (l.errors);
   g_free (l.failed);
+  g_free (l.left);
   return ok;
 }
 
@@ -871,6 +894,7 @@ attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *canc
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
 
   self->loaded = self->drawable = FALSE;
+  g_atomic_int_set (&self->panels_done, 0);
   clear_panel_errors (self);
   if (n > 0 && (!warm_panels (self, cancellable, error)
                 || !load_panels (self, max_w, max_h, cancellable, error)))
@@ -1275,6 +1299,13 @@ attn_figure_can_wrap (AttnFigure *self)
 {
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
   return self->cols.dim >= 0 && self->rows.dim < 0 && self->n_cols > 1;
+}
+
+guint
+attn_figure_get_n_panels_done (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  return (guint) g_atomic_int_get (&self->panels_done);
 }
 
 guint

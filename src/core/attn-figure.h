@@ -99,6 +99,9 @@ void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
  * glance, wrapped to the window in the viewer); else one panel.  Other
  * dimensions are fixed at index 0, query and key (the last two) drawn. */
 AttnViewSpec *attn_figure_default_spec (AttnArray *array);
+/* How many panels the load in progress (or the last one) has read, of
+ * n_rows x n_cols; safe to ask from any thread while it runs. */
+guint attn_figure_get_n_panels_done (AttnFigure *self);
 /* Whether the panels can wrap (a column facet alone, of two or more). */
 gboolean attn_figure_can_wrap (AttnFigure *self);
 /* Panels a row of the drawing holds (0: as the grid is): the view's wrap,
