@@ -659,6 +659,17 @@ attn_heatmap_view_class_init_input (GtkWidgetClass *klass)
   gtk_widget_class_add_binding_action (klass, GDK_KEY_Escape, 0, "heatmap.escape", NULL);
 }
 
+/* A double click on a panel of a grid opens it alone (Back returns). */
+static void
+click_pressed (GtkGestureClick *gesture, int n_press, double x, double y, AttnHeatmapView *self)
+{
+  AttnPanelKey key;
+
+  if (n_press == 2 && self->session && self->tool == ATTN_TOOL_PAN
+      && hit_key (self, x, y, &key, NULL, NULL))
+    attn_session_open_panel (self->session, &key, NULL);
+}
+
 void
 attn_heatmap_view_init_input (AttnHeatmapView *self)
 {
@@ -668,6 +679,7 @@ attn_heatmap_view_init_input (AttnHeatmapView *self)
       = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkGesture *zoom = gtk_gesture_zoom_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
 
   g_signal_connect (motion_controller, "motion", G_CALLBACK (motion), self);
   g_signal_connect (motion_controller, "leave", G_CALLBACK (leave), self);
@@ -679,6 +691,9 @@ attn_heatmap_view_init_input (AttnHeatmapView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (click_pressed), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
   g_signal_connect (zoom, "begin", G_CALLBACK (pinch_begin), self);
   g_signal_connect (zoom, "scale-changed", G_CALLBACK (pinch), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (zoom));

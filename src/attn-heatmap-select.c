@@ -248,6 +248,31 @@ action_toggle (GtkWidget *widget, const char *name, GVariant *param)
                                   MIN (self->cursor_col, n_cols - 1), GDK_CONTROL_MASK);
 }
 
+/* Enter: the cursor's panel alone, as a double click; Backspace: back to
+ * the grid. */
+static void
+action_open_panel (GtkWidget *widget, const char *name, GVariant *param)
+{
+  AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
+  guint n_rows, n_cols;
+  AttnPanelKey key;
+
+  if (!has_grid (self, &n_rows, &n_cols) || self->layout == NULL)
+    return;
+  attn_layout_get_panel_key (self->layout, MIN (self->cursor_row, n_rows - 1),
+                             MIN (self->cursor_col, n_cols - 1), &key);
+  attn_session_open_panel (self->session, &key, NULL);
+}
+
+static void
+action_back (GtkWidget *widget, const char *name, GVariant *param)
+{
+  AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
+
+  if (self->session)
+    attn_session_go_back (self->session);
+}
+
 /* R / C: the cursor's grid row or column, as a click on its header. */
 static void
 action_line (GtkWidget *widget, const char *name, GVariant *param)
@@ -315,6 +340,11 @@ attn_heatmap_view_class_init_select (GtkWidgetClass *klass)
   gtk_widget_class_install_action (klass, "heatmap.toggle-panel", NULL, action_toggle);
   gtk_widget_class_install_action (klass, "heatmap.select-line", "(bu)", action_line);
   gtk_widget_class_install_action (klass, "heatmap.select-all", NULL, action_select_all);
+  gtk_widget_class_install_action (klass, "heatmap.open-panel", NULL, action_open_panel);
+  gtk_widget_class_install_action (klass, "heatmap.back", NULL, action_back);
+  gtk_widget_class_add_binding_action (klass, GDK_KEY_Return, 0, "heatmap.open-panel", NULL);
+  gtk_widget_class_add_binding_action (klass, GDK_KEY_KP_Enter, 0, "heatmap.open-panel", NULL);
+  gtk_widget_class_add_binding_action (klass, GDK_KEY_BackSpace, 0, "heatmap.back", NULL);
   bind_cursor (klass, GDK_KEY_Up, -1, 0);
   bind_cursor (klass, GDK_KEY_Down, 1, 0);
   bind_cursor (klass, GDK_KEY_Left, 0, -1);

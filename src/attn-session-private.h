@@ -53,6 +53,7 @@ struct _AttnSession
   char *dataset;
   AttnViewSpec *spec;
   AttnFigure *figure; /* spec resolved, never loaded */
+  AttnViewSpec *grid_spec; /* a panel opened alone: the grid's spec, for Back */
   GPtrArray *undo;    /* GPtrArray* of AttnHighlight*, oldest first */
   GPtrArray *redo;
   GMutex data_lock; /* one reader of the array at a time */

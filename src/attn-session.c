@@ -32,6 +32,7 @@ enum
   PROP_LIVE,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
+  PROP_CAN_GO_BACK,
   N_SPEC_PROPS
 };
 static GParamSpec *spec_props[N_SPEC_PROPS];
@@ -44,7 +45,7 @@ typedef struct
 {
   AttnArray *array;
   char *dataset;
-  gboolean live, can_undo, can_redo;
+  gboolean live, can_undo, can_redo, can_go_back;
 } SpecState;
 
 static void
@@ -56,6 +57,7 @@ spec_state_take (AttnSession *self, SpecState *state)
   state->live = attn_session_is_live (self);
   state->can_undo = attn_session_can_undo (self);
   state->can_redo = attn_session_can_redo (self);
+  state->can_go_back = self->grid_spec != NULL;
 }
 
 static void
@@ -75,6 +77,7 @@ spec_state_notify (AttnSession *self, SpecState *state)
   notify_if (self, state->live != attn_session_is_live (self), PROP_LIVE);
   notify_if (self, state->can_undo != attn_session_can_undo (self), PROP_CAN_UNDO);
   notify_if (self, state->can_redo != attn_session_can_redo (self), PROP_CAN_REDO);
+  notify_if (self, state->can_go_back != (self->grid_spec != NULL), PROP_CAN_GO_BACK);
   g_clear_pointer (&state->dataset, g_free);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -97,6 +100,7 @@ attn_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_FIGURE: g_value_set_object (value, self->figure); break;
     case PROP_LIVE: g_value_set_boolean (value, attn_session_is_live (self)); break;
     case PROP_CAN_UNDO: g_value_set_boolean (value, attn_session_can_undo (self)); break;
+    case PROP_CAN_GO_BACK: g_value_set_boolean (value, self->grid_spec != NULL); break;
     case PROP_CAN_REDO: g_value_set_boolean (value, attn_session_can_redo (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -117,6 +121,7 @@ install_spec_properties (GObjectClass *object_class)
   spec_props[PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, ro);
   spec_props[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, ro);
   spec_props[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, ro);
+  spec_props[PROP_CAN_GO_BACK] = g_param_spec_boolean ("can-go-back", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_SPEC_PROPS, spec_props);
 }
 
@@ -146,6 +151,7 @@ attn_session_finalize (GObject *object)
   AttnSession *self = ATTN_SESSION (object);
 
   g_clear_pointer (&self->spec, attn_view_spec_free);
+  g_clear_pointer (&self->grid_spec, attn_view_spec_free);
   g_clear_pointer (&self->dataset, g_free);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->redo, g_ptr_array_unref);
@@ -241,6 +247,7 @@ attn_session_set_array (AttnSession *self, AttnArray *array, const char *dataset
   g_free (copy->dataset);
   copy->dataset = g_strdup (dataset);
   spec_state_take (self, &state);
+  g_clear_pointer (&self->grid_spec, attn_view_spec_free);
   g_set_object (&self->array, array);
   g_free (self->dataset);
   self->dataset = g_strdup (dataset);
@@ -312,19 +319,21 @@ attn_session_dup_render_spec (AttnSession *self)
   return spec;
 }
 
-gboolean
-attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
+/* Takes spec and back (the grid's spec a panel opened alone returns to;
+ * NULL: none, when set_back); nothing changes when spec does not fit. */
+static gboolean
+commit (AttnSession *self, AttnViewSpec *spec, gboolean set_back, AttnViewSpec *back,
+        GError **error)
 {
   g_autoptr (AttnViewSpec) owned = spec;
+  g_autoptr (AttnViewSpec) owned_back = back;
   g_autoptr (AttnViewSpec) render = NULL;
   AttnFigure *figure;
   SpecState state;
 
-  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (spec != NULL, FALSE);
   if (self->array == NULL)
     return FALSE;
-  if (attn_view_spec_equal (spec, self->spec))
+  if (attn_view_spec_equal (spec, self->spec) && !set_back)
     return TRUE; /* nothing changed: nothing to notify, nothing to redraw */
   render = attn_view_spec_copy (spec);
   drop_foreign_highlights (render, self->array);
@@ -335,11 +344,106 @@ attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
   self->figure = figure;
   attn_view_spec_free (self->spec);
   self->spec = g_steal_pointer (&owned);
+  if (set_back)
+    {
+      attn_view_spec_free (self->grid_spec);
+      self->grid_spec = g_steal_pointer (&owned_back);
+    }
   notify_if (self, TRUE, PROP_SPEC);
   notify_if (self, TRUE, PROP_FIGURE);
   attn_session_sync_view_state (self);
   spec_state_notify (self, &state);
   return TRUE;
+}
+
+gboolean
+attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  return commit (self, spec, FALSE, NULL, error);
+}
+
+/* --- a panel alone, and back to the grid --- */
+
+/* Sets or clears (index < 0) the facet dim's select in spec, with no
+ * range on it. */
+static void
+fix_facet (AttnViewSpec *spec, const char *dim, gssize index)
+{
+  attn_view_spec_clear_range (spec, dim);
+  if (index >= 0)
+    attn_view_spec_set_select (spec, dim, (gsize) index);
+  else
+    attn_view_spec_clear_select (spec, dim);
+}
+
+gboolean
+attn_session_open_panel (AttnSession *self, const AttnPanelKey *key, GError **error)
+{
+  const AttnAxis *rows, *cols;
+  AttnViewSpec *spec;
+
+  g_return_val_if_fail (ATTN_IS_SESSION (self) && key != NULL, FALSE);
+  if (self->figure == NULL)
+    return FALSE;
+  rows = attn_figure_get_rows (self->figure), cols = attn_figure_get_cols (self->figure);
+  if ((rows->dim < 0 && cols->dim < 0) || (rows->dim >= 0 && key->row_index < 0)
+      || (cols->dim >= 0 && key->col_index < 0))
+    return FALSE; /* one panel already, or no panel named */
+  spec = attn_view_spec_copy (self->spec);
+  if (rows->dim >= 0)
+    fix_facet (spec, attn_array_get_dim_name (self->array, rows->dim), key->row_index);
+  if (cols->dim >= 0)
+    fix_facet (spec, attn_array_get_dim_name (self->array, cols->dim), key->col_index);
+  g_clear_pointer (&spec->rowdim, g_free);
+  g_clear_pointer (&spec->coldim, g_free);
+  spec->wrap = 0;
+  spec->difference = FALSE; /* a comparison across panels */
+  /* the grid of a panel opened from a panel opened alone is the first one */
+  return commit (self, spec, TRUE,
+                 attn_view_spec_copy (self->grid_spec ? self->grid_spec : self->spec), error);
+}
+
+gboolean
+attn_session_can_go_back (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), FALSE);
+  return self->grid_spec != NULL;
+}
+
+/* The grid again, with what was changed meanwhile (colours, ranges of y
+ * and x, rectangles) kept: only the facets come back as they were. */
+void
+attn_session_go_back (AttnSession *self)
+{
+  const AttnViewSpec *grid;
+  AttnViewSpec *spec;
+  const char *facets[2];
+
+  g_return_if_fail (ATTN_IS_SESSION (self));
+  if ((grid = self->grid_spec) == NULL)
+    return;
+  spec = attn_view_spec_copy (self->spec);
+  facets[0] = grid->rowdim, facets[1] = grid->coldim;
+  for (guint i = 0; i < 2; i++)
+    if (facets[i])
+      {
+        fix_facet (spec, facets[i], -1);
+        for (guint j = 0; j < grid->ranges->len; j++)
+          {
+            const AttnRange *r = g_ptr_array_index (grid->ranges, j);
+            if (g_str_equal (r->dim, facets[i]))
+              attn_view_spec_set_range (spec, r->dim, r->start, r->end);
+          }
+      }
+  g_free (spec->rowdim), spec->rowdim = g_strdup (grid->rowdim);
+  g_free (spec->coldim), spec->coldim = g_strdup (grid->coldim);
+  spec->wrap = grid->wrap;
+  spec->difference = grid->difference;
+  spec->baseline_row = grid->baseline_row, spec->baseline_col = grid->baseline_col;
+  if (!commit (self, spec, TRUE, NULL, NULL))
+    commit (self, attn_view_spec_copy (grid), TRUE, NULL, NULL);
 }
 
 /* --- dimensions --- */

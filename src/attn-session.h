@@ -11,7 +11,7 @@
  * Its state is held in properties that notify only when their value
  * changes, and widgets follow those: "array", "dataset", "spec" (an update
  * with an equal spec notifies nothing), "figure" (also when the data of a
- * growing array changed), "live", "can-undo", "can-redo", and the view
+ * growing array changed), "live", "can-undo", "can-redo", "can-go-back", and the view
  * state below.  The one signal, "data-changed", is an event rather than
  * state: the data under an unchanged spec changed (a followed file grew).
  */
@@ -54,6 +54,13 @@ AttnViewSpec *attn_session_dup_render_spec (AttnSession *self);
 
 /* Takes spec; FALSE (and nothing changes) when it does not fit the array. */
 gboolean attn_session_update (AttnSession *self, AttnViewSpec *spec, GError **error);
+
+/* A panel of the grid alone, its facet values fixed (a double click);
+ * FALSE when there is no grid or no such panel.  "can-go-back" then holds
+ * until attn_session_go_back() returns to the grid, or another array. */
+gboolean attn_session_open_panel (AttnSession *self, const AttnPanelKey *key, GError **error);
+gboolean attn_session_can_go_back (AttnSession *self);
+void attn_session_go_back (AttnSession *self);
 
 AttnRole attn_session_get_role (AttnSession *self, guint dim);
 gboolean attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **error);

@@ -44,6 +44,8 @@ attn_window_update_actions (AttnWindow *self)
   set_enabled (self, "zoom-fit", shown && attn_session_get_zoomed (self->session));
   set_enabled (self, "undo", attn_session_can_undo (self->session));
   set_enabled (self, "redo", attn_session_can_redo (self->session));
+  set_enabled (self, "back-to-grid", attn_session_can_go_back (self->session));
+  gtk_widget_set_visible (self->back_button, attn_session_can_go_back (self->session));
   set_enabled (self, "compare-qkv", has_component (self) || attn_window_live_available (self));
 }
 
@@ -551,6 +553,12 @@ action_undo (GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 static void
+action_back_to_grid (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  attn_session_go_back (ATTN_WINDOW (data)->session);
+}
+
+static void
 action_redo (GSimpleAction *action, GVariant *param, gpointer data)
 {
   attn_session_redo (ATTN_WINDOW (data)->session);
@@ -694,6 +702,7 @@ static const GActionEntry win_actions[] = {
   { "open-view", action_open_view },
   { "undo", action_undo },
   { "redo", action_redo },
+  { "back-to-grid", action_back_to_grid },
   { "zoom-in", action_zoom_in },
   { "zoom-out", action_zoom_out },
   { "zoom-fit", action_zoom_fit },

@@ -17,7 +17,7 @@ struct _AttnWindow
   /* template */
   GtkPaned *paned;
   GtkWidget *sidebar, *sidebar_stack, *content_stack, *error_label, *status_label;
-  GtkWidget *progress_box, *progress_bar, *stop_button;
+  GtkWidget *progress_box, *progress_bar, *stop_button, *back_button;
   guint progress_id; /* updates the progress bar while a load runs */
   GtkWidget *follow_button, *title_label, *subtitle_label, *tool_button, *sidebar_button;
   AttnDatasetTree *dataset_tree;

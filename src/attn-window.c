@@ -568,7 +568,7 @@ attn_window_class_init (AttnWindowClass *klass)
                                                "/io/github/attnview/Attnview/attn-window.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnWindow, name)
   CHILD (paned); CHILD (sidebar); CHILD (sidebar_stack); CHILD (content_stack);
-  CHILD (progress_box); CHILD (progress_bar); CHILD (stop_button);
+  CHILD (progress_box); CHILD (progress_bar); CHILD (stop_button); CHILD (back_button);
   CHILD (error_label); CHILD (status_label); CHILD (follow_button); CHILD (title_label);
   CHILD (subtitle_label); CHILD (tool_button); CHILD (sidebar_button); CHILD (dataset_tree);
   CHILD (dim_mapper); CHILD (colour_panel); CHILD (highlight_list); CHILD (heatmap);
@@ -585,6 +585,7 @@ connect_session (AttnWindow *self)
     { "notify::spec", G_CALLBACK (spec_changed) },
     { "notify::figure", G_CALLBACK (figure_changed) },
     { "notify::can-undo", G_CALLBACK (attn_window_update_actions) },
+    { "notify::can-go-back", G_CALLBACK (attn_window_update_actions) },
     { "notify::can-redo", G_CALLBACK (attn_window_update_actions) },
     { "notify::zoomed", G_CALLBACK (attn_window_update_actions) },
     { "notify::panel-selection", G_CALLBACK (attn_window_update_actions) },

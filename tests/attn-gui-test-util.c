@@ -111,6 +111,10 @@ show_one_panel (AttnWindow *window)
   AttnSession *session = attn_window_get_session (window);
   AttnViewSpec *spec = attn_session_dup_spec (session);
 
+  if (spec->rowdim)
+    attn_view_spec_clear_range (spec, spec->rowdim);
+  if (spec->coldim)
+    attn_view_spec_clear_range (spec, spec->coldim);
   g_clear_pointer (&spec->rowdim, g_free);
   g_clear_pointer (&spec->coldim, g_free);
   spec->wrap = 0;

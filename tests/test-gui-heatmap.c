@@ -330,6 +330,72 @@ test_progress_stop (void)
   close_window (window);
 }
 
+/* A panel of the grid alone (Enter on the panel cursor, or a double
+ * click), its facet values fixed; Back returns to the grid with what was
+ * changed meanwhile. */
+static void
+test_open_panel (void)
+{
+  const gsize dims[] = { 3, 4, 16, 16 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autofree char *h5 = NULL;
+  AttnViewSpec *edit;
+  AttnWindow *window;
+  AttnSession *session;
+  AttnHeatmapView *view;
+  AttnFigure *fig;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("wide.h5", TRUE);
+  session = attn_window_get_session (window);
+  view = attn_window_get_heatmap (window);
+  attn_view_spec_set_facets (spec, "layer", "head");
+  attn_view_spec_set_range (spec, "head", 1, 4);
+  attn_session_set_array (session, a, NULL, spec);
+  wait_loaded (window);
+  g_assert_false (attn_session_can_go_back (session));
+  /* the cursor to grid row 1, column 2: layer 1, head 3 */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.panel-cursor", "(iib)", 0, 0, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.panel-cursor", "(iib)", 1, 2, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.open-panel", NULL);
+  wait_loaded (window);
+  fig = attn_heatmap_view_get_figure (view);
+  g_assert_cmpuint (attn_figure_get_n_rows (fig) * attn_figure_get_n_cols (fig), ==, 1);
+  g_assert_cmpint (attn_session_get_role (session, 0), ==, ATTN_ROLE_FIXED);
+  g_assert_cmpuint (attn_session_get_fixed (session, 0), ==, 1);
+  g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 3);
+  g_assert_true (attn_session_can_go_back (session));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (window), ATTN_TYPE_WINDOW, "back_button"))));
+  /* a change made alone stays; the grid comes back with its head range */
+  edit = attn_session_dup_spec (session);
+  g_free (edit->cmap), edit->cmap = g_strdup ("magma");
+  g_assert_true (attn_session_update (session, edit, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "back-to-grid", NULL);
+  wait_loaded (window);
+  fig = attn_heatmap_view_get_figure (view);
+  g_assert_cmpuint (attn_figure_get_n_rows (fig), ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 3);
+  g_assert_cmpuint (attn_figure_get_cols (fig)->start, ==, 1);
+  g_assert_cmpstr (attn_session_get_spec (session)->cmap, ==, "magma");
+  g_assert_false (attn_session_can_go_back (session));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (window), ATTN_TYPE_WINDOW, "back_button"))));
+  /* one panel: nothing to open */
+  show_one_panel (window);
+  gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.open-panel", NULL);
+  g_assert_false (attn_session_can_go_back (session));
+  close_window (window);
+}
+
 /* Hover in a grid names the panel by its facet values, then the cell. */
 static void
 test_hover_grid (void)
@@ -523,6 +589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/heatmap/hover-aggregate", test_hover_aggregate);
   g_test_add_func ("/gui/heatmap/hover-grid", test_hover_grid);
   g_test_add_func ("/gui/heatmap/progress-stop", test_progress_stop);
+  g_test_add_func ("/gui/heatmap/open-panel", test_open_panel);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;
