@@ -140,12 +140,20 @@ attn_window_live_setup (AttnWindow *self)
   g_autoptr (AttnArray) probe = NULL;
   g_autoptr (GError) error = NULL;
 
-  gtk_stack_page_set_visible (page, attn_window_live_available (self));
+  /* shown for every file: one without Q, K, V is told what was looked for */
+  gtk_stack_page_set_visible (page, self->document != NULL);
   attn_live_panel_set_active (self->live_panel, FALSE);
   attn_live_panel_show_error (self->live_panel, NULL);
   if (!attn_window_live_available (self))
     {
       attn_live_panel_set_source (self->live_panel, NULL, NULL, NULL);
+      gtk_widget_set_sensitive (attn_live_panel_get_control (self->live_panel, "active"), FALSE);
+      if (self->document)
+        attn_live_panel_show_error (self->live_panel,
+                                    _("This file holds no Q, K, V to compute attention from. "
+                                      "Looked for datasets named q, k, v (or query, key, value) "
+                                      "in one group, and for TransformerLens' hooks "
+                                      "blocks.{l}.attn.hook_q, hook_k, hook_v."));
       return;
     }
   /* The panel's settings, on the new file's first group, all tokens. */

@@ -304,9 +304,45 @@ def demo(out_path, demo_path):
     assert diff <= 1e-5, diff
 
 
+def hooks(outdir):
+    """The same Q/K/V three ways: TransformerLens' hooks as root datasets
+    with dots in their names ([batch, pos, head, d_head], as f[name] = tensor
+    writes them), as nested groups without the batch ([pos, head, d_head]),
+    and stacked with labelled dimensions.  GQA: 4 query heads, 2 of K/V."""
+    rng = np.random.default_rng(7)
+    L, T, d = 3, 20, 8
+    data = {n: rng.standard_normal((L, T, 4 if n == "q" else 2, d)).astype(np.float32) for n in "qkv"}
+    with h5py.File(os.path.join(outdir, "hooks-dotted.h5"), "w") as f:
+        for layer in range(L):
+            for n in "qkv":
+                f["blocks.%d.attn.hook_%s" % (layer, n)] = data[n][layer][None]
+    with h5py.File(os.path.join(outdir, "hooks-nested.h5"), "w") as f:
+        for layer in range(L):
+            for n in "qkv":
+                f["blocks/%d/attn/hook_%s" % (layer, n)] = data[n][layer]
+    with h5py.File(os.path.join(outdir, "hooks-stacked.h5"), "w") as f:
+        for n in "qkv":
+            labelled(f, n, data[n].transpose(0, 2, 1, 3), ["layer", "head", "token", "channel"])
+
+
+def same(a_path, b_path):
+    with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
+        x, y = a["attention"][()], b["attention"][()]
+        assert [d.label for d in a["attention"].dims] == [d.label for d in b["attention"].dims]
+    assert x.shape == y.shape, (x.shape, y.shape)
+    assert (np.isnan(x) == np.isnan(y)).all()
+    diff = float(np.nanmax(np.abs(x.astype(np.float64) - y))) if x.size else 0.0
+    print("shape %r, largest difference %.3g" % (x.shape, diff))
+    assert diff <= 1e-6, diff
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "hooks":
+        hooks(sys.argv[2])
+    elif sys.argv[1] == "same":
+        same(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "demo":

@@ -117,6 +117,43 @@ test_layer_order (void)
               "c|/ltc|noise|1|2:9|weights|causal|1|||11");
 }
 
+/* TransformerLens' hooks, one dataset per layer (dotted root names with the
+ * batch, nested groups without it), read as the same Q/K/V stacked with
+ * labels: the same attention, GQA included. */
+static void
+test_hooks (void)
+{
+  g_autofree char *dir = g_build_filename (attn_test_tmpdir (), "hooks", NULL);
+  const char *files[] = { "hooks-stacked.h5", "hooks-dotted.h5", "hooks-nested.h5" };
+  const char *outs[] = { "hooks-0.h5", "hooks-1.h5", "hooks-2.h5" };
+  char *err = NULL;
+
+  g_mkdir (dir, 0755);
+  g_free (attn_test_run_python ("attention-reference.py", "hooks", dir, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *in = g_build_filename (dir, files[i], NULL);
+
+      g_assert_cmpint (run_attnview (ARGS (in, "-o", outs[i], "--op", "noise", "--eps", "0.5,2",
+                                           "--layer", "1,2", "--tokens", "3:17", "--seed", "5",
+                                           "--quantity", "value-norm"),
+                                     NULL),
+                       ==, 0);
+    }
+  for (guint i = 1; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *said = attn_test_run_python ("attention-reference.py", "same", outs[0],
+                                                    outs[i], NULL);
+      g_test_message ("%s: %s", files[i], said);
+    }
+  /* a group without them says what it looked for */
+  g_assert_cmpint (run_attnview (ARGS (input, "-o", "out.h5", "--dataset", "/nope"), &err), ==, 2);
+  g_assert_nonnull (strstr (err, "blocks.{l}.attn.hook_q"));
+  g_free (err);
+  for (guint i = 0; i < G_N_ELEMENTS (outs); i++)
+    g_unlink (outs[i]);
+}
+
 /* The demo's same-layer grid, computed by PyTorch when the demo was made
  * (data/make-demo.py), against the live computation. */
 static void
@@ -270,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compute-cli/layer-token-head-channel", test_layer_order);
   g_test_add_func ("/compute-cli/refused", test_refused);
   g_test_add_func ("/compute-cli/demo-same-layer", test_demo_same_layer);
+  g_test_add_func ("/compute-cli/hooks", test_hooks);
   g_test_add_func ("/compute-cli/render-live", test_render_live);
   return g_test_run ();
 }

@@ -396,6 +396,52 @@ test_live_groups (void)
   close_window (window);
 }
 
+/* TransformerLens' hooks (one dataset per layer and component) are found and
+ * stacked into layers; a file with no Q, K, V keeps the Live page, which
+ * says what it looked for. */
+static void
+test_live_hooks (void)
+{
+  g_autofree char *dir = fixture ("hooks");
+  AttnWindow *window;
+  AttnSession *session;
+  GtkDropDown *group;
+  GtkStackPage *page;
+  AttnArray *a;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_mkdir_with_parents (dir, 0755);
+  g_free (attn_test_run_python ("attention-reference.py", "hooks", dir, NULL));
+  window = open_window ("hooks/hooks-dotted.h5", TRUE);
+  session = attn_window_get_session (window);
+  group = GTK_DROP_DOWN (control (window, "group"));
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (group)), 0),
+                   ==, "blocks.*.attn");
+  gtk_switch_set_active (GTK_SWITCH (control (window, "active")), TRUE);
+  wait_loaded (window);
+  a = attn_session_get_array (session);
+  g_assert_nonnull (attn_session_get_spec (session)->live);
+  g_assert_cmpuint (attn_array_get_dim_size (a, 2), ==, 3); /* the three layers stacked */
+  g_assert_cmpuint (attn_array_get_dim_size (a, 3), ==, 4); /* query heads (K/V: 2) */
+  g_assert_cmpuint (attn_array_get_dim_size (a, 4), ==, 20);
+  close_window (window);
+  /* no Q, K, V at all: the page stays, and says what it looked for */
+  window = open_window ("qkv.h5", TRUE);
+  page = gtk_stack_get_page (GTK_STACK (gtk_widget_get_ancestor (
+                                 GTK_WIDGET (attn_window_get_live_panel (window)), GTK_TYPE_STACK)),
+                             gtk_widget_get_ancestor (GTK_WIDGET (attn_window_get_live_panel (window)),
+                                                      GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_nonnull (strstr (attn_live_panel_get_error (attn_window_get_live_panel (window)),
+                            "blocks.{l}.attn.hook_q"));
+  g_assert_false (gtk_widget_get_sensitive (control (window, "active")));
+  g_assert_true (gtk_stack_page_get_visible (page));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -405,6 +451,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/live/grid", test_live_grid);
   g_test_add_func ("/gui/live/view", test_live_view);
   g_test_add_func ("/gui/live/groups", test_live_groups);
+  g_test_add_func ("/gui/live/hooks", test_live_hooks);
   g_test_add_func ("/gui/live/quiet-setters", test_live_quiet_setters);
   status = g_test_run ();
   attn_gui_test_finish ();

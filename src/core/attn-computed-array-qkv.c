@@ -5,12 +5,16 @@
  * Datasets named q, k, v (or query, key, value) in one group; the dimension
  * labels say which is layer, head, token (pos, position, seq) and channel
  * (d_head); unlabelled ones are taken as [layer,] [head,] token, channel.
+ * Or TransformerLens' hooks, one dataset per layer and component:
+ * blocks.{l}.attn.hook_q / hook_k / hook_v, [batch, pos, head, d_head] or
+ * [pos, head, d_head], stacked into a layer dimension.
  * Every other dimension (prompt, batch) is fixed by --select (default 0).
  */
 #include "attn-computed-array-private.h"
 #include "attn-error.h"
 #include "attn-i18n.h"
 #include "attn-reader-file.h"
+#include "attn-stack-array.h"
 
 #include <string.h>
 
@@ -64,13 +68,155 @@ qkv_groups_of (GPtrArray *infos)
   return groups;
 }
 
-static GHashTable *
-qkv_groups (AttnReaderFile *file, GError **error)
-{
-  g_autoptr (GPtrArray) infos = attn_reader_file_list_datasets (file, error);
+/* --- TransformerLens' hooks --- */
 
-  return infos ? qkv_groups_of (infos) : NULL;
+/* A name of the hooks' group, as the Live page lists it. */
+#define TL_GROUP "blocks.*.attn"
+
+typedef struct
+{
+  guint64 layer;
+  char *paths[3]; /* hook_q, hook_k, hook_v; NULL where absent */
+} TlLayer;
+
+static void
+tl_layer_clear (TlLayer *l)
+{
+  for (guint r = 0; r < 3; r++)
+    g_free (l->paths[r]);
 }
+
+/* Takes "word" and one separator ('.' as f[name] = tensor writes, '/' for
+ * nested groups) from *p. */
+static gboolean
+take (const char **p, const char *word)
+{
+  gsize n = strlen (word);
+
+  if (strncmp (*p, word, n) != 0 || ((*p)[n] != '.' && (*p)[n] != '/'))
+    return FALSE;
+  *p += n + 1;
+  return TRUE;
+}
+
+/* blocks.{l}.attn.hook_{q,k,v}: its layer and component. */
+static gboolean
+tl_hook (const char *path, guint64 *layer, int *role)
+{
+  const char *p = path + (path[0] == '/');
+  char *end = NULL;
+
+  if (!take (&p, "blocks") || !g_ascii_isdigit (*p))
+    return FALSE;
+  *layer = g_ascii_strtoull (p, &end, 10);
+  if (end == p || end - p > 6 || (*end != '.' && *end != '/'))
+    return FALSE;
+  p = end + 1;
+  if (!take (&p, "attn") || strncmp (p, "hook_", 5) != 0 || strlen (p) != 6)
+    return FALSE;
+  *role = p[5] == 'q' ? 0 : p[5] == 'k' ? 1 : p[5] == 'v' ? 2 : -1;
+  return *role >= 0;
+}
+
+static int
+compare_layers (gconstpointer a, gconstpointer b)
+{
+  guint64 x = ((const TlLayer *) a)->layer, y = ((const TlLayer *) b)->layer;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The layers whose hook_q and hook_k are there, in layer order. */
+static GArray *
+tl_layers_of (GPtrArray *infos)
+{
+  GArray *layers = g_array_new (FALSE, TRUE, sizeof (TlLayer));
+
+  g_array_set_clear_func (layers, (GDestroyNotify) tl_layer_clear);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      AttnH5DatasetInfo *info = g_ptr_array_index (infos, i);
+      TlLayer *l = NULL;
+      guint64 layer;
+      int role;
+
+      if (!info->is_view || info->rank < 2 || !tl_hook (info->path, &layer, &role))
+        continue;
+      for (guint j = 0; j < layers->len && !l; j++)
+        if (g_array_index (layers, TlLayer, j).layer == layer)
+          l = &g_array_index (layers, TlLayer, j);
+      if (l == NULL)
+        {
+          TlLayer fresh = { layer, { NULL } };
+          g_array_append_val (layers, fresh);
+          l = &g_array_index (layers, TlLayer, layers->len - 1);
+        }
+      if (l->paths[role] == NULL)
+        l->paths[role] = g_strdup (info->path);
+    }
+  for (guint j = layers->len; j-- > 0;)
+    if (!g_array_index (layers, TlLayer, j).paths[0] || !g_array_index (layers, TlLayer, j).paths[1])
+      g_array_remove_index (layers, j);
+  g_array_sort (layers, compare_layers);
+  return layers;
+}
+
+/* One component of every layer, stacked: [layer, (batch,) token, head,
+ * channel]. */
+static gboolean
+open_tl_source (AttnQkvSource *s, AttnReaderFile *file, GArray *layers, int role, GError **error)
+{
+  static const char *const names4[] = { "layer", "batch", "token", "head", "channel" };
+  static const char *const names3[] = { "layer", "token", "head", "channel" };
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+  guint rank;
+
+  for (guint j = 0; j < layers->len; j++)
+    {
+      const TlLayer *l = &g_array_index (layers, TlLayer, j);
+      AttnArray *a = attn_reader_file_open_array (file, l->paths[role], error);
+
+      if (a == NULL)
+        return (g_ptr_array_unref (labels), FALSE);
+      g_ptr_array_add (parts, a);
+      g_ptr_array_add (paths, l->paths[role]);
+      g_ptr_array_add (labels, g_strdup_printf ("%" G_GUINT64_FORMAT, l->layer));
+    }
+  rank = attn_array_get_rank (g_ptr_array_index (parts, 0));
+  if (rank != 3 && rank != 4)
+    {
+      g_autofree char *dims = attn_array_describe_dims (g_ptr_array_index (parts, 0));
+      g_ptr_array_unref (labels);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                   _("%s: expected [batch, pos, head, d_head] or [pos, head, d_head], as "
+                     "TransformerLens writes it (dimensions: %s)"),
+                   (const char *) g_ptr_array_index (paths, 0), dims);
+      return FALSE;
+    }
+  s->path = g_strdup_printf ("blocks.*.attn.hook_%c", "qkv"[role]);
+  s->array = attn_stack_array_new ((AttnArray *const *) parts->pdata,
+                                   (const char *const *) paths->pdata, parts->len,
+                                   rank == 4 ? names4 : names3, labels, error);
+  return s->array != NULL;
+}
+
+/* Q, K and (where every layer has it) V of the hooks. */
+static gboolean
+open_tl (AttnQkv *self, AttnReaderFile *file, GArray *layers, GError **error)
+{
+  gboolean all_v = TRUE;
+
+  for (guint j = 0; j < layers->len; j++)
+    all_v &= g_array_index (layers, TlLayer, j).paths[2] != NULL;
+  for (int role = 0; role < (all_v ? 3 : 2); role++)
+    if (!open_tl_source (&self->src[role], file, layers, role, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* --- the group asked for --- */
 
 static int
 compare_paths (gconstpointer a, gconstpointer b)
@@ -92,15 +238,20 @@ attn_computed_array_list_groups (GPtrArray *infos)
     if (paths[0] && paths[1])
       g_ptr_array_add (list, g_strdup (group));
   g_ptr_array_sort (list, compare_paths);
+  {
+    g_autoptr (GArray) layers = tl_layers_of (infos);
+    if (layers->len > 0)
+      g_ptr_array_add (list, g_strdup (TL_GROUP));
+  }
   g_ptr_array_add (list, NULL);
   return (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 }
 
 /* The paths of q, k, v (v may be NULL) in the wanted group, or the only one. */
 static char **
-find_qkv (AttnReaderFile *file, const char *want, GError **error)
+find_qkv (AttnReaderFile *file, GPtrArray *infos, const char *want, GError **error)
 {
-  g_autoptr (GHashTable) groups = qkv_groups (file, error);
+  g_autoptr (GHashTable) groups = qkv_groups_of (infos);
   g_autoptr (GString) found = g_string_new (NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autofree char *want_abs = want ? g_strdup_printf ("/%s", want + (want[0] == '/')) : NULL;
@@ -128,7 +279,9 @@ find_qkv (AttnReaderFile *file, const char *want, GError **error)
     return g_strdupv (match);
   if (n == 0)
     g_set_error (error, ATTN_ERROR, want ? ATTN_ERROR_ARGUMENT : ATTN_ERROR_INPUT,
-                 _("%s has no datasets q and k (or query and key)%s%s; live computation needs them"),
+                 _("%s has no datasets q and k%s%s; live computation needs them (looked for "
+                   "datasets named q, k, v or query, key, value in one group, and for "
+                   "TransformerLens' blocks.{l}.attn.hook_q, hook_k, hook_v)"),
                  attn_reader_file_get_filename (file), want ? " in group " : "", want ? want : "");
   else
     attn_set_setting_error (error, ATTN_SETTING_DATASET, ATTN_ERROR_ARGUMENT,
@@ -228,11 +381,31 @@ apply_select (AttnQkv *self, const AttnSelect *sel, GError **error)
   return found;
 }
 
+/* The hooks, when asked for by name or when they are all the file holds. */
 static gboolean
-open_sources (AttnQkv *self, AttnReaderFile *file, const char *group, GPtrArray *selects,
-              GError **error)
+wants_tl (GPtrArray *infos, GArray *layers, const char *group)
 {
-  g_auto (GStrv) paths = find_qkv (file, group, error);
+  g_autoptr (GHashTable) groups = NULL;
+  GHashTableIter it;
+  char **paths;
+
+  if (layers->len == 0)
+    return FALSE;
+  if (group)
+    return g_str_equal (group + (group[0] == '/'), TL_GROUP);
+  groups = qkv_groups_of (infos);
+  g_hash_table_iter_init (&it, groups);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) &paths))
+    if (paths[0] && paths[1])
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+open_named (AttnQkv *self, AttnReaderFile *file, GPtrArray *infos, const char *group,
+            GError **error)
+{
+  g_auto (GStrv) paths = find_qkv (file, infos, group, error);
 
   if (paths == NULL)
     return FALSE;
@@ -243,9 +416,28 @@ open_sources (AttnQkv *self, AttnReaderFile *file, const char *group, GPtrArray 
       if (paths[i] == NULL)
         continue;
       s->path = g_strdup (paths[i]);
-      if (!(s->array = attn_reader_file_open_array (file, paths[i], error)) || !map_dims (s, error))
+      if (!(s->array = attn_reader_file_open_array (file, paths[i], error)))
         return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+open_sources (AttnQkv *self, AttnReaderFile *file, const char *group, GPtrArray *selects,
+              GError **error)
+{
+  g_autoptr (GPtrArray) infos = attn_reader_file_list_datasets (file, error);
+  g_autoptr (GArray) layers = NULL;
+
+  if (infos == NULL)
+    return FALSE;
+  layers = tl_layers_of (infos);
+  if (wants_tl (infos, layers, group) ? !open_tl (self, file, layers, error)
+                                      : !open_named (self, file, infos, group, error))
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    if (self->src[i].array && !map_dims (&self->src[i], error))
+      return FALSE;
   for (guint i = 0; selects && i < selects->len; i++)
     if (!apply_select (self, g_ptr_array_index (selects, i), error))
       return FALSE;
