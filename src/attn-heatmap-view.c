@@ -375,6 +375,7 @@ start_load (gpointer data)
   self->data_stale = FALSE;
   if (self->figure && attn_figure_get_array (self->figure) == attn_session_get_array (self->session))
     attn_figure_set_norm_hint (figure, attn_figure_get_norm (self->figure));
+  attn_figure_set_grid_cache (figure, attn_session_get_grid_cache (self->session));
   g_set_object (&self->loading, figure);
   d = g_new0 (LoadData, 1);
   d->figure = figure;

@@ -54,6 +54,7 @@ struct _AttnSession
   AttnViewSpec *spec;
   AttnFigure *figure; /* spec resolved, never loaded */
   AttnViewSpec *grid_spec; /* a panel opened alone: the grid's spec, for Back */
+  AttnGridCache *grid_cache; /* the panels its figures reduced */
   GPtrArray *undo;    /* GPtrArray* of AttnHighlight*, oldest first */
   GPtrArray *redo;
   GMutex data_lock; /* one reader of the array at a time */

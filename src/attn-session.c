@@ -152,6 +152,7 @@ attn_session_finalize (GObject *object)
 
   g_clear_pointer (&self->spec, attn_view_spec_free);
   g_clear_pointer (&self->grid_spec, attn_view_spec_free);
+  g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
   g_clear_pointer (&self->dataset, g_free);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->redo, g_ptr_array_unref);
@@ -178,10 +179,18 @@ static void
 attn_session_init (AttnSession *self)
 {
   g_mutex_init (&self->data_lock);
+  self->grid_cache = attn_grid_cache_new (ATTN_SESSION_GRID_CACHE_BYTES);
   self->spec = attn_view_spec_new ();
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   attn_session_view_state_init (self);
+}
+
+AttnGridCache *
+attn_session_get_grid_cache (AttnSession *self)
+{
+  g_return_val_if_fail (ATTN_IS_SESSION (self), NULL);
+  return self->grid_cache;
 }
 
 AttnSession *
@@ -729,6 +738,8 @@ attn_session_data_changed (AttnSession *self)
   g_return_if_fail (ATTN_IS_SESSION (self));
   if (self->array == NULL)
     return;
+  /* what was reduced from the data before is not the data any more */
+  attn_grid_cache_clear (self->grid_cache);
   /* The extent changed: resolve again (ranges to the end follow it). */
   render = attn_session_dup_render_spec (self);
   g_object_freeze_notify (G_OBJECT (self));

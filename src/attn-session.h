@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "attn-figure.h"
+#include "attn-grid-cache.h"
 #include "attn-layout.h"
 
 G_BEGIN_DECLS
@@ -77,6 +78,11 @@ gboolean attn_session_can_undo (AttnSession *self);
 gboolean attn_session_can_redo (AttnSession *self);
 void attn_session_undo (AttnSession *self);
 void attn_session_redo (AttnSession *self);
+
+/* The panels the window's figures reduced, kept (64 MB) so that coming back
+ * to a grid does not read it again; cleared when the data change. */
+#define ATTN_SESSION_GRID_CACHE_BYTES ((gsize) 64 << 20)
+AttnGridCache *attn_session_get_grid_cache (AttnSession *self);
 
 /* Held by whoever reads the array's data (worker threads, the refresh of a
  * growing file): one reader at a time. */

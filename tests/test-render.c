@@ -4,6 +4,7 @@
  */
 #include "attn-error.h"
 #include "attn-export.h"
+#include "attn-grid-cache.h"
 #include "attn-h5.h"
 #include "attn-mem-array.h"
 #include "attn-test-util.h"
@@ -832,6 +833,51 @@ test_no_overlap (void)
     }
 }
 
+/* Panels reduced once are taken from a grid cache by a later figure of the
+ * same array, slice, size and aggregate (the data are not read: changed
+ * under the cache, the old values come back) until it is cleared. */
+static void
+test_grid_cache (void)
+{
+  const gsize dims[] = { 2, 3, 8, 8 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnGridCache) cache = attn_grid_cache_new (1 << 20);
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+  AttnFigure *fig;
+
+  for (gsize i = 0; i < 2 * 3 * 64; i++)
+    d[i] = (float) i;
+  spec->coldim = g_strdup ("head");
+  fig = attn_figure_new (a, spec, NULL);
+  attn_figure_set_grid_cache (fig, cache);
+  g_assert_true (attn_figure_load (fig, 4, 4, NULL, NULL));
+  g_assert_cmpfloat (attn_figure_get_panel (fig, 0, 1)->grid.values[0], ==, 73); /* max of 2x2 */
+  g_assert_cmpuint (attn_figure_get_n_panels_done (fig), ==, 3);
+  g_object_unref (fig);
+  g_assert_cmpuint (attn_grid_cache_get_bytes (cache), >, 0);
+  for (gsize i = 0; i < 2 * 3 * 64; i++)
+    d[i] = -1;
+  fig = attn_figure_new (a, spec, NULL);
+  attn_figure_set_grid_cache (fig, cache);
+  g_assert_true (attn_figure_load (fig, 4, 4, NULL, NULL));
+  g_assert_cmpfloat (attn_figure_get_panel (fig, 0, 1)->grid.values[0], ==, 73);
+  g_assert_cmpfloat (attn_figure_get_norm (fig)->vmax, ==, 191); /* the statistics kept too */
+  /* another size is another grid; a cleared cache reads again */
+  g_assert_true (attn_figure_load (fig, 8, 8, NULL, NULL));
+  g_assert_cmpfloat (attn_figure_get_panel (fig, 0, 1)->grid.values[0], ==, -1);
+  attn_grid_cache_clear (cache);
+  g_assert_true (attn_figure_load (fig, 4, 4, NULL, NULL));
+  g_assert_cmpfloat (attn_figure_get_panel (fig, 0, 1)->grid.values[0], ==, -1);
+  g_object_unref (fig);
+  /* a new array with the same data is another array */
+  {
+    g_autoptr (AttnArray) b = attn_mem_array_new (4, dims, names, NULL);
+    g_assert_cmpuint (attn_array_get_serial (a), !=, attn_array_get_serial (b));
+  }
+}
+
 /* The subtitle names what the panels share (fixed dimensions, the part of
  * the tokens shown), in grey above the headers; no_subtitle leaves it out
  * and survives JSON. */
@@ -1182,6 +1228,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/wrap", test_wrap);
   g_test_add_func ("/render/default-spec", test_default_spec);
   g_test_add_func ("/render/no-overlap", test_no_overlap);
+  g_test_add_func ("/render/grid-cache", test_grid_cache);
   g_test_add_func ("/render/errors", test_errors);
   g_test_add_func ("/render/set-colour", test_set_colour);
   g_test_add_func ("/render/no-colorbar-titles", test_no_colorbar_titles);

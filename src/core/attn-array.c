@@ -24,6 +24,7 @@ typedef struct
   guint rank;
   AttnDim dims[ATTN_ARRAY_MAX_RANK];
   gboolean can_grow;
+  guint64 serial;
 } AttnArrayPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AttnArray, attn_array, G_TYPE_OBJECT)
@@ -56,6 +57,20 @@ attn_array_class_init (AttnArrayClass *klass)
 static void
 attn_array_init (AttnArray *self)
 {
+  static guint64 next = 1;
+  AttnArrayPrivate *priv = attn_array_get_instance_private (self);
+
+  priv->serial = __atomic_fetch_add (&next, 1, __ATOMIC_RELAXED);
+}
+
+guint64
+attn_array_get_serial (AttnArray *self)
+{
+  AttnArrayPrivate *priv;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), 0);
+  priv = attn_array_get_instance_private (self);
+  return priv->serial;
 }
 
 const char *

@@ -53,6 +53,9 @@ void attn_array_take_tick_labels (AttnArray *self, guint dim, GPtrArray *labels)
 void attn_array_set_tick_values (AttnArray *self, guint dim, const double *values, gsize n);
 
 /* --- public API --- */
+/* A number no other array of the process has had: what a cache keys on
+ * (an address may be reused once the array is gone). */
+guint64 attn_array_get_serial (AttnArray *self);
 guint attn_array_get_rank (AttnArray *self);
 gsize attn_array_get_dim_size (AttnArray *self, guint dim);
 const char *attn_array_get_dim_name (AttnArray *self, guint dim);

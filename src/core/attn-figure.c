@@ -4,6 +4,7 @@
  */
 #include "attn-figure.h"
 #include "attn-format.h"
+#include "attn-grid-cache.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
 #include "attn-i18n.h"
@@ -32,6 +33,7 @@ struct _AttnFigure
   guint n_rows, n_cols;
   guint wrap; /* the wrap drawn: the spec's, or one fitted to a window */
   gint panels_done; /* atomic: panels of the load in progress read */
+  AttnGridCache *grid_cache; /* reduced panels kept across figures, or NULL */
   AttnPanel *panels;
   const AttnColormap *cmap;
   AttnAggregate aggregate;
@@ -62,6 +64,7 @@ attn_figure_finalize (GObject *object)
   g_clear_object (&self->array);
   g_clear_pointer (&self->spec, attn_view_spec_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
   G_OBJECT_CLASS (attn_figure_parent_class)->finalize (object);
 }
 
@@ -686,6 +689,8 @@ typedef struct
   gint *failed;          /* per panel, atomic: a band of it failed */
   gint *left;            /* per panel, atomic: its bands not run yet */
   gint *done;            /* the figure's count of panels read */
+  gboolean *cached;      /* per panel: its grid came from the figure's grid cache */
+  guint max_w, max_h;
 } PanelLoad;
 
 /* One band of panel p run (or skipped): its last one counts the panel. */
@@ -805,8 +810,18 @@ finish_panel (AttnFigure *self, PanelLoad *l, guint i, gboolean ok)
   AttnPanel *p = &self->panels[i];
   gboolean failed = g_atomic_int_get (&l->failed[i]);
 
+  if (ok && !failed && l->cached[i])
+    return;
   if (ok && !failed)
-    attn_grid_bands_merge (l->bands[i]);
+    {
+      attn_grid_bands_merge (l->bands[i]);
+      if (self->grid_cache)
+        {
+          AttnSlice s;
+          panel_slice (self, p, &s);
+          attn_grid_cache_store (self->grid_cache, &s, l->max_w, l->max_h, self->aggregate, &p->grid);
+        }
+    }
   else
     {
       attn_grid_clear (&p->grid);
@@ -831,7 +846,8 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
 {
   guint n = self->n_rows * self->n_cols, per = bands_per_panel (self, n);
   PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n, NULL, g_new0 (gint, n),
-                  g_new0 (gint, n), &self->panels_done };
+                  g_new0 (gint, n), &self->panels_done, g_new0 (gboolean, n), MAX (max_w, 1),
+                  MAX (max_h, 1) };
   gboolean ok;
 
   for (guint i = 0; i < n; i++)
@@ -840,7 +856,17 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
 
       l.failed[i] = self->panels[i].error != NULL;
       panel_slice (self, &self->panels[i], &s);
-      if (!l.failed[i])
+      if (!l.failed[i] && self->grid_cache)
+        {
+          AttnGrid kept;
+          if ((l.cached[i] = attn_grid_cache_lookup (self->grid_cache, &s, l.max_w, l.max_h,
+                                                     self->aggregate, &kept)))
+            {
+              attn_grid_clear (&self->panels[i].grid);
+              self->panels[i].grid = kept;
+            }
+        }
+      if (!l.failed[i] && !l.cached[i])
         l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, MAX (max_w, 1),
                                           MAX (max_h, 1), self->aggregate, per);
       l.start[i + 1] = l.start[i] + (l.bands[i] ? attn_grid_bands_get_n (l.bands[i]) : 0);
@@ -857,6 +883,7 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
   g_free (l.errors);
   g_free (l.failed);
   g_free (l.left);
+  g_free (l.cached);
   return ok;
 }
 
@@ -1299,6 +1326,16 @@ attn_figure_can_wrap (AttnFigure *self)
 {
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
   return self->cols.dim >= 0 && self->rows.dim < 0 && self->n_cols > 1;
+}
+
+void
+attn_figure_set_grid_cache (AttnFigure *self, AttnGridCache *cache)
+{
+  g_return_if_fail (ATTN_IS_FIGURE (self));
+  if (cache)
+    attn_grid_cache_ref (cache);
+  g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
+  self->grid_cache = cache;
 }
 
 guint

@@ -99,6 +99,10 @@ void attn_figure_set_norm_hint (AttnFigure *self, const AttnNorm *norm);
  * glance, wrapped to the window in the viewer); else one panel.  Other
  * dimensions are fixed at index 0, query and key (the last two) drawn. */
 AttnViewSpec *attn_figure_default_spec (AttnArray *array);
+/* Panels reduced before (for this array, slice, size and aggregate) are
+ * taken from cache instead of read, and the ones read are kept there. */
+typedef struct _AttnGridCache AttnGridCache;
+void attn_figure_set_grid_cache (AttnFigure *self, AttnGridCache *cache);
 /* How many panels the load in progress (or the last one) has read, of
  * n_rows x n_cols; safe to ask from any thread while it runs. */
 guint attn_figure_get_n_panels_done (AttnFigure *self);
