@@ -11,6 +11,11 @@
  *   one4096-{f32,f16}  one 4096x4096 panel: colour map; layer
  *   live1024           live 3 components x 3 epsilons at T = 1024, d = 64:
  *                      layer; epsilon list (every change a new computation)
+ *   overview32         [layer 32, head 32, 1024, 1024] gzip (4 GiB of float32,
+ *                      bench/make-overview-data.py): layer x head overview
+ *                      cold (the grid cache cleared; the page cache warm)
+ *                      and warm (Back from a panel opened alone); a layer
+ *                      change with the 32 heads wrapped, and with one panel
  * and the growth of the process (VmRSS) from the empty window to the file
  * shown, against the bytes of the slices on screen (float32), after one
  * warm-up file (the first one pays for HDF5, fonts and glyphs).
@@ -273,6 +278,84 @@ bench_stored (const char *dir, const char *name, gboolean grid, guint n)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+set_facets (AttnSession *session, const char *rows, const char *cols)
+{
+  AttnViewSpec *spec = attn_session_dup_spec (session);
+
+  attn_view_spec_set_facets (spec, rows, cols);
+  if (rows)
+    attn_view_spec_clear_select (spec, rows);
+  if (cols)
+    attn_view_spec_clear_select (spec, cols);
+  spec->wrap = 0;
+  if (!attn_session_update (session, spec, NULL))
+    exit (1);
+}
+
+static void
+bench_overview (const char *dir, guint n)
+{
+  g_autofree char *path = g_build_filename (dir, "overview32.h5", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AttnWindow *window = new_window ();
+  AttnSession *session = attn_window_get_session (window);
+  AttnGridCache *cache = attn_session_get_grid_cache (session);
+  g_autoptr (Times) cold = times_new ();
+  g_autoptr (Times) warm = times_new ();
+  g_autoptr (Times) wrapped = times_new ();
+  g_autoptr (Times) one = times_new ();
+  AttnPanelKey key = { 5, 7 };
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("bench-gui: %s missing (bench/make-overview-data.py)\n", path);
+      exit (1);
+    }
+  start ();
+  if (!attn_window_open (window, file))
+    exit (1);
+  set_facets (session, NULL, "head"); /* as it opens: the heads of layer 0, wrapped */
+  wait_frame (window);
+  for (guint i = 0; i < n; i++)
+    {
+      start ();
+      attn_session_set_fixed (session, 0, (i + 1) % 32);
+      keep (wrapped, wait_frame (window));
+    }
+  set_facets (session, NULL, NULL);
+  start ();
+  wait_frame (window);
+  for (guint i = 0; i < n; i++)
+    {
+      start ();
+      attn_session_set_fixed (session, 0, (i + 1) % 32);
+      keep (one, wait_frame (window));
+    }
+  for (guint i = 0; i < MAX (n / 3, 1); i++)
+    {
+      attn_grid_cache_clear (cache);
+      set_facets (session, NULL, NULL);
+      start ();
+      wait_frame (window);
+      start ();
+      set_facets (session, "layer", "head");
+      keep (cold, wait_frame (window));
+      if (!attn_session_open_panel (session, &key, NULL))
+        exit (1);
+      start ();
+      wait_frame (window);
+      start ();
+      attn_session_go_back (session);
+      keep (warm, wait_frame (window));
+    }
+  report ("overview32", "32x32 cold", cold);
+  report ("overview32", "32x32 warm", warm);
+  report ("overview32", "1x32 layer", wrapped);
+  report ("overview32", "1 panel layer", one);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The live grid: layer changes, then epsilon lists, each new. */
 static void
 bench_live (const char *dir, guint n)
@@ -359,6 +442,8 @@ main (int argc, char **argv)
     bench_stored (dir, "one4096-f16", FALSE, n);
   if (only == NULL || strstr ("live1024", only))
     bench_live (dir, n);
+  if (only == NULL || strstr ("overview32", only))
+    bench_overview (dir, n);
   g_object_unref (app);
   return 0;
 }

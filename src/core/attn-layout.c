@@ -156,8 +156,12 @@ measure_colorbar (AttnLayout *l, AttnFigure *fig)
           l->cb_tick_w = MAX (l->cb_tick_w, w);
         }
     }
-  else
-    attn_layout_text_size (l, F_TICK, "0.00", &l->cb_tick_w, NULL);
+  /* The room of "0.00" at least, what is reserved before the domain is
+   * known: a domain whose ticks are narrower ("0.2") then keeps the panels'
+   * size, and a figure is not read a second time for a pixel or two (a
+   * 32 x 32 overview took 6 s instead of 3). */
+  attn_layout_text_size (l, F_TICK, "0.00", &w, NULL);
+  l->cb_tick_w = MAX (l->cb_tick_w, w);
   l->cb_label_h = 0;
   label = attn_figure_colorbar_label (fig);
   if (attn_layout_has_text (label))
