@@ -172,8 +172,14 @@ static gboolean
 scroll (GtkEventControllerScroll *controller, double dx, double dy, AttnHeatmapView *self)
 {
   double fy, fx;
+  GdkModifierType mods
+      = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
   if (dy == 0 || self->session == NULL)
+    return FALSE;
+  /* a grid larger than the window scrolls (the scrolled window around);
+   * Ctrl+wheel still zooms */
+  if (attn_heatmap_view_scrolls (self) && !(mods & GDK_CONTROL_MASK))
     return FALSE;
   pointer_fraction (self, &fy, &fx);
   attn_session_zoom (self->session, pow (ZOOM_STEP, CLAMP (dy, -4, 4)), fy, fx);

@@ -43,6 +43,7 @@ struct _AttnHeatmapView
   GskRenderNode *picture;
   int picture_w, picture_h;
   int req_w, req_h;   /* the size the last load was asked for */
+  int min_w, min_h;   /* the room last asked for: small panels scroll */
   int fit_w, fit_h;   /* the layout size it was fitted to */
   guint n_recoloured; /* colour-only changes drawn without a load */
   gboolean data_stale; /* the array or its data changed: the next change loads */

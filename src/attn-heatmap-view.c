@@ -260,6 +260,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     g_task_return_boolean (task, TRUE);
 }
 
+static void update_min_size (AttnHeatmapView *self);
+
 static void
 load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -296,6 +298,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   attn_session_set_hover (self->session, NULL);
   update_hover_text (self);
   drop_picture (self);
+  update_min_size (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -593,6 +596,66 @@ attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool)
 
 /* --- widget --- */
 
+/* With rows and columns both set, panels shrink to fit the window down to
+ * this size; beyond it the widget asks for more room, and the scrolled
+ * window around it scrolls. */
+#define MIN_PANEL_PX 24
+
+/* The room a grid of panels of at least MIN_PANEL_PX takes, from the last
+ * layout's margins; 0 when the panels fit anyway. */
+static int
+min_grid_size (AttnHeatmapView *self, GtkOrientation orientation)
+{
+  AttnFigure *fig = self->figure ? self->figure : self->failed;
+  AttnRect first, last;
+  guint n;
+  int lw, lh;
+
+  if (fig == NULL || self->layout == NULL || attn_figure_get_rows (fig)->dim < 0
+      || attn_figure_get_cols (fig)->dim < 0)
+    return 0;
+  n = orientation == GTK_ORIENTATION_HORIZONTAL ? attn_figure_get_n_cols (fig)
+                                                : attn_figure_get_n_rows (fig);
+  attn_layout_get_size (self->layout, &lw, &lh);
+  attn_layout_get_panel_rect (self->layout, 0, 0, &first);
+  attn_layout_get_panel_rect (self->layout, attn_figure_get_n_rows (fig) - 1,
+                              attn_figure_get_n_cols (fig) - 1, &last);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    return (int) (lw - (last.x + last.w - first.x)) + (int) (n * (MIN_PANEL_PX + 10) - 10);
+  return (int) (lh - (last.y + last.h - first.y)) + (int) (n * (MIN_PANEL_PX + 10) - 10);
+}
+
+static void
+attn_heatmap_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                           int *minimum, int *natural, int *minimum_baseline,
+                           int *natural_baseline)
+{
+  AttnHeatmapView *self = ATTN_HEATMAP_VIEW (widget);
+  int *room = orientation == GTK_ORIENTATION_HORIZONTAL ? &self->min_w : &self->min_h;
+
+  *minimum = *natural = *room = min_grid_size (self, orientation);
+}
+
+gboolean
+attn_heatmap_view_scrolls (AttnHeatmapView *self)
+{
+  GtkWidget *port = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  return port && (min_grid_size (self, GTK_ORIENTATION_HORIZONTAL) > gtk_widget_get_width (port)
+                  || min_grid_size (self, GTK_ORIENTATION_VERTICAL) > gtk_widget_get_height (port));
+}
+
+/* After a load: ask for the room small panels need (or give it back). */
+static void
+update_min_size (AttnHeatmapView *self)
+{
+  int w = min_grid_size (self, GTK_ORIENTATION_HORIZONTAL);
+  int h = min_grid_size (self, GTK_ORIENTATION_VERTICAL);
+
+  if (ABS (w - self->min_w) > 2 || ABS (h - self->min_h) > 2)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
 static void
 attn_heatmap_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
@@ -742,6 +805,7 @@ attn_heatmap_view_class_init (AttnHeatmapViewClass *klass)
   object_class->set_property = attn_heatmap_view_set_property;
   widget_class->snapshot = attn_heatmap_view_snapshot;
   widget_class->size_allocate = attn_heatmap_view_size_allocate;
+  widget_class->measure = attn_heatmap_view_measure;
 
   props[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, ATTN_TYPE_SESSION, rw);
   props[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, ro);

@@ -45,6 +45,9 @@ void attn_heatmap_view_set_session (AttnHeatmapView *self, AttnSession *session)
  * while no panel could be read.  With some panels failed (the error set)
  * it is drawable, not loaded: attn_figure_get_panel_error says which. */
 AttnFigure *attn_heatmap_view_get_figure (AttnHeatmapView *self);
+/* Whether the grid, its panels at their smallest (24 px), is larger than
+ * the window and scrolls there (the wheel then scrolls, Ctrl+wheel zooms). */
+gboolean attn_heatmap_view_scrolls (AttnHeatmapView *self);
 /* The load in progress: panels read so far and in all; FALSE when none
  * runs. */
 gboolean attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total);

@@ -396,6 +396,70 @@ test_open_panel (void)
   close_window (window);
 }
 
+static gboolean
+panels_fit (gpointer data)
+{
+  AttnHeatmapView *view = data;
+  AttnLayout *l = attn_heatmap_view_get_layout (view);
+  AttnRect r;
+
+  if (l == NULL || attn_heatmap_view_is_loading (view))
+    return FALSE;
+  attn_layout_get_panel_rect (l, 0, 0, &r);
+  return r.w >= 24 && r.h >= 24;
+}
+
+static gboolean
+not_scrolling (gpointer data)
+{
+  return !attn_heatmap_view_is_loading (data) && !attn_heatmap_view_scrolls (data);
+}
+
+/* Rows and columns both set: panels shrink to fit down to 24 px, and a
+ * grid larger than that scrolls in the window. */
+static void
+test_small_panels_scroll (void)
+{
+  const gsize dims[] = { 32, 32, 8, 8 };
+  const char *names[] = { "layer", "head", "query", "key" };
+  g_autoptr (AttnArray) a = attn_mem_array_new (4, dims, names, NULL);
+  g_autoptr (AttnArray) b = NULL;
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autofree char *h5 = NULL;
+  AttnWindow *window;
+  AttnSession *session;
+  AttnHeatmapView *view;
+  AttnRect r;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  h5 = write_fixture ();
+  window = open_window ("wide.h5", TRUE);
+  session = attn_window_get_session (window);
+  view = attn_window_get_heatmap (window);
+  attn_view_spec_set_facets (spec, "layer", "head");
+  attn_session_set_array (session, a, NULL, spec);
+  wait_loaded (window);
+  iterate_until (panels_fit, view, 20000); /* the load after the resize it asked for */
+  attn_layout_get_panel_rect (attn_heatmap_view_get_layout (view), 0, 0, &r);
+  g_test_message ("32 x 32: panels %.0f x %.0f px", r.w, r.h);
+  g_assert_cmpfloat (r.w, >=, 24);
+  g_assert_cmpfloat (r.h, >=, 24);
+  g_assert_true (attn_heatmap_view_scrolls (view));
+  /* a 3 x 3 grid fits: no scrolling */
+  {
+    const gsize small[] = { 3, 3, 8, 8 };
+    b = attn_mem_array_new (4, small, names, NULL);
+  }
+  attn_session_set_array (session, b, NULL, spec);
+  wait_loaded (window);
+  iterate_until (not_scrolling, view, 20000);
+  close_window (window);
+}
+
 /* Hover in a grid names the panel by its facet values, then the cell. */
 static void
 test_hover_grid (void)
@@ -590,6 +654,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/heatmap/hover-grid", test_hover_grid);
   g_test_add_func ("/gui/heatmap/progress-stop", test_progress_stop);
   g_test_add_func ("/gui/heatmap/open-panel", test_open_panel);
+  g_test_add_func ("/gui/heatmap/small-panels-scroll", test_small_panels_scroll);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;
