@@ -350,6 +350,18 @@ attn_heatmap_view_get_n_recoloured (AttnHeatmapView *self)
   return self->n_recoloured;
 }
 
+/* A load of figure (taken): the window's grid cache given to it. */
+static LoadData *
+load_data_new (AttnHeatmapView *self, AttnFigure *figure)
+{
+  LoadData *d = g_new0 (LoadData, 1);
+
+  attn_figure_set_grid_cache (figure, attn_session_get_grid_cache (self->session));
+  g_set_object (&self->loading, figure);
+  d->figure = figure;
+  return d;
+}
+
 static gboolean
 start_load (gpointer data)
 {
@@ -378,10 +390,7 @@ start_load (gpointer data)
   self->data_stale = FALSE;
   if (self->figure && attn_figure_get_array (self->figure) == attn_session_get_array (self->session))
     attn_figure_set_norm_hint (figure, attn_figure_get_norm (self->figure));
-  attn_figure_set_grid_cache (figure, attn_session_get_grid_cache (self->session));
-  g_set_object (&self->loading, figure);
-  d = g_new0 (LoadData, 1);
-  d->figure = figure;
+  d = load_data_new (self, figure);
   d->lock = attn_session_get_data_lock (self->session);
   d->width = self->req_w = w;
   d->height = self->req_h = h;

@@ -536,6 +536,14 @@ copy_pinned (AttnSession *self)
 
 /* Roles are a permutation: the dimension that held the new role takes the
  * old role of dim (y/x never stay empty). */
+/* A dimension taking a role: no select or range of the one it had. */
+static void
+unfix (AttnViewSpec *spec, AttnArray *array, guint dim)
+{
+  attn_session_remove_by_dim (spec->selects, array, dim);
+  attn_session_remove_by_dim (spec->ranges, array, dim);
+}
+
 gboolean
 attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **error)
 {
@@ -569,16 +577,11 @@ attn_session_set_role (AttnSession *self, guint dim, AttnRole role, GError **err
       g_free (*slot);
       *slot = g_strdup (attn_array_get_dim_name (self->array, dim));
     }
-  attn_session_remove_by_dim (spec->selects, self->array, dim);
-  attn_session_remove_by_dim (spec->ranges, self->array, dim);
+  unfix (spec, self->array, dim);
   if (holder >= 0)
-    {
-      attn_session_remove_by_dim (spec->selects, self->array, holder);
-      attn_session_remove_by_dim (spec->ranges, self->array, holder);
-    }
+    unfix (spec, self->array, (guint) holder);
   /* a wrap flows a column facet alone: with rows there is none */
-  if (spec->rowdim || !spec->coldim)
-    spec->wrap = 0;
+  spec->wrap = spec->rowdim || !spec->coldim ? 0 : spec->wrap;
   return attn_session_update (self, g_steal_pointer (&spec), error);
 }
 

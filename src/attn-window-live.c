@@ -132,6 +132,20 @@ live_changed (AttnWindow *self)
     attn_live_panel_show_error (self->live_panel, error->message);
 }
 
+/* The page of a file without Q, K, V: what was looked for. */
+static void
+say_no_qkv (AttnWindow *self)
+{
+  attn_live_panel_set_source (self->live_panel, NULL, NULL, NULL);
+  gtk_widget_set_sensitive (attn_live_panel_get_control (self->live_panel, "active"), FALSE);
+  if (self->document)
+    attn_live_panel_show_error (self->live_panel,
+                                _("This file holds no Q, K, V to compute attention from. "
+                                  "Looked for datasets named q, k, v (or query, key, value) "
+                                  "in one group, and for TransformerLens' hooks "
+                                  "blocks.{l}.attn.hook_q, hook_k, hook_v."));
+}
+
 void
 attn_window_live_setup (AttnWindow *self)
 {
@@ -146,14 +160,7 @@ attn_window_live_setup (AttnWindow *self)
   attn_live_panel_show_error (self->live_panel, NULL);
   if (!attn_window_live_available (self))
     {
-      attn_live_panel_set_source (self->live_panel, NULL, NULL, NULL);
-      gtk_widget_set_sensitive (attn_live_panel_get_control (self->live_panel, "active"), FALSE);
-      if (self->document)
-        attn_live_panel_show_error (self->live_panel,
-                                    _("This file holds no Q, K, V to compute attention from. "
-                                      "Looked for datasets named q, k, v (or query, key, value) "
-                                      "in one group, and for TransformerLens' hooks "
-                                      "blocks.{l}.attn.hook_q, hook_k, hook_v."));
+      say_no_qkv (self);
       return;
     }
   /* The panel's settings, on the new file's first group, all tokens. */

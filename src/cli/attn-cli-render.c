@@ -258,8 +258,7 @@ build_spec (RenderArgs *a, GError **error)
   spec->no_colorbar |= a->no_colorbar;
   spec->no_titles |= a->no_titles;
   spec->no_subtitle |= a->no_subtitle;
-  if (a->wrap > 0)
-    spec->wrap = (guint) a->wrap;
+  spec->wrap = a->wrap > 0 ? (guint) a->wrap : spec->wrap;
   if (a->width >= 0)
     spec->width = a->width;
   if (a->height >= 0)

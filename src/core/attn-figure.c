@@ -457,6 +457,20 @@ check_shape (AttnFigure *self, GError **error)
   return TRUE;
 }
 
+static gboolean
+check_wrap (AttnFigure *self, GError **error)
+{
+  if (self->spec->wrap > 0 && (self->cols.dim < 0 || self->rows.dim >= 0))
+    {
+      attn_set_setting_error (error, ATTN_SETTING_WRAP, ATTN_ERROR_ARGUMENT,
+                              _("wrapping flows a column facet alone into rows: set a dimension "
+                                "for the columns and none for the rows"));
+      return FALSE;
+    }
+  self->wrap = self->spec->wrap;
+  return TRUE;
+}
+
 AttnFigure *
 attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
 {
@@ -484,14 +498,8 @@ attn_figure_new (AttnArray *array, const AttnViewSpec *spec, GError **error)
                               _("a bare figure is one panel: it has no grid of rows or columns"));
       return NULL;
     }
-  if (s->wrap > 0 && (self->cols.dim < 0 || self->rows.dim >= 0))
-    {
-      attn_set_setting_error (error, ATTN_SETTING_WRAP, ATTN_ERROR_ARGUMENT,
-                              _("wrapping flows a column facet alone into rows: set a dimension "
-                                "for the columns and none for the rows"));
-      return NULL;
-    }
-  self->wrap = s->wrap;
+  if (!check_wrap (self, error))
+    return NULL;
   if (!apply_ranges (self, error))
     return NULL;
   for (guint i = 0; i < s->selects->len; i++)
@@ -836,6 +844,20 @@ finish_panel (AttnFigure *self, PanelLoad *l, guint i, gboolean ok)
   attn_grid_bands_free (l->bands[i]);
 }
 
+/* The panel's grid from the figure's grid cache, when kept there. */
+static gboolean
+take_cached (AttnFigure *self, AttnPanel *p, const AttnSlice *s, guint max_w, guint max_h)
+{
+  AttnGrid kept;
+
+  if (self->grid_cache == NULL
+      || !attn_grid_cache_lookup (self->grid_cache, s, max_w, max_h, self->aggregate, &kept))
+    return FALSE;
+  attn_grid_clear (&p->grid);
+  p->grid = kept;
+  return TRUE;
+}
+
 /* Every band of every panel in one attn_parallel_for: HDF5 reads are
  * serialised by attn-h5, aggregation and number conversion run side by
  * side.  A panel that fails (here or while warming) is left without a
@@ -856,19 +878,10 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
 
       l.failed[i] = self->panels[i].error != NULL;
       panel_slice (self, &self->panels[i], &s);
-      if (!l.failed[i] && self->grid_cache)
-        {
-          AttnGrid kept;
-          if ((l.cached[i] = attn_grid_cache_lookup (self->grid_cache, &s, l.max_w, l.max_h,
-                                                     self->aggregate, &kept)))
-            {
-              attn_grid_clear (&self->panels[i].grid);
-              self->panels[i].grid = kept;
-            }
-        }
+      l.cached[i] = !l.failed[i] && take_cached (self, &self->panels[i], &s, l.max_w, l.max_h);
       if (!l.failed[i] && !l.cached[i])
-        l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, MAX (max_w, 1),
-                                          MAX (max_h, 1), self->aggregate, per);
+        l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, l.max_w, l.max_h,
+                                          self->aggregate, per);
       l.start[i + 1] = l.start[i] + (l.bands[i] ? attn_grid_bands_get_n (l.bands[i]) : 0);
       l.left[i] = (gint) (l.start[i + 1] - l.start[i]);
       if (l.left[i] == 0) /* failed before, or nothing to read */

@@ -325,32 +325,24 @@ draw_subtitle (AttnLayout *l, cairo_t *cr, double grid_w)
   cairo_restore (cr);
 }
 
+/* Each above its panel (a wrapped row has headers of its own); every n-th
+ * where they are wider than the panels, from its panel's left edge over the
+ * ones skipped. */
 static void
-draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
+draw_grid_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
 {
-  const AttnViewSpec *spec = attn_figure_get_spec (fig);
-  double grid_w, grid_h;
-
-  attn_layout_grid_size (l, &grid_w, &grid_h);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  if (l->title_h > 0)
-    draw_text (l, cr, F_TITLE, spec->title, l->grid_x + grid_w / 2, PAD, 0.5, 0.0, FALSE);
-  if (l->subtitle_h > 0)
-    draw_subtitle (l, cr, grid_w);
   for (guint c = 0; c < l->n_cols && l->colhdr_h > 0; c++)
     {
       g_autofree char *t = NULL;
       guint pr, pc;
       AttnRect p;
 
-      /* above its panel (a wrapped row has headers of its own); every
-       * n-th where they are wider than the panels */
       attn_layout_place (l, 0, c, &pr, &pc);
       if (pc % l->col_every != 0)
         continue;
       t = attn_figure_col_header (fig, c);
       attn_layout_get_panel_rect (l, 0, c, &p);
-      if (l->col_every > 1) /* from its panel's left edge over the ones skipped */
+      if (l->col_every > 1)
         draw_text (l, cr, F_HEADER, t, p.x, p.y - 4, 0.0, 1.0, FALSE);
       else
         draw_text (l, cr, F_HEADER, t, p.x + p.w / 2, p.y - 4, 0.5, 1.0, FALSE);
@@ -363,6 +355,21 @@ draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
       attn_layout_get_panel_rect (l, r, 0, &p);
       draw_text (l, cr, F_HEADER, t, PAD, p.y + p.h / 2, 0.0, 0.5, TRUE);
     }
+}
+
+static void
+draw_headers (AttnLayout *l, cairo_t *cr, AttnFigure *fig)
+{
+  const AttnViewSpec *spec = attn_figure_get_spec (fig);
+  double grid_w, grid_h;
+
+  attn_layout_grid_size (l, &grid_w, &grid_h);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  if (l->title_h > 0)
+    draw_text (l, cr, F_TITLE, spec->title, l->grid_x + grid_w / 2, PAD, 0.5, 0.0, FALSE);
+  if (l->subtitle_h > 0)
+    draw_subtitle (l, cr, grid_w);
+  draw_grid_headers (l, cr, fig);
   if (l->caption_h > 0)
     {
       g_autoptr (PangoLayout) cap = attn_layout_text (l, F_CAPTION, spec->caption);
