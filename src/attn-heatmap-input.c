@@ -665,15 +665,26 @@ attn_heatmap_view_class_init_input (GtkWidgetClass *klass)
   gtk_widget_class_add_binding_action (klass, GDK_KEY_Escape, 0, "heatmap.escape", NULL);
 }
 
-/* A double click on a panel of a grid opens it alone (Back returns). */
+static gboolean
+open_pending (gpointer data)
+{
+  AttnHeatmapView *self = data;
+
+  self->open_id = 0;
+  if (self->session)
+    attn_session_open_panel (self->session, &self->open_key, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* A double click on a panel of a grid opens it alone (Back returns), once
+ * the gestures are done with the click: the new figure changes the sidebar
+ * and the heatmap, which is not done while GTK hands out the event. */
 static void
 click_pressed (GtkGestureClick *gesture, int n_press, double x, double y, AttnHeatmapView *self)
 {
-  AttnPanelKey key;
-
-  if (n_press == 2 && self->session && self->tool == ATTN_TOOL_PAN
-      && hit_key (self, x, y, &key, NULL, NULL))
-    attn_session_open_panel (self->session, &key, NULL);
+  if (n_press == 2 && self->session && self->tool == ATTN_TOOL_PAN && self->open_id == 0
+      && hit_key (self, x, y, &self->open_key, NULL, NULL))
+    self->open_id = g_idle_add (open_pending, self);
 }
 
 void

@@ -49,6 +49,8 @@ struct _AttnHeatmapView
   gboolean data_stale; /* the array or its data changed: the next change loads */
   GCancellable *cancellable;
   AttnFigure *loading; /* the figure the load in progress reads */
+  AttnPanelKey open_key; /* a double-clicked panel, opened when idle */
+  guint open_id;
   guint load_id, busy_id;
   gboolean busy;
   char *error;

@@ -748,6 +748,7 @@ attn_heatmap_view_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->loading);
+  g_clear_handle_id (&self->open_id, g_source_remove);
   g_clear_handle_id (&self->load_id, g_source_remove);
   g_clear_handle_id (&self->busy_id, g_source_remove);
   if (self->session)

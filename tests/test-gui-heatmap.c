@@ -9,6 +9,9 @@
  * its own values again.
  */
 #include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 #include <string.h>
 
 #include "attn-gui-test-util.h"
@@ -330,6 +333,46 @@ test_progress_stop (void)
   close_window (window);
 }
 
+/* A real double click (X11, xdotool) at (x, y) of widget; the pointer then
+ * leaves the window. */
+static gboolean
+double_click_at (GtkWidget *widget, double x, double y)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL, *sx_text = NULL, *sy_text = NULL;
+  graphene_point_t p;
+  double sx, sy;
+
+  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface)
+      || !gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &p))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  sx_text = g_strdup_printf ("%d", (int) (p.x + sx));
+  sy_text = g_strdup_printf ("%d", (int) (p.y + sy));
+  {
+    const char *move[] = { "xdotool", "mousemove", "--window", xid, sx_text, sy_text, NULL };
+    const char *click[] = { "xdotool", "click", "--repeat", "2", "--delay", "40", "1", NULL };
+    g_assert_cmpint (attn_test_spawn (move, NULL, NULL), ==, 0);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+    g_assert_cmpint (attn_test_spawn (click, NULL, NULL), ==, 0);
+  }
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+static gboolean
+can_go_back (gpointer data)
+{
+  return attn_session_can_go_back (data);
+}
+
 /* A panel of the grid alone (Enter on the panel cursor, or a double
  * click), its facet values fixed; Back returns to the grid with what was
  * changed meanwhile. */
@@ -389,6 +432,23 @@ test_open_panel (void)
   g_assert_false (attn_session_can_go_back (session));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
       GTK_WIDGET (window), ATTN_TYPE_WINDOW, "back_button"))));
+  /* a real double click on grid row 2, column 1 (layer 2, head 2) opens
+   * it too */
+  {
+    double x, y;
+    g_assert_true (attn_heatmap_view_cell_position (view, 2, 1, 8, 8, &x, &y));
+    if (double_click_at (GTK_WIDGET (view), x, y))
+      {
+        iterate_until (can_go_back, session, 5000);
+        wait_loaded (window);
+        g_assert_cmpuint (attn_session_get_fixed (session, 0), ==, 2);
+        g_assert_cmpuint (attn_session_get_fixed (session, 1), ==, 2);
+        attn_session_go_back (session);
+        wait_loaded (window);
+      }
+    else
+      g_test_message ("no X11 or xdotool: the double click itself not tried");
+  }
   /* one panel: nothing to open */
   show_one_panel (window);
   gtk_widget_activate_action (GTK_WIDGET (view), "heatmap.open-panel", NULL);
