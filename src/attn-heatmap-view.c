@@ -611,27 +611,18 @@ attn_heatmap_view_set_tool (AttnHeatmapView *self, AttnTool tool)
 #define MIN_PANEL_PX 24
 
 /* The room a grid of panels of at least MIN_PANEL_PX takes, from the last
- * layout's margins; 0 when the panels fit anyway. */
+ * layout's margins; 0 without rows and columns both (they wrap instead). */
 static int
 min_grid_size (AttnHeatmapView *self, GtkOrientation orientation)
 {
   AttnFigure *fig = self->figure ? self->figure : self->failed;
-  AttnRect first, last;
-  guint n;
-  int lw, lh;
+  int w, h;
 
   if (fig == NULL || self->layout == NULL || attn_figure_get_rows (fig)->dim < 0
       || attn_figure_get_cols (fig)->dim < 0)
     return 0;
-  n = orientation == GTK_ORIENTATION_HORIZONTAL ? attn_figure_get_n_cols (fig)
-                                                : attn_figure_get_n_rows (fig);
-  attn_layout_get_size (self->layout, &lw, &lh);
-  attn_layout_get_panel_rect (self->layout, 0, 0, &first);
-  attn_layout_get_panel_rect (self->layout, attn_figure_get_n_rows (fig) - 1,
-                              attn_figure_get_n_cols (fig) - 1, &last);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    return (int) (lw - (last.x + last.w - first.x)) + (int) (n * (MIN_PANEL_PX + 10) - 10);
-  return (int) (lh - (last.y + last.h - first.y)) + (int) (n * (MIN_PANEL_PX + 10) - 10);
+  attn_layout_get_min_size (self->layout, MIN_PANEL_PX, &w, &h);
+  return orientation == GTK_ORIENTATION_HORIZONTAL ? w : h;
 }
 
 static void

@@ -1306,6 +1306,19 @@ dim_named (AttnArray *array, const char *const *names)
   return -1;
 }
 
+/* A dimension of those names that can make a grid: two indices or more,
+ * and not one of the last two (y and x); -1 when none. */
+static int
+facet_named (AttnArray *array, const char *const *names)
+{
+  int d = dim_named (array, names);
+
+  if (d < 0 || (guint) d + 2 >= attn_array_get_rank (array)
+      || attn_array_get_dim_size (array, (guint) d) < 2)
+    return -1;
+  return d;
+}
+
 AttnViewSpec *
 attn_figure_default_spec (AttnArray *array)
 {
@@ -1317,14 +1330,8 @@ attn_figure_default_spec (AttnArray *array)
 
   g_return_val_if_fail (ATTN_IS_ARRAY (array), NULL);
   spec = attn_view_spec_new ();
-  c = dim_named (array, component), e = dim_named (array, epsilon), h = dim_named (array, head);
-  /* a facet of one index is no grid; y and x stay the last two */
-  if (c >= 0 && ((guint) c + 2 >= attn_array_get_rank (array) || attn_array_get_dim_size (array, c) < 2))
-    c = -1;
-  if (e >= 0 && ((guint) e + 2 >= attn_array_get_rank (array) || attn_array_get_dim_size (array, e) < 2))
-    e = -1;
-  if (h >= 0 && ((guint) h + 2 >= attn_array_get_rank (array) || attn_array_get_dim_size (array, h) < 2))
-    h = -1;
+  c = facet_named (array, component), e = facet_named (array, epsilon);
+  h = facet_named (array, head);
   if (c >= 0)
     spec->rowdim = g_strdup (attn_array_get_dim_name (array, c));
   if (e >= 0)

@@ -279,6 +279,13 @@ panel_aspect (AttnFigure *fig)
   return CLAMP (ny / nx, 0.3, 1.5);
 }
 
+/* The band of headers above each wrapped row of panels but the first. */
+static double
+wrap_band (AttnLayout *l)
+{
+  return l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0;
+}
+
 /* Small panels: headers wider than a panel are thinned to every n-th, and
  * an axis title longer than a panel is drawn once for the grid. */
 static void
@@ -296,7 +303,7 @@ place_panels (AttnLayout *l, AttnFigure *fig, int width, int height)
   double left = round (left_margin (l)), right = right_margin (l), top = round (top_margin (l));
   guint nc = l->place_cols, nr = l->place_rows;
   double default_pw = nc == 1 ? 480 : nc <= 3 ? 260 : 180;
-  double band = l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0; /* a wrapped row's headers */
+  double band = wrap_band (l);
 
   l->width = width > 0 ? width : (int) ceil (left + right + nc * default_pw + (nc - 1) * GAP);
   l->pw = floor ((l->width - left - right - (nc - 1) * GAP) / nc);
@@ -444,7 +451,7 @@ attn_layout_is_bottom (AttnLayout *l, guint row, guint col)
 static double
 row_pitch (AttnLayout *l)
 {
-  return l->ph + GAP + (l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0);
+  return l->ph + GAP + wrap_band (l);
 }
 
 void
@@ -452,6 +459,18 @@ attn_layout_grid_size (AttnLayout *l, double *w, double *h)
 {
   *w = l->place_cols * (l->pw + GAP) - GAP;
   *h = (l->place_rows - 1) * row_pitch (l) + l->ph;
+}
+
+void
+attn_layout_get_min_size (AttnLayout *l, double min_panel, int *width, int *height)
+{
+  double w, h;
+
+  g_return_if_fail (l != NULL);
+  attn_layout_grid_size (l, &w, &h);
+  *width = (int) ceil (l->width - w + l->place_cols * (min_panel + GAP) - GAP);
+  *height = (int) ceil (l->height - h + l->place_rows * (min_panel + GAP + wrap_band (l))
+                        - GAP - wrap_band (l));
 }
 
 void

@@ -84,6 +84,9 @@ void attn_layout_get_size (AttnLayout *layout, int *width, int *height);
 /* The grid of places the panels take: the figure's rows and columns, or
  * with a wrapped column facet, rows of the view's wrap. */
 void attn_layout_get_places (AttnLayout *layout, guint *rows, guint *cols);
+/* The size of this layout with its panels min_panel px wide and tall, its
+ * margins kept. */
+void attn_layout_get_min_size (AttnLayout *layout, double min_panel, int *width, int *height);
 /* The colour bar's gradient, right of the grid and as tall, in px. */
 AttnRect attn_layout_colorbar_rect (AttnLayout *layout);
 /* The panel's rectangle in px (row and col: the figure's). */
