@@ -593,7 +593,7 @@ set_shape (AttnComputedArray *self)
   gsize dims[6] = { self->n_components, self->n_eps, self->layers->len, self->heads->len,
                     self->qkv.T, self->qkv.T };
   GPtrArray *comps = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *eps = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *eps = g_ptr_array_new_with_free_func (g_free), *tokens;
 
   attn_array_set_shape (array, 6, dims, names);
   for (guint i = 0; i < self->n_components; i++)
@@ -606,9 +606,9 @@ set_shape (AttnComputedArray *self)
   attn_array_set_tick_values (array, 1, self->eps, self->n_eps);
   attn_array_take_tick_labels (array, 2, index_labels (self->layers));
   attn_array_take_tick_labels (array, 3, index_labels (self->heads));
-  if (token_labels (&self->qkv.src[0]) != NULL)
+  if ((tokens = token_labels (&self->qkv.src[0])) != NULL)
     {
-      attn_array_take_tick_labels (array, 4, token_labels (&self->qkv.src[0]));
+      attn_array_take_tick_labels (array, 4, tokens);
       attn_array_take_tick_labels (array, 5, token_labels (&self->qkv.src[0]));
     }
 }
