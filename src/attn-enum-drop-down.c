@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-enum-drop-down.h"
+#include "attn-attention.h"
 
 #include "attn-i18n.h"
 
@@ -107,3 +108,26 @@ attn_enum_drop_down_set_none (GtkDropDown *drop)
   g_return_if_fail (GTK_IS_DROP_DOWN (drop));
   select_value (drop, NONE_VALUE);
 }
+
+int
+attn_enum_drop_down_get_or (GtkDropDown *drop, int fallback)
+{
+  int value = fallback;
+
+  attn_enum_drop_down_get (drop, &value);
+  return value;
+}
+
+const AttnEnumLabel attn_op_labels[ATTN_N_OP_LABELS] = {
+  { ATTN_OP_NONE, N_("none: X unchanged") },
+  { ATTN_OP_SCALE, N_("scale: ε·X") },
+  { ATTN_OP_NOISE, N_("noise: X + ε·Z") },
+  { ATTN_OP_ADD, N_("add: X + ε") },
+  { ATTN_OP_MEAN, N_("mean of the rows") },
+  { ATTN_OP_ZERO, N_("zero: X = 0") },
+};
+
+const AttnEnumLabel attn_quantity_labels[ATTN_N_QUANTITY_LABELS] = {
+  { ATTN_QUANTITY_WEIGHTS, N_("attention weights") },
+  { ATTN_QUANTITY_VALUE_NORM, N_("value norm ‖A·v‖") },
+};

@@ -34,5 +34,15 @@ gboolean attn_enum_drop_down_get (GtkDropDown *drop, int *value);
  * nothing notifies) when it is selected already or is no item. */
 void attn_enum_drop_down_set (GtkDropDown *drop, int value);
 void attn_enum_drop_down_set_none (GtkDropDown *drop);
+/* The value selected, or fallback. */
+int attn_enum_drop_down_get_or (GtkDropDown *drop, int fallback);
+
+/* The words shown for the live computation's operations and quantities
+ * (the Live and Model pages; their nicks are the command line's and the
+ * JSON's). */
+#define ATTN_N_OP_LABELS 6
+extern const AttnEnumLabel attn_op_labels[ATTN_N_OP_LABELS];
+#define ATTN_N_QUANTITY_LABELS 2
+extern const AttnEnumLabel attn_quantity_labels[ATTN_N_QUANTITY_LABELS];
 
 G_END_DECLS

@@ -45,31 +45,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AttnLivePanel, attn_live_panel, GTK_TYPE_WIDGET)
 
-/* The words shown for the registered enums' values (their nicks are the
- * command line's and the JSON's). */
-static const AttnEnumLabel op_labels[] = {
-  { ATTN_OP_NONE, N_("none: X unchanged") },
-  { ATTN_OP_SCALE, N_("scale: ε·X") },
-  { ATTN_OP_NOISE, N_("noise: X + ε·Z") },
-  { ATTN_OP_ADD, N_("add: X + ε") },
-  { ATTN_OP_MEAN, N_("mean of the rows") },
-  { ATTN_OP_ZERO, N_("zero: X = 0") },
-};
-
-static const AttnEnumLabel quantity_labels[] = {
-  { ATTN_QUANTITY_WEIGHTS, N_("attention weights") },
-  { ATTN_QUANTITY_VALUE_NORM, N_("value norm ‖A·v‖") },
-};
-
-static int
-enum_drop_down_get (GtkDropDown *drop, int fallback)
-{
-  int value = fallback;
-
-  attn_enum_drop_down_get (drop, &value);
-  return value;
-}
-
 /* --- the computed array's dimensions, by name --- */
 
 static int
@@ -127,7 +102,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
   for (guint c = 0; c < 3; c++)
     if (gtk_toggle_button_get_active (toggles[c]))
       spec->components[spec->n_components++] = (AttnComponent) c;
-  spec->op = enum_drop_down_get (self->op, ATTN_OP_SCALE);
+  spec->op = attn_enum_drop_down_get_or (self->op, ATTN_OP_SCALE);
   /* the one text the user types: its own parser, whose message names the
    * epsilons, never a flag */
   if (attn_op_has_epsilon (spec->op)
@@ -142,7 +117,7 @@ attn_live_panel_dup_spec (AttnLivePanel *self, GError **error)
       attn_computed_array_get_other_dim (self->source, i, &name, NULL, NULL);
       attn_compute_spec_set_select (spec, name, spin_index (g_ptr_array_index (self->others, i)));
     }
-  spec->quantity = enum_drop_down_get (self->quantity, ATTN_QUANTITY_WEIGHTS);
+  spec->quantity = attn_enum_drop_down_get_or (self->quantity, ATTN_QUANTITY_WEIGHTS);
   spec->causal = gtk_check_button_get_active (self->causal);
   return g_steal_pointer (&spec);
 }
@@ -235,9 +210,9 @@ shows_model (AttnLivePanel *self, gpointer control)
   if (control == self->active)
     return gtk_switch_get_active (self->active) == self->model_active;
   if (control == self->op)
-    return enum_drop_down_get (self->op, ATTN_OP_SCALE) == (int) m->op;
+    return attn_enum_drop_down_get_or (self->op, ATTN_OP_SCALE) == (int) m->op;
   if (control == self->quantity)
-    return enum_drop_down_get (self->quantity, ATTN_QUANTITY_WEIGHTS) == (int) m->quantity;
+    return attn_enum_drop_down_get_or (self->quantity, ATTN_QUANTITY_WEIGHTS) == (int) m->quantity;
   if (control == self->causal)
     return gtk_check_button_get_active (self->causal) == m->causal;
   if (control == self->group)
@@ -263,7 +238,7 @@ take_model (AttnLivePanel *self)
 static void
 update_sensitivity (AttnLivePanel *self)
 {
-  AttnOp op = enum_drop_down_get (self->op, ATTN_OP_SCALE);
+  AttnOp op = attn_enum_drop_down_get_or (self->op, ATTN_OP_SCALE);
   gboolean eps = attn_op_has_epsilon (op);
   gboolean has_v = self->source
                    && attn_computed_array_get_path (self->source, ATTN_COMPONENT_VALUE) != NULL;
@@ -769,9 +744,9 @@ attn_live_panel_init (AttnLivePanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->others = g_ptr_array_new ();
   self->other_labels = g_ptr_array_new ();
-  attn_enum_drop_down_init (self->op, ATTN_TYPE_OP, op_labels, G_N_ELEMENTS (op_labels), NULL);
-  attn_enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY, quantity_labels,
-                            G_N_ELEMENTS (quantity_labels), NULL);
+  attn_enum_drop_down_init (self->op, ATTN_TYPE_OP, attn_op_labels, ATTN_N_OP_LABELS, NULL);
+  attn_enum_drop_down_init (self->quantity, ATTN_TYPE_QUANTITY, attn_quantity_labels,
+                            ATTN_N_QUANTITY_LABELS, NULL);
   gtk_editable_set_text (self->eps, DEFAULT_EPS);
   attn_enum_drop_down_set (self->op, ATTN_OP_SCALE);
   gtk_toggle_button_set_active (self->query, TRUE);
