@@ -55,7 +55,8 @@ prestart_reader (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
-  const char *const commands[] = { "info", "render", "compute", "--help", "-h", "--version" };
+  const char *const commands[] = { "info", "render", "compute", "capture", "--help", "-h",
+                                   "--version" };
   gboolean command = FALSE;
   g_autofree char *next = NULL;
   pid_t reader = 0;
@@ -65,10 +66,12 @@ main (int argc, char **argv)
     command |= strcmp (argv[1], commands[i]) == 0;
   /* a stale hand-off from an outer attnview is not ours */
   g_unsetenv (ATTN_READER_HANDOFF_ENV);
-  if (command && argv[1][0] != '-')
+  /* capture reads a model, not HDF5: no reader */
+  if (command && argv[1][0] != '-' && strcmp (argv[1], "capture") != 0)
     reader = prestart_reader (argc, argv);
   next = attn_reader_sibling_path (!command                          ? "attnview-gui"
-                                   : strcmp (argv[1], "compute") == 0 ? "attnview-compute"
+                                   : strcmp (argv[1], "compute") == 0
+                                       || strcmp (argv[1], "capture") == 0 ? "attnview-compute"
                                                                       : "attnview-cli");
   argv[0] = next;
   execv (next, argv);

@@ -29,6 +29,8 @@ usage (FILE *out, int status)
              "  attnview info FILE [--json]      datasets: path, shape, type, dimension names, scales\n"
              "  attnview render FILE -o OUT      draw a view headless to .png/.svg/.pdf\n"
              "  attnview compute FILE -o OUT.h5  live computation written out as HDF5\n"
+             "  attnview capture MODEL -o OUT.h5 --prompt TEXT\n"
+             "                                   run a model, write its Q, K, V and attention\n"
              "  attnview --version\n"
              "Run 'attnview COMMAND --help' for the options of a command.\n"));
   return status;

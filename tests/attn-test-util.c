@@ -92,26 +92,38 @@ attn_test_spawn (const char *const *argv, char **out, char **err)
 }
 
 char *
-attn_test_run_python (const char *script, ...)
+attn_test_run_python_argv (const char *const *args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *err = NULL;
   char *out = NULL;
-  const char *arg;
-  va_list ap;
   int rc;
 
   g_ptr_array_add (argv, g_strdup (attn_test_python ()));
-  g_ptr_array_add (argv, g_build_filename (attn_test_srcdir (), "tests", script, NULL));
-  va_start (ap, script);
-  while ((arg = va_arg (ap, const char *)))
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (ap);
+  g_ptr_array_add (argv, g_build_filename (attn_test_srcdir (), "tests", args[0], NULL));
+  for (guint i = 1; args[i]; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
   rc = attn_test_spawn ((const char *const *) argv->pdata, &out, &err);
   if (rc != 0)
-    g_error ("%s exited with %d: %s", script, rc, err);
+    g_error ("%s exited with %d: %s", args[0], rc, err);
   return out;
+}
+
+char *
+attn_test_run_python (const char *script, ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) script);
+  va_start (ap, script);
+  while ((arg = va_arg (ap, const char *)))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return attn_test_run_python_argv ((const char *const *) args->pdata);
 }
 
 GBytes *

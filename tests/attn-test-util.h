@@ -22,6 +22,8 @@ const char *attn_test_tmpdir (void);
 /* Runs PYTHON SRCDIR/tests/SCRIPT ARGS...; fails the test on error.
  * Returns stdout (caller frees). */
 char *attn_test_run_python (const char *script, ...) G_GNUC_NULL_TERMINATED;
+/* The same with args: { SCRIPT, ARGS..., NULL }. */
+char *attn_test_run_python_argv (const char *const *args);
 
 /* Runs argv; returns the exit status, stdout and stderr in *out / *err. */
 int attn_test_spawn (const char *const *argv, char **out, char **err);

@@ -8,6 +8,7 @@
  */
 #include "attn-blas.h"
 #include "attn-cli.h"
+#include "attn-cli-h5.h"
 #include "attn-cli-live.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
@@ -70,42 +71,6 @@ build_spec (ComputeArgs *a, GError **error)
 
 /* --- writing --- */
 
-static gboolean
-write_failed (GError **error, const char *path, const char *what)
-{
-  H5Eclear2 (H5E_DEFAULT);
-  g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), path, what);
-  return FALSE;
-}
-
-/* A 1-D scale dataset named name holding n values of type. */
-static hid_t
-make_scale (hid_t fid, const char *name, hid_t type, gsize n, const void *data)
-{
-  hsize_t dims[1] = { n };
-  hid_t space = H5Screate_simple (1, dims, NULL);
-  hid_t dset = H5Dcreate2 (fid, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-
-  H5Sclose (space);
-  if (dset >= 0 && (H5Dwrite (dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0
-                    || H5DSset_scale (dset, name) < 0))
-    {
-      H5Dclose (dset);
-      return H5I_INVALID_HID;
-    }
-  return dset;
-}
-
-static hid_t
-utf8_type (void)
-{
-  hid_t type = H5Tcopy (H5T_C_S1);
-
-  H5Tset_size (type, H5T_VARIABLE);
-  H5Tset_cset (type, H5T_CSET_UTF8);
-  return type;
-}
-
 /* Labels of dimension dim as strings (NULL-terminated, borrowed). */
 static const char **
 dim_labels (AttnArray *array, guint dim)
@@ -122,8 +87,8 @@ static hid_t
 string_scale (hid_t fid, const char *name, AttnArray *array, guint dim)
 {
   g_autofree const char **labels = dim_labels (array, dim);
-  hid_t type = utf8_type ();
-  hid_t dset = make_scale (fid, name, type, attn_array_get_dim_size (array, dim), labels);
+  hid_t type = attn_cli_h5_utf8_type ();
+  hid_t dset = attn_cli_h5_scale (fid, name, type, attn_array_get_dim_size (array, dim), labels);
 
   H5Tclose (type);
   return dset;
@@ -138,7 +103,7 @@ index_scale (hid_t fid, const char *name, AttnComputedArray *array, guint dim)
   for (gsize i = 0; i < n; i++)
     idx[i] = dim == 2 ? attn_computed_array_get_layer_index (array, i)
                       : attn_computed_array_get_head_index (array, i);
-  return make_scale (fid, name, H5T_NATIVE_INT64, n, idx);
+  return attn_cli_h5_scale (fid, name, H5T_NATIVE_INT64, n, idx);
 }
 
 static hid_t
@@ -149,7 +114,7 @@ epsilon_scale (hid_t fid, AttnArray *array)
 
   for (gsize i = 0; i < n; i++)
     eps[i] = attn_array_get_tick_value (array, 1, i);
-  return make_scale (fid, "epsilon", H5T_NATIVE_DOUBLE, n, eps);
+  return attn_cli_h5_scale (fid, "epsilon", H5T_NATIVE_DOUBLE, n, eps);
 }
 
 static const char *const dim_names[] = { "component", "epsilon", "layer", "head", "query", "key" };
@@ -179,20 +144,6 @@ attach_scales (hid_t fid, hid_t dset, AttnArray *array)
   return ok;
 }
 
-static gboolean
-string_attribute (hid_t obj, const char *name, const char *value)
-{
-  hid_t type = utf8_type (), space = H5Screate (H5S_SCALAR);
-  hid_t attr = H5Acreate2 (obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  gboolean ok = attr >= 0 && H5Awrite (attr, type, &value) >= 0;
-
-  if (attr >= 0)
-    H5Aclose (attr);
-  H5Sclose (space);
-  H5Tclose (type);
-  return ok;
-}
-
 /* How the data was made, for whoever opens the file later. */
 static gboolean
 describe_run (hid_t dset, const AttnComputeSpec *spec, const char *input, AttnArray *array)
@@ -202,15 +153,15 @@ describe_run (hid_t dset, const AttnComputeSpec *spec, const char *input, AttnAr
   AttnComputedArray *ca = ATTN_COMPUTED_ARRAY (array);
   const char *v = attn_computed_array_get_path (ca, ATTN_COMPONENT_VALUE);
 
-  return string_attribute (dset, "source", input)
-         && string_attribute (dset, "q", attn_computed_array_get_path (ca, ATTN_COMPONENT_QUERY))
-         && string_attribute (dset, "k", attn_computed_array_get_path (ca, ATTN_COMPONENT_KEY))
-         && string_attribute (dset, "v", v ? v : "")
-         && string_attribute (dset, "op", attn_op_to_string (spec->op))
-         && string_attribute (dset, "quantity", attn_quantity_to_string (spec->quantity))
-         && string_attribute (dset, "mask", spec->causal ? "causal" : "none")
-         && string_attribute (dset, "tokens", tokens ? tokens : "all")
-         && string_attribute (dset, "seed", seed);
+  return attn_cli_h5_string_attribute (dset, "source", input)
+         && attn_cli_h5_string_attribute (dset, "q", attn_computed_array_get_path (ca, ATTN_COMPONENT_QUERY))
+         && attn_cli_h5_string_attribute (dset, "k", attn_computed_array_get_path (ca, ATTN_COMPONENT_KEY))
+         && attn_cli_h5_string_attribute (dset, "v", v ? v : "")
+         && attn_cli_h5_string_attribute (dset, "op", attn_op_to_string (spec->op))
+         && attn_cli_h5_string_attribute (dset, "quantity", attn_quantity_to_string (spec->quantity))
+         && attn_cli_h5_string_attribute (dset, "mask", spec->causal ? "causal" : "none")
+         && attn_cli_h5_string_attribute (dset, "tokens", tokens ? tokens : "all")
+         && attn_cli_h5_string_attribute (dset, "seed", seed);
 }
 
 /* Every (layer, head) box [C, E, 1, 1, T, T] computed and written. */
@@ -240,7 +191,7 @@ write_data (hid_t dset, AttnArray *array, const char *path, GError **error)
           status = H5Dwrite (dset, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, buf);
         H5Sclose (mspace), H5Sclose (fspace);
         if (status < 0)
-          return write_failed (error, path, "HDF5 could not write the data (disk full?)");
+          return attn_cli_h5_failed (error, path, "HDF5 could not write the data (disk full?)");
       }
   return TRUE;
 }
@@ -256,20 +207,20 @@ write_file (const char *tmp, const char *out, AttnArray *array, const AttnComput
   for (guint d = 0; d < 6; d++)
     dims[d] = attn_array_get_dim_size (array, d);
   if ((fid = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-    return write_failed (error, out, "cannot create a file in its folder");
+    return attn_cli_h5_failed (error, out, "cannot create a file in its folder");
   space = H5Screate_simple (6, dims, NULL);
   dset = H5Dcreate2 (fid, "attention", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT,
                      H5P_DEFAULT);
   H5Sclose (space);
   ok = dset >= 0 && write_data (dset, array, out, error);
   if (ok && !(attach_scales (fid, dset, array) && describe_run (dset, spec, input, array)))
-    ok = write_failed (error, out, "cannot write the dimension scales");
+    ok = attn_cli_h5_failed (error, out, "cannot write the dimension scales");
   if (dset >= 0)
     H5Dclose (dset);
   if (H5Fclose (fid) < 0 && ok)
-    ok = write_failed (error, out, "cannot close the file (disk full?)");
+    ok = attn_cli_h5_failed (error, out, "cannot close the file (disk full?)");
   if (dset < 0 && error && *error == NULL)
-    ok = write_failed (error, out, "cannot create the dataset");
+    ok = attn_cli_h5_failed (error, out, "cannot create the dataset");
   return ok;
 }
 

@@ -1,4 +1,4 @@
-/* attn-compute-main.c: attnview-compute, `attnview compute`
+/* attn-compute-main.c: attnview-compute, `attnview compute` and `attnview capture`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -18,6 +18,8 @@ main (int argc, char **argv)
   attn_i18n_init ();
   /* before any thread exists (attn-blas.h) */
   attn_blas_prepare ();
+  if (argc >= 2 && g_str_equal (argv[1], "capture"))
+    return attn_cli_capture (argc - 1, argv + 1);
   attn_reader_prestart_command (argc, argv);
   return attn_cli_compute (argc - 1, argv + 1);
 }

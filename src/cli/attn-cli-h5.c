@@ -1,0 +1,145 @@
+/* attn-cli-h5.c: what the commands that write HDF5 share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "attn-cli-h5.h"
+#include "attn-error.h"
+#include "attn-i18n.h"
+
+#include <hdf5_hl.h>
+
+gboolean
+attn_cli_h5_failed (GError **error, const char *path, const char *what)
+{
+  H5Eclear2 (H5E_DEFAULT);
+  if (error && *error == NULL)
+    g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot write %s: %s"), path, what);
+  return FALSE;
+}
+
+hid_t
+attn_cli_h5_utf8_type (void)
+{
+  hid_t type = H5Tcopy (H5T_C_S1);
+
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, H5T_CSET_UTF8);
+  return type;
+}
+
+hid_t
+attn_cli_h5_scale (hid_t loc, const char *name, hid_t type, gsize n, const void *data)
+{
+  hsize_t dims[1] = { n };
+  hid_t space = H5Screate_simple (1, dims, NULL);
+  hid_t dset = H5Dcreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  H5Sclose (space);
+  if (dset >= 0 && (H5Dwrite (dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0
+                    || H5DSset_scale (dset, name) < 0))
+    {
+      H5Dclose (dset);
+      return H5I_INVALID_HID;
+    }
+  return dset;
+}
+
+hid_t
+attn_cli_h5_index_scale (hid_t loc, const char *name, gsize n)
+{
+  g_autofree gint64 *idx = g_new (gint64, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    idx[i] = (gint64) i;
+  return attn_cli_h5_scale (loc, name, H5T_NATIVE_INT64, n, idx);
+}
+
+static gboolean
+attribute (hid_t obj, const char *name, hid_t type, const void *value)
+{
+  hid_t space = H5Screate (H5S_SCALAR);
+  hid_t attr = H5Acreate2 (obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite (attr, type, value) >= 0;
+
+  if (attr >= 0)
+    H5Aclose (attr);
+  H5Sclose (space);
+  return ok;
+}
+
+gboolean
+attn_cli_h5_string_attribute (hid_t obj, const char *name, const char *value)
+{
+  hid_t type = attn_cli_h5_utf8_type ();
+  gboolean ok = attribute (obj, name, type, &value);
+
+  H5Tclose (type);
+  return ok;
+}
+
+gboolean
+attn_cli_h5_double_attribute (hid_t obj, const char *name, double value)
+{
+  return attribute (obj, name, H5T_NATIVE_DOUBLE, &value);
+}
+
+gboolean
+attn_cli_h5_int_attribute (hid_t obj, const char *name, gint64 value)
+{
+  return attribute (obj, name, H5T_NATIVE_INT64, &value);
+}
+
+hid_t
+attn_cli_h5_dataset (hid_t loc, const char *name, hid_t type, hid_t mem_type, guint rank,
+                     const hsize_t *dims, const void *data, const void *fill,
+                     const char *const *labels, const hsize_t *chunk, const hsize_t *maxdims)
+{
+  hid_t space = H5Screate_simple ((int) rank, dims, maxdims), dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  hid_t dset;
+  gboolean ok;
+
+  if (fill)
+    H5Pset_fill_value (dcpl, mem_type, fill);
+  if (chunk)
+    H5Pset_chunk (dcpl, (int) rank, chunk);
+  dset = H5Dcreate2 (loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Sclose (space), H5Pclose (dcpl);
+  ok = dset >= 0;
+  if (ok && data)
+    ok = H5Dwrite (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+  for (guint d = 0; ok && labels && d < rank; d++)
+    ok = H5DSset_label (dset, d, labels[d]) >= 0;
+  if (!ok && dset >= 0)
+    H5Dclose (dset);
+  return ok ? dset : H5I_INVALID_HID;
+}
+
+gboolean
+attn_cli_h5_grow (hid_t dset, hsize_t n)
+{
+  hid_t space = H5Dget_space (dset);
+  hsize_t dims[H5S_MAX_RANK], maxdims[H5S_MAX_RANK];
+  int rank = space >= 0 ? H5Sget_simple_extent_dims (space, dims, maxdims) : -1;
+
+  if (space >= 0)
+    H5Sclose (space);
+  if (rank < 0)
+    return FALSE;
+  for (int d = 0; d < rank; d++)
+    if (maxdims[d] == H5S_UNLIMITED)
+      dims[d] = n;
+  return H5Dset_extent (dset, dims) >= 0;
+}
+
+gboolean
+attn_cli_h5_write_box (hid_t dset, hid_t mem_type, guint rank, const hsize_t *start,
+                       const hsize_t *count, const void *data)
+{
+  hid_t mspace = H5Screate_simple ((int) rank, count, NULL), fspace = H5Dget_space (dset);
+  herr_t status = H5Sselect_hyperslab (fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+
+  if (status >= 0)
+    status = H5Dwrite (dset, mem_type, mspace, fspace, H5P_DEFAULT, data);
+  H5Sclose (mspace), H5Sclose (fspace);
+  return status >= 0;
+}
