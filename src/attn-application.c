@@ -12,6 +12,7 @@
 struct _AttnApplication
 {
   GtkApplication parent_instance;
+  char *prompt; /* --prompt */
 };
 
 G_DEFINE_FINAL_TYPE (AttnApplication, attn_application, GTK_TYPE_APPLICATION)
@@ -169,11 +170,42 @@ attn_application_startup (GApplication *app)
 
 }
 
+/* --prompt is kept by the process that opens the windows. */
+static int
+attn_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  AttnApplication *self = ATTN_APPLICATION (app);
+  const char *prompt = NULL;
+
+  if (g_variant_dict_lookup (options, "prompt", "&s", &prompt))
+    {
+      g_free (self->prompt);
+      self->prompt = g_strdup (prompt);
+    }
+  return -1;
+}
+
+const char *
+attn_application_get_prompt (AttnApplication *self)
+{
+  g_return_val_if_fail (ATTN_IS_APPLICATION (self), NULL);
+  return self->prompt;
+}
+
+static void
+attn_application_finalize (GObject *object)
+{
+  g_free (ATTN_APPLICATION (object)->prompt);
+  G_OBJECT_CLASS (attn_application_parent_class)->finalize (object);
+}
+
 static void
 attn_application_class_init (AttnApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = attn_application_finalize;
+  app_class->handle_local_options = attn_application_handle_local_options;
   app_class->startup = attn_application_startup;
   app_class->activate = attn_application_activate;
   app_class->open = attn_application_open;
@@ -182,6 +214,8 @@ attn_application_class_init (AttnApplicationClass *klass)
 static void
 attn_application_init (AttnApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "prompt", 0, 0, G_OPTION_ARG_STRING,
+                                 _("The prompt a model runs on"), "TEXT");
 }
 
 /* Every load allocates and frees buffers of a few MB (stripes, computed

@@ -23,5 +23,8 @@ GtkWindow *attn_application_new_window (AttnApplication *self, GFile *file);
 
 /* main() of the interactive viewer. */
 int attn_application_run (int argc, char **argv);
+/* --prompt TEXT of the command line: the prompt a model opened runs on
+ * (NULL: none given). */
+const char *attn_application_get_prompt (AttnApplication *self);
 
 G_END_DECLS

@@ -85,13 +85,16 @@ action_open (GSimpleAction *action, GVariant *param, gpointer data)
                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
                                                               _("_Open"), _("_Cancel"));
   const char *const h5[] = { "*.h5", "*.hdf5", "*.hdf", "*.he5", "*.nc", NULL };
+  const char *const models[] = { "*.bin", NULL };
   const char *const all[] = { "*", NULL };
   g_autoptr (GtkFileFilter) f1 = filter_new (_("HDF5 files"), h5);
-  g_autoptr (GtkFileFilter) f2 = filter_new (_("All files"), all);
+  g_autoptr (GtkFileFilter) f2 = filter_new (_("Single-file models"), models);
+  g_autoptr (GtkFileFilter) f3 = filter_new (_("All files"), all);
 
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f1);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f2);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), f3);
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

@@ -6,6 +6,7 @@
 
 #include "attn-document.h"
 #include "attn-live-panel.h"
+#include "attn-model-panel.h"
 #include "attn-window.h"
 
 G_BEGIN_DECLS
@@ -26,11 +27,17 @@ struct _AttnWindow
   AttnHighlightList *highlight_list;
   AttnLivePanel *live_panel;
   GtkWidget *live_scroller;
+  AttnModelPanel *model_panel;
+  GtkWidget *model_scroller;
   AttnHeatmapView *heatmap;
   GMenu *recent_submenu;
 
   AttnSession *session;
   AttnDocument *document; /* NULL: no file open */
+  AttnModel *model;       /* NULL: no model open (a window shows one or the other) */
+  GCancellable *model_cancellable;
+  GTask *model_task;      /* the model's run in flight */
+  guint model_serial, model_progress_id;
   GSettings *settings;
   GtkRecentManager *recent;
   GCancellable *export_cancellable;
@@ -48,6 +55,14 @@ void attn_window_update_follow (AttnWindow *self);
 void attn_window_live_setup (AttnWindow *self);
 void attn_window_live_connect (AttnWindow *self);
 gboolean attn_window_live_available (AttnWindow *self);
+/* The model (attn-window-model.c). */
+gboolean attn_window_has_model (AttnWindow *self);
+void attn_window_model_connect (AttnWindow *self);
+void attn_window_model_run (AttnWindow *self);
+void attn_window_model_stop (AttnWindow *self);
+void attn_window_model_close (AttnWindow *self);
+/* The data file goes (its sidecar written first); the window shows nothing. */
+void attn_window_close_document (AttnWindow *self);
 /* A new window for file when this one already shows a file, else this one. */
 void attn_window_open_here_or_new (AttnWindow *self, GFile *file);
 

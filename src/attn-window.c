@@ -55,7 +55,9 @@ describe_array (AttnWindow *self)
   if (a == NULL)
     return g_strdup ("");
   dataset = attn_format_name (attn_session_get_dataset (self->session));
-  s = g_string_new (attn_session_get_spec (self->session)->live ? _("Live computation") : dataset);
+  s = g_string_new (self->model                                 ? _("Model")
+                    : attn_session_get_spec (self->session)->live ? _("Live computation")
+                                                                  : dataset);
   g_string_append (s, "  ·  ");
   for (guint d = 0; d < attn_array_get_rank (a); d++)
     {
@@ -134,6 +136,14 @@ busy_changed (AttnWindow *self)
 static void
 stop_clicked (AttnWindow *self)
 {
+  if (self->model_task)
+    {
+      /* what the page asks for will not come: show nothing rather than an older run */
+      attn_window_model_stop (self);
+      attn_session_set_array (self->session, NULL, NULL, NULL);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");
+      attn_model_panel_show_error (self->model_panel, _("Stopped. Press Enter in the prompt to run the model again."));
+    }
   attn_heatmap_view_stop (self->heatmap);
 }
 
@@ -329,9 +339,8 @@ add_recent (AttnWindow *self, GFile *file)
   gtk_recent_manager_add_full (self->recent, uri, &data);
 }
 
-/* Replaces the document; the old one's sidecar is written first. */
-static void
-set_document (AttnWindow *self, AttnDocument *document)
+void
+attn_window_close_document (AttnWindow *self)
 {
   if (self->document)
     {
@@ -340,6 +349,18 @@ set_document (AttnWindow *self, AttnDocument *document)
       g_signal_handlers_disconnect_by_data (self->document, self);
     }
   attn_session_set_array (self->session, NULL, NULL, NULL);
+  g_clear_object (&self->document);
+  attn_dataset_tree_set_model (self->dataset_tree, NULL);
+  gtk_stack_page_set_visible (gtk_stack_get_page (GTK_STACK (self->sidebar_stack),
+                                                  self->live_scroller), FALSE);
+}
+
+/* Replaces the document (or the model); the old one's sidecar is written first. */
+static void
+set_document (AttnWindow *self, AttnDocument *document)
+{
+  attn_window_close_document (self);
+  attn_window_model_close (self);
   g_set_object (&self->document, document);
   attn_document_set_data_lock (document, attn_session_get_data_lock (self->session));
   g_signal_connect_swapped (document, "data-changed", G_CALLBACK (document_data_changed), self);
@@ -359,10 +380,19 @@ attn_window_open_at (AttnWindow *self, GFile *file, const char *preferred)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *path = g_file_get_path (file);
   g_autoptr (AttnDocument) document = NULL;
   const char *dataset;
 
   g_return_val_if_fail (ATTN_IS_WINDOW (self) && G_IS_FILE (file), FALSE);
+  if (path && attn_model_sniff (path))
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      return attn_window_open_model (self, path, ATTN_IS_APPLICATION (app)
+                                                     ? attn_application_get_prompt (ATTN_APPLICATION (app))
+                                                     : NULL);
+    }
   if (!(document = attn_document_new (file, &error)))
     {
       g_autofree char *msg = g_strdup_printf (_("Cannot open “%s”: %s"), base, error->message);
@@ -403,7 +433,7 @@ gboolean
 attn_window_is_empty (AttnWindow *self)
 {
   g_return_val_if_fail (ATTN_IS_WINDOW (self), TRUE);
-  return self->document == NULL;
+  return self->document == NULL && self->model == NULL;
 }
 
 GFile *
@@ -530,6 +560,8 @@ attn_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->error_id, g_source_remove);
   g_clear_handle_id (&self->progress_id, g_source_remove);
+  attn_window_model_stop (self);
+  g_clear_pointer (&self->model, attn_model_free);
   if (self->export_cancellable)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
@@ -564,6 +596,7 @@ attn_window_class_init (AttnWindowClass *klass)
   g_type_ensure (ATTN_TYPE_HIGHLIGHT_LIST);
   g_type_ensure (ATTN_TYPE_HEATMAP_VIEW);
   g_type_ensure (ATTN_TYPE_LIVE_PANEL);
+  g_type_ensure (ATTN_TYPE_MODEL_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/attnview/Attnview/attn-window.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, AttnWindow, name)
@@ -572,7 +605,8 @@ attn_window_class_init (AttnWindowClass *klass)
   CHILD (error_label); CHILD (status_label); CHILD (follow_button); CHILD (title_label);
   CHILD (subtitle_label); CHILD (tool_button); CHILD (sidebar_button); CHILD (dataset_tree);
   CHILD (dim_mapper); CHILD (colour_panel); CHILD (highlight_list); CHILD (heatmap);
-  CHILD (recent_submenu); CHILD (live_panel); CHILD (live_scroller);
+  CHILD (recent_submenu); CHILD (live_panel); CHILD (live_scroller); CHILD (model_panel);
+  CHILD (model_scroller);
 #undef CHILD
 }
 
@@ -605,6 +639,7 @@ connect_widgets (AttnWindow *self)
   attn_colour_panel_set_session (self->colour_panel, self->session);
   attn_highlight_list_set_view (self->highlight_list, self->heatmap);
   attn_window_live_connect (self);
+  attn_window_model_connect (self);
   connect_sidebar_wheel (self);
   g_signal_connect (self->dataset_tree, "dataset-chosen", G_CALLBACK (dataset_chosen), self);
   connect_session (self);

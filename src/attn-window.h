@@ -16,6 +16,7 @@
 #include "attn-heatmap-view.h"
 #include "attn-highlight-list.h"
 #include "attn-live-panel.h"
+#include "attn-model-panel.h"
 #include "attn-session.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,11 @@ gboolean attn_window_open (AttnWindow *self, GFile *file);
 /* The same, showing dataset first where the file has it and its sidecar
  * remembers no view shown last (the demo opens on its figure 1). */
 gboolean attn_window_open_at (AttnWindow *self, GFile *file, const char *dataset);
+/* A model (a single-file llama model, or a Hugging Face folder) instead
+ * of a data file: the Model page runs it on prompt (NULL: the page's, or
+ * a default) and the grid shows the runs.  On failure the window says why
+ * and keeps what it showed. */
+gboolean attn_window_open_model (AttnWindow *self, const char *path, const char *prompt);
 gboolean attn_window_is_empty (AttnWindow *self);
 GFile *attn_window_get_file (AttnWindow *self);
 gboolean attn_window_show_dataset (AttnWindow *self, const char *path, GError **error);
@@ -60,6 +66,7 @@ AttnHeatmapView *attn_window_get_heatmap (AttnWindow *self);
 AttnDimMapper *attn_window_get_dim_mapper (AttnWindow *self);
 AttnColourPanel *attn_window_get_colour_panel (AttnWindow *self);
 AttnLivePanel *attn_window_get_live_panel (AttnWindow *self);
+AttnModelPanel *attn_window_get_model_panel (AttnWindow *self);
 AttnDatasetTree *attn_window_get_dataset_tree (AttnWindow *self);
 AttnHighlightList *attn_window_get_highlight_list (AttnWindow *self);
 

@@ -1,0 +1,212 @@
+/* test-gui-model.c: the Model page, driven in-process under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * On ../shared/models/tinystories_260k_v1.bin (skipped with a message when
+ * absent): opening the model runs it on the prompt and shows the
+ * component × ε grid at the page's layer and head; an ε list typed on the
+ * page redraws with the values `attnview capture` writes for the same run
+ * (which test-capture checks against PyTorch), cell for cell; the hovered
+ * query's next tokens are shown; layer × head shows every head of a run;
+ * an empty prompt shows its error and no older picture.
+ */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "attn-enum-drop-down.h"
+#include "attn-gui-test-util.h"
+#include "attn-h5.h"
+#include "attn-test-util.h"
+
+#define PROMPT "Once upon a time, there was a little girl named Lily."
+
+static char *model_path;
+
+static GtkWidget *
+control (AttnWindow *window, const char *name)
+{
+  GtkWidget *w = attn_model_panel_get_control (attn_window_get_model_panel (window), name);
+
+  g_assert_nonnull (w);
+  return w;
+}
+
+static gboolean
+skip_without_model (void)
+{
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return TRUE;
+    }
+  if (!g_file_test (model_path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip_printf ("the test model %s is absent", model_path);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  AttnWindow *window;
+  gsize n_eps;
+} Want;
+
+/* The model's run shown: an array of n_eps epsilons, drawn. */
+static gboolean
+shown (gpointer data)
+{
+  Want *want = data;
+  AttnArray *array = attn_session_get_array (attn_window_get_session (want->window));
+
+  return array && attn_array_get_rank (array) == 6 && attn_array_get_dim_size (array, 1) == want->n_eps
+         && loaded (want->window);
+}
+
+static void
+wait_shown (AttnWindow *window, gsize n_eps)
+{
+  Want want = { window, n_eps };
+
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  iterate_until (shown, &want, 60000);
+}
+
+/* attnview capture of the page's run with eps, as cap.h5. */
+static void
+capture (const char *eps)
+{
+  g_autofree char *out = NULL, *err = NULL, *dest = fixture ("cap.h5");
+  const char *argv[] = { attn_test_attnview (), "capture", model_path, "--prompt", PROMPT,
+                         "--component", "query", "--component", "key", "--component", "value",
+                         "--op", "scale", "--eps", eps, "--layer", "1", "-o", dest, NULL };
+
+  g_assert_cmpint (attn_test_spawn (argv, &out, &err), ==, 0);
+}
+
+/* Every value of the array shown against /intervention/attention of cap.h5. */
+static void
+assert_same_as_capture (AttnWindow *window)
+{
+  AttnArray *shown_array = attn_session_get_array (attn_window_get_session (window));
+  g_autofree char *path = fixture ("cap.h5");
+  g_autoptr (AttnH5File) file = attn_h5_file_open (path, NULL);
+  g_autoptr (AttnArray) want = attn_h5_file_open_array (file, "/intervention/attention", NULL);
+  gsize start[6] = { 0 }, count[6], n = 1;
+  g_autofree float *a = NULL, *b = NULL;
+  double worst = 0;
+
+  g_assert_nonnull (want);
+  for (guint d = 0; d < 6; d++)
+    {
+      count[d] = attn_array_get_dim_size (want, d);
+      g_assert_cmpuint (attn_array_get_dim_size (shown_array, d), ==, count[d]);
+      n *= count[d];
+    }
+  a = g_new (float, n);
+  b = g_new (float, n);
+  g_assert_true (attn_array_read_box (shown_array, start, count, a, NULL, NULL));
+  g_assert_true (attn_array_read_box (want, start, count, b, NULL, NULL));
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs ((double) a[i] - b[i]));
+  g_test_message ("largest difference from the capture: %g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-6);
+}
+
+static AttnWindow *
+open_model (void)
+{
+  AttnWindow *window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (attn_window_open_model (window, model_path, PROMPT));
+  wait_shown (window, 3);
+  return window;
+}
+
+static void
+test_model_eps (void)
+{
+  AttnWindow *window;
+  AttnFigure *fig;
+  g_autofree char *header = NULL;
+
+  if (skip_without_model ())
+    return;
+  window = open_model ();
+  fig = attn_heatmap_view_get_figure (attn_window_get_heatmap (window));
+  g_assert_cmpuint (attn_figure_get_n_rows (fig), ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_cols (fig), ==, 3);
+  header = attn_figure_row_header (fig, 2);
+  g_assert_cmpstr (header, ==, "Modifying value");
+  capture ("1,0.5,0.1");
+  assert_same_as_capture (window);
+
+  /* a new ε list: the model runs again, the grid has its columns */
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "0.25, 2");
+  g_signal_emit_by_name (control (window, "eps"), "activate");
+  wait_shown (window, 2);
+  g_assert_cmpuint (attn_figure_get_n_cols (attn_heatmap_view_get_figure (
+                        attn_window_get_heatmap (window))), ==, 2);
+  capture ("0.25,2");
+  assert_same_as_capture (window);
+  close_window (window);
+}
+
+static void
+test_model_hover_and_grid (void)
+{
+  AttnWindow *window;
+  AttnSession *session;
+  AttnHover hover = { TRUE, { 0, 1 }, 3, 0 };
+  const char *next;
+
+  if (skip_without_model ())
+    return;
+  window = open_model ();
+  session = attn_window_get_session (window);
+  attn_session_set_hover (session, &hover);
+  next = attn_model_panel_get_next (attn_window_get_model_panel (window));
+  g_test_message ("%s", next);
+  g_assert_true (g_str_has_prefix (next, "Next after “ a”:"));
+
+  /* layer × head: every head of every layer of one run */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (control (window, "facet")), 1);
+  wait_loaded (window);
+  g_assert_cmpuint (attn_figure_get_n_rows (attn_heatmap_view_get_figure (
+                        attn_window_get_heatmap (window))), ==, 5);
+  g_assert_cmpuint (attn_figure_get_n_cols (attn_heatmap_view_get_figure (
+                        attn_window_get_heatmap (window))), ==, 8);
+
+  /* an empty prompt: its error, and no picture of the run before */
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "prompt")), "");
+  g_signal_emit_by_name (control (window, "prompt"), "activate");
+  g_assert_null (attn_session_get_array (session));
+  g_assert_cmpstr (attn_model_panel_get_error (attn_window_get_model_panel (window)), ==,
+                   "The prompt is empty.");
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *models = NULL;
+  int status;
+
+  attn_gui_test_init (&argc, &argv);
+  models = g_getenv ("ATTN_MODELS_DIR") ? g_strdup (g_getenv ("ATTN_MODELS_DIR"))
+                                        : g_build_filename (attn_test_srcdir (), "..", "shared",
+                                                            "models", NULL);
+  model_path = g_canonicalize_filename ("tinystories_260k_v1.bin", models);
+  g_test_add_func ("/gui/model/eps", test_model_eps);
+  g_test_add_func ("/gui/model/hover-and-grid", test_model_hover_and_grid);
+  status = g_test_run ();
+  attn_gui_test_finish ();
+  g_free (model_path);
+  return status;
+}
