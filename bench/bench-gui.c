@@ -77,7 +77,8 @@ after_paint (GdkFrameClock *clock, AttnWindow *window)
 {
   if (trace && waiting)
     g_printerr ("  frame end %.1f ms\n", (g_get_monotonic_time () - t_change) / 1000.0);
-  if (waiting && !attn_heatmap_view_is_loading (attn_window_get_heatmap (window)))
+  if (waiting && !attn_heatmap_view_is_loading (attn_window_get_heatmap (window))
+      && !attn_window_get_model_busy (window))
     {
       last_ms = (g_get_monotonic_time () - t_change) / 1000.0;
       last_draw_ms = (g_get_monotonic_time () - MAX (t_frame_start, t_change)) / 1000.0;
@@ -412,6 +413,57 @@ bench_live (const char *dir, guint n)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The Model page: a new epsilon list typed and entered, to the frame
+ * that shows the model's runs with it (the page's default grid:
+ * query, key, value x 3 epsilons, intervention at layer 1). */
+static void
+bench_model (const char *path, const char *name, const char *prompt, guint n)
+{
+  AttnWindow *window = new_window ();
+  GtkWidget *eps = attn_model_panel_get_control (attn_window_get_model_panel (window), "eps");
+  g_autoptr (Times) times = times_new ();
+  gint64 empty_kb = rss_kb (), shown_kb = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      printf ("%s: %s is absent, skipped\n", name, path);
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  start ();
+  if (!attn_window_open_model (window, path, prompt))
+    exit (1);
+  wait_frame (window);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *list = g_strdup_printf ("%g, %g, %g", 1 - 0.01 * i, 0.5 + 0.01 * i,
+                                               0.1 + 0.001 * i);
+      double v;
+
+      gtk_editable_set_text (GTK_EDITABLE (eps), list);
+      start ();
+      g_signal_emit_by_name (eps, "activate");
+      v = wait_frame (window);
+      keep (times, v);
+      shown_kb = MAX (shown_kb, rss_kb ());
+    }
+  report (name, "epsilons", times);
+  printf ("%s: the process grew by %.0f MB\n", name, (shown_kb - empty_kb) / 1024.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A prompt of n token ids (the 12-layer model has no tokenizer), seed 0. */
+static char *
+random_ids (guint n)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (0);
+  GString *s = g_string_new ("1");
+
+  for (guint i = 1; i < n; i++)
+    g_string_append_printf (s, ",%d", g_rand_int_range (rand, 0, 32000));
+  return g_string_free (s, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,6 +496,21 @@ main (int argc, char **argv)
     bench_live (dir, n);
   if (only == NULL || strstr ("overview32", only))
     bench_overview (dir, n);
+  if (only == NULL || strstr ("model-tiny", only))
+    {
+      g_autofree char *tiny = g_build_filename (g_getenv ("ATTN_MODELS_DIR") ? g_getenv ("ATTN_MODELS_DIR")
+                                                                              : "../shared/models",
+                                                "tinystories_260k_v1.bin", NULL);
+      bench_model (tiny, "model-tiny", "Once upon a time, there was a little girl named Lily. "
+                                       "She loved to play outside in the park.", n);
+    }
+  if (only == NULL || strstr ("model-llama12", only))
+    {
+      g_autofree char *model = g_build_filename (dir, "llama12", NULL);
+      g_autofree char *ids = random_ids (512);
+
+      bench_model (model, "model-llama12", ids, MIN (n, 3));
+    }
   g_object_unref (app);
   return 0;
 }

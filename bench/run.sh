@@ -97,3 +97,4 @@ echo
 echo "HDF5 decompression (bench/run-h5.sh: gzip files, H5Dread against the chunk decoder):"
 echo
 bash "$here/run-h5.sh" "$av"
+echo; bash "$here/run-capture.sh" "$av" # attnview capture against PyTorch with hooks

@@ -23,6 +23,7 @@ typedef struct
   GPtrArray *labels;
   AttnComputeSpec *spec;
   AttnQuantity quantity;
+  guint last_layer; /* G_MAXUINT: every layer */
   guint serial;
   gint runs_done;
 } ModelRun;
@@ -43,6 +44,13 @@ gboolean
 attn_window_has_model (AttnWindow *self)
 {
   return self->model != NULL;
+}
+
+gboolean
+attn_window_get_model_busy (AttnWindow *self)
+{
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  return self->model_task != NULL;
 }
 
 /* The prompt's ids: the tokenizer's, or the ids typed for a model without one. */
@@ -133,12 +141,43 @@ show_array (AttnWindow *self, AttnArray *array)
   gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "heatmap");
 }
 
+/* Runs beyond 20 GFLOP in all (about a third of a second on two cores;
+ * ATTN_MODEL_FULL_RUN_FLOP sets another bound) stop at the layer shown
+ * when the grid shows one layer: a new ε list on a 12-layer model then
+ * costs the layers up to the one shown, not all. */
+static double
+full_run_flop (void)
+{
+  const char *env = g_getenv ("ATTN_MODEL_FULL_RUN_FLOP");
+
+  return env ? g_ascii_strtod (env, NULL) : 2e10;
+}
+
+static guint
+layers_needed (AttnWindow *self, gsize T, const AttnComputeSpec *spec)
+{
+  const AttnModelConfig *c = attn_model_get_config (self->model);
+  double per_layer = 2.0 * T * (4.0 * c->dim * c->n_heads * c->head_size + 3.0 * c->dim * c->hidden_dim);
+  double flop = per_layer * c->n_layers * (attn_model_n_runs (spec) + 1);
+
+  if (attn_model_panel_get_by_layer (self->model_panel) || flop < full_run_flop ())
+    return G_MAXUINT;
+  return attn_model_panel_get_layer (self->model_panel);
+}
+
 static void
 view_changed (AttnWindow *self)
 {
   AttnArray *array = attn_session_get_array (self->session);
+  guint wanted = attn_model_panel_get_by_layer (self->model_panel)
+                     ? G_MAXUINT
+                     : attn_model_panel_get_layer (self->model_panel);
 
-  if (self->model && array)
+  if (self->model == NULL)
+    return;
+  if (array == NULL || self->model_task || wanted > self->model_last_layer)
+    attn_window_model_run (self); /* the runs shown stop short of it */
+  else
     show_array (self, array);
 }
 
@@ -151,7 +190,8 @@ run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
   GError *error = NULL;
   AttnArray *array = attn_model_array_new (run->model, run->ids, run->T,
                                            (const char *const *) run->labels->pdata, run->spec,
-                                           run->quantity, &run->runs_done, cancellable, &error);
+                                           run->quantity, run->last_layer, &run->runs_done,
+                                           cancellable, &error);
 
   if (array)
     g_task_return_pointer (task, array, g_object_unref);
@@ -200,6 +240,7 @@ run_done (GObject *source, GAsyncResult *result, gpointer data)
     return; /* a newer run follows */
   g_clear_object (&self->model_task);
   model_progress_stop (self);
+  self->model_last_layer = run->last_layer;
   if (array == NULL)
     {
       /* never an older picture under the error */
@@ -243,14 +284,17 @@ attn_window_model_run (AttnWindow *self)
       return;
     }
   run = g_new0 (ModelRun, 1);
-  *run = (ModelRun){ attn_model_ref (self->model), ids, n, token_labels (self, ids, n),
-                     attn_model_panel_dup_spec (self->model_panel, &error),
-                     attn_model_panel_get_quantity (self->model_panel), ++self->model_serial };
+  *run = (ModelRun){ .model = attn_model_ref (self->model), .ids = ids, .T = n,
+                     .labels = token_labels (self, ids, n),
+                     .spec = attn_model_panel_dup_spec (self->model_panel, &error),
+                     .quantity = attn_model_panel_get_quantity (self->model_panel),
+                     .serial = ++self->model_serial };
   if (run->spec == NULL)
     {
       model_run_free (run);
       return; /* the panel shows the error */
     }
+  run->last_layer = layers_needed (self, n, run->spec);
   self->model_cancellable = g_cancellable_new ();
   self->model_task = g_task_new (self, self->model_cancellable, run_done, NULL);
   g_task_set_task_data (self->model_task, run, model_run_free);
@@ -289,11 +333,16 @@ hover_changed (AttnWindow *self)
   const float *probs;
   GString *text;
 
-  if (self->model == NULL || array == NULL || view == NULL || hover == NULL || !hover->valid
-      || !attn_model_array_get_top (array, hovered_index (view, hover, "component"),
-                                    hovered_index (view, hover, "epsilon"), hover->y, &ids,
-                                    &probs))
+  if (self->model == NULL || array == NULL || view == NULL || hover == NULL || !hover->valid)
     return;
+  if (!attn_model_array_get_top (array, hovered_index (view, hover, "component"),
+                                 hovered_index (view, hover, "epsilon"), hover->y, &ids, &probs))
+    {
+      attn_model_panel_show_next (self->model_panel,
+                                  _("The runs stop at the layer shown: the next tokens show "
+                                    "with the last layer or the layer × head grid."));
+      return;
+    }
   tok = attn_model_get_tokenizer (self->model);
   text = g_string_new (NULL);
   /* TRANSLATORS: the likeliest next tokens after the query token hovered */

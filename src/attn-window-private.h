@@ -38,6 +38,7 @@ struct _AttnWindow
   GCancellable *model_cancellable;
   GTask *model_task;      /* the model's run in flight */
   guint model_serial, model_progress_id;
+  guint model_last_layer; /* the last layer the runs shown reach (G_MAXUINT: all) */
   GSettings *settings;
   GtkRecentManager *recent;
   GCancellable *export_cancellable;

@@ -37,6 +37,8 @@ gboolean attn_window_open_at (AttnWindow *self, GFile *file, const char *dataset
  * a default) and the grid shows the runs.  On failure the window says why
  * and keeps what it showed. */
 gboolean attn_window_open_model (AttnWindow *self, const char *path, const char *prompt);
+/* Whether a run of the model is in flight (its result not shown yet). */
+gboolean attn_window_get_model_busy (AttnWindow *self);
 gboolean attn_window_is_empty (AttnWindow *self);
 GFile *attn_window_get_file (AttnWindow *self);
 gboolean attn_window_show_dataset (AttnWindow *self, const char *path, GError **error);

@@ -63,7 +63,7 @@ shown (gpointer data)
   AttnArray *array = attn_session_get_array (attn_window_get_session (want->window));
 
   return array && attn_array_get_rank (array) == 6 && attn_array_get_dim_size (array, 1) == want->n_eps
-         && loaded (want->window);
+         && !attn_window_get_model_busy (want->window) && loaded (want->window);
 }
 
 static void
@@ -112,7 +112,11 @@ assert_same_as_capture (AttnWindow *window)
   g_assert_true (attn_array_read_box (shown_array, start, count, a, NULL, NULL));
   g_assert_true (attn_array_read_box (want, start, count, b, NULL, NULL));
   for (gsize i = 0; i < n; i++)
-    worst = MAX (worst, fabs ((double) a[i] - b[i]));
+    {
+      g_assert_cmpint (isnan (a[i]), ==, isnan (b[i]));
+      if (!isnan (a[i]))
+        worst = MAX (worst, fabs ((double) a[i] - b[i]));
+    }
   g_test_message ("largest difference from the capture: %g", worst);
   g_assert_cmpfloat (worst, <=, 1e-6);
 }
@@ -192,6 +196,41 @@ test_model_hover_and_grid (void)
   close_window (window);
 }
 
+/* A model too large to run whole for each change (here: any model, by
+ * ATTN_MODEL_FULL_RUN_FLOP): the runs stop at the layer shown, whose values
+ * are the capture's; a later layer shown runs the model again. */
+static void
+test_model_partial (void)
+{
+  AttnWindow *window;
+  AttnArray *array;
+  gsize start[6] = { 0, 0, 4, 0, 0, 0 }, count[6] = { 1, 1, 1, 1, 1, 1 };
+  float v;
+  AttnHover hover = { TRUE, { 0, 0 }, 3, 0 };
+
+  if (skip_without_model ())
+    return;
+  g_setenv ("ATTN_MODEL_FULL_RUN_FLOP", "0", TRUE);
+  window = open_model ();
+  array = attn_session_get_array (attn_window_get_session (window));
+  /* layer 2 shown: layer 4 was not computed */
+  g_assert_true (attn_array_read_box (array, start, count, &v, NULL, NULL));
+  g_assert_true (isnan (v));
+  attn_session_set_hover (attn_window_get_session (window), &hover);
+  g_assert_true (g_str_has_prefix (attn_model_panel_get_next (attn_window_get_model_panel (window)),
+                                   "The runs stop at the layer shown"));
+  capture ("1,0.5,0.1");
+  start[2] = 2;
+  g_assert_true (attn_array_read_box (array, start, count, &v, NULL, NULL));
+  g_assert_false (isnan (v));
+  /* the last layer: the model runs again, to the end */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "layer")), 4);
+  wait_shown (window, 3);
+  assert_same_as_capture (window);
+  close_window (window);
+  g_unsetenv ("ATTN_MODEL_FULL_RUN_FLOP");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,6 +244,7 @@ main (int argc, char **argv)
   model_path = g_canonicalize_filename ("tinystories_260k_v1.bin", models);
   g_test_add_func ("/gui/model/eps", test_model_eps);
   g_test_add_func ("/gui/model/hover-and-grid", test_model_hover_and_grid);
+  g_test_add_func ("/gui/model/partial", test_model_partial);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (model_path);

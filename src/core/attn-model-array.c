@@ -1,38 +1,91 @@
 /* attn-model-array.c: a model's runs as one AttnArray
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The quantity of each (run, layer) is a block [head, query, key] of its
+ * own, kept only for the layers the runs computed: a layer past them reads
+ * as NaN and costs no memory (a 12-layer model shown at layer 2 keeps a
+ * quarter of its grid).
  */
 #include "attn-model-array.h"
 #include "attn-error.h"
 #include "attn-format.h"
 #include "attn-i18n.h"
-#include "attn-mem-array.h"
 
+#include <math.h>
 #include <string.h>
 
-/* What an array keeps of its runs besides the quantity. */
-typedef struct
+#define ATTN_TYPE_MODEL_ARRAY (attn_model_array_get_type ())
+G_DECLARE_FINAL_TYPE (AttnModelArray, attn_model_array, ATTN, MODEL_ARRAY, AttnArray)
+
+struct _AttnModelArray
 {
-  gint32 *ids;  /* [runs, T, K] */
-  float *probs; /* [runs, T, K] */
-  gsize T, n_eps, n_runs;
-} Top;
+  AttnArray parent_instance;
+  gsize n_runs, n_eps, n_layers, n_heads, T;
+  float **blocks;  /* [run · L + layer]: [H, T, T] or NULL (not computed) */
+  gint32 *top_ids; /* [runs, T, K] */
+  float *top_probs;
+};
+
+G_DEFINE_FINAL_TYPE (AttnModelArray, attn_model_array, ATTN_TYPE_ARRAY)
 
 static void
-top_free (gpointer data)
+attn_model_array_finalize (GObject *object)
 {
-  Top *top = data;
+  AttnModelArray *self = ATTN_MODEL_ARRAY (object);
 
-  g_free (top->ids), g_free (top->probs), g_free (top);
+  for (gsize i = 0; self->blocks && i < self->n_runs * self->n_layers; i++)
+    g_free (self->blocks[i]);
+  g_free (self->blocks);
+  g_free (self->top_ids);
+  g_free (self->top_probs);
+  G_OBJECT_CLASS (attn_model_array_parent_class)->finalize (object);
+}
+
+/* dims [component, epsilon, layer, head, query, key]: rows of keys copied
+ * from their blocks, NaN where a layer was not computed. */
+static gboolean
+attn_model_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
+                           GCancellable *cancellable, GError **error)
+{
+  AttnModelArray *self = ATTN_MODEL_ARRAY (array);
+  gsize T = self->T;
+
+  for (gsize c = start[0]; c < start[0] + count[0]; c++)
+    for (gsize e = start[1]; e < start[1] + count[1]; e++)
+      for (gsize l = start[2]; l < start[2] + count[2]; l++)
+        for (gsize h = start[3]; h < start[3] + count[3]; h++)
+          {
+            const float *block = self->blocks[(c * self->n_eps + e) * self->n_layers + l];
+
+            for (gsize q = start[4]; q < start[4] + count[4]; q++, out += count[5])
+              if (block)
+                memcpy (out, block + (h * T + q) * T + start[5], count[5] * sizeof (float));
+              else
+                for (gsize k = 0; k < count[5]; k++)
+                  out[k] = NAN;
+          }
+  return TRUE;
+}
+
+static void
+attn_model_array_class_init (AttnModelArrayClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = attn_model_array_finalize;
+  ATTN_ARRAY_CLASS (klass)->read_box = attn_model_array_read_box;
+}
+
+static void
+attn_model_array_init (AttnModelArray *self)
+{
 }
 
 typedef struct
 {
-  float *data;          /* [runs, L, H, T, T] */
-  gsize per_run;
+  AttnModelArray *array;
   AttnQuantity quantity;
+  guint last_layer;
   gboolean skip_clean;  /* with an intervention the clean run is not shown */
-  Top *top;
   gint *runs_done;
 } Collect;
 
@@ -40,17 +93,27 @@ static gboolean
 collect_run (guint run, const AttnModelCapture *cap, gpointer user_data, GError **error)
 {
   Collect *c = user_data;
+  AttnModelArray *a = c->array;
   const float *src = c->quantity == ATTN_QUANTITY_VALUE_NORM ? cap->value_norm : cap->attention;
-
-  gsize at = run - (c->skip_clean ? 1 : 0), k = c->top->T * ATTN_MODEL_TOP_K;
+  gsize at = run - (c->skip_clean ? 1 : 0), k = a->T * ATTN_MODEL_TOP_K;
+  gsize per_layer = a->n_heads * a->T * a->T;
 
   if (c->runs_done)
     g_atomic_int_inc (c->runs_done);
   if (run == 0 && c->skip_clean)
     return TRUE;
-  memcpy (c->data + at * c->per_run, src, c->per_run * sizeof (float));
-  memcpy (c->top->ids + at * k, cap->top_ids, k * sizeof (gint32));
-  memcpy (c->top->probs + at * k, cap->top_probs, k * sizeof (float));
+  for (gsize l = 0; l < a->n_layers && l <= c->last_layer; l++)
+    {
+      float *block = g_try_malloc (per_layer * sizeof (float));
+
+      if (block == NULL)
+        return g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
+                            _("out of memory for the attention of %zu tokens"), a->T), FALSE;
+      memcpy (block, src + l * per_layer, per_layer * sizeof (float));
+      a->blocks[at * a->n_layers + l] = block;
+    }
+  memcpy (a->top_ids + at * k, cap->top_ids, k * sizeof (gint32));
+  memcpy (a->top_probs + at * k, cap->top_probs, k * sizeof (float));
   return TRUE;
 }
 
@@ -81,13 +144,14 @@ label (AttnArray *array, const AttnComputeSpec *spec, guint n_comp, guint n_eps,
   GPtrArray *comps = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *eps = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *values = g_new0 (double, n_eps);
-  gboolean has_eps = spec && spec->op != ATTN_OP_NONE && attn_op_has_epsilon (spec->op);
+  gboolean perturbed = spec && spec->op != ATTN_OP_NONE;
+  gboolean has_eps = perturbed && attn_op_has_epsilon (spec->op);
 
   for (guint i = 0; i < n_comp; i++)
-    g_ptr_array_add (comps, g_strdup (spec == NULL || spec->op == ATTN_OP_NONE
-                                          ? "none"
-                                          : attn_component_to_string (spec->n_components ? spec->components[i]
-                                                                                        : (AttnComponent) i)));
+    g_ptr_array_add (comps, g_strdup (!perturbed ? "none"
+                                      : attn_component_to_string (spec->n_components
+                                                                      ? spec->components[i]
+                                                                      : (AttnComponent) i)));
   for (guint e = 0; e < n_eps; e++)
     {
       values[e] = has_eps ? spec->eps[e] : 0;
@@ -104,39 +168,56 @@ label (AttnArray *array, const AttnComputeSpec *spec, guint n_comp, guint n_eps,
   attn_array_take_tick_labels (array, 5, token_labels (ids, labels, T));
 }
 
-AttnArray *
-attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const char *const *labels,
-                      const AttnComputeSpec *spec, AttnQuantity quantity, gint *runs_done,
-                      GCancellable *cancellable, GError **error)
+static AttnModelArray *
+model_array_new (const AttnModelConfig *c, guint n_comp, guint n_eps, gsize T)
 {
   static const char *const names[] = { "component", "epsilon", "layer", "head", "query", "key" };
+  gsize dims[6] = { n_comp, n_eps, c->n_layers, c->n_heads, T, T };
+  AttnModelArray *self = g_object_new (ATTN_TYPE_MODEL_ARRAY, NULL);
+
+  attn_array_set_shape (ATTN_ARRAY (self), 6, dims, names);
+  self->n_runs = (gsize) n_comp * n_eps;
+  self->n_eps = n_eps;
+  self->n_layers = c->n_layers;
+  self->n_heads = c->n_heads;
+  self->T = T;
+  self->blocks = g_new0 (float *, self->n_runs * c->n_layers);
+  self->top_ids = g_new (gint32, self->n_runs * T * ATTN_MODEL_TOP_K);
+  self->top_probs = g_new (float, self->n_runs * T * ATTN_MODEL_TOP_K);
+  return self;
+}
+
+AttnArray *
+attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const char *const *labels,
+                      const AttnComputeSpec *spec, AttnQuantity quantity, guint last_layer,
+                      gint *runs_done, GCancellable *cancellable, GError **error)
+{
   const AttnModelConfig *c = attn_model_get_config (model);
   guint n_runs = attn_model_n_runs (spec);
   guint n_comp = n_runs ? (spec->n_components ? spec->n_components : 3) : 1;
   guint n_eps = n_runs ? n_runs / n_comp : 1;
-  gsize dims[6] = { n_comp, n_eps, c->n_layers, c->n_heads, T, T };
   g_autoptr (AttnModelCapture) cap = NULL;
-  g_autoptr (AttnArray) array = NULL;
-  Collect col = { NULL, (gsize) c->n_layers * c->n_heads * T * T, quantity, n_runs > 0,
-                  NULL, runs_done };
+  g_autoptr (AttnModelArray) array = NULL;
+  Collect col = { NULL, quantity, last_layer, n_runs > 0, runs_done };
 
-  if (T == 0 || col.per_run > G_MAXSIZE / sizeof (float) / (n_comp * n_eps)
-      || (cap = attn_model_capture_new (model, T, FALSE)) == NULL)
+  if (T == 0 || T > c->max_seq_len)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("the prompt has %zu tokens; the model takes 1 to %u"), T, c->max_seq_len);
+      return NULL;
+    }
+  if ((cap = attn_model_capture_new (model, T, FALSE)) == NULL)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
                    _("out of memory for the attention of %zu tokens"), T);
       return NULL;
     }
-  array = attn_mem_array_new (6, dims, names, NULL);
-  col.data = attn_mem_array_get_data (ATTN_MEM_ARRAY (array));
-  col.top = g_new0 (Top, 1);
-  *col.top = (Top){ g_new (gint32, n_comp * n_eps * T * ATTN_MODEL_TOP_K),
-                    g_new (float, n_comp * n_eps * T * ATTN_MODEL_TOP_K), T, n_eps, n_comp * n_eps };
-  g_object_set_data_full (G_OBJECT (array), "attn-model-top", col.top, top_free);
-  if (!attn_model_run (model, ids, T, spec, cap, collect_run, &col, cancellable, error))
+  col.array = array = model_array_new (c, n_comp, n_eps, T);
+  if (!attn_model_run_until (model, ids, T, spec, last_layer, cap, collect_run, &col, cancellable,
+                             error))
     return NULL;
-  label (array, spec, n_comp, n_eps, ids, labels, T);
-  return g_steal_pointer (&array);
+  label (ATTN_ARRAY (array), spec, n_comp, n_eps, ids, labels, T);
+  return ATTN_ARRAY (g_steal_pointer (&array));
 }
 
 guint
@@ -149,15 +230,16 @@ gboolean
 attn_model_array_get_top (AttnArray *array, gsize component, gsize epsilon, gsize t,
                           const gint32 **ids, const float **probs)
 {
-  Top *top = g_object_get_data (G_OBJECT (array), "attn-model-top");
+  AttnModelArray *self;
   gsize run;
 
-  if (top == NULL || t >= top->T || epsilon >= top->n_eps)
+  if (!ATTN_IS_MODEL_ARRAY (array))
     return FALSE;
-  run = component * top->n_eps + epsilon;
-  if (run >= top->n_runs)
+  self = ATTN_MODEL_ARRAY (array);
+  run = component * self->n_eps + epsilon;
+  if (t >= self->T || epsilon >= self->n_eps || run >= self->n_runs)
     return FALSE;
-  *ids = top->ids + (run * top->T + t) * ATTN_MODEL_TOP_K;
-  *probs = top->probs + (run * top->T + t) * ATTN_MODEL_TOP_K;
-  return TRUE;
+  *ids = self->top_ids + (run * self->T + t) * ATTN_MODEL_TOP_K;
+  *probs = self->top_probs + (run * self->T + t) * ATTN_MODEL_TOP_K;
+  return (*ids)[0] >= 0;
 }

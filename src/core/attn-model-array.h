@@ -16,18 +16,21 @@ G_BEGIN_DECLS
 
 /* quantity of every run of spec (NULL or op none: the unperturbed run) on
  * ids [T] with the labels [T] (NULL: the ids).  Memory: C · E · L · H · T²
- * floats.  runs_done (may be NULL) counts the runs finished, atomically,
- * for a progress bar in another thread.  Errors: attn_model_run's. */
+ * floats.  Layers past last_layer are not computed (NaN; G_MAXUINT: all
+ * are), nor then the next tokens.  runs_done (may be NULL) counts the runs
+ * finished, atomically, for a progress bar in another thread.  Errors:
+ * attn_model_run's. */
 AttnArray *attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T,
                                  const char *const *labels, const AttnComputeSpec *spec,
-                                 AttnQuantity quantity, gint *runs_done,
+                                 AttnQuantity quantity, guint last_layer, gint *runs_done,
                                  GCancellable *cancellable, GError **error);
 /* The runs attn_model_array_new makes for spec (at least 1). */
 guint attn_model_array_n_runs (const AttnComputeSpec *spec);
 
 /* The likeliest next tokens after token t in the run at (component,
  * epsilon) of an array from attn_model_array_new: ids and probabilities
- * [ATTN_MODEL_TOP_K].  FALSE for another array or indices out of range. */
+ * [ATTN_MODEL_TOP_K].  FALSE for another array, indices out of range, or
+ * runs that stopped short of the last layer. */
 gboolean attn_model_array_get_top (AttnArray *array, gsize component, gsize epsilon, gsize t,
                                    const gint32 **ids, const float **probs);
 

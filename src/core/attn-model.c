@@ -29,6 +29,7 @@ typedef struct
 {
   AttnModel *m;
   gsize T;
+  guint last;    /* the last layer computed (of its attention only, unless the model's last) */
   float *x;      /* [T, dim] the residual stream */
   float *xn;     /* [T, dim] */
   float *q;      /* [T, Hq·d] */
@@ -206,6 +207,7 @@ pass_new (AttnModel *m, gsize T, GError **error)
 
   p->m = m;
   p->T = T;
+  p->last = c->n_layers - 1;
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     if ((*bufs[i].buf = g_try_malloc0 (bufs[i].n * sizeof (float))) == NULL)
       {
@@ -291,7 +293,7 @@ intervene (AttnModelPass *p, const Intervention *iv, guint layer, float *qh, flo
  * value-norm's row sums are this run's own (and kept for the others). */
 static gboolean
 attend (AttnModelPass *p, guint l, const float *qh, const float *kh, const float *vh,
-        AttnModelCapture *cap, gboolean clean, GCancellable *cancellable)
+        AttnModelCapture *cap, gboolean clean, gboolean need_output, GCancellable *cancellable)
 {
   const AttnModelConfig *c = &p->m->config;
   gsize T = p->T, d = c->head_size, Hq = c->n_heads, group = c->n_heads / c->n_kv_heads;
@@ -314,7 +316,8 @@ attend (AttnModelPass *p, guint l, const float *qh, const float *kh, const float
         }
       if (!attn_attention_pass (outs, n, q, k, T, d, TRUE, p->ws, cancellable))
         return FALSE;
-      attn_sgemm (FALSE, (int) T, (int) d, (int) T, 1.0f, A, (int) T, v, (int) d, 0.0f,
+      if (need_output)
+        attn_sgemm (FALSE, (int) T, (int) d, (int) T, 1.0f, A, (int) T, v, (int) d, 0.0f,
                   p->o + h * d, (int) (Hq * d));
     }
   return TRUE;
@@ -333,6 +336,13 @@ mlp (AttnModelPass *p, const AttnModelLayer *w)
   for (gsize i = 0; i < n; i++)
     p->gate[i] = silu (p->gate[i]) * p->up[i];
   matmul (p->x, p->gate, w->w_down, NULL, T, c->dim, c->hidden_dim, TRUE);
+}
+
+/* Whether l is the last layer computed and not the model's last. */
+static gboolean
+last_cut (const AttnModelPass *p, guint l)
+{
+  return l == p->last && l + 1 < p->m->config.n_layers;
 }
 
 static gboolean
@@ -360,8 +370,11 @@ layer_forward (AttnModelPass *p, guint l, const Intervention *iv, AttnModelCaptu
   split_heads (kh, p->k, T, c->n_kv_heads, d);
   split_heads (vh, p->v, T, c->n_kv_heads, d);
   intervene (p, iv, l, qh, kh, vh);
-  if (!attend (p, l, qh, kh, vh, cap, iv == NULL, cancellable))
+  /* the last layer asked for, short of the model's: its attention is all that is kept */
+  if (!attend (p, l, qh, kh, vh, cap, iv == NULL, !last_cut (p, l), cancellable))
     return FALSE;
+  if (last_cut (p, l))
+    return TRUE;
   matmul (p->x, p->o, w->wo, NULL, T, c->dim, qd, TRUE);
   mlp (p, w);
   return TRUE;
@@ -534,19 +547,36 @@ first_layer (const Intervention *iv, guint n_layers)
   return n_layers;
 }
 
-/* Layers [from, L) then the top tokens, each run's way. */
+/* The top tokens of a run stopped short of the last layer: none (ids -1,
+ * probabilities NaN).  Its later layers are not written at all: writing
+ * them would cost what stopping saves. */
+static void
+mark_no_top (const AttnModelPass *p, AttnModelCapture *cap)
+{
+  for (gsize j = 0; j < p->T * ATTN_MODEL_TOP_K; j++)
+    {
+      cap->top_ids[j] = -1;
+      cap->top_probs[j] = NAN;
+    }
+}
+
+/* Layers [from, last] then the top tokens (or the marks of what was not
+ * computed), each run's way. */
 static gboolean
 run_layers (AttnModelPass *p, guint from, const Intervention *iv, AttnModelCapture *cap,
             guint save_at, GCancellable *cancellable)
 {
-  for (guint l = from; l < p->m->config.n_layers; l++)
+  for (guint l = from; l <= p->last; l++)
     {
       if (l == save_at)
         memcpy (p->prefix, p->x, p->T * p->m->config.dim * sizeof (float));
       if (!layer_forward (p, l, iv, cap, cancellable))
         return FALSE;
     }
-  top_tokens (p, 0, cap->top_ids, cap->top_probs);
+  if (p->last + 1 == p->m->config.n_layers)
+    top_tokens (p, 0, cap->top_ids, cap->top_probs);
+  else
+    mark_no_top (p, cap);
   return TRUE;
 }
 
@@ -561,11 +591,49 @@ attn_model_run (AttnModel *model, const gint32 *ids, gsize T, const AttnComputeS
                 AttnModelCapture *cap, AttnModelRunFunc func, gpointer user_data,
                 GCancellable *cancellable, GError **error)
 {
+  return attn_model_run_until (model, ids, T, spec, G_MAXUINT, cap, func, user_data, cancellable,
+                               error);
+}
+
+/* The perturbed runs from the prefix kept at the first intervened layer;
+ * when that is past the last layer asked for, each run is the unperturbed
+ * one as far as it goes. */
+static gboolean
+perturbed_runs (AttnModelPass *p, Intervention *iv, guint first, const AttnComputeSpec *spec,
+                AttnModelCapture *cap, AttnModelRunFunc func, gpointer user_data,
+                GCancellable *cancellable, GError **error)
+{
+  guint n_runs = attn_model_n_runs (spec);
+  guint n_eps = attn_op_has_epsilon (spec->op) ? spec->n_eps : 1;
+  gboolean ok = TRUE;
+
+  for (guint r = 0; ok && r < n_runs; r++)
+    {
+      guint ci = r / n_eps;
+
+      iv->component = spec->n_components ? spec->components[ci] : (AttnComponent) ci;
+      iv->eps = attn_op_has_epsilon (spec->op) ? spec->eps[r % n_eps] : 0;
+      if (first <= p->last)
+        {
+          memcpy (p->x, p->prefix, p->T * p->m->config.dim * sizeof (float));
+          if (!run_layers (p, first, iv, cap, G_MAXUINT, cancellable))
+            return cancelled (cancellable, error), FALSE;
+        }
+      ok = func (1 + r, cap, user_data, error);
+    }
+  return ok;
+}
+
+gboolean
+attn_model_run_until (AttnModel *model, const gint32 *ids, gsize T, const AttnComputeSpec *spec,
+                      guint last_layer, AttnModelCapture *cap, AttnModelRunFunc func,
+                      gpointer user_data, GCancellable *cancellable, GError **error)
+{
   const AttnModelConfig *c;
   g_autoptr (AttnModelPass) p = NULL;
   Intervention iv = { 0 };
-  guint n_runs = attn_model_n_runs (spec), first, n_eps, r = 0;
-  gboolean ok = TRUE;
+  guint n_runs = attn_model_n_runs (spec), first;
+  gboolean ok;
 
   g_return_val_if_fail (model != NULL && ids != NULL && cap != NULL && func != NULL, FALSE);
   g_return_val_if_fail (cap->T == T, FALSE);
@@ -573,24 +641,14 @@ attn_model_run (AttnModel *model, const gint32 *ids, gsize T, const AttnComputeS
   if (!check_ids (model, ids, T, error) || (n_runs && !intervention_init (&iv, c, spec, T, error))
       || (p = pass_new (model, T, error)) == NULL)
     return intervention_clear (&iv), FALSE;
+  p->last = MIN (last_layer, c->n_layers - 1);
   first = n_runs ? first_layer (&iv, c->n_layers) : c->n_layers;
   embed (p, ids);
   if (!run_layers (p, 0, NULL, cap, first, cancellable))
     return intervention_clear (&iv), cancelled (cancellable, error), FALSE;
-  ok = func (0, cap, user_data, error);
-  n_eps = n_runs && attn_op_has_epsilon (spec->op) ? spec->n_eps : 1;
-  for (r = 0; ok && r < n_runs; r++)
-    {
-      guint ci = r / n_eps;
-
-      iv.component = spec->n_components ? spec->components[ci] : (AttnComponent) ci;
-      iv.eps = attn_op_has_epsilon (spec->op) ? spec->eps[r % n_eps] : 0;
-      memcpy (p->x, p->prefix, T * c->dim * sizeof (float));
-      ok = run_layers (p, first, &iv, cap, G_MAXUINT, cancellable);
-      if (!ok)
-        cancelled (cancellable, error);
-      ok = ok && func (1 + r, cap, user_data, error);
-    }
+  ok = func (0, cap, user_data, error)
+       && (n_runs == 0
+           || perturbed_runs (p, &iv, first, spec, cap, func, user_data, cancellable, error));
   intervention_clear (&iv);
   return ok;
 }
@@ -623,6 +681,7 @@ attn_model_generate (AttnModel *model, const gint32 *prompt, gsize n_prompt, gsi
 
       if (p == NULL)
         return NULL;
+      p->last = c->n_layers - 1;
       embed (p, ids);
       for (guint l = 0; l < c->n_layers; l++)
         if (!layer_forward (p, l, NULL, NULL, cancellable))

@@ -104,6 +104,15 @@ gboolean attn_model_run (AttnModel *model, const gint32 *ids, gsize T,
                          AttnModelRunFunc func, gpointer user_data, GCancellable *cancellable,
                          GError **error);
 
+/* The same, computing layers up to last_layer only (G_MAXUINT: all): of
+ * that layer only its attention, Q, K and V.  The capture's later layers
+ * are left as they were (not written), its top tokens -1 with NaN
+ * probabilities.  What is shown of one layer costs that much less. */
+gboolean attn_model_run_until (AttnModel *model, const gint32 *ids, gsize T,
+                               const AttnComputeSpec *spec, guint last_layer,
+                               AttnModelCapture *capture, AttnModelRunFunc func,
+                               gpointer user_data, GCancellable *cancellable, GError **error);
+
 /* The number of perturbed runs spec asks for (0 for NULL or op none). */
 guint attn_model_n_runs (const AttnComputeSpec *spec);
 
