@@ -29,6 +29,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AttnModelPanel, attn_model_panel, GTK_TYPE_WIDGET)
 
+static void emit (AttnModelPanel *self, guint signal);
+
 const char *
 attn_model_panel_get_prompt (AttnModelPanel *self)
 {
@@ -152,6 +154,45 @@ attn_model_panel_set_model (AttnModelPanel *self, const AttnModel *model, const 
                                                                  NULL, 10) + 1));
   if (prompt)
     gtk_editable_set_text (self->prompt, prompt);
+  self->updating--;
+}
+
+static void
+set_entry (GtkEditable *entry, char *text)
+{
+  gtk_editable_set_text (entry, text ? text : "");
+  g_free (text);
+}
+
+void
+attn_model_panel_set_spec (AttnModelPanel *self, const char *prompt, const AttnComputeSpec *spec)
+{
+  GtkToggleButton *toggles[3] = { self->query, self->key, self->value };
+
+  g_return_if_fail (ATTN_IS_MODEL_PANEL (self));
+  self->updating++;
+  if (prompt)
+    gtk_editable_set_text (self->prompt, prompt);
+  attn_enum_drop_down_set (self->op, spec ? spec->op : ATTN_OP_NONE);
+  for (guint c = 0; spec && c < 3; c++)
+    {
+      gboolean on = spec->n_components == 0;
+
+      for (guint i = 0; i < spec->n_components; i++)
+        on |= spec->components[i] == (AttnComponent) c;
+      gtk_toggle_button_set_active (toggles[c], on);
+    }
+  if (spec && spec->n_eps)
+    set_entry (self->eps, attn_compute_spec_format_eps (spec));
+  if (spec)
+    {
+      set_entry (self->at_layers, attn_compute_spec_format_indices (spec->layers));
+      set_entry (self->at_heads, attn_compute_spec_format_indices (spec->heads));
+      set_entry (self->tokens, attn_compute_spec_format_tokens (spec));
+      gtk_spin_button_set_value (self->seed, (double) spec->seed);
+      attn_enum_drop_down_set (self->quantity, spec->quantity);
+    }
+  emit (self, CHANGED);
   self->updating--;
 }
 

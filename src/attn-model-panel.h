@@ -28,6 +28,10 @@ GtkWidget *attn_model_panel_new (void);
 void attn_model_panel_set_model (AttnModelPanel *self, const AttnModel *model, const char *prompt);
 
 const char *attn_model_panel_get_prompt (AttnModelPanel *self);
+/* The controls set to a saved view's prompt and intervention (spec NULL:
+ * none), emitting nothing. */
+void attn_model_panel_set_spec (AttnModelPanel *self, const char *prompt,
+                                const AttnComputeSpec *spec);
 /* The intervention the controls say (op none when no component is on);
  * NULL, and the error shown, when a list does not parse. */
 AttnComputeSpec *attn_model_panel_dup_spec (AttnModelPanel *self, GError **error);

@@ -484,6 +484,8 @@ attn_window_load_view (AttnWindow *self, const char *filename, GError **error)
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
   if (spec == NULL)
     return FALSE;
+  if (spec->prompt || attn_window_has_model (self))
+    return attn_window_model_load_view (self, spec, error);
   if (spec->live)
     return attn_window_show_live (self, spec->live, spec, error);
   dataset = attn_session_get_dataset (self->session);

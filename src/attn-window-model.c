@@ -23,6 +23,7 @@ typedef struct
   GPtrArray *labels;
   AttnComputeSpec *spec;
   AttnQuantity quantity;
+  char *prompt;
   guint last_layer; /* G_MAXUINT: every layer */
   guint serial;
   gint runs_done;
@@ -37,6 +38,7 @@ model_run_free (gpointer data)
   g_free (run->ids);
   g_ptr_array_unref (run->labels);
   attn_compute_spec_free (run->spec);
+  g_free (run->prompt);
   g_free (run);
 }
 
@@ -53,58 +55,40 @@ attn_window_get_model_busy (AttnWindow *self)
   return self->model_task != NULL;
 }
 
-/* The prompt's ids: the tokenizer's, or the ids typed for a model without one. */
-static gint32 *
-prompt_ids (AttnWindow *self, const char *prompt, gsize *n, GError **error)
-{
-  const AttnTokenizer *tok = attn_model_get_tokenizer (self->model);
-  g_auto (GStrv) parts = NULL;
-  gint32 *ids;
-
-  if (prompt[0] == '\0')
-    return g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("The prompt is empty.")), NULL;
-  if (tok)
-    return attn_tokenizer_encode (tok, prompt, TRUE, n, error);
-  parts = g_strsplit (prompt, ",", -1);
-  *n = g_strv_length (parts);
-  ids = g_new (gint32, MAX (*n, 1));
-  for (gsize i = 0; i < *n; i++)
-    {
-      gint64 v;
-
-      if (!g_ascii_string_to_signed (g_strstrip (parts[i]), 10, 0, G_MAXINT32, &v, NULL))
-        {
-          g_free (ids);
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
-                       _("This model has no tokenizer: type the prompt as token ids, e.g. 1, 403, 407."));
-          return NULL;
-        }
-      ids[i] = (gint32) v;
-    }
-  return ids;
-}
-
 static GPtrArray *
 token_labels (AttnWindow *self, const gint32 *ids, gsize n)
 {
-  const AttnTokenizer *tok = attn_model_get_tokenizer (self->model);
   GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
 
   for (gsize i = 0; i < n; i++)
-    g_ptr_array_add (labels, tok ? attn_tokenizer_label (tok, (guint32) ids[i])
-                                 : g_strdup_printf ("%d", ids[i]));
+    g_ptr_array_add (labels, attn_model_label (self->model, ids[i]));
   g_ptr_array_add (labels, NULL);
   return labels;
 }
 
 /* --- what is shown --- */
 
+/* The runs' own part of a view: what a saved view re-runs from. */
+static AttnViewSpec *
+with_run (AttnWindow *self, AttnViewSpec *view)
+{
+  attn_compute_spec_free (view->live);
+  view->live = self->model_spec ? attn_compute_spec_copy (self->model_spec) : NULL;
+  g_free (view->prompt);
+  view->prompt = g_strdup (self->model_prompt);
+  return view;
+}
+
 static AttnViewSpec *
 model_view (AttnWindow *self, AttnArray *array)
 {
   AttnModelPanel *panel = self->model_panel;
-  AttnViewSpec *view = attn_view_spec_new ();
+  AttnViewSpec *view;
   gboolean by_layer = attn_model_panel_get_by_layer (panel);
+
+  if (self->model_view)
+    return with_run (self, g_steal_pointer (&self->model_view));
+  view = with_run (self, attn_view_spec_new ());
 
   view->causal_mask = TRUE;
   view->colorbar_label = g_strdup (attn_model_panel_get_quantity (panel) == ATTN_QUANTITY_WEIGHTS
@@ -241,6 +225,11 @@ run_done (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_object (&self->model_task);
   model_progress_stop (self);
   self->model_last_layer = run->last_layer;
+  attn_compute_spec_free (self->model_spec);
+  self->model_spec = attn_compute_spec_copy (run->spec);
+  self->model_spec->quantity = run->quantity;
+  g_free (self->model_prompt);
+  self->model_prompt = g_strdup (run->prompt);
   if (array == NULL)
     {
       /* never an older picture under the error */
@@ -276,7 +265,8 @@ attn_window_model_run (AttnWindow *self)
   attn_window_model_stop (self);
   attn_model_panel_show_error (self->model_panel, NULL);
   attn_model_panel_show_next (self->model_panel, NULL);
-  if (!(ids = prompt_ids (self, attn_model_panel_get_prompt (self->model_panel), &n, &error)))
+  if (!(ids = attn_model_encode_prompt (self->model, attn_model_panel_get_prompt (self->model_panel),
+                                        &n, &error)))
     {
       attn_session_set_array (self->session, NULL, NULL, NULL);
       gtk_stack_set_visible_child_name (GTK_STACK (self->content_stack), "empty");
@@ -288,6 +278,7 @@ attn_window_model_run (AttnWindow *self)
                      .labels = token_labels (self, ids, n),
                      .spec = attn_model_panel_dup_spec (self->model_panel, &error),
                      .quantity = attn_model_panel_get_quantity (self->model_panel),
+                     .prompt = g_strdup (attn_model_panel_get_prompt (self->model_panel)),
                      .serial = ++self->model_serial };
   if (run->spec == NULL)
     {
@@ -328,7 +319,6 @@ hover_changed (AttnWindow *self)
   const AttnHover *hover = attn_session_get_hover (self->session);
   AttnArray *array = attn_session_get_array (self->session);
   const AttnViewSpec *view = attn_session_get_spec (self->session);
-  const AttnTokenizer *tok;
   const gint32 *ids;
   const float *probs;
   GString *text;
@@ -343,14 +333,12 @@ hover_changed (AttnWindow *self)
                                     "with the last layer or the layer × head grid."));
       return;
     }
-  tok = attn_model_get_tokenizer (self->model);
   text = g_string_new (NULL);
   /* TRANSLATORS: the likeliest next tokens after the query token hovered */
   g_string_append_printf (text, _("Next after “%s”:"), attn_array_get_tick_label (array, 4, hover->y));
   for (guint i = 0; i < ATTN_MODEL_TOP_K; i++)
     {
-      g_autofree char *label = tok ? attn_tokenizer_label (tok, (guint32) ids[i])
-                                   : g_strdup_printf ("%d", ids[i]);
+      g_autofree char *label = attn_model_label (self->model, ids[i]);
 
       g_string_append_printf (text, " “%s” %.1f%%%s", label, 100.0 * probs[i],
                               i + 1 < ATTN_MODEL_TOP_K ? "," : "");
@@ -381,6 +369,9 @@ attn_window_model_close (AttnWindow *self)
 {
   attn_window_model_stop (self);
   g_clear_pointer (&self->model, attn_model_free);
+  g_clear_pointer (&self->model_spec, attn_compute_spec_free);
+  g_clear_pointer (&self->model_prompt, g_free);
+  g_clear_pointer (&self->model_view, attn_view_spec_free);
   show_pages (self, FALSE);
 }
 
@@ -413,6 +404,22 @@ attn_window_open_model (AttnWindow *self, const char *path, const char *prompt)
   attn_window_show_error (self, NULL);
   attn_window_model_run (self);
   attn_window_update_actions (self);
+  return TRUE;
+}
+
+gboolean
+attn_window_model_load_view (AttnWindow *self, const AttnViewSpec *view, GError **error)
+{
+  if (self->model == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("This view is of a model run on a prompt: open the model first."));
+      return FALSE;
+    }
+  attn_model_panel_set_spec (self->model_panel, view->prompt, view->live);
+  g_clear_pointer (&self->model_view, attn_view_spec_free);
+  self->model_view = attn_view_spec_copy (view);
+  attn_window_model_run (self);
   return TRUE;
 }
 

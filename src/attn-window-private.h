@@ -39,6 +39,9 @@ struct _AttnWindow
   GTask *model_task;      /* the model's run in flight */
   guint model_serial, model_progress_id;
   guint model_last_layer; /* the last layer the runs shown reach (G_MAXUINT: all) */
+  AttnComputeSpec *model_spec; /* the intervention of the runs shown (with the quantity) */
+  char *model_prompt;          /* and their prompt: a saved view carries both */
+  AttnViewSpec *model_view;    /* a view loaded, shown with the next runs */
   GSettings *settings;
   GtkRecentManager *recent;
   GCancellable *export_cancellable;
@@ -62,6 +65,8 @@ void attn_window_model_connect (AttnWindow *self);
 void attn_window_model_run (AttnWindow *self);
 void attn_window_model_stop (AttnWindow *self);
 void attn_window_model_close (AttnWindow *self);
+/* A saved view of a model: the Model page set to it, the model run again. */
+gboolean attn_window_model_load_view (AttnWindow *self, const AttnViewSpec *view, GError **error);
 /* The data file goes (its sidecar written first); the window shows nothing. */
 void attn_window_close_document (AttnWindow *self);
 /* A new window for file when this one already shows a file, else this one. */

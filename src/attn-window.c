@@ -562,6 +562,9 @@ attn_window_dispose (GObject *object)
   g_clear_handle_id (&self->progress_id, g_source_remove);
   attn_window_model_stop (self);
   g_clear_pointer (&self->model, attn_model_free);
+  g_clear_pointer (&self->model_spec, attn_compute_spec_free);
+  g_clear_pointer (&self->model_prompt, g_free);
+  g_clear_pointer (&self->model_view, attn_view_spec_free);
   if (self->export_cancellable)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);

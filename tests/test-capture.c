@@ -225,6 +225,38 @@ test_bad_prompts (void)
   assert_refused (ARGS (model_path, "-o", "x.h5"), "prompt");
 }
 
+/* render of a model: the figure, its saved view, and the view drawn again
+ * to the same bytes; a model without a prompt is refused. */
+static void
+test_render_model (void)
+{
+  g_autofree char *err = NULL, *out = NULL;
+  g_autoptr (GBytes) a = NULL, b = NULL;
+  const char *argv_cmd[] = { attn_test_attnview (), "render", model_path, "--prompt", "Lily saw a dog.",
+                             "--component", "value", "--op", "scale", "--eps", "1,0.1",
+                             "--layer", "1", "--select", "layer=3", "--rows", "component",
+                             "--cols", "epsilon", "--save-view", "m.json", "-o", "m1.png", NULL };
+  const char *argv_view[] = { attn_test_attnview (), "render", model_path, "--view", "m.json",
+                              "-o", "m2.png", NULL };
+  const char *argv_bad[] = { attn_test_attnview (), "render", model_path, "-o", "m3.png", NULL };
+
+  if (!have_model ())
+    return;
+  g_assert_cmpint (attn_test_spawn (argv_cmd, &out, &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (attn_test_spawn (argv_view, &out, &err), ==, 0);
+  a = attn_test_read_file ("m1.png");
+  b = attn_test_read_file ("m2.png");
+  g_assert_nonnull (a);
+  g_assert_true (g_bytes_equal (a, b));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (attn_test_spawn (argv_bad, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--prompt"));
+  g_unlink ("m1.png"), g_unlink ("m2.png"), g_unlink ("m.json");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,5 +277,6 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/generate", test_generate);
   g_test_add_func ("/capture/bad-models", test_bad_models);
   g_test_add_func ("/capture/bad-prompts", test_bad_prompts);
+  g_test_add_func ("/capture/render-model", test_render_model);
   return g_test_run ();
 }

@@ -192,7 +192,48 @@ test_model_hover_and_grid (void)
   g_signal_emit_by_name (control (window, "prompt"), "activate");
   g_assert_null (attn_session_get_array (session));
   g_assert_cmpstr (attn_model_panel_get_error (attn_window_get_model_panel (window)), ==,
-                   "The prompt is empty.");
+                   "the prompt is empty");
+  close_window (window);
+}
+
+/* A view saved on the Model page: `render MODEL --view` draws the same
+ * PNG as the window's export, and a fresh window on the model shows it
+ * again with the page's controls set from it. */
+static void
+test_model_view (void)
+{
+  g_autofree char *png = fixture ("model-view.png"), *cli_png = fixture ("model-view-cli.png");
+  g_autofree char *view = fixture ("model-view.json"), *text = NULL;
+  g_autoptr (GBytes) a = NULL, b = NULL;
+  const char *argv[] = { attn_test_attnview (), "render", model_path, "--view", view, "-o", cli_png,
+                         "--dpi", "96", NULL };
+  AttnWindow *window;
+
+  if (skip_without_model ())
+    return;
+  window = open_model ();
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "0.3, 3");
+  g_signal_emit_by_name (control (window, "eps"), "activate");
+  wait_shown (window, 2);
+  g_assert_true (attn_window_export (window, png, FALSE, TRUE, TRUE, 96, NULL));
+  g_assert_true (attn_window_save_view (window, view, NULL));
+  g_assert_true (g_file_get_contents (view, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"prompt\": \"" PROMPT "\""));
+  g_assert_cmpint (attn_test_spawn (argv, NULL, NULL), ==, 0);
+  a = attn_test_read_file (png);
+  b = attn_test_read_file (cli_png);
+  g_assert_true (g_bytes_equal (a, b));
+  close_window (window);
+
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 750);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (attn_window_open_model (window, model_path, "Lily"));
+  wait_shown (window, 3);
+  g_assert_true (attn_window_load_view (window, view, NULL));
+  wait_shown (window, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (window, "eps"))), ==, "0.3, 3");
+  g_assert_cmpstr (attn_model_panel_get_prompt (attn_window_get_model_panel (window)), ==, PROMPT);
   close_window (window);
 }
 
@@ -245,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/model/eps", test_model_eps);
   g_test_add_func ("/gui/model/hover-and-grid", test_model_hover_and_grid);
   g_test_add_func ("/gui/model/partial", test_model_partial);
+  g_test_add_func ("/gui/model/view", test_model_view);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (model_path);

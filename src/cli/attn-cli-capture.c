@@ -115,9 +115,7 @@ add_text (GPtrArray *prompts, const AttnModel *model, const char *text, GError *
     return g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
                         _("%s has no tokenizer: give the prompt as --token-ids"),
                         attn_model_get_source (model)), FALSE;
-  if (text[0] == '\0')
-    return g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("the prompt is empty")), FALSE;
-  p->ids = attn_tokenizer_encode (tok, text, TRUE, &p->n, error);
+  p->ids = attn_model_encode_prompt (model, text, &p->n, error);
   return p->ids != NULL;
 }
 
@@ -282,13 +280,6 @@ dataset (const Writer *w, hid_t loc, const char *name, hid_t type, hid_t mem, co
   return dset;
 }
 
-static char *
-token_label (const AttnModel *model, gint32 id)
-{
-  const AttnTokenizer *tok = attn_model_get_tokenizer (model);
-
-  return tok ? attn_tokenizer_label (tok, (guint32) id) : g_strdup_printf ("%d", id);
-}
 
 /* A growing file's strings are fixed-length: SWMR readers cannot follow
  * variable-length data, which lives in a heap outside the dataset. */
@@ -417,7 +408,7 @@ write_tokens (Writer *w)
     for (gsize t = 0; t < w->T; t++)
       {
         const Prompt *pr = g_ptr_array_index (w->prompts, p);
-        char *label = t < pr->n ? token_label (w->model, pr->ids[t]) : g_strdup ("");
+        char *label = t < pr->n ? attn_model_label (w->model, pr->ids[t]) : g_strdup ("");
 
         g_ptr_array_add (owned, label);
         labels[p * w->T + t] = label;
@@ -495,7 +486,7 @@ write_top_labels (const Writer *w, guint run, hid_t dset, const AttnModelCapture
   gboolean ok;
 
   for (gsize i = 0; i < n; i++)
-    g_ptr_array_add (labels, token_label (w->model, cap->top_ids[i]));
+    g_ptr_array_add (labels, attn_model_label (w->model, cap->top_ids[i]));
   data = string_data (w, (const char *const *) labels->pdata, n);
   ok = write_part (w, run, dset, str, tail, 2, data);
   H5Tclose (str);
@@ -698,7 +689,7 @@ capture_growing (Writer *w, gsize n_new, GError **error)
   fprintf (stderr, _("attnview: generated:"));
   for (gsize i = 0; ok && i < n_new && w->T < c->max_seq_len; i++)
     {
-      g_autofree char *label = token_label (w->model, w->next);
+      g_autofree char *label = attn_model_label (w->model, w->next);
 
       fprintf (stderr, "%s", label);
       ok = (grow (w) || attn_cli_h5_failed (error, w->out, _("cannot extend its datasets")))

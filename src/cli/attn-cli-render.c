@@ -4,6 +4,7 @@
  */
 #include "attn-cli.h"
 #include "attn-cli-live.h"
+#include "attn-model-array.h"
 #include "attn-computed-array.h"
 #include "attn-error.h"
 #include "attn-export.h"
@@ -31,6 +32,7 @@ typedef struct
     char *gamma, *linthresh, *vmin, *vmax, *percentile, *center, *dpi, *width, *height, *wrap;
   } text;
   char **files;
+  char *prompt;
   AttnCliLive live;
 } RenderArgs;
 
@@ -47,6 +49,7 @@ render_args_clear (RenderArgs *a)
   g_free (a->text.vmax), g_free (a->text.percentile), g_free (a->text.center);
   g_free (a->text.dpi), g_free (a->text.width), g_free (a->text.height), g_free (a->text.wrap);
   g_strfreev (a->files);
+  g_free (a->prompt);
   attn_cli_live_clear (&a->live);
 }
 
@@ -56,6 +59,8 @@ render_options (RenderArgs *a)
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->output, N_("Output file (.png, .svg, .pdf)"), "OUT" },
     { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &a->dataset, N_("Dataset to draw"), "PATH" },
+    { "prompt", 0, 0, G_OPTION_ARG_STRING, &a->prompt,
+      N_("The prompt a MODEL runs on (FILE a model)"), "TEXT" },
     { "y", 0, 0, G_OPTION_ARG_STRING, &a->y, N_("Dimension down the heatmap (default: query)"), "DIM" },
     { "x", 0, 0, G_OPTION_ARG_STRING, &a->x, N_("Dimension across (default: key)"), "DIM" },
     { "rows", 0, 0, G_OPTION_ARG_STRING, &a->rows, N_("Dimension of the grid's rows"), "DIM" },
@@ -245,6 +250,7 @@ build_spec (RenderArgs *a, GError **error)
     return NULL;
   if (spec->live == NULL) /* live: --dataset named the Q/K/V group */
     attn_cli_replace (&spec->dataset, a->dataset);
+  attn_cli_replace (&spec->prompt, a->prompt);
   attn_cli_replace (&spec->ydim, a->y);
   attn_cli_replace (&spec->xdim, a->x);
   attn_cli_replace (&spec->rowdim, a->rows);
@@ -322,6 +328,33 @@ only_view_path (AttnReaderFile *file)
   return NULL;
 }
 
+/* A model's runs on the view's prompt under its intervention (all layers:
+ * a figure is drawn once). */
+static AttnArray *
+model_array (const char *path, const AttnViewSpec *spec, GError **error)
+{
+  g_autoptr (AttnModel) model = NULL;
+  g_autoptr (GPtrArray) labels = NULL;
+  g_autofree gint32 *ids = NULL;
+  gsize n = 0;
+
+  if (spec->prompt == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("%s is a model: give --prompt TEXT (or a view saved with one)"), path);
+      return NULL;
+    }
+  if (!(model = attn_model_load (path, error))
+      || !(ids = attn_model_encode_prompt (model, spec->prompt, &n, error)))
+    return NULL;
+  labels = g_ptr_array_new_with_free_func (g_free);
+  for (gsize i = 0; i < n; i++)
+    g_ptr_array_add (labels, attn_model_label (model, ids[i]));
+  return attn_model_array_new (model, ids, n, (const char *const *) labels->pdata, spec->live,
+                               spec->live ? spec->live->quantity : ATTN_QUANTITY_WEIGHTS,
+                               G_MAXUINT, NULL, NULL, error);
+}
+
 static int
 render (RenderArgs *a, AttnFormat format)
 {
@@ -335,14 +368,15 @@ render (RenderArgs *a, AttnFormat format)
 
   if (spec == NULL)
     return attn_cli_fail (error);
-  file = attn_reader_file_open (a->files[0], &error);
-  if (file == NULL)
-    return attn_cli_fail (error);
-  array = spec->live ? attn_computed_array_new (file, spec->live, &error)
-                     : attn_reader_file_open_array (file, spec->dataset, &error);
+  if (attn_model_sniff (a->files[0]))
+    array = model_array (a->files[0], spec, &error);
+  else if ((file = attn_reader_file_open (a->files[0], &error)) != NULL)
+    array = spec->live ? attn_computed_array_new (file, spec->live, &error)
+                       : attn_reader_file_open_array (file, spec->dataset, &error);
   if (array == NULL)
     return attn_cli_fail (error);
-  print_warnings (warnings = attn_reader_file_take_warnings (file));
+  if (file)
+    print_warnings (warnings = attn_reader_file_take_warnings (file));
   if (!(figure = attn_figure_new (array, spec, &error)))
     return attn_cli_fail (error);
   ok = attn_export_figure (figure, a->output, format, spec->width, spec->height, spec->dpi, NULL,
@@ -352,7 +386,7 @@ render (RenderArgs *a, AttnFormat format)
     return attn_cli_fail (error);
   if (a->save_view)
     {
-      if (spec->dataset == NULL && spec->live == NULL)
+      if (spec->dataset == NULL && spec->live == NULL && file)
         spec->dataset = only_view_path (file);
       if (!attn_view_spec_save (spec, a->save_view, &error))
         return attn_cli_fail (error);

@@ -85,6 +85,54 @@ attn_model_get_source (const AttnModel *model)
   return model->source;
 }
 
+gint32 *
+attn_model_parse_ids (const char *text, gsize *n_ids, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  g_autofree gint32 *ids = NULL;
+
+  g_return_val_if_fail (text != NULL && n_ids != NULL, NULL);
+  *n_ids = g_strv_length (parts);
+  ids = g_new (gint32, MAX (*n_ids, 1));
+  for (gsize i = 0; i < *n_ids; i++)
+    {
+      gint64 v;
+
+      if (!g_ascii_string_to_signed (g_strstrip (parts[i]), 10, 0, G_MAXINT32, &v, NULL))
+        {
+          g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                       _("“%s” is not a token id (ids are whole numbers separated by commas)"),
+                       parts[i]);
+          return NULL;
+        }
+      ids[i] = (gint32) v;
+    }
+  return g_steal_pointer (&ids);
+}
+
+gint32 *
+attn_model_encode_prompt (const AttnModel *model, const char *prompt, gsize *n_ids,
+                          GError **error)
+{
+  g_return_val_if_fail (model != NULL && prompt != NULL && n_ids != NULL, NULL);
+  if (prompt[0] == '\0')
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT, _("the prompt is empty"));
+      return NULL;
+    }
+  if (model->tokenizer)
+    return attn_tokenizer_encode (model->tokenizer, prompt, TRUE, n_ids, error);
+  return attn_model_parse_ids (prompt, n_ids, error);
+}
+
+char *
+attn_model_label (const AttnModel *model, gint32 id)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->tokenizer ? attn_tokenizer_label (model->tokenizer, (guint32) id)
+                          : g_strdup_printf ("%d", id);
+}
+
 /* Sizes past these are not models this viewer runs on a desktop: they keep
  * products of them far from overflow. */
 #define MAX_DIM (1u << 16)

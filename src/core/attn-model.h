@@ -59,6 +59,17 @@ const AttnTokenizer *attn_model_get_tokenizer (const AttnModel *model);
 /* "the single file NAME" / "the Hugging Face folder NAME" */
 const char *attn_model_get_source (const AttnModel *model);
 
+/* "1, 403, 407" as ids; ATTN_ERROR_ARGUMENT naming what is not an id. */
+gint32 *attn_model_parse_ids (const char *text, gsize *n_ids, GError **error);
+/* A prompt's ids: the tokenizer's (the start token first), or for a model
+ * without one the ids typed ("1, 403, 407").  ATTN_ERROR_ARGUMENT for an
+ * empty prompt or text a model without a tokenizer cannot read. */
+gint32 *attn_model_encode_prompt (const AttnModel *model, const char *prompt, gsize *n_ids,
+                                  GError **error);
+/* A token's text as a label (attn_tokenizer_label), or its id as text for
+ * a model without a tokenizer. */
+char *attn_model_label (const AttnModel *model, gint32 id);
+
 #define ATTN_MODEL_TOP_K 5
 
 /* What one forward pass captures; T tokens, L layers, Hq query heads, Hkv

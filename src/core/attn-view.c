@@ -87,6 +87,7 @@ attn_view_spec_free (AttnViewSpec *spec)
     return;
   g_free (spec->dataset);
   attn_compute_spec_free (spec->live);
+  g_free (spec->prompt);
   g_free (spec->ydim);
   g_free (spec->xdim);
   g_free (spec->rowdim);
@@ -128,6 +129,7 @@ attn_view_spec_copy (const AttnViewSpec *spec)
   c = g_memdup2 (spec, sizeof *spec);
   c->dataset = g_strdup (spec->dataset);
   c->live = spec->live ? attn_compute_spec_copy (spec->live) : NULL;
+  c->prompt = g_strdup (spec->prompt);
   c->ydim = g_strdup (spec->ydim), c->xdim = g_strdup (spec->xdim);
   c->rowdim = g_strdup (spec->rowdim), c->coldim = g_strdup (spec->coldim);
   c->selects = attn_select_list_copy (spec->selects);
@@ -190,6 +192,7 @@ attn_view_spec_equal (const AttnViewSpec *a, const AttnViewSpec *b)
   if (a == NULL || b == NULL)
     return a == b;
   return g_strcmp0 (a->dataset, b->dataset) == 0 && attn_compute_spec_equal (a->live, b->live)
+         && g_strcmp0 (a->prompt, b->prompt) == 0
          && g_strcmp0 (a->ydim, b->ydim) == 0 && g_strcmp0 (a->xdim, b->xdim) == 0
          && g_strcmp0 (a->rowdim, b->rowdim) == 0 && g_strcmp0 (a->coldim, b->coldim) == 0
          && a->wrap == b->wrap
@@ -625,6 +628,7 @@ attn_view_spec_to_json (const AttnViewSpec *spec)
       json_builder_set_member_name (b, "live");
       json_builder_add_value (b, attn_compute_spec_to_json (spec->live));
     }
+  add_string (b, "prompt", spec->prompt);
   add_string (b, "y", spec->ydim);
   add_string (b, "x", spec->xdim);
   add_string (b, "rows", spec->rowdim);
@@ -944,6 +948,7 @@ attn_view_spec_from_json (JsonNode *node, GError **error)
       && !(spec->live = attn_compute_spec_from_json (json_object_get_member (r.obj, "live"),
                                                      error)))
     return NULL;
+  spec->prompt = get_string (&r, "prompt");
   spec->ydim = get_string (&r, "y");
   spec->xdim = get_string (&r, "x");
   spec->rowdim = get_string (&r, "rows");

@@ -56,6 +56,10 @@ typedef struct
    * Q, K, V (dataset is then ignored), with dimensions component, epsilon,
    * layer, head, query, key. */
   AttnComputeSpec *live;
+  /* When not NULL, the file is a model (attn-model.h) run on this prompt
+   * under live (NULL or op none: unperturbed), its runs drawn as
+   * [component, epsilon, layer, head, query, key]. */
+  char *prompt;
   char *ydim, *xdim;         /* NULL: query/key, else the last two */
   char *rowdim, *coldim;     /* NULL: no faceting */
   guint wrap;                /* > 0: a column facet alone flows into rows of this many panels */
