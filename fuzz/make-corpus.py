@@ -15,6 +15,7 @@ committed file unless this script changed.  Each HDF5 file stays under
 """
 import json
 import os
+import struct
 import sys
 
 import h5py
@@ -368,6 +369,72 @@ def write_text(outdir, sub, table, join):
             f.write(join(parts))
 
 
+def tiny_weights(dim=8, hidden=16, layers=2, heads=2, kv=1, vocab=16, seed=3):
+    """The tensors of a tiny Llama (HF names, [out, in]), float32."""
+    rng = np.random.default_rng(seed)
+    hd = dim // heads
+    w = {"model.embed_tokens.weight": (vocab, dim), "model.norm.weight": (dim,)}
+    for i in range(layers):
+        p = f"model.layers.{i}."
+        w.update({p + "input_layernorm.weight": (dim,), p + "post_attention_layernorm.weight": (dim,),
+                  p + "self_attn.q_proj.weight": (heads * hd, dim), p + "self_attn.k_proj.weight": (kv * hd, dim),
+                  p + "self_attn.v_proj.weight": (kv * hd, dim), p + "self_attn.o_proj.weight": (dim, heads * hd),
+                  p + "mlp.gate_proj.weight": (hidden, dim), p + "mlp.up_proj.weight": (hidden, dim),
+                  p + "mlp.down_proj.weight": (dim, hidden)})
+    return {k: rng.normal(0, 0.3, v).astype("<f4") for k, v in w.items()}
+
+
+def safetensors(tensors):
+    header, blobs, off = {}, [], 0
+    for name, a in tensors.items():
+        b = a.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    return struct.pack("<Q", len(h)) + h + b"".join(blobs)
+
+
+def single_file(tensors, dim=8, hidden=16, layers=2, heads=2, kv=1, vocab=16):
+    head = struct.pack("<Bi5s7iB", 1, 5, b"llama", dim, hidden, 32, vocab, layers, heads, kv, 1)
+    out = [head + b"\0" * (256 - len(head))]
+    for i in range(vocab):
+        piece = chr(ord("a") + i).encode()
+        out.append(struct.pack("<fi", -float(i), len(piece)) + piece)
+    t = tensors
+    per = lambda suffix: b"".join(t[f"model.layers.{i}.{suffix}"].tobytes() for i in range(layers))
+    out.append(t["model.embed_tokens.weight"].tobytes())
+    for suffix in ("input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight",
+                   "self_attn.v_proj.weight", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
+                   "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"):
+        out.append(per(suffix))
+    out.append(t["model.norm.weight"].tobytes())
+    return b"".join(out)
+
+
+def tokenizer_json(kind):
+    if kind == "bytelevel":
+        vocab = {c: i for i, c in enumerate(["a", "b", "c", "\u0120", "\u0120a", "ab"])}
+        return {"model": {"type": "BPE", "vocab": vocab, "merges": ["\u0120 a", "a b"]},
+                "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "use_regex": True},
+                "normalizer": None, "added_tokens": [{"id": 6, "content": "<|endoftext|>", "special": True}]}
+    vocab = {"<unk>": 0, "<s>": 1, "</s>": 2, "\u2581": 3, "a": 4, "b": 5, "\u2581a": 6, "<0x0A>": 7}
+    return {"model": {"type": "BPE", "vocab": vocab, "merges": [["\u2581", "a"]], "byte_fallback": True,
+                      "unk_token": "<unk>"},
+            "normalizer": {"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "\u2581"},
+                                                               {"type": "Replace", "pattern": {"String": " "},
+                                                                "content": "\u2581"}]},
+            "pre_tokenizer": None, "added_tokens": [{"id": 1, "content": "<s>", "special": True}]}
+
+
+def model_seeds():
+    t = tiny_weights()
+    return {"single-file": b"b" + single_file(t), "safetensors": b"s" + safetensors(t),
+            "tokenizer-bytelevel": b"t" + json.dumps(tokenizer_json("bytelevel")).encode(),
+            "tokenizer-metaspace": b"t" + json.dumps(tokenizer_json("metaspace")).encode()}
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")
     write_h5(outdir)
@@ -377,6 +444,7 @@ def main():
     write_text(outdir, "view-args", VIEW_ARGS, lambda p: b"\0".join(s.encode() for s in p))
     write_binary(outdir, "protocol", protocol_seeds())
     write_chunks(outdir)
+    write_binary(outdir, "model", model_seeds())
 
 
 if __name__ == "__main__":

@@ -189,6 +189,9 @@ test_bad_models (void)
 {
   if (!have_model ())
     return;
+  write_damaged ("empty.bin", 0, NULL, 0);
+  assert_refused (ARGS ("empty.bin", "--token-ids", "1,2", "-o", "x.h5"), "too short");
+  g_unlink ("empty.bin");
   write_damaged ("cut.bin", 100000, NULL, 0);
   assert_refused (ARGS ("cut.bin", "--token-ids", "1,2", "-o", "x.h5"), "truncated");
   write_damaged ("magic.bin", 5, "lamma", 5);

@@ -423,9 +423,10 @@ attn_model_load_single_file (const char *path, GError **error)
       return NULL;
     }
   c = (Cursor){ (const guint8 *) g_mapped_file_get_contents (map), NULL, name };
-  c.end = c.p + g_mapped_file_get_length (map);
-  if (!read_header (c.p, c.end - c.p, name, &config, error))
+  /* (an empty file maps to no address at all: the size is checked first) */
+  if (!read_header (c.p, g_mapped_file_get_length (map), name, &config, error))
     return NULL;
+  c.end = c.p + g_mapped_file_get_length (map);
   c.p += 256;
   source = g_strdup_printf (_("the single file %s"), name);
   model = attn_model_new_empty (&config, source);
