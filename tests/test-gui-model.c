@@ -237,6 +237,29 @@ test_model_view (void)
   close_window (window);
 }
 
+/* A damaged model: the window says why, keeps what it showed, and opens
+ * the good model afterwards. */
+static void
+test_model_bad (void)
+{
+  g_autofree char *bad = fixture ("cut.bin");
+  g_autoptr (GBytes) bytes = NULL;
+  AttnWindow *window;
+
+  if (skip_without_model ())
+    return;
+  bytes = attn_test_read_file (model_path);
+  g_assert_true (g_file_set_contents (bad, g_bytes_get_data (bytes, NULL), 5000, NULL));
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_false (attn_window_open_model (window, bad, PROMPT));
+  g_assert_nonnull (strstr (attn_window_get_error (window), "truncated"));
+  g_assert_true (attn_window_is_empty (window));
+  g_assert_true (attn_window_open_model (window, model_path, PROMPT));
+  wait_shown (window, 3);
+  close_window (window);
+}
+
 /* A model too large to run whole for each change (here: any model, by
  * ATTN_MODEL_FULL_RUN_FLOP): the runs stop at the layer shown, whose values
  * are the capture's; a later layer shown runs the model again. */
@@ -287,6 +310,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/model/hover-and-grid", test_model_hover_and_grid);
   g_test_add_func ("/gui/model/partial", test_model_partial);
   g_test_add_func ("/gui/model/view", test_model_view);
+  g_test_add_func ("/gui/model/bad", test_model_bad);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (model_path);
