@@ -99,6 +99,19 @@ action_open (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* A Hugging Face model is a folder (config.json, model.safetensors, …). */
+static void
+action_open_model_folder (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  AttnWindow *self = data;
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Open a Hugging Face Model Folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 action_open_recent (GSimpleAction *action, GVariant *param, gpointer data)
 {
@@ -699,6 +712,7 @@ action_focus_heatmap (GSimpleAction *action, GVariant *param, gpointer data)
 
 static const GActionEntry win_actions[] = {
   { "open", action_open },
+  { "open-model-folder", action_open_model_folder },
   { "open-recent", action_open_recent, "s" },
   { "close", action_close },
   { "export", action_export },

@@ -260,6 +260,32 @@ test_model_bad (void)
   close_window (window);
 }
 
+/* A Hugging Face folder (the test model converted) opens as Open and drag
+ * and drop open it, by its GFile; Open Model Folder… is an action. */
+static void
+test_model_folder (void)
+{
+  g_autofree char *dir = fixture ("hf-model");
+  g_autoptr (GFile) file = g_file_new_for_path (dir);
+  AttnWindow *window;
+
+  if (skip_without_model ())
+    return;
+  g_free (attn_test_run_python ("../tools/model-to-hf.py", model_path, dir, NULL));
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "open-model-folder"));
+  g_assert_true (attn_window_open (window, file));
+  wait_shown (window, 3);
+  gtk_editable_set_text (GTK_EDITABLE (control (window, "prompt")), PROMPT);
+  g_signal_emit_by_name (control (window, "prompt"), "activate");
+  wait_shown (window, 3);
+  /* the folder's tokenizer.json and weights: the single file's numbers */
+  capture ("1,0.5,0.1");
+  assert_same_as_capture (window);
+  close_window (window);
+}
+
 /* A model too large to run whole for each change (here: any model, by
  * ATTN_MODEL_FULL_RUN_FLOP): the runs stop at the layer shown, whose values
  * are the capture's; a later layer shown runs the model again. */
@@ -311,6 +337,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/model/partial", test_model_partial);
   g_test_add_func ("/gui/model/view", test_model_view);
   g_test_add_func ("/gui/model/bad", test_model_bad);
+  g_test_add_func ("/gui/model/folder", test_model_folder);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (model_path);
