@@ -130,10 +130,12 @@ selects_input_dim (const char *select)
   return TRUE;
 }
 
-/* The live options over the view's own live spec, if either is there. */
+/* The live options over the view's own live spec, if either is there, and
+ * the prompt of a model over the view's. */
 static gboolean
 apply_live (AttnViewSpec *spec, RenderArgs *a, GError **error)
 {
+  attn_cli_replace (&spec->prompt, a->prompt);
   if (!attn_cli_live_given (&a->live) && spec->live == NULL)
     return TRUE;
   if (spec->live == NULL)
@@ -250,7 +252,6 @@ build_spec (RenderArgs *a, GError **error)
     return NULL;
   if (spec->live == NULL) /* live: --dataset named the Q/K/V group */
     attn_cli_replace (&spec->dataset, a->dataset);
-  attn_cli_replace (&spec->prompt, a->prompt);
   attn_cli_replace (&spec->ydim, a->y);
   attn_cli_replace (&spec->xdim, a->x);
   attn_cli_replace (&spec->rowdim, a->rows);
