@@ -20,7 +20,6 @@ typedef struct
   AttnModel *model;
   gint32 *ids;
   gsize T;
-  GPtrArray *labels;
   AttnComputeSpec *spec;
   AttnQuantity quantity;
   char *prompt;
@@ -36,7 +35,6 @@ model_run_free (gpointer data)
 
   attn_model_free (run->model);
   g_free (run->ids);
-  g_ptr_array_unref (run->labels);
   attn_compute_spec_free (run->spec);
   g_free (run->prompt);
   g_free (run);
@@ -53,17 +51,6 @@ attn_window_get_model_busy (AttnWindow *self)
 {
   g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
   return self->model_task != NULL;
-}
-
-static GPtrArray *
-token_labels (AttnWindow *self, const gint32 *ids, gsize n)
-{
-  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
-
-  for (gsize i = 0; i < n; i++)
-    g_ptr_array_add (labels, attn_model_label (self->model, ids[i]));
-  g_ptr_array_add (labels, NULL);
-  return labels;
 }
 
 /* --- what is shown --- */
@@ -172,8 +159,7 @@ run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
 {
   ModelRun *run = data;
   GError *error = NULL;
-  AttnArray *array = attn_model_array_new (run->model, run->ids, run->T,
-                                           (const char *const *) run->labels->pdata, run->spec,
+  AttnArray *array = attn_model_array_new (run->model, run->ids, run->T, run->spec,
                                            run->quantity, run->last_layer, &run->runs_done,
                                            cancellable, &error);
 
@@ -275,7 +261,6 @@ attn_window_model_run (AttnWindow *self)
     }
   run = g_new0 (ModelRun, 1);
   *run = (ModelRun){ .model = attn_model_ref (self->model), .ids = ids, .T = n,
-                     .labels = token_labels (self, ids, n),
                      .spec = attn_model_panel_dup_spec (self->model_panel, &error),
                      .quantity = attn_model_panel_get_quantity (self->model_panel),
                      .prompt = g_strdup (attn_model_panel_get_prompt (self->model_panel)),

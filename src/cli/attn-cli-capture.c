@@ -86,24 +86,6 @@ prompt_free (gpointer data)
 }
 
 static gboolean
-parse_ids (const char *text, Prompt *p, GError **error)
-{
-  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
-
-  p->n = g_strv_length (parts);
-  p->ids = g_new (gint32, MAX (p->n, 1));
-  for (gsize i = 0; i < p->n; i++)
-    {
-      gint64 v;
-
-      if (!attn_cli_parse_integer ("--token-ids", g_strstrip (parts[i]), 0, G_MAXINT32, &v, error))
-        return FALSE;
-      p->ids[i] = (gint32) v;
-    }
-  return TRUE;
-}
-
-static gboolean
 add_text (GPtrArray *prompts, const AttnModel *model, const char *text, GError **error)
 {
   const AttnTokenizer *tok = attn_model_get_tokenizer (model);
@@ -145,8 +127,8 @@ read_prompts (const CaptureArgs *a, const AttnModel *model, GError **error)
       Prompt *p = g_new0 (Prompt, 1);
 
       g_ptr_array_add (prompts, p);
-      if (!parse_ids (a->token_ids, p, error))
-        return NULL;
+      if (!(p->ids = attn_model_parse_ids (a->token_ids, &p->n, error)))
+        return g_prefix_error (error, "%s: ", "--token-ids"), NULL;
     }
   return g_steal_pointer (&prompts);
 }

@@ -335,7 +335,6 @@ static AttnArray *
 model_array (const char *path, const AttnViewSpec *spec, GError **error)
 {
   g_autoptr (AttnModel) model = NULL;
-  g_autoptr (GPtrArray) labels = NULL;
   g_autofree gint32 *ids = NULL;
   gsize n = 0;
 
@@ -348,10 +347,7 @@ model_array (const char *path, const AttnViewSpec *spec, GError **error)
   if (!(model = attn_model_load (path, error))
       || !(ids = attn_model_encode_prompt (model, spec->prompt, &n, error)))
     return NULL;
-  labels = g_ptr_array_new_with_free_func (g_free);
-  for (gsize i = 0; i < n; i++)
-    g_ptr_array_add (labels, attn_model_label (model, ids[i]));
-  return attn_model_array_new (model, ids, n, (const char *const *) labels->pdata, spec->live,
+  return attn_model_array_new (model, ids, n, spec->live,
                                spec->live ? spec->live->quantity : ATTN_QUANTITY_WEIGHTS,
                                G_MAXUINT, NULL, NULL, error);
 }

@@ -128,18 +128,18 @@ index_labels (gsize n)
 }
 
 static GPtrArray *
-token_labels (const gint32 *ids, const char *const *labels, gsize T)
+token_labels (const AttnModel *model, const gint32 *ids, gsize T)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
   for (gsize t = 0; t < T; t++)
-    g_ptr_array_add (out, labels ? g_strdup (labels[t]) : g_strdup_printf ("%d", ids[t]));
+    g_ptr_array_add (out, attn_model_label (model, ids[t]));
   return out;
 }
 
 static void
 label (AttnArray *array, const AttnComputeSpec *spec, guint n_comp, guint n_eps,
-       const gint32 *ids, const char *const *labels, gsize T)
+       const AttnModel *model, const gint32 *ids, gsize T)
 {
   GPtrArray *comps = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *eps = g_ptr_array_new_with_free_func (g_free);
@@ -164,8 +164,8 @@ label (AttnArray *array, const AttnComputeSpec *spec, guint n_comp, guint n_eps,
     attn_array_set_tick_values (array, 1, values, n_eps);
   attn_array_take_tick_labels (array, 2, index_labels (attn_array_get_dim_size (array, 2)));
   attn_array_take_tick_labels (array, 3, index_labels (attn_array_get_dim_size (array, 3)));
-  attn_array_take_tick_labels (array, 4, token_labels (ids, labels, T));
-  attn_array_take_tick_labels (array, 5, token_labels (ids, labels, T));
+  attn_array_take_tick_labels (array, 4, token_labels (model, ids, T));
+  attn_array_take_tick_labels (array, 5, token_labels (model, ids, T));
 }
 
 static AttnModelArray *
@@ -188,8 +188,7 @@ model_array_new (const AttnModelConfig *c, guint n_comp, guint n_eps, gsize T)
 }
 
 AttnArray *
-attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const char *const *labels,
-                      const AttnComputeSpec *spec, AttnQuantity quantity, guint last_layer,
+attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const AttnComputeSpec *spec, AttnQuantity quantity, guint last_layer,
                       gint *runs_done, GCancellable *cancellable, GError **error)
 {
   const AttnModelConfig *c = attn_model_get_config (model);
@@ -216,7 +215,7 @@ attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const char *
   if (!attn_model_run_until (model, ids, T, spec, last_layer, cap, collect_run, &col, cancellable,
                              error))
     return NULL;
-  label (ATTN_ARRAY (array), spec, n_comp, n_eps, ids, labels, T);
+  label (ATTN_ARRAY (array), spec, n_comp, n_eps, model, ids, T);
   return ATTN_ARRAY (g_steal_pointer (&array));
 }
 

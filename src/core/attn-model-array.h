@@ -15,13 +15,13 @@
 G_BEGIN_DECLS
 
 /* quantity of every run of spec (NULL or op none: the unperturbed run) on
- * ids [T] with the labels [T] (NULL: the ids).  Memory: C · E · L · H · T²
- * floats.  Layers past last_layer are not computed (NaN; G_MAXUINT: all
+ * ids [T], their tokens (attn_model_label) the query and key labels.
+ * Memory: H · T² floats per run and layer computed.  Layers past last_layer are not computed (NaN; G_MAXUINT: all
  * are), nor then the next tokens.  runs_done (may be NULL) counts the runs
  * finished, atomically, for a progress bar in another thread.  Errors:
  * attn_model_run's. */
 AttnArray *attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T,
-                                 const char *const *labels, const AttnComputeSpec *spec,
+                                 const AttnComputeSpec *spec,
                                  AttnQuantity quantity, guint last_layer, gint *runs_done,
                                  GCancellable *cancellable, GError **error);
 /* The runs attn_model_array_new makes for spec (at least 1). */
