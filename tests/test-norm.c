@@ -1,7 +1,9 @@
-/* test-norm.c: norms against matplotlib, domains, histograms, ticks
+/* test-norm.c: norms against matplotlib, domains, histograms, ticks and
+ * their labels
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "attn-format.h"
 #include "attn-norm.h"
 #include "attn-test-util.h"
 
@@ -143,6 +145,23 @@ test_ticks (void)
   g_assert_cmpstr (c, ==, "0.25");
 }
 
+/* A token's tick label is one line: newline and tab as glyphs, other
+ * control characters and bytes that are not UTF-8 escaped; names (paths)
+ * keep every control character escaped. */
+static void
+test_labels (void)
+{
+  g_autofree char *nl = attn_format_label ("\n"), *tab = attn_format_label ("a\tb");
+  g_autofree char *ff = attn_format_label ("\x0c\xff"), *plain = attn_format_label (" the");
+  g_autofree char *name = attn_format_name ("a\nb");
+
+  g_assert_cmpstr (nl, ==, "\u23ce");
+  g_assert_cmpstr (tab, ==, "a\u21e5b");
+  g_assert_cmpstr (ff, ==, "\\x0c\\xff");
+  g_assert_cmpstr (plain, ==, " the");
+  g_assert_cmpstr (name, ==, "a\\x0ab");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -152,5 +171,6 @@ main (int argc, char **argv)
   g_test_add_func ("/norm/percentile", test_percentile);
   g_test_add_func ("/norm/stats", test_stats);
   g_test_add_func ("/norm/ticks", test_ticks);
+  g_test_add_func ("/norm/labels", test_labels);
   return g_test_run ();
 }

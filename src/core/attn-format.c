@@ -46,8 +46,8 @@ append_escaped (GString *out, const char *bytes, gsize n)
     }
 }
 
-char *
-attn_format_name (const char *text)
+static char *
+format_text (const char *text, gboolean glyphs)
 {
   GString *out = g_string_sized_new (text ? strlen (text) : 0);
 
@@ -58,6 +58,8 @@ attn_format_name (const char *text)
 
       if (n == 1 && (guchar) *p >= 0x80) /* not UTF-8 */
         append_escaped (out, p, 1);
+      else if (glyphs && (c == '\n' || c == '\t'))
+        g_string_append (out, c == '\n' ? "\u23ce" : "\u21e5"); /* ⏎ ⇥ */
       else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
         append_escaped (out, p, n);
       else
@@ -65,4 +67,16 @@ attn_format_name (const char *text)
       p += n;
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+attn_format_name (const char *text)
+{
+  return format_text (text, FALSE);
+}
+
+char *
+attn_format_label (const char *text)
+{
+  return format_text (text, TRUE);
 }

@@ -20,6 +20,10 @@ char *attn_format_shortest (double v);
  * byte that is not UTF-8 become \xNN, byte by byte; valid UTF-8. */
 char *attn_format_name (const char *text);
 
+/* A label (a token) as a tick shows it: attn_format_name's, but a newline
+ * is ⏎ and a tab ⇥, so "\n" stays one line and whitespace stays visible. */
+char *attn_format_label (const char *text);
+
 /* An index written in decimal: 0 up to G_MAXINT64, since saved views hold
  * indices as JSON integers, which are 64-bit signed. */
 gboolean attn_parse_index (const char *s, gsize *out);

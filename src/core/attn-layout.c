@@ -17,9 +17,11 @@ PangoLayout *
 attn_layout_text (AttnLayout *l, int font, const char *text)
 {
   PangoLayout *layout = pango_layout_new (l->pango);
-  /* names from a file need not be UTF-8, which Pango needs */
-  g_autofree char *shown = text && !g_utf8_validate (text, -1, NULL) ? attn_format_name (text)
-                                                                     : NULL;
+  /* names from a file need not be UTF-8, which Pango needs; a tick is one
+   * line, whatever characters its token has */
+  g_autofree char *shown = text == NULL ? NULL
+                           : font == F_TICK ? attn_format_label (text)
+                           : !g_utf8_validate (text, -1, NULL) ? attn_format_name (text) : NULL;
 
   pango_layout_set_font_description (layout, l->fonts[font]);
   pango_layout_set_text (layout, shown ? shown : text ? text : "", -1);
