@@ -13,6 +13,7 @@ struct _AttnApplication
 {
   GtkApplication parent_instance;
   char *prompt; /* --prompt */
+  char *view;   /* --view */
 };
 
 G_DEFINE_FINAL_TYPE (AttnApplication, attn_application, GTK_TYPE_APPLICATION)
@@ -45,6 +46,25 @@ attn_application_new_window (AttnApplication *self, GFile *file)
   return GTK_WINDOW (window);
 }
 
+/* --view FILE: the saved view shown in the window of the first file (a
+ * model re-runs its prompt and intervention); a view that does not fit
+ * the file is said in the window's error bar. */
+static void
+load_view (AttnApplication *self, GtkWindow *window)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->view == NULL || !ATTN_IS_WINDOW (window))
+    return;
+  if (!attn_window_load_view (ATTN_WINDOW (window), self->view, &error))
+    {
+      g_autofree char *base = g_path_get_basename (self->view);
+      g_autofree char *msg = g_strdup_printf (_("Cannot show the view “%s”: %s"), base,
+                                              error->message);
+      attn_window_show_error (ATTN_WINDOW (window), msg);
+    }
+}
+
 /* Without a file: the demo, on the design's figure 1 (the Q/K/V x epsilon
  * grid) unless it was left on another view. */
 static void
@@ -57,6 +77,7 @@ attn_application_activate (GApplication *app)
   if (file)
     attn_window_open_at (window, file, "/figure1/attention");
   gtk_window_present (GTK_WINDOW (window));
+  load_view (ATTN_APPLICATION (app), GTK_WINDOW (window));
 }
 
 /* The first file goes to an empty window, if there is one; every other
@@ -65,18 +86,25 @@ static void
 attn_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
   GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow *first = NULL;
 
   for (int i = 0; i < n_files; i++)
     {
+      GtkWindow *window;
+
       if (active && ATTN_IS_WINDOW (active) && attn_window_is_empty (ATTN_WINDOW (active)))
         {
           attn_window_open (ATTN_WINDOW (active), files[i]);
           gtk_window_present (active);
+          window = active;
           active = NULL;
         }
       else
-        attn_application_new_window (ATTN_APPLICATION (app), files[i]);
+        window = attn_application_new_window (ATTN_APPLICATION (app), files[i]);
+      if (first == NULL)
+        first = window;
     }
+  load_view (ATTN_APPLICATION (app), first);
 }
 
 static void
@@ -170,17 +198,22 @@ attn_application_startup (GApplication *app)
 
 }
 
-/* --prompt is kept by the process that opens the windows. */
+/* --prompt and --view are kept by the process that opens the windows. */
 static int
 attn_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   AttnApplication *self = ATTN_APPLICATION (app);
-  const char *prompt = NULL;
+  const char *prompt = NULL, *view = NULL;
 
   if (g_variant_dict_lookup (options, "prompt", "&s", &prompt))
     {
       g_free (self->prompt);
       self->prompt = g_strdup (prompt);
+    }
+  if (g_variant_dict_lookup (options, "view", "^&ay", &view))
+    {
+      g_free (self->view);
+      self->view = g_strdup (view);
     }
   return -1;
 }
@@ -196,6 +229,7 @@ static void
 attn_application_finalize (GObject *object)
 {
   g_free (ATTN_APPLICATION (object)->prompt);
+  g_free (ATTN_APPLICATION (object)->view);
   G_OBJECT_CLASS (attn_application_parent_class)->finalize (object);
 }
 
@@ -216,6 +250,8 @@ attn_application_init (AttnApplication *self)
 {
   g_application_add_main_option (G_APPLICATION (self), "prompt", 0, 0, G_OPTION_ARG_STRING,
                                  _("The prompt a model runs on"), "TEXT");
+  g_application_add_main_option (G_APPLICATION (self), "view", 0, 0, G_OPTION_ARG_FILENAME,
+                                 _("A saved view to show (main menu, Save View…)"), "VIEW.json");
 }
 
 /* Every load allocates and frees buffers of a few MB (stripes, computed

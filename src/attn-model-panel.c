@@ -196,6 +196,17 @@ attn_model_panel_set_spec (AttnModelPanel *self, const char *prompt, const AttnC
   self->updating--;
 }
 
+void
+attn_model_panel_set_shown (AttnModelPanel *self, gboolean by_layer, guint layer, guint head)
+{
+  g_return_if_fail (ATTN_IS_MODEL_PANEL (self));
+  self->updating++;
+  gtk_drop_down_set_selected (self->facet, by_layer ? 1 : 0);
+  gtk_spin_button_set_value (self->layer, layer);
+  gtk_spin_button_set_value (self->head, head);
+  self->updating--;
+}
+
 GtkWidget *
 attn_model_panel_get_control (AttnModelPanel *self, const char *name)
 {

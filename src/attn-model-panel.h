@@ -32,6 +32,10 @@ const char *attn_model_panel_get_prompt (AttnModelPanel *self);
  * none), emitting nothing. */
 void attn_model_panel_set_spec (AttnModelPanel *self, const char *prompt,
                                 const AttnComputeSpec *spec);
+/* What is shown set as a saved view has it: layer × head when by_layer,
+ * else component × ε at layer and head (clamped to the model's); emits
+ * nothing. */
+void attn_model_panel_set_shown (AttnModelPanel *self, gboolean by_layer, guint layer, guint head);
 /* The intervention the controls say (op none when no component is on);
  * NULL, and the error shown, when a list does not parse. */
 AttnComputeSpec *attn_model_panel_dup_spec (AttnModelPanel *self, GError **error);

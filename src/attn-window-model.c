@@ -392,6 +392,20 @@ attn_window_open_model (AttnWindow *self, const char *path, const char *prompt)
   return TRUE;
 }
 
+/* The index a view fixes dim at, else otherwise. */
+static guint
+view_select (const AttnViewSpec *view, const char *dim, guint otherwise)
+{
+  for (guint i = 0; view->selects && i < view->selects->len; i++)
+    {
+      const AttnSelect *s = g_ptr_array_index (view->selects, i);
+
+      if (g_strcmp0 (s->dim, dim) == 0 && s->label == NULL && s->index <= G_MAXUINT)
+        return (guint) s->index;
+    }
+  return otherwise;
+}
+
 gboolean
 attn_window_model_load_view (AttnWindow *self, const AttnViewSpec *view, GError **error)
 {
@@ -402,6 +416,11 @@ attn_window_model_load_view (AttnWindow *self, const AttnViewSpec *view, GError 
       return FALSE;
     }
   attn_model_panel_set_spec (self->model_panel, view->prompt, view->live);
+  attn_model_panel_set_shown (self->model_panel,
+                              g_strcmp0 (view->rowdim, "layer") == 0
+                                  && g_strcmp0 (view->coldim, "head") == 0,
+                              view_select (view, "layer", attn_model_panel_get_layer (self->model_panel)),
+                              view_select (view, "head", attn_model_panel_get_head (self->model_panel)));
   g_clear_pointer (&self->model_view, attn_view_spec_free);
   self->model_view = attn_view_spec_copy (view);
   attn_window_model_run (self);

@@ -51,7 +51,6 @@ struct _AttnWindow
 
 void attn_window_install_actions (AttnWindow *self);
 void attn_window_update_actions (AttnWindow *self);
-void attn_window_show_error (AttnWindow *self, const char *message);
 void attn_window_update_recent (AttnWindow *self);
 /* Starts or stops following a growing dataset. */
 void attn_window_update_follow (AttnWindow *self);

@@ -58,6 +58,8 @@ gboolean attn_window_save_view (AttnWindow *self, const char *filename, GError *
 gboolean attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec,
                                 const AttnViewSpec *view, GError **error);
 gboolean attn_window_load_view (AttnWindow *self, const char *filename, GError **error);
+/* message in the window's error bar; NULL hides the bar. */
+void attn_window_show_error (AttnWindow *self, const char *message);
 /* Where the sidecar is (or would be) written; NULL without a file. */
 const char *attn_window_get_sidecar_path (AttnWindow *self);
 /* Writes a pending sidecar update now. */
