@@ -54,7 +54,7 @@ capture_options (CaptureArgs *a)
       "ID,ID,..." },
     { "generate", 0, 0, G_OPTION_ARG_INT, &a->generate,
       N_("Decode N more tokens greedily (one prompt), then capture"), "N" },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "MODEL" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, NULL },
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new (_("MODEL -o OUT.h5 --prompt TEXT"));

@@ -43,7 +43,7 @@ compute_options (ComputeArgs *a)
     { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &a->dataset, N_("Group holding q, k, v"), "GROUP" },
     { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, N_("Fix another dimension (default 0)"),
       "DIM=I|DIM=@LABEL" },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, NULL },
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new (_("FILE -o OUT.h5"));

@@ -100,7 +100,7 @@ render_options (RenderArgs *a)
       N_("Leave out the title, subtitle, caption and row/column headers"), NULL },
     { "no-subtitle", 0, 0, G_OPTION_ARG_NONE, &a->no_subtitle,
       N_("Leave out the subtitle (the fixed dimensions and the token range shown)"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, "FILE" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, NULL },
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new (_("FILE -o OUT"));
