@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # attnview's one entry point on Debian 12:
-#   ./run.sh          install what is missing, build, draw the demo figures
+#   ./run.sh          install what is missing, build, open the viewer on the
+#                     demo model (without a display: draw the demo figures)
 #   ./run.sh test     the same set-up, then every test (under Xvfb without a display)
 #   ./run.sh bench    the same set-up, then the benchmarks (bench/: figures,
 #                     live computation, viewer)
@@ -58,12 +59,13 @@ with_display () {
   fi
 }
 
-# The viewer on the bundled demo; without a display, the demo figures instead.
+# The viewer on the bundled demo model, its Model page set to figure 1 (the
+# saved view data/demo-view.json); without a display, the demo figures instead.
 demo () {
   local av=build/src/attnview
   if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-    # no file: the demo, opened on figure 1's grid (attn-application.c)
-    ATTN_DEMO="$(pwd)/data/demo.h5" GSETTINGS_SCHEMA_DIR="$(pwd)/build/data" exec "$av"
+    ATTN_DEMO="$(pwd)/data/demo.h5" GSETTINGS_SCHEMA_DIR="$(pwd)/build/data" \
+      exec "$av" data/demo-model --view data/demo-view.json
   fi
   mkdir -p out
   bash tools/demo-figures.sh "$av" data/demo.h5 out

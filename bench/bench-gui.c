@@ -504,6 +504,10 @@ main (int argc, char **argv)
       bench_model (tiny, "model-tiny", "Once upon a time, there was a little girl named Lily. "
                                        "She loved to play outside in the park.", n);
     }
+  if (only == NULL || strstr ("model-demo", only))
+    bench_model ("data/demo-model", "model-demo",
+                 "  The licenses for most software and other practical works are designed\n"
+                 "to take away your freedom to share and change the works", n);
   if (only == NULL || strstr ("model-llama12", only))
     {
       g_autofree char *model = g_build_filename (dir, "llama12", NULL);

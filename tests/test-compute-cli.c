@@ -163,7 +163,7 @@ test_demo_same_layer (void)
   g_autofree char *out = NULL;
 
   g_assert_cmpint (run_attnview (ARGS (demo, "-o", "demo-live.h5", "--select", "prompt=0",
-                                       "--layer", "1", "--head", "3", "--component", "query",
+                                       "--layer", "3", "--head", "0", "--component", "query",
                                        "--component", "key", "--op", "scale", "--eps",
                                        "5e-1,1e-3,1e-10"),
                                  NULL),

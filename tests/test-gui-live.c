@@ -202,14 +202,14 @@ test_live_grid (void)
   col = attn_figure_col_header (fig, 2);
   g_assert_cmpstr (col, ==, "ε = 1e-10");
 
-  /* Value off, layer 1, head 3: the demo's same-layer grid */
+  /* Value off, layer 3, head 0: the demo's same-layer grid */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (control (window, "value")), FALSE);
   wait_loaded (window);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "layer")), 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "head")), 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "layer")), 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control (window, "head")), 0);
   wait_loaded (window);
-  g_assert_cmpuint (attn_session_get_fixed (session, 2), ==, 1);
-  g_assert_cmpuint (attn_session_get_fixed (session, 3), ==, 3);
+  g_assert_cmpuint (attn_session_get_fixed (session, 2), ==, 3);
+  g_assert_cmpuint (attn_session_get_fixed (session, 3), ==, 0);
   g_assert_cmpuint (attn_figure_get_n_rows (figure_of (window)), ==, 2);
   /* tokens 0..47: several pixels per cell, so that a cell's centre shows it alone */
   attn_session_set_range (session, 4, 0, 48);
@@ -238,7 +238,7 @@ test_live_grid (void)
   g_free (col);
   col = attn_figure_col_header (fig, 0);
   g_assert_cmpstr (col, ==, "ε = 0.01");
-  g_assert_cmpuint (attn_session_get_fixed (session, 2), ==, 1);
+  g_assert_cmpuint (attn_session_get_fixed (session, 2), ==, 3);
   /* a bad one: said, and nothing lost */
   gtk_editable_set_text (GTK_EDITABLE (control (window, "eps")), "1e-2, x");
   g_signal_emit_by_name (control (window, "eps"), "activate");

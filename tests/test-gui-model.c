@@ -8,13 +8,18 @@
  * page redraws with the values `attnview capture` writes for the same run
  * (which test-capture checks against PyTorch), cell for cell; the hovered
  * query's next tokens are shown; layer × head shows every head of a run;
- * an empty prompt shows its error and no older picture.
+ * an empty prompt shows its error and no older picture.  And the bundled
+ * demo model as ./run.sh opens it (`attnview data/demo-model --view
+ * data/demo-view.json`, always run): the page set to figure 1 and the grid
+ * equal to the demo file's /figure1/attention, which `attnview capture`
+ * wrote and data/make-demo.py checked against PyTorch.
  */
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
+#include "attn-application.h"
 #include "attn-enum-drop-down.h"
 #include "attn-gui-test-util.h"
 #include "attn-h5.h"
@@ -321,6 +326,93 @@ test_model_partial (void)
   g_unsetenv ("ATTN_MODEL_FULL_RUN_FLOP");
 }
 
+/* The application's first window once its model's runs are drawn; then
+ * the application quits. */
+static gboolean
+demo_shown (gpointer data)
+{
+  GList *windows = gtk_application_get_windows (data);
+  AttnWindow *window = windows && ATTN_IS_WINDOW (windows->data) ? windows->data : NULL;
+  AttnArray *array = window ? attn_session_get_array (attn_window_get_session (window)) : NULL;
+
+  if (array == NULL || attn_window_get_model_busy (window) || !loaded (window))
+    return G_SOURCE_CONTINUE;
+  g_object_set_data (data, "window", window);
+  g_application_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+too_late (gpointer data)
+{
+  g_error ("the demo model was not shown in 60 s");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_model_demo (void)
+{
+  g_autofree char *model = g_build_filename (attn_test_srcdir (), "data", "demo-model", NULL);
+  g_autofree char *view = g_build_filename (attn_test_srcdir (), "data", "demo-view.json", NULL);
+  g_autofree char *demo = g_build_filename (attn_test_srcdir (), "data", "demo.h5", NULL);
+  char *argv[] = { "attnview", model, "--view", view, NULL };
+  g_autoptr (AttnApplication) app = attn_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr (AttnH5File) file = NULL;
+  g_autoptr (AttnArray) want = NULL;
+  AttnArray *got;
+  AttnWindow *window;
+  float a[128 * 128], b[128 * 128];
+  double worst = 0;
+  guint timeout, poll;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  poll = g_timeout_add (20, demo_shown, app);
+  timeout = g_timeout_add_seconds (60, too_late, NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);
+  g_source_remove (timeout);
+  (void) poll;
+  window = g_object_get_data (G_OBJECT (app), "window");
+  g_assert_nonnull (window);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (window, "eps"))), ==,
+                   "0.5, 0.001, 1e-10");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (window, "at-layers"))), ==, "0");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (control (window, "layer"))),
+                   ==, 3);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (control (window, "head"))),
+                   ==, 0);
+  g_assert_cmpuint (attn_figure_get_n_rows (attn_heatmap_view_get_figure (attn_window_get_heatmap (window))),
+                    ==, 3);
+  g_assert_cmpuint (attn_figure_get_n_cols (attn_heatmap_view_get_figure (attn_window_get_heatmap (window))),
+                    ==, 3);
+  /* the runs shown, at layer 3 head 0, against the demo's figure 1 */
+  got = attn_session_get_array (attn_window_get_session (window));
+  file = attn_h5_file_open (demo, NULL);
+  want = attn_h5_file_open_array (file, "/figure1/attention", NULL);
+  g_assert_nonnull (want);
+  for (gsize c = 0; c < 3; c++)
+    for (gsize e = 0; e < 3; e++)
+      {
+        gsize start[6] = { c, e, 3, 0, 0, 0 }, count[6] = { 1, 1, 1, 1, 128, 128 };
+        gsize wstart[4] = { c, e, 0, 0 }, wcount[4] = { 1, 1, 128, 128 };
+
+        g_assert_true (attn_array_read_box (got, start, count, a, NULL, NULL));
+        g_assert_true (attn_array_read_box (want, wstart, wcount, b, NULL, NULL));
+        for (gsize i = 0; i < 128 * 128; i++)
+          {
+            g_assert_cmpint (isnan (a[i]), ==, isnan (b[i]));
+            if (!isnan (a[i]))
+              worst = MAX (worst, fabs ((double) a[i] - b[i]));
+          }
+      }
+  g_test_message ("largest difference from the demo's /figure1/attention: %g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-6);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,6 +430,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/model/view", test_model_view);
   g_test_add_func ("/gui/model/bad", test_model_bad);
   g_test_add_func ("/gui/model/folder", test_model_folder);
+  g_test_add_func ("/gui/model/demo", test_model_demo);
   status = g_test_run ();
   attn_gui_test_finish ();
   g_free (model_path);
