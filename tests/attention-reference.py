@@ -192,6 +192,14 @@ def make_input(path, rng):
             labelled(f, "tl/" + n, rng.standard_normal((T, 3, d)), ["pos", "head", "d_head"])
             labelled(f, "ltc/" + n, rng.standard_normal((2, T, 2, d)), ["layer", "token", "head", "channel"])
             labelled(f, "prompt/" + n, rng.standard_normal((3, 1, 2, T, d)), ["prompt", "layer", "head", "token", "channel"])
+        # a long head pair (GQA: two query heads over one of K, V) with a NaN
+        # in Q (row 3000 of head 1) and in K (row 3900)
+        q, kv = rng.standard_normal((1, 2, 4096, 32)), rng.standard_normal((2, 1, 4096, 32))
+        q[0, 1, 3000, 5] = np.nan
+        kv[0, 0, 3900, 7] = np.nan
+        labelled(f, "long/q", q, ["layer", "head", "token", "channel"])
+        labelled(f, "long/k", kv[0:1], ["layer", "head", "token", "channel"])
+        labelled(f, "long/v", kv[1:2], ["layer", "head", "token", "channel"])
         for bad in "qkv":
             for n in "qkv":
                 x = rng.standard_normal((1, 1, T, d))

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "attn-aggregate.h"
 #include "attn-attention.h"
 #include "attn-blas.h"
 #include "attn-computed-array.h"
@@ -337,6 +338,78 @@ test_pass_threads (void)
   g_assert_false (attn_attention_pass (&o, 1, q, k, PASS_T, PASS_D, TRUE, ws, cancel));
 }
 
+/* Rows r0..r1 of a head, band by band (with its K and V prepared or not),
+ * against the whole head: every op, both quantities, causal or not (a NaN
+ * row in Q and one in K reach the rows they reach), within 1e-6. */
+static void
+test_head_rows (void)
+{
+  enum { T = 333, D = 16 };
+  const gsize bands[][2] = { { 0, 1 }, { 0, 64 }, { 64, 65 }, { 100, 230 }, { 230, 333 } };
+  const AttnComponent comps[] = { ATTN_COMPONENT_QUERY, ATTN_COMPONENT_KEY, ATTN_COMPONENT_VALUE,
+                                  ATTN_COMPONENT_QUERY, ATTN_COMPONENT_KEY, ATTN_COMPONENT_VALUE };
+  const double eps[] = { 0.5, 0.5, 0.5, 1e-3, 1e-3, 1e-3 };
+  g_autoptr (AttnWorkspace) ws = attn_workspace_new (2);
+  g_autofree float *q = g_new (float, T * D), *k = g_new (float, T * D), *v = g_new (float, T * D);
+  g_autofree float *full = g_new (float, 6 * T * T), *rows = g_new (float, 6 * T * T);
+  double worst = 0;
+
+  for (gsize i = 0; i < T * D; i++)
+    {
+      q[i] = (float) ((i * 7919) % 101) / 20.0f - 2.5f;
+      k[i] = (float) ((i * 104729) % 97) / 19.0f - 2.5f;
+      v[i] = (float) ((i * 31) % 89) / 30.0f - 1.5f;
+    }
+  q[200 * D + 3] = NAN, k[300 * D] = NAN;
+  for (int op = ATTN_OP_NONE; op <= ATTN_OP_ZERO; op++)
+    for (int quantity = 0; quantity < 2; quantity++)
+      for (int causal = 0; causal < 2; causal++)
+        {
+          AttnHead h = { q, k, v, T, D, D }, prepared = h;
+          AttnPerturbation p = { op, quantity, causal, 20, 250, 7, 1, 2, 1 };
+          float *out[6], *part[6], vnorms[T];
+
+          attn_head_prepare (&prepared, vnorms);
+          g_assert_cmpuint (prepared.k_bad, ==, 300);
+          g_assert_cmpuint (prepared.v_bad, ==, T);
+
+          for (guint r = 0; r < 6; r++)
+            out[r] = full + r * T * T;
+          g_assert_true (attn_attention_head (out, comps, eps, 6, &h, &p, ws, NULL, NULL));
+          for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+            {
+              gsize r0 = bands[b][0], n = bands[b][1] - r0;
+
+              for (guint r = 0; r < 6; r++)
+                part[r] = rows + r * T * T;
+              /* every other band through the prepared head */
+              g_assert_true (attn_attention_head_rows (part, comps, eps, 6, b % 2 ? &prepared : &h,
+                                                       &p, r0, r0 + n, ws, NULL, NULL));
+              for (guint r = 0; r < 6; r++)
+                for (gsize i = 0; i < n * T; i++)
+                  {
+                    float x = part[r][i], y = out[r][r0 * T + i];
+
+                    g_assert_cmpint (isnan (x), ==, isnan (y));
+                    if (!isnan (x))
+                      worst = MAX (worst, fabs ((double) x - y));
+                  }
+            }
+        }
+  g_test_message ("largest difference between rows and the whole head: %g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-6);
+  {
+    g_autoptr (GError) error = NULL;
+    AttnHead h = { q, k, v, T, D, D };
+    AttnPerturbation p = { ATTN_OP_NONE, 0, TRUE, 0, T, 0, 0, 0, 0 };
+    float *out[1] = { rows };
+
+    g_assert_false (attn_attention_head_rows (out, comps, eps, 1, &h, &p, 10, T + 1, ws, NULL,
+                                              &error));
+    g_assert_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT);
+  }
+}
+
 /* Softmax of scores spread over [-80, 0]: every weight within 1e-6 relative. */
 static void
 test_softmax_accuracy (void)
@@ -394,7 +467,9 @@ test_sgemm (void)
   g_test_message ("BLAS: %s", attn_blas_describe ());
 }
 
-/* A box read equals the same part of a whole read, cached or not. */
+/* A box read equals the same part of a whole read: exactly when the slices
+ * are cached (computed whole), within 1e-6 when the cache holds none and
+ * the box's rows are computed alone (BLAS may block them otherwise). */
 static void
 test_boxes_and_cache (void)
 {
@@ -421,10 +496,86 @@ test_boxes_and_cache (void)
                 {
                   gsize src = (((((c + 1) * dims[1] + e + 1) * dims[2] + 1) * dims[3] + h) * T + i + 5) * T + j + 2;
                   float got = box[(((c * 2 + e) * 2 + h) * 7 + i) * 9 + j];
-                  g_assert_true (got == all[src] || (isnan (got) && isnan (all[src])));
+                  g_assert_cmpint (isnan (got), ==, isnan (all[src]));
+                  if (round > 0)
+                    g_assert_true (got == all[src] || isnan (got));
+                  else if (!isnan (got))
+                    g_assert_cmpfloat (fabs (got - all[src]), <=, 1e-6);
                 }
     }
   g_assert_cmpuint (attn_computed_array_get_cache_used (ATTN_COMPUTED_ARRAY (a)), ==, 3 * slice);
+}
+
+/* One panel of a, (component c, epsilon 0, layer 0, head 1), aggregated
+ * to 1000 x 1000 pixels. */
+static void
+long_grid (AttnGrid *grid, AttnArray *a, gsize c, AttnAggregate mode)
+{
+  gsize fixed[6] = { c, 0, 0, 1, 0, 0 }, T = attn_array_get_dim_size (a, 4);
+  AttnSlice slice = { a, fixed, 4, 5, 0, T, 0, T, TRUE, NULL };
+  g_autoptr (GError) error = NULL;
+
+  memset (grid, 0, sizeof *grid);
+  g_assert_true (attn_grid_compute (grid, &slice, 1000, 1000, mode, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A panel too large for the cache is read a band of rows at a time, its
+ * rows computed alone (never T x T): at T = 4096 its pixels are those of
+ * the whole panel computed and then aggregated, within 1e-6 of the value
+ * range, NaN where NaN, masked where masked: every operation and quantity,
+ * causal, a token range, a NaN in Q and in K, max, mean and signed max. */
+static void
+test_rows_as_whole (void)
+{
+  static const struct { AttnOp op; const char *eps; } ops[] = {
+    { ATTN_OP_NONE, NULL }, { ATTN_OP_SCALE, "0.5,1e-3" }, { ATTN_OP_NOISE, "0.5" },
+    { ATTN_OP_ADD, "0.5" }, { ATTN_OP_MEAN, NULL }, { ATTN_OP_ZERO, NULL },
+  };
+  double worst = 0;
+
+  for (guint o = 0; o < G_N_ELEMENTS (ops); o++)
+    for (int quantity = 0; quantity < 2; quantity++)
+      {
+        g_autoptr (AttnReaderFile) f1 = NULL, f2 = NULL;
+        g_autoptr (AttnArray) whole = open_case ("/long", ops[o].op, ops[o].eps, "100:3000",
+                                                 quantity, TRUE, &f1);
+        g_autoptr (AttnArray) rows = open_case ("/long", ops[o].op, ops[o].eps, "100:3000",
+                                                quantity, TRUE, &f2);
+        gsize T = attn_array_get_dim_size (whole, 4);
+        AttnAggregate mode = (AttnAggregate) ((o + quantity) % 3);
+        gsize c = (o + quantity) % 3;
+        AttnGrid a, b;
+        double range;
+
+        g_assert_cmpuint (T, ==, 4096);
+        attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (whole), 8 * T * T * sizeof (float));
+        attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (rows), 0);
+        long_grid (&a, whole, c, mode);
+        g_assert_cmpuint (attn_computed_array_get_cache_used (ATTN_COMPUTED_ARRAY (whole)), >, 0);
+        long_grid (&b, rows, c, mode);
+        g_assert_cmpuint (attn_computed_array_get_cache_used (ATTN_COMPUTED_ARRAY (rows)), ==, 0);
+        g_assert_cmpuint (a.gw, ==, 1000);
+        g_assert_cmpuint (b.gw, ==, a.gw);
+        g_assert_cmpuint (b.gh, ==, a.gh);
+        g_assert_cmpuint (b.stats.n_nan, ==, a.stats.n_nan);
+        g_assert_cmpuint (b.stats.n_finite, ==, a.stats.n_finite);
+        g_assert_cmpuint (a.stats.n_nan, >, 0);
+        range = a.stats.max - a.stats.min;
+        g_assert_cmpfloat (range, >, 0);
+        for (gsize i = 0; i < (gsize) a.gw * a.gh; i++)
+          {
+            g_assert_cmpint (a.masked[i], ==, b.masked[i]);
+            g_assert_cmpint (isnan (a.values[i]), ==, isnan (b.values[i]));
+            if (!isnan (a.values[i]))
+              worst = MAX (worst, fabs ((double) a.values[i] - b.values[i]) / range);
+          }
+        attn_grid_clear (&a);
+        attn_grid_clear (&b);
+      }
+  g_test_message ("largest pixel difference, rows alone against whole panels: %g of the range",
+                  worst);
+  g_assert_cmpfloat (worst, <=, 1e-6);
 }
 
 typedef struct
@@ -585,11 +736,13 @@ main (int argc, char **argv)
   g_test_add_func ("/attention/noise/fill", test_noise_fill);
   g_test_add_func ("/attention/softmax-accuracy", test_softmax_accuracy);
   g_test_add_func ("/attention/pass-threads", test_pass_threads);
+  g_test_add_func ("/attention/head-rows", test_head_rows);
   g_test_add_func ("/attention/sgemm", test_sgemm);
   g_test_add_func ("/attention/reference", test_cases);
   g_test_add_func ("/attention/reference-portable", test_cases_portable);
   g_test_add_func ("/attention/nonfinite-rows", test_nonfinite_rows);
   g_test_add_func ("/attention/computed/boxes-and-cache", test_boxes_and_cache);
+  g_test_add_func ("/attention/computed/rows-as-whole", test_rows_as_whole);
   g_test_add_func ("/attention/computed/threads", test_threads);
   g_test_add_func ("/attention/computed/cancel", test_cancel);
   g_test_add_func ("/attention/computed/labels", test_labels);

@@ -61,7 +61,8 @@ static gboolean
 slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancellable *cancellable,
             GError **error)
 {
-  gsize stripe = MAX (1, STRIPE_FLOATS / MAX (s->nx, 1));
+  gsize floats = MAX (STRIPE_FLOATS, attn_array_get_read_floats (s->array));
+  gsize stripe = MAX (1, floats / MAX (s->nx, 1));
   gsize bytes = MIN (stripe, s->ny) * s->nx * sizeof (float) + 1;
   g_autofree float *buf = g_try_malloc (bytes);
   g_autofree float *base = s->baseline_fixed ? g_try_malloc (bytes) : NULL;

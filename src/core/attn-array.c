@@ -25,6 +25,7 @@ typedef struct
   AttnDim dims[ATTN_ARRAY_MAX_RANK];
   gboolean can_grow;
   guint64 serial;
+  gsize read_floats; /* the reads it prefers, in floats (0: no preference) */
 } AttnArrayPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AttnArray, attn_array, G_TYPE_OBJECT)
@@ -221,6 +222,26 @@ attn_array_get_tick_value (AttnArray *self, guint dim, gsize index)
   if (priv->dims[dim].values == NULL || index >= priv->dims[dim].n_values)
     return NAN;
   return priv->dims[dim].values[index];
+}
+
+void
+attn_array_set_read_floats (AttnArray *self, gsize n)
+{
+  AttnArrayPrivate *priv;
+
+  g_return_if_fail (ATTN_IS_ARRAY (self));
+  priv = attn_array_get_instance_private (self);
+  priv->read_floats = n;
+}
+
+gsize
+attn_array_get_read_floats (AttnArray *self)
+{
+  AttnArrayPrivate *priv;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), 0);
+  priv = attn_array_get_instance_private (self);
+  return priv->read_floats;
 }
 
 gboolean

@@ -51,6 +51,10 @@ void attn_array_set_dim_size (AttnArray *self, guint dim, gsize size);
 void attn_array_take_tick_labels (AttnArray *self, guint dim, GPtrArray *labels);
 /* values: n doubles for a numeric scale (epsilons); copied. */
 void attn_array_set_tick_values (AttnArray *self, guint dim, const double *values, gsize n);
+/* The size of read a scan of the array should make at least, in floats:
+ * each read of a computed array costs a pass over its inputs, so it asks
+ * for few large ones (0, the default: no preference). */
+void attn_array_set_read_floats (AttnArray *self, gsize n);
 
 /* --- public API --- */
 /* A number no other array of the process has had: what a cache keys on
@@ -64,6 +68,7 @@ gsize attn_array_get_n_tick_labels (AttnArray *self, guint dim);
 const char *attn_array_get_tick_label (AttnArray *self, guint dim, gsize index);
 /* Numeric scale value, or NAN when the dimension has no numeric scale. */
 double attn_array_get_tick_value (AttnArray *self, guint dim, gsize index);
+gsize attn_array_get_read_floats (AttnArray *self);
 gboolean attn_array_can_grow (AttnArray *self);
 void attn_array_set_can_grow (AttnArray *self, gboolean can_grow);
 

@@ -223,6 +223,8 @@ typedef struct
   const float *q, *k;
   gsize T, d;
   gboolean causal;
+  gsize r0, r1; /* the query rows computed; out holds row r0 first */
+  gsize block;  /* rows a block, BLOCK_ROWS or fewer */
   AttnWorkspace *ws;
   const AttnRowKernels *kern;
 } Pass;
@@ -234,12 +236,13 @@ fill_nan (float *row, gsize n)
     row[j] = NAN;
 }
 
-/* Row i of one output from its scores s (n visible keys). */
+/* Row i of one output from its scores s (n visible keys), written to
+ * row i - row0 of o->out. */
 static void
-output_row (const AttnOutput *o, const float *s, gsize i, gsize n, gsize T, float *tmp,
+output_row (const AttnOutput *o, const float *s, gsize i, gsize row0, gsize n, gsize T, float *tmp,
             const AttnRowKernels *kern)
 {
-  float *e = o->out ? o->out + i * T : tmp;
+  float *e = o->out ? o->out + (i - row0) * T : tmp;
   float sum, f;
 
   if (o->bad_row && o->bad_row[i])
@@ -277,16 +280,16 @@ output_row (const AttnOutput *o, const float *s, gsize i, gsize n, gsize T, floa
 static void
 run_block (Pass *p, float *scores, float *tmp, gsize b)
 {
-  gsize r1 = p->T - b * BLOCK_ROWS;
-  gsize r0 = r1 > BLOCK_ROWS ? r1 - BLOCK_ROWS : 0;
+  gsize r1 = p->r1 - b * p->block;
+  gsize r0 = r1 > p->r0 + p->block ? r1 - p->block : p->r0;
   gsize ncols = p->causal ? r1 : p->T;
 
   attn_sgemm (TRUE, (int) (r1 - r0), (int) ncols, (int) p->d, 1.0f, p->q + r0 * p->d, (int) p->d,
               p->k, (int) p->d, 0.0f, scores, (int) p->T);
   for (gsize i = r0; i < r1; i++)
     for (guint o = 0; o < p->n_outputs; o++)
-      output_row (&p->outputs[o], scores + (i - r0) * p->T, i, p->causal ? i + 1 : p->T, p->T,
-                  tmp, p->kern);
+      output_row (&p->outputs[o], scores + (i - r0) * p->T, i, p->r0, p->causal ? i + 1 : p->T,
+                  p->T, tmp, p->kern);
 }
 
 /* Block b of a pass, in the scratch of the thread's slot in the loop. */
@@ -300,13 +303,19 @@ pass_block (guint b, gpointer data, GCancellable *cancellable, GError **error)
   return TRUE;
 }
 
-gboolean
-attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const float *q, const float *k,
-                     gsize T, gsize d, gboolean causal, AttnWorkspace *ws,
-                     GCancellable *cancellable)
+/* attn_attention_pass of query rows [r0, r1) only. */
+static gboolean
+pass_rows (const AttnOutput *outputs, guint n_outputs, const float *q, const float *k, gsize T,
+           gsize d, gboolean causal, gsize r0, gsize r1, AttnWorkspace *ws,
+           GCancellable *cancellable)
 {
-  Pass p = { outputs, n_outputs, q, k, T, d, causal, ws, attn_row_kernels () };
-  gsize n_blocks = (T + BLOCK_ROWS - 1) / BLOCK_ROWS;
+  Pass p = { outputs, n_outputs, q, k, T, d, causal, r0, r1, BLOCK_ROWS, ws, attn_row_kernels () };
+  gsize per_thread = (r1 - r0 + ws->n_threads - 1) / ws->n_threads, n_blocks;
+
+  /* a band of few rows (a stripe of a long panel) still goes to every core */
+  if (per_thread < BLOCK_ROWS && !attn_parallel_in_item ())
+    p.block = MAX (8, (per_thread + 7) / 8 * 8);
+  n_blocks = (r1 - r0 + p.block - 1) / p.block;
 
   g_return_val_if_fail (ws != NULL, FALSE);
   g_return_val_if_fail (T <= G_MAXINT / BLOCK_ROWS && d <= G_MAXINT, FALSE);
@@ -314,6 +323,14 @@ attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const float *q,
   /* the only failure is cancellation, which the caller reports */
   return attn_parallel_for_full ((guint) n_blocks, ws->n_threads, pass_block, &p, cancellable,
                                  NULL);
+}
+
+gboolean
+attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const float *q, const float *k,
+                     gsize T, gsize d, gboolean causal, AttnWorkspace *ws,
+                     GCancellable *cancellable)
+{
+  return pass_rows (outputs, n_outputs, q, k, T, d, causal, 0, T, ws, cancellable);
 }
 
 /* --- one head --- */
@@ -329,8 +346,9 @@ typedef struct
   gsize k0first;  /* first row of K that is not finite (T: none) */
   guint8 *bad0;   /* [T] rows NaN in A⁰ (value-norm: or in its row sum) */
   guint8 *badr;   /* [n, T] rows NaN in request r */
-  float *vn0;     /* [T] ‖v_j‖ (value-norm) */
-  float *den;     /* [T] Σ_j A⁰_ij ‖v_j‖ (value-norm) */
+  const float *vn0; /* [T] ‖v_j‖ (value-norm) */
+  float *den;     /* [T] Σ_j A⁰_ij ‖v_j‖ (value-norm; rows r0..r1) */
+  gsize r0, r1;   /* the query rows computed */
 } HeadCtx;
 
 /* Index of the first row of x [T, d] that is not finite, or T. */
@@ -354,24 +372,79 @@ mark_rows (guint8 *bad, const guint8 *qbad, gsize first, gsize T, gboolean causa
     bad[i] |= (qbad ? qbad[i] : 0) | (causal ? first <= i : first < T);
 }
 
+static gsize
+first_bad_row (const float *x, gsize T, gsize d)
+{
+  for (gsize t = 0; t < T; t++)
+    for (gsize c = 0; c < d; c++)
+      if (!isfinite (x[t * d + c]))
+        return t;
+  return T;
+}
+
+void
+attn_head_prepare (AttnHead *head, float *v_norms)
+{
+  g_return_if_fail (head != NULL && head->k != NULL);
+  head->k_bad = first_bad_row (head->k, head->T, head->d);
+  head->v_bad = head->v ? first_bad_row (head->v, head->T, head->dv) : head->T;
+  if (head->v && v_norms)
+    attn_row_norms (v_norms, head->v, head->T, head->dv);
+  head->v_norms = head->v ? v_norms : NULL;
+  head->prepared = TRUE;
+}
+
+/* Only the rows computed, [r0, r1), are looked at in Q: the rest of
+ * q0bad is 0. */
 static void
 head_prepare (HeadCtx *c, guint n)
 {
-  gsize T = c->h->T;
+  const AttnHead *h = c->h;
+  gsize T = h->T;
   guint8 *flags = ws_slot (c->ws, SLOT_BAD, (n + 2) * T);
 
   c->q0bad = flags, c->bad0 = flags + T, c->badr = flags + 2 * T;
-  c->alpha = (float) (1.0 / sqrt ((double) c->h->d));
-  attn_row_nonfinite (c->q0bad, c->h->q, T, c->h->d);
-  c->k0first = first_nonfinite (c, c->h->k, c->h->d);
+  c->alpha = (float) (1.0 / sqrt ((double) h->d));
+  memset (c->q0bad, 0, T);
+  attn_row_nonfinite (c->q0bad + c->r0, h->q + c->r0 * h->d, c->r1 - c->r0, h->d);
+  c->k0first = h->prepared ? h->k_bad : first_nonfinite (c, h->k, h->d);
   memset (c->bad0, 0, T);
   mark_rows (c->bad0, c->q0bad, c->k0first, T, c->p->causal);
   if (!c->value_norm)
     return;
-  c->vn0 = ws_slot (c->ws, SLOT_VN0, T * sizeof (float));
   c->den = ws_slot (c->ws, SLOT_DEN, T * sizeof (float));
-  attn_row_norms (c->vn0, c->h->v, T, c->h->dv);
-  mark_rows (c->bad0, NULL, first_nonfinite (c, c->h->v, c->h->dv), T, c->p->causal);
+  if (h->prepared && h->v_norms)
+    c->vn0 = h->v_norms;
+  else
+    {
+      float *vn0 = ws_slot (c->ws, SLOT_VN0, T * sizeof (float));
+
+      attn_row_norms (vn0, h->v, T, h->dv);
+      c->vn0 = vn0;
+    }
+  mark_rows (c->bad0, NULL, h->prepared ? h->v_bad : first_nonfinite (c, h->v, h->dv), T,
+             c->p->causal);
+}
+
+/* Q perturbed in the rows computed only (every op but mean, which reads
+ * the whole token range): xp's rows [r0, r1), its NaN rows into qbad. */
+static void
+perturb_query_rows (HeadCtx *c, float *xp, guint8 *qbad, double eps)
+{
+  const AttnHead *h = c->h;
+  const AttnPerturbation *p = c->p;
+  gsize a = CLAMP (p->t0, c->r0, c->r1), b = CLAMP (p->t1, c->r0, c->r1), n = c->r1 - c->r0;
+  float *z = NULL;
+
+  if (p->op == ATTN_OP_NOISE && a < b)
+    {
+      z = ws_slot (c->ws, SLOT_Z, (b - a) * h->d * sizeof (float));
+      attn_noise_fill (z, p->seed, p->layer, p->q_head, a, b, h->d);
+    }
+  attn_perturb (xp + c->r0 * h->d, h->q + c->r0 * h->d, z, n, h->d, p->op, eps, a - c->r0,
+                b - c->r0);
+  memset (qbad, 0, h->T);
+  attn_row_nonfinite (qbad + c->r0, xp + c->r0 * h->d, n, h->d);
 }
 
 /* Whether request (component, eps) reads the unperturbed Q Kᵀ. */
@@ -446,7 +519,8 @@ head_base_pass (HeadCtx *c, float *const *out, const AttnComponent *component, c
     }
   if (m == 0)
     return TRUE;
-  return attn_attention_pass (outs, m, h->q, h->k, h->T, h->d, c->p->causal, c->ws, cancellable);
+  return pass_rows (outs, m, h->q, h->k, h->T, h->d, c->p->causal, c->r0, c->r1, c->ws,
+                    cancellable);
 }
 
 /* One pass per remaining request: Q or K perturbed as written. */
@@ -467,24 +541,36 @@ head_perturbed_passes (HeadCtx *c, float *const *out, const AttnComponent *compo
 
       if (component[r] != which || uses_base_scores (c, which))
         continue;
-      if (z == NULL)
-        z = head_noise (c, which == ATTN_COMPONENT_QUERY ? c->p->q_head : c->p->kv_head, h->d);
-      attn_perturb (xp, x, z, h->T, h->d, c->p->op, eps[r], c->p->t0, c->p->t1);
       if (c->value_norm)
         memcpy (bad, c->bad0, h->T); /* the row sums of A⁰ divide every row */
       else
         memset (bad, 0, h->T);
-      if (which == ATTN_COMPONENT_QUERY)
+      if (which == ATTN_COMPONENT_QUERY && c->p->op != ATTN_OP_MEAN)
         {
           guint8 *qbad = ws_slot (c->ws, SLOT_FLAGS, h->T);
-          attn_row_nonfinite (qbad, xp, h->T, h->d);
+
+          perturb_query_rows (c, xp, qbad, eps[r]);
+          mark_rows (bad, qbad, c->k0first, h->T, c->p->causal);
+        }
+      else if (which == ATTN_COMPONENT_QUERY)
+        {
+          guint8 *qbad = ws_slot (c->ws, SLOT_FLAGS, h->T);
+
+          attn_perturb (xp, x, NULL, h->T, h->d, c->p->op, eps[r], c->p->t0, c->p->t1);
+          memset (qbad, 0, h->T);
+          attn_row_nonfinite (qbad + c->r0, xp + c->r0 * h->d, c->r1 - c->r0, h->d);
           mark_rows (bad, qbad, c->k0first, h->T, c->p->causal);
         }
       else
-        mark_rows (bad, c->q0bad, first_nonfinite (c, xp, h->d), h->T, c->p->causal);
+        {
+          if (z == NULL)
+            z = head_noise (c, c->p->kv_head, h->d);
+          attn_perturb (xp, x, z, h->T, h->d, c->p->op, eps[r], c->p->t0, c->p->t1);
+          mark_rows (bad, c->q0bad, first_nonfinite (c, xp, h->d), h->T, c->p->causal);
+        }
       ok = which == ATTN_COMPONENT_QUERY
-             ? attn_attention_pass (&o, 1, xp, h->k, h->T, h->d, c->p->causal, c->ws, cancellable)
-             : attn_attention_pass (&o, 1, h->q, xp, h->T, h->d, c->p->causal, c->ws, cancellable);
+             ? pass_rows (&o, 1, xp, h->k, h->T, h->d, c->p->causal, c->r0, c->r1, c->ws, cancellable)
+             : pass_rows (&o, 1, h->q, xp, h->T, h->d, c->p->causal, c->r0, c->r1, c->ws, cancellable);
       if (!ok)
         return FALSE;
     }
@@ -513,9 +599,9 @@ check_head (const AttnHead *h, const AttnPerturbation *p, GError **error)
 }
 
 gboolean
-attn_attention_head (float *const *out, const AttnComponent *component, const double *eps, guint n,
-                     const AttnHead *head, const AttnPerturbation *p, AttnWorkspace *ws,
-                     GCancellable *cancellable, GError **error)
+attn_attention_head_rows (float *const *out, const AttnComponent *component, const double *eps,
+                          guint n, const AttnHead *head, const AttnPerturbation *p, gsize r0,
+                          gsize r1, AttnWorkspace *ws, GCancellable *cancellable, GError **error)
 {
   HeadCtx c = { head, p, ws, p->quantity == ATTN_QUANTITY_VALUE_NORM };
 
@@ -523,10 +609,26 @@ attn_attention_head (float *const *out, const AttnComponent *component, const do
   g_return_val_if_fail (ws != NULL, FALSE);
   if (!check_head (head, p, error))
     return FALSE;
+  if (r0 >= r1 || r1 > head->T)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("query rows %zu:%zu are not within 0:%zu"), r0, r1, head->T);
+      return FALSE;
+    }
+  c.r0 = r0, c.r1 = r1;
   head_prepare (&c, n);
   if (!head_base_pass (&c, out, component, eps, n, cancellable)
       || !head_perturbed_passes (&c, out, component, eps, n, ATTN_COMPONENT_KEY, cancellable)
       || !head_perturbed_passes (&c, out, component, eps, n, ATTN_COMPONENT_QUERY, cancellable))
     return !g_cancellable_set_error_if_cancelled (cancellable, error);
   return TRUE;
+}
+
+gboolean
+attn_attention_head (float *const *out, const AttnComponent *component, const double *eps, guint n,
+                     const AttnHead *head, const AttnPerturbation *p, AttnWorkspace *ws,
+                     GCancellable *cancellable, GError **error)
+{
+  return attn_attention_head_rows (out, component, eps, n, head, p, 0, head ? head->T : 0, ws,
+                                   cancellable, error);
 }

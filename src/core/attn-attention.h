@@ -77,12 +77,21 @@ typedef struct
   guint64 kv_head; /* head of K and V (grouped-query attention: q_head / (Hq/Hkv)) */
 } AttnPerturbation;
 
-/* One head's inputs: q [T, d], k [T, d], v [T, dv], row-major. */
+/* One head's inputs: q [T, d], k [T, d], v [T, dv], row-major.  The rest
+ * is optional: what attn_head_prepare finds once for a caller that reads
+ * rows of one head many times, instead of a pass over K and V per call. */
 typedef struct
 {
   const float *q, *k, *v;
   gsize T, d, dv;
+  gboolean prepared;     /* the fields below are set */
+  gsize k_bad, v_bad;    /* the first row of K, of V, that is not finite (T: none) */
+  const float *v_norms;  /* [T] ‖v_j‖ (NULL without V) */
 } AttnHead;
+
+/* Sets head's optional fields; v_norms [T] (NULL without V) is the
+ * caller's and must outlive the head's use. */
+void attn_head_prepare (AttnHead *head, float *v_norms);
 
 /* Scratch of the engine (row blocks of scores per thread, perturbed copies):
  * grown on demand, reused from call to call.  One workspace per thread of
@@ -146,5 +155,14 @@ gboolean attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const 
 gboolean attn_attention_head (float *const *out, const AttnComponent *component, const double *eps,
                               guint n, const AttnHead *head, const AttnPerturbation *p,
                               AttnWorkspace *ws, GCancellable *cancellable, GError **error);
+/* Query rows [r0, r1) of the same: out[r] [(r1 - r0), T], row r0 first.
+ * Memory O(T · d + (r1 - r0) · T) beside out, never T × T: what a panel too
+ * large to hold is read through, a band of rows at a time.  The same values
+ * as those rows of attn_attention_head (the product of a row block may be
+ * blocked otherwise by BLAS: within float rounding). */
+gboolean attn_attention_head_rows (float *const *out, const AttnComponent *component,
+                                   const double *eps, guint n, const AttnHead *head,
+                                   const AttnPerturbation *p, gsize r0, gsize r1,
+                                   AttnWorkspace *ws, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -6,7 +6,11 @@
  * head's Q, K, V and one attn_attention_head() call for every (component,
  * epsilon) slice missing from the cache, so that slices sharing Q Kᵀ share
  * the work.  A slice the read covers whole is computed straight into the
- * caller's buffer.
+ * caller's buffer.  A slice larger than the cache is never held whole: a
+ * read of some of its rows computes those rows alone (the aggregation reads
+ * a panel a stripe of rows at a time), so a panel of T = 131072 costs
+ * O(T · d) for Q, K, V plus the stripe, not T² floats.  The last head's Q,
+ * K, V are kept for the next stripe.
  */
 #include "attn-computed-array-private.h"
 #include "attn-reader-file.h"
@@ -29,6 +33,27 @@ typedef struct
   GList link;
 } CacheEntry;
 
+/* One head's Q, K, V as read from the file, shared by the reads of it. */
+typedef struct
+{
+  gint ref;
+  guint layer, head;
+  float *buf;    /* [T, d] Q, [T, d] K, [T, dv] V */
+  float *vnorms; /* [T] */
+  AttnHead h;    /* prepared (attn_head_prepare) */
+} HeadData;
+
+static void
+head_data_unref (HeadData *hd)
+{
+  if (hd && g_atomic_int_dec_and_test (&hd->ref))
+    {
+      g_free (hd->buf);
+      g_free (hd->vnorms);
+      g_free (hd);
+    }
+}
+
 struct _AttnComputedArray
 {
   AttnArray parent_instance;
@@ -47,6 +72,7 @@ struct _AttnComputedArray
   gsize cache_size, cache_used;
   GPtrArray *workspaces;      /* idle AttnWorkspace* */
   GPtrArray *spare;           /* up to MAX_SPARE freed slices, reused without page faults */
+  HeadData *last_head;        /* the head read last (under lock) */
 };
 
 #define MAX_SPARE 2
@@ -72,6 +98,7 @@ attn_computed_array_finalize (GObject *object)
   g_hash_table_destroy (self->cache);
   g_ptr_array_unref (self->workspaces);
   g_ptr_array_unref (self->spare);
+  head_data_unref (self->last_head);
   g_mutex_clear (&self->h5_lock);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->prefetch_lock);
@@ -195,6 +222,18 @@ cache_insert (AttnComputedArray *self, guint64 key, float *data)
   g_mutex_unlock (&self->lock);
 }
 
+/* The reads of a panel too large for the cache compute their rows alone,
+ * each read a pass over the head's Q (and K and V when perturbed): a scan
+ * asks for reads of READ_FLOATS (32 MB: 256 rows at T = 32768) or more. */
+#define READ_FLOATS ((gsize) 8 << 20)
+
+static void
+update_read_floats (AttnComputedArray *self)
+{
+  attn_array_set_read_floats (ATTN_ARRAY (self),
+                              slice_bytes (self) > self->cache_size ? READ_FLOATS : 0);
+}
+
 void
 attn_computed_array_set_cache_size (AttnComputedArray *self, gsize bytes)
 {
@@ -202,6 +241,7 @@ attn_computed_array_set_cache_size (AttnComputedArray *self, gsize bytes)
   g_mutex_lock (&self->lock);
   self->cache_size = bytes;
   cache_evict (self, 0);
+  update_read_floats (self);
   g_mutex_unlock (&self->lock);
 }
 
@@ -276,6 +316,52 @@ read_head (AttnComputedArray *self, guint layer, guint head, float *buf, AttnHea
   return read_source (self, &self->qkv.src[2], layer, kv, self->qkv.dv, (float *) h->v, cancellable, error);
 }
 
+/* Q, K, V of (layer, head): the last head's when it is that one, else read
+ * (and kept as the last).  The caller unrefs it. */
+static HeadData *
+get_head (AttnComputedArray *self, guint layer, guint head, GCancellable *cancellable,
+          GError **error)
+{
+  gsize nbuf = self->qkv.T * (2 * self->qkv.d + self->qkv.dv);
+  HeadData *hd;
+
+  g_mutex_lock (&self->lock);
+  hd = self->last_head;
+  if (hd && hd->layer == layer && hd->head == head)
+    {
+      g_atomic_int_inc (&hd->ref);
+      g_mutex_unlock (&self->lock);
+      return hd;
+    }
+  g_mutex_unlock (&self->lock);
+  hd = g_new0 (HeadData, 1);
+  hd->ref = 1, hd->layer = layer, hd->head = head;
+  if ((hd->buf = g_try_malloc (MAX (nbuf, 1) * sizeof (float))) == NULL)
+    {
+      g_free (hd);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading Q, K, V"));
+      return NULL;
+    }
+  if (!read_head (self, layer, head, hd->buf, &hd->h, cancellable, error))
+    {
+      head_data_unref (hd);
+      return NULL;
+    }
+  if (hd->h.v && (hd->vnorms = g_try_malloc (MAX (self->qkv.T, 1) * sizeof (float))) == NULL)
+    {
+      head_data_unref (hd);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading Q, K, V"));
+      return NULL;
+    }
+  attn_head_prepare (&hd->h, hd->vnorms);
+  g_mutex_lock (&self->lock);
+  head_data_unref (self->last_head);
+  g_atomic_int_inc (&hd->ref);
+  self->last_head = hd;
+  g_mutex_unlock (&self->lock);
+  return hd;
+}
+
 /* rows [q0, q0+nq) × columns [k0, k0+nk) of a [T, T] slice into dst. */
 static void
 copy_region (float *dst, const float *slice, gsize T, const gsize *start, const gsize *count)
@@ -284,9 +370,11 @@ copy_region (float *dst, const float *slice, gsize T, const gsize *start, const 
     memcpy (dst + i * count[5], slice + (start[4] + i) * T + start[5], count[5] * sizeof (float));
 }
 
-/* The slices of one (layer, head) that a read covers. */
+/* The slices of one (layer, head) that a read covers: whole, or (rows)
+ * only the read's rows of each, [count[4], T]. */
 typedef struct
 {
+  gboolean rows;
   guint n;
   AttnComponent component[64];
   double eps[64];
@@ -302,25 +390,31 @@ compute_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
 {
   guint layer = g_array_index (self->layers, guint, li);
   guint head = g_array_index (self->heads, guint, hi);
-  gsize nbuf = self->qkv.T * (2 * self->qkv.d + self->qkv.dv);
-  g_autofree float *buf = g_try_malloc (MAX (nbuf, 1) * sizeof (float));
+  HeadData *hd = get_head (self, layer, head, cancellable, error);
   AttnPerturbation p = self->pert;
-  AttnHead h;
+  gsize T = self->qkv.T;
+  gboolean ok;
 
-  if (buf == NULL)
-    {
-      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading Q, K, V"));
-      return FALSE;
-    }
-  if (!read_head (self, layer, head, buf, &h, cancellable, error))
+  if (hd == NULL)
     return FALSE;
   p.layer = layer, p.q_head = head, p.kv_head = head / self->qkv.n_kv_group;
-  if (!attn_attention_head (m->target, m->component, m->eps, m->n, &h, &p, ws, cancellable, error))
+  ok = m->rows ? attn_attention_head_rows (m->target, m->component, m->eps, m->n, &hd->h, &p,
+                                           start[4], start[4] + count[4], ws, cancellable, error)
+               : attn_attention_head (m->target, m->component, m->eps, m->n, &hd->h, &p, ws,
+                                      cancellable, error);
+  head_data_unref (hd);
+  if (!ok)
     return FALSE;
   for (guint r = 0; r < m->n; r++)
-    if (!m->direct[r])
+    if (!m->direct[r] && m->rows)
       {
-        copy_region (m->dst[r], m->target[r], self->qkv.T, start, count);
+        for (gsize i = 0; i < count[4]; i++)
+          memcpy (m->dst[r] + i * count[5], m->target[r] + i * T + start[5],
+                  count[5] * sizeof (float));
+      }
+    else if (!m->direct[r])
+      {
+        copy_region (m->dst[r], m->target[r], T, start, count);
         cache_insert (self, m->key[r], g_steal_pointer (&m->target[r]));
       }
   return TRUE;
@@ -348,13 +442,18 @@ collect_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
   gboolean whole = start[4] == 0 && start[5] == 0 && count[4] == T && count[5] == T;
   gboolean cached = want_cached (self);
 
+  /* a slice too large to hold: the read's rows alone, straight into the
+   * read's buffer when it spans every column */
+  m->rows = !cached && !whole;
+  if (m->rows)
+    bytes = count[4] * T * sizeof (float);
   for (m->n = 0; *pos < count[0] * count[1] && m->n < G_N_ELEMENTS (m->key); (*pos)++)
     {
       gsize ci = *pos / count[1], ei = *pos % count[1], c = start[0] + ci, e = start[1] + ei;
       gsize box = ((ci * count[1] + ei) * count[2] + (li - start[2])) * count[3] + (hi - start[3]);
       guint64 key = ((c * self->n_eps + e) * self->layers->len + li) * self->heads->len + hi;
       float *dst = out + box * plane, *hit;
-      gboolean direct = whole && !cached;
+      gboolean direct = (whole && !cached) || (m->rows && start[5] == 0 && count[5] == T);
 
       g_mutex_lock (&self->lock);
       if ((hit = cache_lookup (self, key)) != NULL)
@@ -364,12 +463,12 @@ collect_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
         continue;
       if (!direct && held > 0 && held + bytes > MAX (self->cache_size, bytes))
         break;
-      m->target[m->n] = direct ? dst : spare_take (self);
+      m->target[m->n] = direct ? dst : m->rows ? g_try_malloc (bytes) : spare_take (self);
       if (m->target[m->n] == NULL)
         {
           g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
                        _("out of memory for a %zux%zu attention slice"),
-                       T, T);
+                       m->rows ? count[4] : T, T);
           return FALSE;
         }
       held += direct ? 0 : bytes;
@@ -386,7 +485,9 @@ static void
 misses_clear (AttnComputedArray *self, Misses *m)
 {
   for (guint r = 0; r < m->n; r++)
-    if (!m->direct[r] && m->target[r] != NULL)
+    if (!m->direct[r] && m->rows)
+      g_clear_pointer (&m->target[r], g_free);
+    else if (!m->direct[r] && m->target[r] != NULL)
       {
         g_mutex_lock (&self->lock);
         spare_put (self, g_steal_pointer (&m->target[r]));
@@ -628,6 +729,7 @@ attn_computed_array_new (AttnReaderFile *file, const AttnComputeSpec *spec, GErr
       || !resolve_spec (self, spec, error))
     return NULL;
   set_shape (self);
+  update_read_floats (self);
   return ATTN_ARRAY (g_steal_pointer (&self));
 }
 
