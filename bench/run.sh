@@ -98,3 +98,5 @@ echo "HDF5 decompression (bench/run-h5.sh: gzip files, H5Dread against the chunk
 echo
 bash "$here/run-h5.sh" "$av"
 echo; bash "$here/run-capture.sh" "$av" # attnview capture against PyTorch with hooks
+echo; echo "Long contexts (bench/run-long.sh: live attention of T = 32768 and 131072, drawn 1000 x 1000):"
+bash "$here/run-long.sh" "$av"

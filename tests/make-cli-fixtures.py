@@ -97,9 +97,10 @@ def write(d):
         f.create_dataset("v", data=np.arange(10, dtype="f4"))
     with h5py.File(os.path.join(d, "zero.h5"), "w") as f:
         f.create_dataset("attn", shape=(3, 0), dtype="f4")
-    # 10^5 x 10^5 cells, none written: a few KB on disk, 40 GB to read.
+    # 2·10^5 x 2·10^5 cells (more than the 2^34 a view may show), none
+    # written: a few KB on disk, 160 GB to read.
     with h5py.File(os.path.join(d, "huge.h5"), "w") as f:
-        f.create_dataset("attn", shape=(100000, 100000), dtype="f4", chunks=(256, 256))
+        f.create_dataset("attn", shape=(200000, 200000), dtype="f4", chunks=(256, 256))
     with h5py.File(os.path.join(d, "bitshuffle.h5"), "w") as f:
         dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
         dcpl.set_chunk((8, 16))

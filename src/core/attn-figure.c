@@ -16,9 +16,11 @@
 
 /* A grid this large is a mistake (a token axis as facets), not a figure. */
 #define MAX_PANELS 1024
-/* Every cell shown is read (never sampled): past these a view would take
- * minutes or gigabytes, so it is refused with a hint to use --range. */
-#define MAX_CELLS ((guint64) 1 << 31)
+/* Every cell shown is read (never sampled), streamed a band of rows at a
+ * time: past these a view would take many minutes, so it is refused with a
+ * hint to use --range.  2^34 cells: one live panel of T = 131072, or 32 x 32
+ * stored panels of 4096². */
+#define MAX_CELLS ((guint64) 1 << 34)
 #define MAX_ROW_CELLS ((guint64) 1 << 26)
 
 struct _AttnFigure
