@@ -85,6 +85,17 @@ test_noise_value_norm (void)
               "c|/std|noise|0.5,2|5:17|value-norm|causal||||7");
 }
 
+/* T = 4096 with --max-output room for it: computed and written in bands of
+ * query rows (two here), each band's rows computed alone, and equal to the
+ * float64 reference (a NaN in Q's head 1 at row 3000, in K at row 3900). */
+static void
+test_bands (void)
+{
+  check_case (ARGS ("--dataset", "/long", "--head", "1", "--op", "scale", "--eps", "0.5",
+                    "--tokens", "100:3000", "--max-output", "193M"),
+              "long_bands|/long|scale|0.5|100:3000|weights|causal||1||0");
+}
+
 static void
 test_gqa_heads (void)
 {
@@ -278,6 +289,13 @@ test_refused (void)
   expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/prompt", "--select", "batch=0"),
                        2, "--select: ");
   expect_refused (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--bogus"), 2);
+  /* an output larger than --max-output: both sizes said, nothing written
+   * (/std: 3 components x 1 x 2 layers x 2 heads x 24 x 24 float32) */
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--max-output", "1K"), 2,
+                       "the output would be 27.0\u00a0KiB (3 × 1 × 2 × 2 × 24 × 24 float32), "
+                       "more than --max-output 1.0\u00a0KiB"); /* GLib's sizes: a no-break space */
+  expect_refused_flag (ARGS (input, "-o", "out.h5", "--dataset", "/std", "--max-output", "lots"), 2,
+                       "--max-output: “lots” is not a size");
   expect_refused (ARGS ("-o", "out.h5"), 2);
   expect_refused (ARGS (input), 2);
   expect_refused (ARGS ("not.h5", "-o", "out.h5"), 2);
@@ -302,6 +320,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/compute-cli/noise-value-norm", test_noise_value_norm);
   g_test_add_func ("/compute-cli/gqa-heads", test_gqa_heads);
+  g_test_add_func ("/compute-cli/bands", test_bands);
   g_test_add_func ("/compute-cli/transformer-lens-mean", test_transformer_lens_mean);
   g_test_add_func ("/compute-cli/select-prompt", test_select_prompt);
   g_test_add_func ("/compute-cli/layer-token-head-channel", test_layer_order);

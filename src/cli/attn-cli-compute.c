@@ -4,7 +4,9 @@
  *
  * Writes [component, epsilon, layer, head, query, key] float32 as the
  * dataset /attention, with h5py dimension labels and scales, to a temporary
- * file beside OUT that is renamed over OUT once complete.
+ * file beside OUT that is renamed over OUT once complete.  The output is
+ * computed and written a band of query rows at a time; one larger than the
+ * disk's free space or --max-output is refused before anything is written.
  */
 #include "attn-blas.h"
 #include "attn-cli.h"
@@ -19,10 +21,11 @@
 #include <hdf5_hl.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct
 {
-  char *output, *dataset;
+  char *output, *dataset, *max_output;
   char **selects, **files;
   AttnCliLive live;
 } ComputeArgs;
@@ -30,7 +33,7 @@ typedef struct
 static void
 compute_args_clear (ComputeArgs *a)
 {
-  g_free (a->output), g_free (a->dataset);
+  g_free (a->output), g_free (a->dataset), g_free (a->max_output);
   g_strfreev (a->selects), g_strfreev (a->files);
   attn_cli_live_clear (&a->live);
 }
@@ -43,6 +46,8 @@ compute_options (ComputeArgs *a)
     { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &a->dataset, N_("Group holding q, k, v"), "GROUP" },
     { "select", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->selects, N_("Fix another dimension (default 0)"),
       "DIM=I|DIM=@LABEL" },
+    { "max-output", 0, 0, G_OPTION_ARG_STRING, &a->max_output,
+      N_("Refuse an output larger than this (bytes, or with K, M, G, T: powers of 1024)"), "SIZE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->files, NULL, NULL },
     { NULL }
   };
@@ -164,35 +169,57 @@ describe_run (hid_t dset, const AttnComputeSpec *spec, const char *input, AttnAr
          && attn_cli_h5_string_attribute (dset, "seed", seed);
 }
 
-/* Every (layer, head) box [C, E, 1, 1, T, T] computed and written. */
+/* The floats a band of the output holds at most: 8 M (32 MB). */
+#define BAND_FLOATS ((gsize) 8 << 20)
+
+/* One box [C, E, 1, 1, rows, T] computed and written. */
+static gboolean
+write_box (hid_t dset, AttnArray *array, const gsize *start, const gsize *count, float *buf,
+           const char *path, GError **error)
+{
+  hsize_t hstart[6], hcount[6];
+  hid_t mspace, fspace;
+  herr_t status;
+
+  if (!attn_array_read_box (array, start, count, buf, NULL, error))
+    return FALSE;
+  for (guint d = 0; d < 6; d++)
+    hstart[d] = start[d], hcount[d] = count[d];
+  mspace = H5Screate_simple (6, hcount, NULL);
+  fspace = H5Dget_space (dset);
+  status = H5Sselect_hyperslab (fspace, H5S_SELECT_SET, hstart, NULL, hcount, NULL);
+  if (status >= 0)
+    status = H5Dwrite (dset, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, buf);
+  H5Sclose (mspace), H5Sclose (fspace);
+  if (status < 0)
+    return attn_cli_h5_failed (error, path, "HDF5 could not write the data (disk full?)");
+  return TRUE;
+}
+
+/* Every (layer, head) computed and written in bands of query rows
+ * [C, E, 1, 1, rows, T]: at most BAND_FLOATS in memory (a row's worth when
+ * C · E · T is more), whatever T. */
 static gboolean
 write_data (hid_t dset, AttnArray *array, const char *path, GError **error)
 {
-  gsize dims[6], start[6] = { 0 }, count[6];
-  hsize_t hstart[6] = { 0 }, hcount[6];
+  gsize dims[6], start[6] = { 0 }, count[6], row_floats, rows;
   g_autofree float *buf = NULL;
 
   for (guint d = 0; d < 6; d++)
-    hcount[d] = count[d] = dims[d] = attn_array_get_dim_size (array, d);
-  count[2] = count[3] = hcount[2] = hcount[3] = 1;
-  if ((buf = g_try_malloc (dims[0] * dims[1] * dims[4] * dims[5] * sizeof (float))) == NULL)
+    count[d] = dims[d] = attn_array_get_dim_size (array, d);
+  count[2] = count[3] = 1;
+  row_floats = dims[0] * dims[1] * dims[5];
+  rows = CLAMP (BAND_FLOATS / MAX (row_floats, 1), 1, dims[4]);
+  if ((buf = g_try_malloc (MAX (rows * row_floats, 1) * sizeof (float))) == NULL)
     return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory")), FALSE);
   for (start[2] = 0; start[2] < dims[2]; start[2]++)
     for (start[3] = 0; start[3] < dims[3]; start[3]++)
-      {
-        hid_t mspace = H5Screate_simple (6, hcount, NULL), fspace = H5Dget_space (dset);
-        herr_t status;
-
-        if (!attn_array_read_box (array, start, count, buf, NULL, error))
-          return H5Sclose (mspace), H5Sclose (fspace), FALSE;
-        hstart[2] = start[2], hstart[3] = start[3];
-        status = H5Sselect_hyperslab (fspace, H5S_SELECT_SET, hstart, NULL, hcount, NULL);
-        if (status >= 0)
-          status = H5Dwrite (dset, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, buf);
-        H5Sclose (mspace), H5Sclose (fspace);
-        if (status < 0)
-          return attn_cli_h5_failed (error, path, "HDF5 could not write the data (disk full?)");
-      }
+      for (start[4] = 0; start[4] < dims[4]; start[4] += count[4])
+        {
+          count[4] = MIN (rows, dims[4] - start[4]);
+          if (!write_box (dset, array, start, count, buf, path, error))
+            return FALSE;
+        }
   return TRUE;
 }
 
@@ -258,6 +285,89 @@ check_paths (ComputeArgs *a)
   return 0;
 }
 
+/* SIZE: bytes, or a number with K, M, G or T (powers of 1024; "GiB", "GB"
+ * and "G" alike). */
+static gboolean
+parse_size (const char *text, guint64 *out)
+{
+  static const char units[] = "KMGT";
+  char *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+  double mult = 1;
+  const char *u;
+
+  if (end == text || !(v >= 0) || !isfinite (v))
+    return FALSE;
+  if (*end && (u = strchr (units, g_ascii_toupper (*end))) != NULL)
+    {
+      mult = ldexp (1.0, 10 * (int) (u - units + 1));
+      end++;
+      if (*end == 'i' || *end == 'I')
+        end++;
+      if (*end == 'B' || *end == 'b')
+        end++;
+    }
+  else if (*end == 'B' || *end == 'b')
+    end++;
+  if (*end != '\0' || v * mult >= 0x1p63)
+    return FALSE;
+  *out = (guint64) (v * mult);
+  return TRUE;
+}
+
+/* The output's size against --max-output and the free space of its disk:
+ * refused, saying both sizes, before anything is computed or written. */
+static gboolean
+check_output_size (ComputeArgs *a, AttnArray *array, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (a->output);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_autoptr (GFileInfo) info = NULL;
+  guint64 need = sizeof (float), limit = 0;
+  g_autofree char *shape = NULL, *need_text = NULL;
+  GString *dims = g_string_new (NULL);
+
+  for (guint d = 0; d < 6; d++)
+    {
+      gsize n = attn_array_get_dim_size (array, d);
+
+      need = n != 0 && need > G_MAXUINT64 / n ? G_MAXUINT64 : need * n;
+      g_string_append_printf (dims, "%s%zu", d ? " × " : "", n);
+    }
+  shape = g_string_free (dims, FALSE);
+  need_text = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+  if (a->max_output && !parse_size (a->max_output, &limit))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("--max-output: “%s” is not a size (bytes, or a number with K, M, G or T)"),
+                   a->max_output);
+      return FALSE;
+    }
+  if (a->max_output && need > limit)
+    {
+      g_autofree char *limit_text = g_format_size_full (limit, G_FORMAT_SIZE_IEC_UNITS);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("the output would be %s (%s float32), more than --max-output %s; fewer "
+                     "layers, heads or epsilons make it smaller, and render draws it without "
+                     "writing it"), need_text, shape, limit_text);
+      return FALSE;
+    }
+  info = g_file_query_filesystem_info (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  if (info && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE)
+      && need > g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    {
+      g_autofree char *free_text = g_format_size_full (
+          g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE),
+          G_FORMAT_SIZE_IEC_UNITS);
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,
+                   _("the output would be %s (%s float32), more than the %s free on the disk "
+                     "of %s; fewer layers, heads or epsilons make it smaller, and render "
+                     "draws it without writing it"), need_text, shape, free_text, dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 compute (ComputeArgs *a)
 {
@@ -277,7 +387,8 @@ compute (ComputeArgs *a)
   for (guint i = 0; i < warnings->len; i++)
     attn_cli_warn (g_ptr_array_index (warnings, i));
   attn_computed_array_set_cache_size (ATTN_COMPUTED_ARRAY (array), 0);
-  if (!write_atomically (a->output, array, spec, a->files[0], &error))
+  if (!check_output_size (a, array, &error)
+      || !write_atomically (a->output, array, spec, a->files[0], &error))
     return attn_cli_fail (error);
   return 0;
 }
