@@ -420,6 +420,15 @@ attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total
   return TRUE;
 }
 
+double
+attn_heatmap_view_get_fraction (AttnHeatmapView *self)
+{
+  g_return_val_if_fail (ATTN_IS_HEATMAP_VIEW (self), 0);
+  if (self->loading == NULL || self->cancellable == NULL)
+    return 0;
+  return attn_figure_get_fraction_done (self->loading);
+}
+
 void
 attn_heatmap_view_stop (AttnHeatmapView *self)
 {

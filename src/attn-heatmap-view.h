@@ -51,6 +51,8 @@ gboolean attn_heatmap_view_scrolls (AttnHeatmapView *self);
 /* The load in progress: panels read so far and in all; FALSE when none
  * runs. */
 gboolean attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total);
+/* The share of the load's cells read so far, 0..1 (0 when none runs). */
+double attn_heatmap_view_get_fraction (AttnHeatmapView *self);
 /* Stops the load in progress: nothing of it or of the view before is drawn,
  * and the view says so until the next change. */
 void attn_heatmap_view_stop (AttnHeatmapView *self);

@@ -95,13 +95,15 @@ heatmap_error_changed (AttnWindow *self)
     attn_window_show_error (self, error);
 }
 
-/* "12 of 1024 panels", the bar at that fraction. */
+/* "12 of 1024 panels · 3 %", the bar at the share of the cells read (a
+ * single long panel moves the bar too). */
 static gboolean
 update_progress (gpointer data)
 {
   AttnWindow *self = data;
   guint done = 0, total = 0;
   g_autofree char *text = NULL;
+  double fraction;
 
   if (!attn_heatmap_view_get_progress (self->heatmap, &done, &total) || total == 0)
     {
@@ -109,11 +111,14 @@ update_progress (gpointer data)
       gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), _("Drawing…"));
       return G_SOURCE_CONTINUE;
     }
-  /* TRANSLATORS: panels of a grid read so far, of all */
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u panel", "%u of %u panels", total),
-                          MIN (done, total), total);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
-                                 (double) MIN (done, total) / total);
+  fraction = MAX ((double) MIN (done, total) / total,
+                  attn_heatmap_view_get_fraction (self->heatmap));
+  /* TRANSLATORS: panels of a grid read so far, of all, and the share of
+   * their cells read */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u panel · %.0f %%",
+                                       "%u of %u panels · %.0f %%", total),
+                          MIN (done, total), total, floor (100 * fraction));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), fraction);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
   return G_SOURCE_CONTINUE;
 }

@@ -223,6 +223,36 @@ test_threads_same (void)
     }
 }
 
+/* A load's progress: the bands count every cell they fold, the causal
+ * triangle's alone, into a shared counter, and that is what
+ * attn_slice_count_cells says the slice holds. */
+static void
+test_count_cells (void)
+{
+  g_autoptr (AttnArray) a = make (301, 517, f_random);
+
+  for (int causal = 0; causal < 2; causal++)
+    {
+      AttnSlice s = whole (a);
+      AttnGrid grid = { 0 };
+      g_autoptr (AttnGridBands) bands = NULL;
+      gsize cells = 0;
+
+      s.causal = causal;
+      s.y0 = 10, s.ny = 250, s.x0 = 5, s.nx = 400;
+      bands = attn_grid_bands_new (&grid, &s, 37, 23, ATTN_AGGREGATE_MAX, 4);
+      attn_grid_bands_set_counter (bands, &cells);
+      for (guint b = attn_grid_bands_get_n (bands); b-- > 0;)
+        g_assert_true (attn_grid_bands_run (bands, b, NULL, NULL));
+      attn_grid_bands_merge (bands);
+      /* causal: row y shows columns 5 .. y (y - 4 of them, all below 400):
+       * 6 + 7 + ... + 255 = 32625 */
+      g_assert_cmpuint (attn_slice_count_cells (&s), ==, causal ? 32625 : 250 * 400);
+      g_assert_cmpuint (cells, ==, attn_slice_count_cells (&s));
+      attn_grid_clear (&grid);
+    }
+}
+
 /* Bands run in any order, then merged, give the grid attn_grid_compute
  * gives; a cancelled computation fails and leaves no grid. */
 static void
@@ -406,6 +436,7 @@ main (int argc, char **argv)
   g_test_add_func ("/aggregate/maxabs", test_maxabs);
   g_test_add_func ("/aggregate/random-against-reference", test_random_against_reference);
   g_test_add_func ("/aggregate/threads-same", test_threads_same);
+  g_test_add_func ("/aggregate/count-cells", test_count_cells);
   g_test_add_func ("/aggregate/bands-any-order", test_bands_any_order);
   g_test_add_func ("/aggregate/causal-and-nan", test_causal_and_nan);
   g_test_add_func ("/aggregate/causal-range", test_causal_range);

@@ -855,6 +855,7 @@ test_grid_cache (void)
   g_assert_true (attn_figure_load (fig, 4, 4, NULL, NULL));
   g_assert_cmpfloat (attn_figure_get_panel (fig, 0, 1)->grid.values[0], ==, 73); /* max of 2x2 */
   g_assert_cmpuint (attn_figure_get_n_panels_done (fig), ==, 3);
+  g_assert_cmpfloat (attn_figure_get_fraction_done (fig), ==, 1.0); /* every cell read */
   g_object_unref (fig);
   g_assert_cmpuint (attn_grid_cache_get_bytes (cache), >, 0);
   for (gsize i = 0; i < 2 * 3 * 64; i++)

@@ -109,6 +109,7 @@ typedef struct
   guint8 *nan;      /* gw */
   gint64 row;       /* grid row being accumulated, -1 before the first */
   gsize ybase;      /* the slice's row where this scan's rows start */
+  gsize *counter;   /* atomic, or NULL: the cells folded so far */
   AttnStats *stats; /* this scan's own (merged into the grid's at the end) */
   /* max / signed max |x|: the finite rows of the grid row folded cell by
    * cell (elementwise extremes over rows, vectorised), reduced over each
@@ -284,6 +285,8 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
   GridScan *g = user_data;
   const AttnSlice *s = g->slice;
 
+  gsize folded = 0;
+
   for (gsize i = 0; i < n; i++)
     {
       gsize y = g->ybase + first + i;
@@ -291,6 +294,7 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
       const float *row = rows + i * s->nx;
       gsize cols = unmasked_columns (s, s->y0 + y);
 
+      folded += cols;
       if (r != g->row && g->row >= 0)
         grid_scan_flush (g);
       g->row = r;
@@ -299,6 +303,8 @@ grid_scan_rows (const float *rows, gsize first, gsize n, gpointer user_data)
       else
         grid_scan_row (g, row, cols, 0);
     }
+  if (g->counter)
+    g_atomic_pointer_add (g->counter, (gssize) folded);
   return TRUE;
 }
 
@@ -327,6 +333,7 @@ struct _AttnGridBands
   gsize *first;  /* gw + 1: first cell of each grid column, then nx */
   guint n_bands;
   Band *bands;
+  gsize *counter; /* atomic, or NULL: cells folded (attn_grid_bands_set_counter) */
 };
 
 /* The first cell of grid row r: row r holds cells y with r * ny <= y * gh. */
@@ -358,7 +365,7 @@ attn_grid_bands_run (AttnGridBands *self, guint band, GCancellable *cancellable,
   gsize ye = band_first_cell (self->grid, s->ny, b->r1);
   AttnSlice part = *s;
   GridScan g = { self->grid, s, self->mode, self->col, self->first, .row = -1, .ybase = ys,
-                 .stats = &b->stats };
+                 .counter = self->counter, .stats = &b->stats };
   gboolean ok;
 
   g_return_val_if_fail (band < self->n_bands, FALSE);
@@ -424,6 +431,26 @@ attn_grid_bands_new (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_
     self->bands[t] = (Band){ (guint) ((guint64) grid->gh * t / self->n_bands),
                              (guint) ((guint64) grid->gh * (t + 1) / self->n_bands) };
   return self;
+}
+
+void
+attn_grid_bands_set_counter (AttnGridBands *self, gsize *cells)
+{
+  g_return_if_fail (self != NULL);
+  self->counter = cells;
+}
+
+guint64
+attn_slice_count_cells (const AttnSlice *s)
+{
+  guint64 n = 0;
+
+  g_return_val_if_fail (s != NULL, 0);
+  if (!s->causal)
+    return (guint64) s->ny * s->nx;
+  for (gsize y = 0; y < s->ny; y++)
+    n += unmasked_columns (s, s->y0 + y);
+  return n;
 }
 
 guint

@@ -72,12 +72,18 @@ typedef struct _AttnGridBands AttnGridBands;
 AttnGridBands *attn_grid_bands_new (AttnGrid *grid, const AttnSlice *slice, guint max_w,
                                     guint max_h, AttnAggregate mode, guint n_bands);
 guint attn_grid_bands_get_n (AttnGridBands *bands);
+/* cells (atomic, shared by the bands of several grids) grows by the cells
+ * each band has folded, as it goes: a load's progress within its panels. */
+void attn_grid_bands_set_counter (AttnGridBands *bands, gsize *cells);
 gboolean attn_grid_bands_run (AttnGridBands *bands, guint band, GCancellable *cancellable,
                               GError **error);
 void attn_grid_bands_merge (AttnGridBands *bands);
 void attn_grid_bands_free (AttnGridBands *bands);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnGridBands, attn_grid_bands_free)
+
+/* The cells of the slice not hidden by the causal mask: what a scan folds. */
+guint64 attn_slice_count_cells (const AttnSlice *slice);
 
 /* Adds every unmasked finite cell of the slice to the histogram. */
 gboolean attn_slice_histogram (AttnHistogram *hist, const AttnSlice *slice,

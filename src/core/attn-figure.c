@@ -35,6 +35,8 @@ struct _AttnFigure
   guint n_rows, n_cols;
   guint wrap; /* the wrap drawn: the spec's, or one fitted to a window */
   gint panels_done; /* atomic: panels of the load in progress read */
+  gsize cells_done;  /* atomic: cells of the load in progress folded */
+  gsize cells_total; /* atomic: the cells the load in progress reads */
   AttnGridCache *grid_cache; /* reduced panels kept across figures, or NULL */
   AttnPanel *panels;
   const AttnColormap *cmap;
@@ -869,6 +871,7 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
              GError **error)
 {
   guint n = self->n_rows * self->n_cols, per = bands_per_panel (self, n);
+  guint64 total = 0;
   PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n, NULL, g_new0 (gint, n),
                   g_new0 (gint, n), &self->panels_done, g_new0 (gboolean, n), MAX (max_w, 1),
                   MAX (max_h, 1) };
@@ -882,13 +885,18 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
       panel_slice (self, &self->panels[i], &s);
       l.cached[i] = !l.failed[i] && take_cached (self, &self->panels[i], &s, l.max_w, l.max_h);
       if (!l.failed[i] && !l.cached[i])
-        l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, l.max_w, l.max_h,
-                                          self->aggregate, per);
+        {
+          l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, l.max_w, l.max_h,
+                                            self->aggregate, per);
+          attn_grid_bands_set_counter (l.bands[i], &self->cells_done);
+          total += attn_slice_count_cells (&s);
+        }
       l.start[i + 1] = l.start[i] + (l.bands[i] ? attn_grid_bands_get_n (l.bands[i]) : 0);
       l.left[i] = (gint) (l.start[i + 1] - l.start[i]);
       if (l.left[i] == 0) /* failed before, or nothing to read */
         g_atomic_int_inc (&self->panels_done);
     }
+  g_atomic_pointer_set (&self->cells_total, (gsize) MIN (total, G_MAXSIZE));
   l.errors = g_new0 (GError *, MAX (l.start[n], 1));
   ok = attn_parallel_for (l.start[n], load_band, &l, cancellable, error);
   for (guint i = 0; i < n; i++)
@@ -937,6 +945,8 @@ attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *canc
 
   self->loaded = self->drawable = FALSE;
   g_atomic_int_set (&self->panels_done, 0);
+  g_atomic_pointer_set (&self->cells_done, 0);
+  g_atomic_pointer_set (&self->cells_total, 0);
   clear_panel_errors (self);
   if (n > 0 && (!warm_panels (self, cancellable, error)
                 || !load_panels (self, max_w, max_h, cancellable, error)))
@@ -1358,6 +1368,18 @@ attn_figure_set_grid_cache (AttnFigure *self, AttnGridCache *cache)
     attn_grid_cache_ref (cache);
   g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
   self->grid_cache = cache;
+}
+
+double
+attn_figure_get_fraction_done (AttnFigure *self)
+{
+  gsize total;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  total = (gsize) g_atomic_pointer_get (&self->cells_total);
+  if (total == 0)
+    return 0;
+  return MIN (1.0, (double) (gsize) g_atomic_pointer_get (&self->cells_done) / total);
 }
 
 guint

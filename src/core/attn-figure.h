@@ -106,6 +106,9 @@ void attn_figure_set_grid_cache (AttnFigure *self, AttnGridCache *cache);
 /* How many panels the load in progress (or the last one) has read, of
  * n_rows x n_cols; safe to ask from any thread while it runs. */
 guint attn_figure_get_n_panels_done (AttnFigure *self);
+/* The share of the load's cells folded so far, 0..1 (from any thread; 0
+ * before the bands start): progress within panels that take long. */
+double attn_figure_get_fraction_done (AttnFigure *self);
 /* Whether the panels can wrap (a column facet alone, of two or more). */
 gboolean attn_figure_can_wrap (AttnFigure *self);
 /* Panels a row of the drawing holds (0: as the grid is): the view's wrap,
