@@ -315,17 +315,12 @@ parse_size (const char *text, guint64 *out)
   return TRUE;
 }
 
-/* The output's size against --max-output and the free space of its disk:
- * refused, saying both sizes, before anything is computed or written. */
-static gboolean
-check_output_size (ComputeArgs *a, AttnArray *array, GError **error)
+/* The output's bytes (saturated), its shape in *shape ("3 × 1 × … × T"). */
+static guint64
+output_bytes (AttnArray *array, char **shape)
 {
-  g_autofree char *dir = g_path_get_dirname (a->output);
-  g_autoptr (GFile) folder = g_file_new_for_path (dir);
-  g_autoptr (GFileInfo) info = NULL;
-  guint64 need = sizeof (float), limit = 0;
-  g_autofree char *shape = NULL, *need_text = NULL;
   GString *dims = g_string_new (NULL);
+  guint64 need = sizeof (float);
 
   for (guint d = 0; d < 6; d++)
     {
@@ -334,8 +329,23 @@ check_output_size (ComputeArgs *a, AttnArray *array, GError **error)
       need = n != 0 && need > G_MAXUINT64 / n ? G_MAXUINT64 : need * n;
       g_string_append_printf (dims, "%s%zu", d ? " × " : "", n);
     }
-  shape = g_string_free (dims, FALSE);
-  need_text = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+  *shape = g_string_free (dims, FALSE);
+  return need;
+}
+
+/* The output's size against --max-output and the free space of its disk:
+ * refused, saying both sizes, before anything is computed or written. */
+static gboolean
+check_output_size (ComputeArgs *a, AttnArray *array, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (a->output);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_autoptr (GFileInfo) info = NULL;
+  guint64 limit = 0;
+  g_autofree char *shape = NULL;
+  guint64 need = output_bytes (array, &shape);
+  g_autofree char *need_text = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+
   if (a->max_output && !parse_size (a->max_output, &limit))
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_ARGUMENT,

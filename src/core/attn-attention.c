@@ -523,6 +523,25 @@ head_base_pass (HeadCtx *c, float *const *out, const AttnComponent *component, c
                     cancellable);
 }
 
+/* Q perturbed into xp (the rows computed; mean, which reads the whole
+ * token range, all of Q), its NaN rows marked in bad. */
+static void
+perturb_query (HeadCtx *c, float *xp, guint8 *bad, double eps)
+{
+  const AttnHead *h = c->h;
+  guint8 *qbad = ws_slot (c->ws, SLOT_FLAGS, h->T);
+
+  if (c->p->op != ATTN_OP_MEAN)
+    perturb_query_rows (c, xp, qbad, eps);
+  else
+    {
+      attn_perturb (xp, h->q, NULL, h->T, h->d, c->p->op, eps, c->p->t0, c->p->t1);
+      memset (qbad, 0, h->T);
+      attn_row_nonfinite (qbad + c->r0, xp + c->r0 * h->d, c->r1 - c->r0, h->d);
+    }
+  mark_rows (bad, qbad, c->k0first, h->T, c->p->causal);
+}
+
 /* One pass per remaining request: Q or K perturbed as written. */
 static gboolean
 head_perturbed_passes (HeadCtx *c, float *const *out, const AttnComponent *component,
@@ -545,22 +564,8 @@ head_perturbed_passes (HeadCtx *c, float *const *out, const AttnComponent *compo
         memcpy (bad, c->bad0, h->T); /* the row sums of A⁰ divide every row */
       else
         memset (bad, 0, h->T);
-      if (which == ATTN_COMPONENT_QUERY && c->p->op != ATTN_OP_MEAN)
-        {
-          guint8 *qbad = ws_slot (c->ws, SLOT_FLAGS, h->T);
-
-          perturb_query_rows (c, xp, qbad, eps[r]);
-          mark_rows (bad, qbad, c->k0first, h->T, c->p->causal);
-        }
-      else if (which == ATTN_COMPONENT_QUERY)
-        {
-          guint8 *qbad = ws_slot (c->ws, SLOT_FLAGS, h->T);
-
-          attn_perturb (xp, x, NULL, h->T, h->d, c->p->op, eps[r], c->p->t0, c->p->t1);
-          memset (qbad, 0, h->T);
-          attn_row_nonfinite (qbad + c->r0, xp + c->r0 * h->d, c->r1 - c->r0, h->d);
-          mark_rows (bad, qbad, c->k0first, h->T, c->p->causal);
-        }
+      if (which == ATTN_COMPONENT_QUERY)
+        perturb_query (c, xp, bad, eps[r]);
       else
         {
           if (z == NULL)

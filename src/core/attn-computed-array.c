@@ -465,12 +465,9 @@ collect_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
         break;
       m->target[m->n] = direct ? dst : m->rows ? g_try_malloc (bytes) : spare_take (self);
       if (m->target[m->n] == NULL)
-        {
-          g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
-                       _("out of memory for a %zux%zu attention slice"),
-                       m->rows ? count[4] : T, T);
-          return FALSE;
-        }
+        return (g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
+                             _("out of memory for a %zux%zu attention slice"),
+                             m->rows ? count[4] : T, T), FALSE);
       held += direct ? 0 : bytes;
       m->direct[m->n] = direct;
       m->component[m->n] = self->components[c];
