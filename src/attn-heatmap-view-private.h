@@ -32,6 +32,7 @@ struct _AttnHeatmapView
   GtkWidget parent_instance;
 
   AttnSession *session;
+  AttnOverview *overview; /* the file's pyramid, or NULL */
   AttnFigure *figure; /* loaded, on screen */
   AttnFigure *failed; /* or the figure whose read failed: its panels hatched */
   AttnLayout *layout; /* of figure or of failed */

@@ -4,6 +4,7 @@
  */
 #include "attn-heatmap-view-private.h"
 #include "attn-i18n.h"
+#include "attn-overview.h"
 
 #include <math.h>
 #include <string.h>
@@ -350,13 +351,15 @@ attn_heatmap_view_get_n_recoloured (AttnHeatmapView *self)
   return self->n_recoloured;
 }
 
-/* A load of figure (taken): the window's grid cache given to it. */
+/* A load of figure (taken): the window's grid cache and the file's
+ * overview given to it. */
 static LoadData *
 load_data_new (AttnHeatmapView *self, AttnFigure *figure)
 {
   LoadData *d = g_new0 (LoadData, 1);
 
   attn_figure_set_grid_cache (figure, attn_session_get_grid_cache (self->session));
+  attn_figure_set_overview (figure, self->overview);
   g_set_object (&self->loading, figure);
   d->figure = figure;
   return d;
@@ -418,6 +421,14 @@ attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total
   *done = attn_figure_get_n_panels_done (self->loading);
   *total = attn_figure_get_n_rows (self->loading) * attn_figure_get_n_cols (self->loading);
   return TRUE;
+}
+
+void
+attn_heatmap_view_set_overview (AttnHeatmapView *self, AttnOverview *overview)
+{
+  g_return_if_fail (ATTN_IS_HEATMAP_VIEW (self));
+  g_clear_pointer (&self->overview, attn_overview_free);
+  self->overview = attn_overview_ref (overview);
 }
 
 double
@@ -768,6 +779,7 @@ attn_heatmap_view_finalize (GObject *object)
 
   g_free (self->hover_text);
   g_free (self->error);
+  g_clear_pointer (&self->overview, attn_overview_free);
   G_OBJECT_CLASS (attn_heatmap_view_parent_class)->finalize (object);
 }
 

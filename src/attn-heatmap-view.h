@@ -20,6 +20,7 @@
 #include <gtk/gtk.h>
 
 #include "attn-render.h"
+#include "attn-overview.h"
 #include "attn-session.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,8 @@ gboolean attn_heatmap_view_scrolls (AttnHeatmapView *self);
 gboolean attn_heatmap_view_get_progress (AttnHeatmapView *self, guint *done, guint *total);
 /* The share of the load's cells read so far, 0..1 (0 when none runs). */
 double attn_heatmap_view_get_fraction (AttnHeatmapView *self);
+/* The open file's pyramid (NULL: none), given to every figure loaded. */
+void attn_heatmap_view_set_overview (AttnHeatmapView *self, AttnOverview *overview);
 /* Stops the load in progress: nothing of it or of the view before is drawn,
  * and the view says so until the next change. */
 void attn_heatmap_view_stop (AttnHeatmapView *self);

@@ -55,8 +55,8 @@ prestart_reader (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
-  const char *const commands[] = { "info", "render", "compute", "capture", "--help", "-h",
-                                   "--version" };
+  const char *const commands[] = { "info", "render", "compute", "capture", "overview", "--help",
+                                   "-h", "--version" };
   gboolean command = FALSE;
   g_autofree char *next = NULL;
   pid_t reader = 0;
@@ -71,7 +71,8 @@ main (int argc, char **argv)
     reader = prestart_reader (argc, argv);
   next = attn_reader_sibling_path (!command                          ? "attnview-gui"
                                    : strcmp (argv[1], "compute") == 0
-                                       || strcmp (argv[1], "capture") == 0 ? "attnview-compute"
+                                       || strcmp (argv[1], "capture") == 0
+                                       || strcmp (argv[1], "overview") == 0 ? "attnview-compute"
                                                                       : "attnview-cli");
   argv[0] = next;
   execv (next, argv);

@@ -4,6 +4,7 @@
  */
 #include "attn-format.h"
 #include "attn-i18n.h"
+#include "attn-overview.h"
 #include "attn-window-private.h"
 #include "attn-application.h"
 
@@ -48,8 +49,9 @@ static char *
 describe_array (AttnWindow *self)
 {
   AttnArray *a = attn_session_get_array (self->session);
-  AttnFigure *fig = attn_session_get_figure (self->session);
+  AttnFigure *fig = attn_session_get_figure (self->session), *drawn;
   g_autofree char *dataset = NULL;
+  gsize factor;
   GString *s;
 
   if (a == NULL)
@@ -73,6 +75,11 @@ describe_array (AttnWindow *self)
       if (shown[0])
         g_string_append_printf (s, "  ·  %s", shown);
     }
+  if ((drawn = attn_heatmap_view_get_figure (self->heatmap))
+      && (factor = attn_figure_get_overview_factor (drawn)))
+    /* TRANSLATORS: the picture comes from FILE.overview.h5 (attnview overview) */
+    g_string_append_printf (s, _("  ·  from the overview, a value for each %zu × %zu cells"),
+                            factor, factor);
   g_string_append (s, _("  ·  hover for values, scroll or +/− to zoom, drag to pan"));
   return g_string_free (s, FALSE);
 }
@@ -159,6 +166,7 @@ heatmap_loaded (AttnWindow *self)
   const AttnNorm *norm = attn_figure_get_norm (fig);
 
   attn_colour_panel_set_shown_domain (self->colour_panel, norm->vmin, norm->vmax);
+  update_status (self); /* it names the overview a picture came from */
 }
 
 /* --- the sidebar: the wheel scrolls it --- */
@@ -355,15 +363,19 @@ attn_window_close_document (AttnWindow *self)
     }
   attn_session_set_array (self->session, NULL, NULL, NULL);
   g_clear_object (&self->document);
+  attn_heatmap_view_set_overview (self->heatmap, NULL);
   attn_dataset_tree_set_model (self->dataset_tree, NULL);
   gtk_stack_page_set_visible (gtk_stack_get_page (GTK_STACK (self->sidebar_stack),
                                                   self->live_scroller), FALSE);
 }
 
-/* Replaces the document (or the model); the old one's sidecar is written first. */
+/* Replaces the document (or the model), titled base; the old one's
+ * sidecar is written first. */
 static void
-set_document (AttnWindow *self, AttnDocument *document)
+set_document (AttnWindow *self, AttnDocument *document, const char *base)
 {
+  gtk_label_set_text (GTK_LABEL (self->title_label), base);
+  gtk_window_set_title (GTK_WINDOW (self), base);
   attn_window_close_document (self);
   attn_window_model_close (self);
   g_set_object (&self->document, document);
@@ -372,6 +384,19 @@ set_document (AttnWindow *self, AttnDocument *document)
   g_signal_connect_swapped (document, "notify::error", G_CALLBACK (document_error_changed), self);
   attn_dataset_tree_set_model (self->dataset_tree, attn_document_get_datasets (document));
   attn_window_live_setup (self);
+}
+
+/* FILE.overview.h5, when there is one newer than the file: panels with
+ * many cells a pixel are drawn from it; one that cannot be used is said. */
+static void
+use_overview (AttnWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnOverview) overview = attn_overview_open (path, &error);
+
+  attn_heatmap_view_set_overview (self->heatmap, overview);
+  if (error)
+    attn_window_show_error (self, error->message);
 }
 
 gboolean
@@ -404,9 +429,7 @@ attn_window_open_at (AttnWindow *self, GFile *file, const char *preferred)
       attn_window_show_error (self, msg);
       return FALSE;
     }
-  set_document (self, document);
-  gtk_label_set_text (GTK_LABEL (self->title_label), base);
-  gtk_window_set_title (GTK_WINDOW (self), base);
+  set_document (self, document, base);
   add_recent (self, file);
   dataset = attn_document_get_first_dataset (document);
   if (preferred && attn_document_lookup (document, preferred)
@@ -420,6 +443,8 @@ attn_window_open_at (AttnWindow *self, GFile *file, const char *preferred)
     }
   if (!attn_window_show_dataset (self, dataset, &error))
     attn_window_show_error (self, error->message);
+  else if (path)
+    use_overview (self, path);
   return TRUE;
 }
 

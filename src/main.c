@@ -31,6 +31,7 @@ usage (FILE *out, int status)
              "  attnview compute FILE -o OUT.h5  live computation written out as HDF5\n"
              "  attnview capture MODEL -o OUT.h5 --prompt TEXT\n"
              "                                   run a model, write its Q, K, V and attention\n"
+             "  attnview overview FILE           FILE.overview.h5: reductions of large datasets\n"
              "  attnview --version\n"
              "Run 'attnview COMMAND --help' for the options of a command.\n"));
   return status;

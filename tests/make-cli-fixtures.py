@@ -97,6 +97,14 @@ def write(d):
         f.create_dataset("v", data=np.arange(10, dtype="f4"))
     with h5py.File(os.path.join(d, "zero.h5"), "w") as f:
         f.create_dataset("attn", shape=(3, 0), dtype="f4")
+    # large enough for an overview (attnview overview): two heads of
+    # 1024 x 1024, gzip, a NaN in head 1, the rest in [0, 1)
+    rng = np.random.default_rng(11)
+    big = rng.random((2, 1024, 1024)).astype(np.float32)
+    big[1, 300, 700] = np.nan
+    with h5py.File(os.path.join(d, "big.h5"), "w") as f:
+        labelled(f, "attn", big, ["head", "query", "key"], chunks=(1, 256, 256),
+                 compression="gzip")
     # 2·10^5 x 2·10^5 cells (more than the 2^34 a view may show), none
     # written: a few KB on disk, 160 GB to read.
     with h5py.File(os.path.join(d, "huge.h5"), "w") as f:
@@ -249,6 +257,29 @@ def check_json(path):
         return 0 if isinstance(json.load(f), dict) else 1
 
 
+def check_overview(source, sidecar):
+    """Every level of the sidecar equals the max, min and mean of f x f
+    blocks of the source's last two dimensions (NaN where a block has one),
+    with the source's dimension labels."""
+    with h5py.File(source, "r") as f, h5py.File(sidecar, "r") as g:
+        a = f["attn"][()].astype(np.float64)
+        levels = sorted(g["attn"].keys())
+        assert levels == ["max_16", "max_4", "mean_16", "mean_4", "min_16", "min_4"], levels
+        for name in levels:
+            kind, fac = name.split("_")
+            fac = int(fac)
+            b = a.reshape(a.shape[0], a.shape[1] // fac, fac, a.shape[2] // fac, fac)
+            want = {"max": np.max, "min": np.min, "mean": np.mean}[kind](b, axis=(2, 4))
+            got = g["attn"][name][()]
+            assert got.dtype == np.float32
+            assert [d.label for d in g["attn"][name].dims] == ["head", "query", "key"]
+            assert (np.isnan(got) == np.isnan(want)).all(), name
+            diff = np.nanmax(np.abs(got - want))
+            assert diff <= 1e-6, (name, diff)
+            print("%s: %s, largest difference %.2g" % (name, got.shape, diff))
+    return 0
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "write":
@@ -260,6 +291,8 @@ def main():
         return check_info(sys.argv[2])
     if cmd == "check-json":
         return check_json(sys.argv[2])
+    if cmd == "check-overview":
+        return check_overview(sys.argv[2], sys.argv[3])
     print(f"unknown command {cmd}", file=sys.stderr)
     return 2
 

@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "attn-test-util.h"
@@ -204,6 +206,59 @@ test_refuse_huge (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   render_ok ("huge.h5", "part.png", "render", "huge.h5", "--range", "dim0=0:512", "--range",
                   "dim1=199488:200000", "-o", "part.png");
+}
+
+/* render big.h5 --select head=H at 256 x 256 (4 cells a pixel each way):
+ * the PNG's bytes and stderr. */
+static GBytes *
+render_big (const char *head, char **err)
+{
+  g_autofree char *sel = g_strdup_printf ("head=%s", head);
+
+  g_remove ("big.png");
+  g_assert_cmpint (run_attnview (ARGS ("render", "big.h5", "--select", sel, "--bare", "--width",
+                                       "256", "--height", "256", "-o", "big.png"),
+                                 NULL, err),
+                   ==, 0);
+  return attn_test_read_file ("big.png");
+}
+
+/* attnview overview: the sidecar's levels are the blocks' max, min and
+ * mean (h5py), the file is untouched; render draws from the sidecar
+ * (saying so) the very pixels it draws from the data, NaN included; a
+ * sidecar older than the file is said and not used; a small file has no
+ * overview to write. */
+static void
+test_overview (void)
+{
+  g_autoptr (GBytes) before = attn_test_read_file ("big.h5"), after = NULL;
+  g_autoptr (GBytes) full0 = NULL, full1 = NULL, side0 = NULL, side1 = NULL, stale = NULL;
+  g_autofree char *out = NULL, *err = NULL, *e0 = NULL, *e1 = NULL, *e2 = NULL;
+  struct utimbuf later = { time (NULL) + 100, time (NULL) + 100 };
+
+  g_remove ("big.h5.overview.h5");
+  full0 = render_big ("0", NULL);
+  full1 = render_big ("1", NULL);
+  g_assert_cmpint (run_attnview (ARGS ("overview", "big.h5"), &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpstr (out, ==, "big.h5.overview.h5: /attn (levels of 4 16)\n");
+  after = attn_test_read_file ("big.h5");
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpint (run_checker (ARGS ("check-overview", "big.h5", "big.h5.overview.h5")), ==, 0);
+  side0 = render_big ("0", &e0);
+  side1 = render_big ("1", &e1);
+  g_assert_nonnull (strstr (e0, "drawn from big.h5.overview.h5 (one value for each 4 x 4 cells)"));
+  g_assert_nonnull (strstr (e1, "NaN"));
+  g_assert_true (g_bytes_equal (side0, full0));
+  g_assert_true (g_bytes_equal (side1, full1));
+  /* the data changed after the overview: said, and not used */
+  g_assert_cmpint (g_utime ("big.h5", &later), ==, 0);
+  stale = render_big ("0", &e2);
+  g_assert_nonnull (strstr (e2, "older than the file"));
+  g_assert_null (strstr (e2, "drawn from"));
+  g_assert_true (g_bytes_equal (stale, full0));
+  refused ("grid.h5", NULL, NEEDLES ("no overview to write"), "overview", "grid.h5");
+  g_remove ("big.h5.overview.h5");
 }
 
 static void
@@ -789,6 +844,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/refuse/rank1", test_refuse_rank1);
   g_test_add_func ("/cli/refuse/zero-size", test_refuse_zero_size);
   g_test_add_func ("/cli/refuse/huge", test_refuse_huge);
+  g_test_add_func ("/cli/overview", test_overview);
   g_test_add_func ("/cli/refuse/unknown-filter", test_refuse_unknown_filter);
   g_test_add_func ("/cli/refuse/unknown-dimension", test_refuse_unknown_dimension);
   g_test_add_func ("/cli/refuse/index-out-of-range", test_refuse_index_out_of_range);

@@ -10,6 +10,7 @@
 #include "attn-export.h"
 #include "attn-h5.h"
 #include "attn-i18n.h"
+#include "attn-overview.h"
 #include "attn-reader-file.h"
 
 #include <math.h>
@@ -352,6 +353,32 @@ model_array (const char *path, const AttnViewSpec *spec, GError **error)
                                G_MAXUINT, NULL, NULL, error);
 }
 
+/* FILE.overview.h5, when there is one and it is newer than FILE: stored
+ * panels with many cells a pixel are drawn from it (a sidecar that cannot
+ * be used is a warning). */
+static void
+use_overview (AttnFigure *figure, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnOverview) overview = attn_overview_open (path, &error);
+
+  if (error)
+    attn_cli_warn (error->message);
+  attn_figure_set_overview (figure, overview);
+}
+
+/* Said on stderr when the figure was drawn from the overview. */
+static void
+say_overview (AttnFigure *figure, const char *path)
+{
+  gsize f = attn_figure_get_overview_factor (figure);
+  g_autofree char *sidecar = f ? attn_overview_sidecar_path (path) : NULL;
+
+  if (f)
+    fprintf (stderr, _("attnview: drawn from %s (one value for each %zu x %zu cells)\n"), sidecar,
+             f, f);
+}
+
 static int
 render (RenderArgs *a, AttnFormat format)
 {
@@ -376,9 +403,12 @@ render (RenderArgs *a, AttnFormat format)
     print_warnings (warnings = attn_reader_file_take_warnings (file));
   if (!(figure = attn_figure_new (array, spec, &error)))
     return attn_cli_fail (error);
+  if (file && !spec->live)
+    use_overview (figure, a->files[0]);
   ok = attn_export_figure (figure, a->output, format, spec->width, spec->height, spec->dpi, NULL,
                            &error);
   print_warnings (attn_figure_get_warnings (figure));
+  say_overview (figure, a->files[0]);
   if (!ok)
     return attn_cli_fail (error);
   if (a->save_view)

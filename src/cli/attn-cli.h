@@ -17,6 +17,7 @@ int attn_cli_info (int argc, char **argv);
 int attn_cli_render (int argc, char **argv);
 int attn_cli_compute (int argc, char **argv);
 int attn_cli_capture (int argc, char **argv);
+int attn_cli_overview (int argc, char **argv);
 
 /* Prints "attnview: MESSAGE" and returns the exit status of error. */
 int attn_cli_fail (const GError *error);

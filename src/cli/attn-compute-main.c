@@ -1,4 +1,5 @@
-/* attn-compute-main.c: attnview-compute, `attnview compute` and `attnview capture`
+/* attn-compute-main.c: attnview-compute, `attnview compute`, `capture` and
+ * `overview`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -21,5 +22,7 @@ main (int argc, char **argv)
   if (argc >= 2 && g_str_equal (argv[1], "capture"))
     return attn_cli_capture (argc - 1, argv + 1);
   attn_reader_prestart_command (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "overview"))
+    return attn_cli_overview (argc - 1, argv + 1);
   return attn_cli_compute (argc - 1, argv + 1);
 }

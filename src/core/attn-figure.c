@@ -8,7 +8,9 @@
 #include "attn-computed-array.h"
 #include "attn-error.h"
 #include "attn-i18n.h"
+#include "attn-overview.h"
 #include "attn-parallel.h"
+#include "attn-reader-array.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -38,6 +40,8 @@ struct _AttnFigure
   gsize cells_done;  /* atomic: cells of the load in progress folded */
   gsize cells_total; /* atomic: the cells the load in progress reads */
   AttnGridCache *grid_cache; /* reduced panels kept across figures, or NULL */
+  AttnOverview *overview;    /* the file's pyramid, or NULL */
+  gsize overview_factor;     /* the coarsest level the last load drew from (0: none) */
   AttnPanel *panels;
   const AttnColormap *cmap;
   AttnAggregate aggregate;
@@ -69,6 +73,7 @@ attn_figure_finalize (GObject *object)
   g_clear_pointer (&self->spec, attn_view_spec_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
+  g_clear_pointer (&self->overview, attn_overview_free);
   G_OBJECT_CLASS (attn_figure_parent_class)->finalize (object);
 }
 
@@ -703,6 +708,8 @@ typedef struct
   gint *done;            /* the figure's count of panels read */
   gboolean *cached;      /* per panel: its grid came from the figure's grid cache */
   guint max_w, max_h;
+  gsize *factors;        /* per panel: the overview level it is drawn from (0: none) */
+  AttnSlice *min_levels; /* per panel with a level: the min level's slice */
 } PanelLoad;
 
 /* One band of panel p run (or skipped): its last one counts the panel. */
@@ -814,6 +821,21 @@ warm_panels (AttnFigure *self, GCancellable *cancellable, GError **error)
   return TRUE;
 }
 
+/* A panel drawn from a level: its domain's low end from the min level
+ * (the max level's smallest value is the smallest of block maxima). */
+static void
+overview_stats (AttnGrid *grid, const AttnSlice *min_level)
+{
+  AttnGrid mins = { 0 };
+
+  if (attn_grid_compute (&mins, min_level, 1, 1, ATTN_AGGREGATE_MAX, NULL, NULL))
+    {
+      grid->stats.min = mins.stats.min;
+      grid->stats.min_positive = mins.stats.min_positive;
+    }
+  attn_grid_clear (&mins);
+}
+
 /* Panel i after the loop: its bands merged, or its grid emptied and (the
  * loop not cancelled) the first of its bands' errors kept. */
 static void
@@ -827,6 +849,8 @@ finish_panel (AttnFigure *self, PanelLoad *l, guint i, gboolean ok)
   if (ok && !failed)
     {
       attn_grid_bands_merge (l->bands[i]);
+      if (l->factors[i])
+        overview_stats (&p->grid, &l->min_levels[i]);
       if (self->grid_cache)
         {
           AttnSlice s;
@@ -862,6 +886,37 @@ take_cached (AttnFigure *self, AttnPanel *p, const AttnSlice *s, guint max_w, gu
   return TRUE;
 }
 
+/* The overview's level the panel slice *s is drawn from instead, put in
+ * *s (its min level in *min_level); its factor, or 0. */
+static gsize
+pick_level (AttnFigure *self, AttnSlice *s, AttnSlice *min_level, guint max_w, guint max_h)
+{
+  AttnSlice level;
+  gsize f;
+
+  if (self->overview == NULL || !ATTN_IS_READER_ARRAY (self->array))
+    return 0;
+  f = attn_overview_pick (self->overview,
+                          attn_reader_array_get_path (ATTN_READER_ARRAY (self->array)), s, max_w,
+                          max_h, self->aggregate, &level, min_level);
+  if (f)
+    *s = level;
+  return f;
+}
+
+/* Panel i's bands (from its overview level when it has one), counting
+ * into the figure's progress; the cells they will fold. */
+static guint64
+panel_bands (AttnFigure *self, PanelLoad *l, guint i, AttnSlice *s, guint per)
+{
+  if ((l->factors[i] = pick_level (self, s, &l->min_levels[i], l->max_w, l->max_h)))
+    self->overview_factor = MAX (self->overview_factor, l->factors[i]);
+  l->bands[i] = attn_grid_bands_new (&self->panels[i].grid, s, l->max_w, l->max_h,
+                                     self->aggregate, per);
+  attn_grid_bands_set_counter (l->bands[i], &self->cells_done);
+  return attn_slice_count_cells (s);
+}
+
 /* Every band of every panel in one attn_parallel_for: HDF5 reads are
  * serialised by attn-h5, aggregation and number conversion run side by
  * side.  A panel that fails (here or while warming) is left without a
@@ -874,7 +929,7 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
   guint64 total = 0;
   PanelLoad l = { g_new0 (AttnGridBands *, n), g_new0 (guint, n + 1), n, NULL, g_new0 (gint, n),
                   g_new0 (gint, n), &self->panels_done, g_new0 (gboolean, n), MAX (max_w, 1),
-                  MAX (max_h, 1) };
+                  MAX (max_h, 1), g_new0 (gsize, n), g_new0 (AttnSlice, n) };
   gboolean ok;
 
   for (guint i = 0; i < n; i++)
@@ -885,12 +940,7 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
       panel_slice (self, &self->panels[i], &s);
       l.cached[i] = !l.failed[i] && take_cached (self, &self->panels[i], &s, l.max_w, l.max_h);
       if (!l.failed[i] && !l.cached[i])
-        {
-          l.bands[i] = attn_grid_bands_new (&self->panels[i].grid, &s, l.max_w, l.max_h,
-                                            self->aggregate, per);
-          attn_grid_bands_set_counter (l.bands[i], &self->cells_done);
-          total += attn_slice_count_cells (&s);
-        }
+        total += panel_bands (self, &l, i, &s, per);
       l.start[i + 1] = l.start[i] + (l.bands[i] ? attn_grid_bands_get_n (l.bands[i]) : 0);
       l.left[i] = (gint) (l.start[i + 1] - l.start[i]);
       if (l.left[i] == 0) /* failed before, or nothing to read */
@@ -907,6 +957,8 @@ load_panels (AttnFigure *self, guint max_w, guint max_h, GCancellable *cancellab
   g_free (l.failed);
   g_free (l.left);
   g_free (l.cached);
+  g_free (l.factors);
+  g_free (l.min_levels);
   return ok;
 }
 
@@ -944,6 +996,7 @@ attn_figure_load (AttnFigure *self, guint max_w, guint max_h, GCancellable *canc
   g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
 
   self->loaded = self->drawable = FALSE;
+  self->overview_factor = 0;
   g_atomic_int_set (&self->panels_done, 0);
   g_atomic_pointer_set (&self->cells_done, 0);
   g_atomic_pointer_set (&self->cells_total, 0);
@@ -1368,6 +1421,21 @@ attn_figure_set_grid_cache (AttnFigure *self, AttnGridCache *cache)
     attn_grid_cache_ref (cache);
   g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
   self->grid_cache = cache;
+}
+
+void
+attn_figure_set_overview (AttnFigure *self, AttnOverview *overview)
+{
+  g_return_if_fail (ATTN_IS_FIGURE (self));
+  g_clear_pointer (&self->overview, attn_overview_free);
+  self->overview = attn_overview_ref (overview);
+}
+
+gsize
+attn_figure_get_overview_factor (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), 0);
+  return self->overview_factor;
 }
 
 double

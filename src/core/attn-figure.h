@@ -109,6 +109,12 @@ guint attn_figure_get_n_panels_done (AttnFigure *self);
 /* The share of the load's cells folded so far, 0..1 (from any thread; 0
  * before the bands start): progress within panels that take long. */
 double attn_figure_get_fraction_done (AttnFigure *self);
+/* The file's pyramid (attn-overview.h; NULL: none): panels with f cells a
+ * pixel or more each way are drawn from its coarsest such level. */
+typedef struct _AttnOverview AttnOverview;
+void attn_figure_set_overview (AttnFigure *self, AttnOverview *overview);
+/* The coarsest level factor the last load drew a panel from (0: none). */
+gsize attn_figure_get_overview_factor (AttnFigure *self);
 /* Whether the panels can wrap (a column facet alone, of two or more). */
 gboolean attn_figure_can_wrap (AttnFigure *self);
 /* Panels a row of the drawing holds (0: as the grid is): the view's wrap,
