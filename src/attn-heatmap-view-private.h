@@ -33,6 +33,7 @@ struct _AttnHeatmapView
 
   AttnSession *session;
   AttnOverview *overview; /* the file's pyramid, or NULL */
+  gboolean refine;        /* the next load reads the data: the last came from the overview */
   AttnFigure *figure; /* loaded, on screen */
   AttnFigure *failed; /* or the figure whose read failed: its panels hatched */
   AttnLayout *layout; /* of figure or of failed */

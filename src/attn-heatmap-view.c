@@ -263,6 +263,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
 static void update_min_size (AttnHeatmapView *self);
 
+static void attn_heatmap_view_queue_load (AttnHeatmapView *self);
+
 static void
 load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -291,6 +293,11 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
                      ? attn_figure_get_first_error (d->figure)->message
                      : NULL);
   g_set_object (&self->figure, d->figure);
+  if (attn_figure_get_overview_factor (d->figure))
+    {
+      self->refine = TRUE;
+      attn_heatmap_view_queue_load (self);
+    }
   g_clear_pointer (&self->layout, attn_layout_free);
   self->layout = g_steal_pointer (&d->layout);
   self->ox = d->ox, self->oy = d->oy;
@@ -359,7 +366,9 @@ load_data_new (AttnHeatmapView *self, AttnFigure *figure)
   LoadData *d = g_new0 (LoadData, 1);
 
   attn_figure_set_grid_cache (figure, attn_session_get_grid_cache (self->session));
-  attn_figure_set_overview (figure, self->overview);
+  /* the first picture from the overview, the next from the data */
+  attn_figure_set_overview (figure, self->refine ? NULL : self->overview);
+  self->refine = FALSE;
   g_set_object (&self->loading, figure);
   d->figure = figure;
   return d;
@@ -379,7 +388,8 @@ start_load (gpointer data)
   self->load_id = 0;
   if (w <= 1 || h <= 1 || !(spec = attn_session_dup_screen_spec (self->session, FALSE)))
     return G_SOURCE_REMOVE;
-  if (recolour (self, spec, w, h))
+  /* (a picture from the overview is read again from the data, not recoloured) */
+  if (!self->refine && recolour (self, spec, w, h))
     return G_SOURCE_REMOVE;
   if (!(figure = attn_figure_new (attn_session_get_array (self->session), spec, &error)))
     {
@@ -456,7 +466,7 @@ attn_heatmap_view_stop (AttnHeatmapView *self)
   show_failure (self, NULL, _("Stopped before the figure was drawn: any change draws it again"));
 }
 
-void
+static void
 attn_heatmap_view_queue_load (AttnHeatmapView *self)
 {
   if (self->load_id == 0)

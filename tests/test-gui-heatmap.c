@@ -12,6 +12,7 @@
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "attn-gui-test-util.h"
@@ -701,6 +702,57 @@ test_session_view_state (void)
   g_assert_cmpint (attn_session_get_selected_highlight (session), ==, -1);
 }
 
+typedef struct
+{
+  guint n;
+  gsize factors[8]; /* the overview factor of each load */
+} Loads;
+
+static void
+count_load (AttnHeatmapView *view, Loads *loads)
+{
+  if (loads->n < G_N_ELEMENTS (loads->factors))
+    loads->factors[loads->n] = attn_figure_get_overview_factor (attn_heatmap_view_get_figure (view));
+  loads->n++;
+}
+
+/* A file with an overview (attnview overview): the window's first
+ * picture comes from it (factor 4: small panels), and a second load then
+ * draws the data itself, which a later load finds in the grid cache. */
+static void
+test_overview_then_data (void)
+{
+  g_autofree char *dir = fixture ("overview");
+  g_autofree char *path = g_build_filename (dir, "big.h5", NULL);
+  const char *argv[] = { attn_test_attnview (), "overview", path, NULL };
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *out = NULL;
+  Loads loads = { 0 };
+  AttnWindow *window;
+
+  if (!attn_gui_test_have_display ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_mkdir_with_parents (dir, 0755);
+  g_free (attn_test_run_python ("make-cli-fixtures.py", "write", dir, NULL));
+  g_assert_cmpint (attn_test_spawn (argv, &out, NULL), ==, 0);
+  window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500); /* panels of < 256 px */
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (attn_window_get_heatmap (window), "loaded", G_CALLBACK (count_load), &loads);
+  g_assert_true (attn_window_open (window, file));
+  wait_loaded (window);
+  for (guint i = 0; i < MIN (loads.n, 8); i++)
+    g_test_message ("load %u: overview factor %zu", i, loads.factors[i]);
+  g_assert_cmpuint (loads.n, >=, 2);
+  g_assert_cmpuint (loads.factors[0], ==, 4);
+  g_assert_cmpuint (loads.factors[loads.n - 1], ==, 0);
+  g_assert_null (attn_window_get_error (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -715,6 +767,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/heatmap/progress-stop", test_progress_stop);
   g_test_add_func ("/gui/heatmap/open-panel", test_open_panel);
   g_test_add_func ("/gui/heatmap/small-panels-scroll", test_small_panels_scroll);
+  g_test_add_func ("/gui/heatmap/overview-then-data", test_overview_then_data);
   status = g_test_run ();
   attn_gui_test_finish ();
   return status;

@@ -851,7 +851,8 @@ finish_panel (AttnFigure *self, PanelLoad *l, guint i, gboolean ok)
       attn_grid_bands_merge (l->bands[i]);
       if (l->factors[i])
         overview_stats (&p->grid, &l->min_levels[i]);
-      if (self->grid_cache)
+      /* kept are the data's grids: a later view finds them, not the overview's */
+      if (self->grid_cache && !l->factors[i])
         {
           AttnSlice s;
           panel_slice (self, p, &s);
