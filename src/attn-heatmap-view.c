@@ -265,6 +265,17 @@ static void update_min_size (AttnHeatmapView *self);
 
 static void attn_heatmap_view_queue_load (AttnHeatmapView *self);
 
+/* A picture drawn from the overview: the data is read next. */
+static void
+refine_later (AttnHeatmapView *self)
+{
+  if (attn_figure_get_overview_factor (self->figure))
+    {
+      self->refine = TRUE;
+      attn_heatmap_view_queue_load (self);
+    }
+}
+
 static void
 load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -293,11 +304,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
                      ? attn_figure_get_first_error (d->figure)->message
                      : NULL);
   g_set_object (&self->figure, d->figure);
-  if (attn_figure_get_overview_factor (d->figure))
-    {
-      self->refine = TRUE;
-      attn_heatmap_view_queue_load (self);
-    }
+  refine_later (self);
   g_clear_pointer (&self->layout, attn_layout_free);
   self->layout = g_steal_pointer (&d->layout);
   self->ox = d->ox, self->oy = d->oy;
