@@ -310,15 +310,15 @@ pass_rows (const AttnOutput *outputs, guint n_outputs, const float *q, const flo
            GCancellable *cancellable)
 {
   Pass p = { outputs, n_outputs, q, k, T, d, causal, r0, r1, BLOCK_ROWS, ws, attn_row_kernels () };
-  gsize per_thread = (r1 - r0 + ws->n_threads - 1) / ws->n_threads, n_blocks;
-
-  /* a band of few rows (a stripe of a long panel) still goes to every core */
-  if (per_thread < BLOCK_ROWS && !attn_parallel_in_item ())
-    p.block = MAX (8, (per_thread + 7) / 8 * 8);
-  n_blocks = (r1 - r0 + p.block - 1) / p.block;
+  gsize per_thread, n_blocks;
 
   g_return_val_if_fail (ws != NULL, FALSE);
   g_return_val_if_fail (T <= G_MAXINT / BLOCK_ROWS && d <= G_MAXINT, FALSE);
+  /* a band of few rows (a stripe of a long panel) still goes to every core */
+  per_thread = (r1 - r0 + ws->n_threads - 1) / ws->n_threads;
+  if (per_thread < BLOCK_ROWS && !attn_parallel_in_item ())
+    p.block = MAX (8, (per_thread + 7) / 8 * 8);
+  n_blocks = (r1 - r0 + p.block - 1) / p.block;
   ws_reserve_columns (ws, T);
   /* the only failure is cancellation, which the caller reports */
   return attn_parallel_for_full ((guint) n_blocks, ws->n_threads, pass_block, &p, cancellable,
@@ -353,15 +353,13 @@ typedef struct
 
 /* Index of the first row of x [T, d] that is not finite, or T. */
 static gsize
-first_nonfinite (HeadCtx *c, const float *x, gsize d)
+first_bad_row (const float *x, gsize T, gsize d)
 {
-  guint8 *flags = ws_slot (c->ws, SLOT_FLAGS, c->h->T);
-  gsize t = 0;
-
-  attn_row_nonfinite (flags, x, c->h->T, d);
-  while (t < c->h->T && !flags[t])
-    t++;
-  return t;
+  for (gsize t = 0; t < T; t++)
+    for (gsize c = 0; c < d; c++)
+      if (!isfinite (x[t * d + c]))
+        return t;
+  return T;
 }
 
 /* bad[i] |= (qbad[i]) | (a non-finite key row first <= i can reach row i). */
@@ -370,16 +368,6 @@ mark_rows (guint8 *bad, const guint8 *qbad, gsize first, gsize T, gboolean causa
 {
   for (gsize i = 0; i < T; i++)
     bad[i] |= (qbad ? qbad[i] : 0) | (causal ? first <= i : first < T);
-}
-
-static gsize
-first_bad_row (const float *x, gsize T, gsize d)
-{
-  for (gsize t = 0; t < T; t++)
-    for (gsize c = 0; c < d; c++)
-      if (!isfinite (x[t * d + c]))
-        return t;
-  return T;
 }
 
 void
@@ -407,7 +395,7 @@ head_prepare (HeadCtx *c, guint n)
   c->alpha = (float) (1.0 / sqrt ((double) h->d));
   memset (c->q0bad, 0, T);
   attn_row_nonfinite (c->q0bad + c->r0, h->q + c->r0 * h->d, c->r1 - c->r0, h->d);
-  c->k0first = h->prepared ? h->k_bad : first_nonfinite (c, h->k, h->d);
+  c->k0first = h->prepared ? h->k_bad : first_bad_row (h->k, T, h->d);
   memset (c->bad0, 0, T);
   mark_rows (c->bad0, c->q0bad, c->k0first, T, c->p->causal);
   if (!c->value_norm)
@@ -422,7 +410,7 @@ head_prepare (HeadCtx *c, guint n)
       attn_row_norms (vn0, h->v, T, h->dv);
       c->vn0 = vn0;
     }
-  mark_rows (c->bad0, NULL, h->prepared ? h->v_bad : first_nonfinite (c, h->v, h->dv), T,
+  mark_rows (c->bad0, NULL, h->prepared ? h->v_bad : first_bad_row (h->v, T, h->dv), T,
              c->p->causal);
 }
 
@@ -481,7 +469,7 @@ perturbed_value_norms (HeadCtx *c, float *vn, guint8 *bad, const float *z, doubl
 
   attn_perturb (vp, h->v, z, h->T, h->dv, c->p->op, eps, c->p->t0, c->p->t1);
   attn_row_norms (vn, vp, h->T, h->dv);
-  mark_rows (bad, NULL, first_nonfinite (c, vp, h->dv), h->T, c->p->causal);
+  mark_rows (bad, NULL, first_bad_row (vp, h->T, h->dv), h->T, c->p->causal);
 }
 
 /* The pass over the unperturbed scores: the value-norm row sums first, then
@@ -571,7 +559,7 @@ head_perturbed_passes (HeadCtx *c, float *const *out, const AttnComponent *compo
           if (z == NULL)
             z = head_noise (c, c->p->kv_head, h->d);
           attn_perturb (xp, x, z, h->T, h->d, c->p->op, eps[r], c->p->t0, c->p->t1);
-          mark_rows (bad, c->q0bad, first_nonfinite (c, xp, h->d), h->T, c->p->causal);
+          mark_rows (bad, c->q0bad, first_bad_row (xp, h->T, h->d), h->T, c->p->causal);
         }
       ok = which == ATTN_COMPONENT_QUERY
              ? pass_rows (&o, 1, xp, h->k, h->T, h->d, c->p->causal, c->r0, c->r1, c->ws, cancellable)

@@ -362,12 +362,15 @@ get_head (AttnComputedArray *self, guint layer, guint head, GCancellable *cancel
   return hd;
 }
 
-/* rows [q0, q0+nq) × columns [k0, k0+nk) of a [T, T] slice into dst. */
+/* rows [q0, q0+nq) × columns [k0, k0+nk) of a slice's rows into dst; rows
+ * holds the slice's rows from row0 on, T floats each. */
 static void
-copy_region (float *dst, const float *slice, gsize T, const gsize *start, const gsize *count)
+copy_region (float *dst, const float *rows, gsize row0, gsize T, const gsize *start,
+             const gsize *count)
 {
   for (gsize i = 0; i < count[4]; i++)
-    memcpy (dst + i * count[5], slice + (start[4] + i) * T + start[5], count[5] * sizeof (float));
+    memcpy (dst + i * count[5], rows + (start[4] - row0 + i) * T + start[5],
+            count[5] * sizeof (float));
 }
 
 /* The slices of one (layer, head) that a read covers: whole, or (rows)
@@ -406,16 +409,12 @@ compute_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
   if (!ok)
     return FALSE;
   for (guint r = 0; r < m->n; r++)
-    if (!m->direct[r] && m->rows)
+    if (!m->direct[r])
       {
-        for (gsize i = 0; i < count[4]; i++)
-          memcpy (m->dst[r] + i * count[5], m->target[r] + i * T + start[5],
-                  count[5] * sizeof (float));
-      }
-    else if (!m->direct[r])
-      {
-        copy_region (m->dst[r], m->target[r], T, start, count);
-        cache_insert (self, m->key[r], g_steal_pointer (&m->target[r]));
+        /* rows: the target holds the read's rows only */
+        copy_region (m->dst[r], m->target[r], m->rows ? start[4] : 0, T, start, count);
+        if (!m->rows)
+          cache_insert (self, m->key[r], g_steal_pointer (&m->target[r]));
       }
   return TRUE;
 }
@@ -457,7 +456,7 @@ collect_misses (AttnComputedArray *self, Misses *m, gsize li, gsize hi, const gs
 
       g_mutex_lock (&self->lock);
       if ((hit = cache_lookup (self, key)) != NULL)
-        copy_region (dst, hit, T, start, count);
+        copy_region (dst, hit, 0, T, start, count);
       g_mutex_unlock (&self->lock);
       if (hit != NULL)
         continue;
