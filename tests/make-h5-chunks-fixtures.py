@@ -210,6 +210,12 @@ def main():
         write_trailing(w)
         write_fallbacks(w)
         write_damaged(w)
+    with h5py.File(path, "a") as f:
+        # Chunk rows of 96 that the scan's stripes of 1M floats (1024 rows
+        # of 1024) do not divide: test-h5-chunks' /h5-chunks/once-per-view.
+        rng = np.random.default_rng(96)
+        f.create_dataset("stripes", data=np.round(rng.random((2048, 1024)) * 16).astype("<f4") / 16,
+                         chunks=(96, 128), compression="gzip")
     write_latest(path, w)
     damage(path, "corrupt", (16, 16), 0.5, b"\xa5" * 16)
     damage(path, "corrupt_fletcher", (0, 32), 0.25, b"\x01\x02")

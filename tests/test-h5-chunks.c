@@ -9,6 +9,7 @@
  * chunk.  A decoder made from a filter chain alone (what fuzz-chunk
  * drives) decodes bytes known by hand.
  */
+#include "attn-aggregate.h"
 #include "attn-error.h"
 #include "attn-h5-chunks-private.h"
 #include "attn-h5.h"
@@ -483,6 +484,43 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A view's scan decodes each chunk it meets once: its stripes hold whole
+ * chunk rows even where the chunk does not divide the stripe and the range
+ * starts inside a chunk. */
+static void
+test_once_per_view (void)
+{
+  g_autoptr (AttnArray) a = open_array ("/stripes");
+  const gsize fixed[2] = { 0, 0 };
+  struct { gsize y0, ny, x0, nx; guint64 chunks; } views[] = {
+    { 100, 1900, 0, 1024, 20 * 8 },  /* chunk rows 1..20 */
+    { 0, 2048, 50, 900, 22 * 8 },    /* every chunk row; chunk columns 0..7 */
+    { 500, 1000, 300, 100, 11 * 2 }, /* chunk rows 5..15, columns 2..3 */
+  };
+
+  g_assert_cmpuint (attn_array_get_chunk (a, 0), ==, 96);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      AttnSlice s = { a, fixed, 0, 1, views[i].y0, views[i].ny, views[i].x0, views[i].nx, FALSE,
+                      NULL };
+      g_autofree float *whole = g_new (float, views[i].ny * views[i].nx);
+      gsize start[2] = { views[i].y0, views[i].x0 }, count[2] = { views[i].ny, views[i].nx };
+      g_autoptr (GError) error = NULL;
+      AttnGrid grid = { 0 };
+      guint64 before = attn_h5_chunks_get_n_read ();
+      float max = -INFINITY;
+
+      g_assert_true (attn_grid_compute (&grid, &s, 50, 50, ATTN_AGGREGATE_MAX, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (attn_h5_chunks_get_n_read () - before, ==, views[i].chunks);
+      g_assert_true (attn_array_read_box (a, start, count, whole, NULL, &error));
+      for (gsize j = 0; j < views[i].ny * views[i].nx; j++)
+        max = MAX (max, whole[j]);
+      g_assert_cmpfloat (grid.stats.max, ==, max);
+      attn_grid_clear (&grid);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,5 +535,6 @@ main (int argc, char **argv)
   g_test_add_func ("/h5-chunks/cancelled", test_cancelled);
   g_test_add_func ("/h5-chunks/huge-chunk-checked", test_huge_chunk_checked);
   g_test_add_func ("/h5-chunks/chain", test_chain);
+  g_test_add_func ("/h5-chunks/once-per-view", test_once_per_view);
   return g_test_run ();
 }

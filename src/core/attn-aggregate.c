@@ -54,15 +54,33 @@ stripe_rows (const float *values, gpointer data)
   st->go_on = st->func (values, st->first, st->n, st->user_data);
 }
 
+/* Rows per stripe: about floats / nx, a whole number of the storage's
+ * blocks along the rows when one block row is at most STRIPE_BLOCK_FLOATS. */
+#define STRIPE_BLOCK_FLOATS (16u << 20)
+static gsize
+stripe_rows_for (const AttnSlice *s, gsize floats)
+{
+  gsize nx = MAX (s->nx, 1);
+  gsize stripe = MAX (1, floats / nx);
+  gsize block = attn_array_get_chunk (s->array, s->ydim);
+
+  if (block > 1 && block <= STRIPE_BLOCK_FLOATS / nx)
+    stripe = MAX (block, stripe / block * block);
+  return stripe;
+}
+
 /* Reads the slice stripe by stripe (minus the baseline's, in difference
  * mode) and hands each to func: in place where the array holds the rows
- * (attn_array_scan_slice), else from a buffer. */
+ * (attn_array_scan_slice), else from a buffer.  Stripes start at multiples
+ * of the stripe in the array's own rows, so that a stored block (an HDF5
+ * chunk) lies in one stripe and is decoded once per scan. */
 static gboolean
 slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancellable *cancellable,
             GError **error)
 {
   gsize floats = MAX (STRIPE_FLOATS, attn_array_get_read_floats (s->array));
-  gsize stripe = MAX (1, floats / MAX (s->nx, 1));
+  gsize stripe = stripe_rows_for (s, floats);
+  gboolean aligned = attn_array_get_chunk (s->array, s->ydim) > 1;
   gsize bytes = MIN (stripe, s->ny) * s->nx * sizeof (float) + 1;
   g_autofree float *buf = g_try_malloc (bytes);
   g_autofree float *base = s->baseline_fixed ? g_try_malloc (bytes) : NULL;
@@ -72,10 +90,11 @@ slice_scan (const AttnSlice *s, AttnRowsFunc func, gpointer user_data, GCancella
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("out of memory reading a slice"));
       return FALSE;
     }
-  for (gsize y = 0; y < s->ny; y += stripe)
+  for (gsize y = 0, n; y < s->ny; y += n)
     {
-      Stripe st = { func, user_data, y, MIN (stripe, s->ny - y), TRUE };
+      Stripe st = { func, user_data, y, 0, TRUE };
 
+      n = st.n = MIN (stripe - (aligned ? (s->y0 + y) % stripe : 0), s->ny - y);
       if (base)
         {
           /* the difference is made in buf: read, not scanned in place */
@@ -407,19 +426,21 @@ grid_columns (AttnGridBands *self)
     self->first[c] = gw ? ((gsize) c * s->nx + gw - 1) / gw : 0;
 }
 
-AttnGridBands *
-attn_grid_bands_new (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
-                     AttnAggregate mode, guint n_bands)
+/* values, masked: the caller's buffers for the grid, or NULL (allocated). */
+static AttnGridBands *
+grid_bands_new (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h, AttnAggregate mode,
+                guint n_bands, float *values, guint8 *masked)
 {
   AttnGridBands *self;
+  gsize n;
 
-  g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, NULL);
   attn_grid_clear (grid);
   attn_stats_init (&grid->stats);
   grid->gw = (guint) MIN (s->nx, max_w);
   grid->gh = (guint) MIN (s->ny, max_h);
-  grid->values = g_new (float, (gsize) grid->gw * grid->gh + 1);
-  grid->masked = g_new0 (guint8, (gsize) grid->gw * grid->gh + 1);
+  n = (gsize) grid->gw * grid->gh;
+  grid->values = values ? values : g_new (float, n + 1);
+  grid->masked = masked ? memset (masked, 0, n) : g_new0 (guint8, n + 1);
   self = g_new0 (AttnGridBands, 1);
   *self = (AttnGridBands){ grid, *s, mode };
   grid_columns (self);
@@ -431,6 +452,14 @@ attn_grid_bands_new (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_
     self->bands[t] = (Band){ (guint) ((guint64) grid->gh * t / self->n_bands),
                              (guint) ((guint64) grid->gh * (t + 1) / self->n_bands) };
   return self;
+}
+
+AttnGridBands *
+attn_grid_bands_new (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
+                     AttnAggregate mode, guint n_bands)
+{
+  g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, NULL);
+  return grid_bands_new (grid, s, max_w, max_h, mode, n_bands, NULL, NULL);
 }
 
 void
@@ -507,6 +536,24 @@ attn_grid_compute (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
                    AttnAggregate mode, GCancellable *cancellable, GError **error)
 {
   return attn_grid_compute_threads (grid, s, max_w, max_h, mode, 1, cancellable, error);
+}
+
+gboolean
+attn_grid_compute_to (AttnGrid *grid, const AttnSlice *s, guint max_w, guint max_h,
+                      AttnAggregate mode, float *values, guint8 *masked, GCancellable *cancellable,
+                      GError **error)
+{
+  g_autoptr (AttnGridBands) bands = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (grid != NULL && s != NULL && max_w > 0 && max_h > 0, FALSE);
+  g_return_val_if_fail (values != NULL && masked != NULL, FALSE);
+  bands = grid_bands_new (grid, s, max_w, max_h, mode, 1, values, masked);
+  ok = attn_parallel_for_full (bands->n_bands, 1, run_band, bands, cancellable, error);
+  if (ok)
+    attn_grid_bands_merge (bands);
+  grid->values = NULL, grid->masked = NULL; /* the caller's */
+  return ok;
 }
 
 typedef struct

@@ -26,6 +26,7 @@ typedef struct
   gboolean can_grow;
   guint64 serial;
   gsize read_floats; /* the reads it prefers, in floats (0: no preference) */
+  gsize chunk[ATTN_ARRAY_MAX_RANK]; /* the storage's blocks (0: none known) */
 } AttnArrayPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AttnArray, attn_array, G_TYPE_OBJECT)
@@ -232,6 +233,27 @@ attn_array_set_read_floats (AttnArray *self, gsize n)
   g_return_if_fail (ATTN_IS_ARRAY (self));
   priv = attn_array_get_instance_private (self);
   priv->read_floats = n;
+}
+
+void
+attn_array_set_chunk (AttnArray *self, const gsize *chunk)
+{
+  AttnArrayPrivate *priv;
+
+  g_return_if_fail (ATTN_IS_ARRAY (self));
+  priv = attn_array_get_instance_private (self);
+  for (guint d = 0; d < ATTN_ARRAY_MAX_RANK; d++)
+    priv->chunk[d] = chunk != NULL && d < priv->rank ? chunk[d] : 0;
+}
+
+gsize
+attn_array_get_chunk (AttnArray *self, guint dim)
+{
+  AttnArrayPrivate *priv;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), 1);
+  priv = attn_array_get_instance_private (self);
+  return dim < priv->rank && priv->chunk[dim] > 0 ? priv->chunk[dim] : 1;
 }
 
 gsize

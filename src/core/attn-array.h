@@ -55,6 +55,10 @@ void attn_array_set_tick_values (AttnArray *self, guint dim, const double *value
  * each read of a computed array costs a pass over its inputs, so it asks
  * for few large ones (0, the default: no preference). */
 void attn_array_set_read_floats (AttnArray *self, gsize n);
+/* The storage's blocks (HDF5 chunks), rank sizes, after the shape is set:
+ * a scan reads whole blocks along its rows so that each is decoded once
+ * (NULL: none). */
+void attn_array_set_chunk (AttnArray *self, const gsize *chunk);
 
 /* --- public API --- */
 /* A number no other array of the process has had: what a cache keys on
@@ -69,6 +73,8 @@ const char *attn_array_get_tick_label (AttnArray *self, guint dim, gsize index);
 /* Numeric scale value, or NAN when the dimension has no numeric scale. */
 double attn_array_get_tick_value (AttnArray *self, guint dim, gsize index);
 gsize attn_array_get_read_floats (AttnArray *self);
+/* The storage block's size along dim: 1 when the array has none. */
+gsize attn_array_get_chunk (AttnArray *self, guint dim);
 gboolean attn_array_can_grow (AttnArray *self);
 void attn_array_set_can_grow (AttnArray *self, gboolean can_grow);
 

@@ -648,6 +648,19 @@ scatter (const Request *r, const hsize_t *offset, const guint8 *chunk)
     }
 }
 
+static guint64 chunks_read; /* under attn_h5_lock */
+
+guint64
+attn_h5_chunks_get_n_read (void)
+{
+  guint64 n;
+
+  attn_h5_lock ();
+  n = chunks_read;
+  attn_h5_unlock ();
+  return n;
+}
+
 static gboolean
 read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -678,6 +691,7 @@ read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error
   if ((s = scratch_take (self, error)) == NULL)
     return FALSE;
   attn_h5_lock ();
+  chunks_read++; /* under the lock */
   if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
     take_hdf5_error (self, offset, error);
   attn_h5_unlock ();

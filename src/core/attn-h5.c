@@ -653,7 +653,14 @@ setup_read (AttnH5Array *self)
   for (guint i = 0; i < rank && self->chunked; i++)
     self->chunked = self->chunk[i] > 0; /* a damaged file's: blocks are then unaligned */
   if (self->chunked)
-    attn_h5_chunk_check_init (&self->check, dcpl, type, rank, self->chunk);
+    {
+      gsize chunk[ATTN_ARRAY_MAX_RANK];
+
+      for (guint i = 0; i < rank; i++)
+        chunk[i] = self->chunk[i];
+      attn_array_set_chunk (ATTN_ARRAY (self), chunk);
+      attn_h5_chunk_check_init (&self->check, dcpl, type, rank, self->chunk);
+    }
   if (dcpl >= 0)
     H5Pclose (dcpl);
   H5Tclose (type);
