@@ -234,7 +234,7 @@ check_grid_reply (const AttnGrid *grid, guint max_w, guint max_h)
   reply = attn_reader_proto_parse_reply (body, ATTN_READER_OP_REDUCE, &malformed, &error);
   if (reply == NULL)
     g_error ("a grid's reply does not parse: %s", error->message);
-  if (!attn_reader_proto_parse_grid (reply, region, REGION, max_w, max_h, &back, &error))
+  if (!attn_reader_proto_parse_grid (reply, region, REGION, FALSE, max_w, max_h, &back, &error))
     g_error ("a grid's reply does not read back: %s", error->message);
   if (back.gw != grid->gw || back.gh != grid->gh
       || memcmp (&back.stats, &grid->stats, sizeof back.stats)
@@ -453,7 +453,7 @@ reply_grid (GVariant *result)
 
   for (guint i = 0; i < REGION; i++)
     region[i] = (guint8)(i * 31 + 7);
-  if (!attn_reader_proto_parse_grid (result, region, REGION, MAX_W, MAX_H, &grid, &error))
+  if (!attn_reader_proto_parse_grid (result, region, REGION, FALSE, MAX_W, MAX_H, &grid, &error))
     {
       note ("grid", error);
       check_malformed (error);

@@ -370,7 +370,7 @@ test_proto_grid (void)
   memcpy (region + 8, values, sizeof values);
   memcpy (region + 40, masked, sizeof masked);
   v = g_variant_ref_sink (attn_reader_proto_grid (&grid, 8, 40));
-  g_assert_true (attn_reader_proto_parse_grid (v, region, sizeof region, 4, 4, &back, &error));
+  g_assert_true (attn_reader_proto_parse_grid (v, region, sizeof region, FALSE, 4, 4, &back, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (back.gw, ==, 3);
   g_assert_cmpfloat (back.values[5], ==, 6.0f);
@@ -378,11 +378,11 @@ test_proto_grid (void)
   g_assert_cmpuint (back.stats.n_finite, ==, 4);
   attn_grid_clear (&back);
   /* larger than asked; its mask past the region */
-  g_assert_false (attn_reader_proto_parse_grid (v, region, sizeof region, 2, 4, &back, &error));
+  g_assert_false (attn_reader_proto_parse_grid (v, region, sizeof region, FALSE, 2, 4, &back, &error));
   g_clear_error (&error);
   outside = g_variant_ref_sink (attn_reader_proto_grid (&grid, 8, 60));
   g_assert_false (
-      attn_reader_proto_parse_grid (outside, region, sizeof region, 4, 4, &back, &error));
+      attn_reader_proto_parse_grid (outside, region, sizeof region, FALSE, 4, 4, &back, &error));
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_INPUT);
   g_clear_error (&error);
 }

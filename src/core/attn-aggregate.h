@@ -58,6 +58,13 @@ gboolean attn_grid_compute (AttnGrid *grid, const AttnSlice *slice, guint max_w,
 gboolean attn_grid_compute_threads (AttnGrid *grid, const AttnSlice *slice, guint max_w,
                                     guint max_h, AttnAggregate mode, guint n_threads,
                                     GCancellable *cancellable, GError **error);
+/* attn_grid_compute into the caller's buffers, of MIN (nx, max_w) x
+ * MIN (ny, max_h) floats and bytes: on return the grid has its size and
+ * statistics and NULL values and masked (a reader process puts the grid
+ * straight into the memory it shares, not in a copy). */
+gboolean attn_grid_compute_to (AttnGrid *grid, const AttnSlice *slice, guint max_w, guint max_h,
+                               AttnAggregate mode, float *values, guint8 *masked,
+                               GCancellable *cancellable, GError **error);
 void attn_grid_clear (AttnGrid *grid);
 
 /* A grid computed band by band, for a caller that runs the bands of several

@@ -265,7 +265,7 @@ reduce_in (AttnReaderArray *self, AttnReader *reader, const AttnSlice *slice, gu
                                      self->path, error)))
     return FALSE;
   region = attn_reader_get_region (reader, &size);
-  return attn_reader_proto_parse_grid (reply, region, size, max_w, max_h, grid, error);
+  return attn_reader_proto_parse_grid (reply, region, size, TRUE, max_w, max_h, grid, error);
 }
 
 gboolean

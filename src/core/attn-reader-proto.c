@@ -8,6 +8,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* Names from a file (paths, dimension names, labels...) travel as byte
  * strings ("ay"), exactly as the file has them: they need not be UTF-8,
@@ -543,9 +545,32 @@ attn_reader_proto_grid (const AttnGrid *grid, guint64 values_at, guint64 masked_
                         s->min_positive, s->n_finite, s->n_nan, s->n_posinf, s->n_neginf);
 }
 
+/* A copy of n bytes of the shared memory at src, made a few pages at a time,
+ * each range's pages then dropped from this process (the memory keeps them
+ * for the reader): the grid is not held twice here while it is copied. */
+static void *
+copy_from_shared (const void *src, gsize n, gboolean shared)
+{
+  const gsize step = 1 << 20;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guint8 *out = g_malloc (n + 1);
+
+  for (gsize at = 0; at < n; at += step)
+    {
+      gsize len = MIN (step, n - at);
+      guintptr lo = ((guintptr) src + at + page - 1) / page * page;
+      guintptr hi = ((guintptr) src + at + len) / page * page;
+
+      memcpy (out + at, (const guint8 *) src + at, len);
+      if (shared && hi > lo)
+        madvise ((void *) lo, hi - lo, MADV_DONTNEED);
+    }
+  return out;
+}
+
 gboolean
-attn_reader_proto_parse_grid (GVariant *reply, const void *region, gsize size, guint max_w,
-                              guint max_h, AttnGrid *grid, GError **error)
+attn_reader_proto_parse_grid (GVariant *reply, const void *region, gsize size, gboolean shared,
+                              guint max_w, guint max_h, AttnGrid *grid, GError **error)
 {
   AttnStats *s = &grid->stats;
   guint64 values_at, masked_at;
@@ -560,7 +585,7 @@ attn_reader_proto_parse_grid (GVariant *reply, const void *region, gsize size, g
       || !inside (values_at, n * sizeof (float), size) || !inside (masked_at, n, size))
     return malformed (error, _ ("a grid outside the shared memory"));
   grid->gw = gw, grid->gh = gh;
-  grid->values = g_memdup2 ((const guint8 *)region + values_at, n * sizeof (float));
-  grid->masked = g_memdup2 ((const guint8 *)region + masked_at, n);
+  grid->values = copy_from_shared ((const guint8 *)region + values_at, n * sizeof (float), shared);
+  grid->masked = copy_from_shared ((const guint8 *)region + masked_at, n, shared);
   return TRUE;
 }

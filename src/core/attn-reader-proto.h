@@ -108,8 +108,12 @@ gboolean attn_reader_proto_check_box (AttnArray *array, GVariant *start, GVarian
  * at the offsets given in the region. */
 GVariant *attn_reader_proto_grid (const AttnGrid *grid, guint64 values_at, guint64 masked_at);
 /* Fills grid from the reply and the region (size bytes); FALSE with an
- * error when the grid is larger than asked or lies outside the region. */
-gboolean attn_reader_proto_parse_grid (GVariant *reply, const void *region, gsize size, guint max_w,
-                                       guint max_h, AttnGrid *grid, GError **error);
+ * error when the grid is larger than asked or lies outside the region.
+ * shared: the region is a MAP_SHARED mapping, whose pages are dropped from
+ * this process as they are copied (its contents stay); never for private
+ * memory, which would read back as zeros. */
+gboolean attn_reader_proto_parse_grid (GVariant *reply, const void *region, gsize size,
+                                       gboolean shared, guint max_w, guint max_h, AttnGrid *grid,
+                                       GError **error);
 
 G_END_DECLS

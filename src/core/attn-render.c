@@ -100,15 +100,16 @@ draw_text (AttnLayout *l, cairo_t *cr, int font, const char *text, double x, dou
   cairo_restore (cr);
 }
 
-/* The panel's colours at grid resolution. */
+/* The colours of grid row r. */
 static void
-grid_colors (AttnFigure *fig, const AttnGrid *g, const guint32 *lut, guint32 *out)
+grid_row_colors (AttnFigure *fig, const AttnGrid *g, const guint32 *lut, gsize r, guint32 *out)
 {
   const AttnNorm *norm = attn_figure_get_norm (fig);
+  const float *v = g->values + r * g->gw;
+  const guint8 *m = g->masked + r * g->gw;
 
-  for (gsize i = 0; i < (gsize) g->gw * g->gh; i++)
-    out[i] = g->masked[i] ? ATTN_MASK_COLOR
-                          : attn_figure_color_of (fig, lut, attn_norm_apply (norm, g->values[i]));
+  for (gsize i = 0; i < g->gw; i++)
+    out[i] = m[i] ? ATTN_MASK_COLOR : attn_figure_color_of (fig, lut, attn_norm_apply (norm, v[i]));
 }
 
 /* Paints a dw x dh device-pixel image unscaled at the device position of
@@ -143,16 +144,19 @@ draw_panel_image (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnPanel *
   if (g->gw == 0 || g->gh == 0)
     return;
   attn_layout_get_panel_pixels (l, &dw, &dh);
-  colors = g_new (guint32, (gsize) g->gw * g->gh);
-  grid_colors (fig, g, lut, colors);
+  /* one grid row's colours at a time: the panel's colours are not held
+   * beside the image */
+  colors = g_new (guint32, g->gw);
   img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) dw, (int) dh);
   px = (guint32 *) cairo_image_surface_get_data (img);
   stride = cairo_image_surface_get_stride (img) / 4;
-  for (guint y = 0; y < dh; y++)
+  for (guint y = 0, r = 0, have = G_MAXUINT; y < dh; y++, have = r)
     {
-      const guint32 *src = colors + (gsize) ((guint64) y * g->gh / dh) * g->gw;
+      r = (guint) ((guint64) y * g->gh / dh);
+      if (r != have)
+        grid_row_colors (fig, g, lut, r, colors);
       for (guint x = 0; x < dw; x++)
-        px[(gsize) y * stride + x] = src[(guint64) x * g->gw / dw];
+        px[(gsize) y * stride + x] = colors[(guint64) x * g->gw / dw];
     }
   cairo_surface_mark_dirty (img);
   if (cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_SVG)

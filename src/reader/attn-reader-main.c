@@ -276,18 +276,18 @@ do_reduce (Reader *r, GVariant *args, GError **error)
 
   if (array == NULL
       || !attn_reader_proto_parse_slice (args, array, &handle, &slice, fixed, baseline, &max_w,
-                                         &max_h, &mode, error)
-      || !attn_grid_compute (&grid, &slice, max_w, max_h, mode, NULL, error))
+                                         &max_h, &mode, error))
     return NULL;
-  n = (gsize)grid.gw * grid.gh;
+  /* the grid is made in the shared memory, not copied there */
+  n = (gsize)MIN (slice.nx, max_w) * MIN (slice.ny, max_h);
   if (n * (sizeof (float) + 1) > r->region_size)
     {
-      attn_grid_clear (&grid);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("the grid does not fit"));
       return NULL;
     }
-  memcpy (r->region, grid.values, n * sizeof (float));
-  memcpy (r->region + n * sizeof (float), grid.masked, n);
+  if (!attn_grid_compute_to (&grid, &slice, max_w, max_h, mode, (float *)r->region,
+                             r->region + n * sizeof (float), NULL, error))
+    return NULL;
   result = attn_reader_proto_grid (&grid, 0, n * sizeof (float));
   attn_grid_clear (&grid);
   return result;
