@@ -4,7 +4,7 @@
 #                     demo model (without a display: draw the demo figures)
 #   ./run.sh test     the same set-up, then every test (under Xvfb without a display)
 #   ./run.sh bench    the same set-up, then the benchmarks (bench/: figures,
-#                     live computation, viewer)
+#                     live computation, viewer, large stored files)
 #   ./run.sh fuzz [SECONDS]
 #                     the same set-up, then every libFuzzer target (fuzz/) for
 #                     SECONDS each (600), in build-fuzz/ with clang; fails only
@@ -89,7 +89,8 @@ case "${1:-}" in
     install_missing python3-torch
     bash bench/run.sh build/src/attnview
     bash bench/run-attention.sh build
-    bash bench/run-gui.sh build ;;
+    bash bench/run-gui.sh build
+    bash bench/run-stored.sh build ;;
   fuzz)
     bash fuzz/run-fuzz.sh "${2:-600}" ;;
   *)

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "attn-application.h"
 #include "attn-blas.h"
@@ -48,6 +49,10 @@ cpu_ms (clockid_t clock)
 static double last_ms, last_draw_ms;
 static guint n_changes;
 static gboolean waiting;
+/* TRUE: a change is done at the first frame after a load (a picture from
+ * the overview counts); FALSE: when nothing is loading any more. */
+static gboolean first_picture;
+static guint n_loaded; /* "loaded" since the change */
 
 static gint64
 rss_kb (void)
@@ -77,8 +82,9 @@ after_paint (GdkFrameClock *clock, AttnWindow *window)
 {
   if (trace && waiting)
     g_printerr ("  frame end %.1f ms\n", (g_get_monotonic_time () - t_change) / 1000.0);
-  if (waiting && !attn_heatmap_view_is_loading (attn_window_get_heatmap (window))
-      && !attn_window_get_model_busy (window))
+  if (waiting && ((first_picture && n_loaded > 0)
+                  || (!attn_heatmap_view_is_loading (attn_window_get_heatmap (window))
+                      && !attn_window_get_model_busy (window))))
     {
       last_ms = (g_get_monotonic_time () - t_change) / 1000.0;
       last_draw_ms = (g_get_monotonic_time () - MAX (t_frame_start, t_change)) / 1000.0;
@@ -125,6 +131,7 @@ start (void)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
   waiting = TRUE;
+  n_loaded = 0;
   cpu_main0 = cpu_ms (CLOCK_THREAD_CPUTIME_ID);
   cpu_proc0 = cpu_ms (CLOCK_PROCESS_CPUTIME_ID);
   t_change = g_get_monotonic_time ();
@@ -185,6 +192,12 @@ report (const char *name, const char *change, Times *t)
   fflush (stdout);
 }
 
+static void
+count_loaded (void)
+{
+  n_loaded++;
+}
+
 static AttnWindow *
 new_window (void)
 {
@@ -200,6 +213,8 @@ new_window (void)
                     G_CALLBACK (after_paint), window);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint",
                     G_CALLBACK (before_paint), window);
+  g_signal_connect_swapped (attn_window_get_heatmap (window), "loaded", G_CALLBACK (count_loaded),
+                            NULL);
   return window;
 }
 
@@ -226,6 +241,7 @@ memory_line (const char *name, gint64 empty_kb, gint64 shown_kb, double slice_mb
 
 /* A stored dataset: colour-map changes, then layer changes. */
 static gboolean quiet; /* the warm-up: nothing printed */
+static void set_facets (AttnSession *session, const char *rows, const char *cols);
 
 static void
 bench_stored (const char *dir, const char *name, gboolean grid, guint n)
@@ -276,6 +292,89 @@ bench_stored (const char *dir, const char *name, gboolean grid, guint n)
       report (name, "layer", slice);
       memory_line (name, empty_kb, shown_kb, panels * T * T * 4 / 1048576.0, 0);
     }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The largest resident set any reader process of this one has had (KB). */
+static gint64
+readers_hwm_kb (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  gint64 most = 0;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "status", NULL);
+      g_autofree char *status = NULL;
+      const char *ppid, *hwm;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &status, NULL, NULL)
+          || !strstr (status, "attnview-reade") || !(ppid = strstr (status, "PPid:"))
+          || g_ascii_strtoll (ppid + 5, NULL, 10) != getpid () || !(hwm = strstr (status, "VmHWM:")))
+        continue;
+      most = MAX (most, g_ascii_strtoll (hwm + 6, NULL, 10));
+      if (trace)
+        g_printerr ("  reader %s: VmHWM %s KB\n", name, g_strstrip (g_strndup (hwm + 6, 12)));
+    }
+  return most;
+}
+
+/* From a change of the fixed index of dimension dim to its first picture
+ * (from FILE.overview.h5 when there is one) and to the picture from the
+ * data, n times, each to an index not shown before. */
+static void
+time_new_index (AttnWindow *window, guint dim, guint n, Times *first, Times *data, gint64 *shown_kb)
+{
+  AttnSession *session = attn_window_get_session (window);
+
+  for (guint i = 0; i < n; i++)
+    {
+      first_picture = TRUE;
+      start ();
+      attn_session_set_fixed (session, dim, i + 1);
+      keep (first, wait_frame (window));
+      /* then on to the picture from the data, timed from the change */
+      first_picture = FALSE;
+      waiting = TRUE;
+      keep (data, wait_frame (window));
+      *shown_kb = MAX (*shown_kb, rss_kb ());
+    }
+}
+
+/* A large stored file (BENCH_GUI_BIG, [layer, head, query, key], 32 heads
+ * or more, 4 layers or more): one head, a new head each time; then every
+ * head of a layer (the default view), a new layer each time.  The viewer's
+ * growth and the readers' peak. */
+static void
+bench_big (const char *path, guint n)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AttnWindow *window = new_window ();
+  AttnSession *session = attn_window_get_session (window);
+  g_autoptr (Times) first = times_new (), data = times_new ();
+  g_autoptr (Times) first_all = times_new (), data_all = times_new ();
+  gint64 empty_kb = rss_kb (), shown_kb = 0;
+
+  start ();
+  if (!attn_window_open (window, file))
+    {
+      g_printerr ("bench-gui: cannot open %s\n", path);
+      exit (1);
+    }
+  wait_frame (window);
+  time_new_index (window, 0, 3, first_all, data_all, &shown_kb);
+  set_facets (session, NULL, NULL);
+  attn_session_set_fixed (session, 0, 0);
+  wait_frame (window);
+  time_new_index (window, 1, MIN (n, 31), first, data, &shown_kb);
+  first_picture = FALSE;
+  report ("stored-big", "32 heads: layer, first", first_all);
+  report ("stored-big", "32 heads: layer, data", data_all);
+  report ("stored-big", "one head: head, first", first);
+  report ("stored-big", "one head: head, data", data);
+  printf ("stored-big     memory       viewer growth %.1f MB, readers' peak %.1f MB\n",
+          (shown_kb - empty_kb) / 1024.0, readers_hwm_kb () / 1024.0);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -496,6 +595,8 @@ main (int argc, char **argv)
     bench_live (dir, n);
   if (only == NULL || strstr ("overview32", only))
     bench_overview (dir, n);
+  if (g_getenv ("BENCH_GUI_BIG") && (only == NULL || strstr ("stored-big", only)))
+    bench_big (g_getenv ("BENCH_GUI_BIG"), n);
   if (only == NULL || strstr ("model-tiny", only))
     {
       g_autofree char *tiny = g_build_filename (g_getenv ("ATTN_MODELS_DIR") ? g_getenv ("ATTN_MODELS_DIR")

@@ -704,21 +704,30 @@ test_session_view_state (void)
 
 typedef struct
 {
+  AttnWindow *window;
   guint n;
   gsize factors[8]; /* the overview factor of each load */
+  char *status[8];  /* the status line after each load */
 } Loads;
 
 static void
 count_load (AttnHeatmapView *view, Loads *loads)
 {
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (loads->window), ATTN_TYPE_WINDOW,
+                                                  "status_label");
+
   if (loads->n < G_N_ELEMENTS (loads->factors))
-    loads->factors[loads->n] = attn_figure_get_overview_factor (attn_heatmap_view_get_figure (view));
+    {
+      loads->factors[loads->n] = attn_figure_get_overview_factor (attn_heatmap_view_get_figure (view));
+      loads->status[loads->n] = g_strdup (gtk_label_get_text (GTK_LABEL (label)));
+    }
   loads->n++;
 }
 
 /* A file with an overview (attnview overview): the window's first
- * picture comes from it (factor 4: small panels), and a second load then
- * draws the data itself, which a later load finds in the grid cache. */
+ * picture comes from it (factor 4: small panels) and the status line says
+ * so; a second load then draws the data itself, which a later load finds in
+ * the grid cache, and the status line no longer says it. */
 static void
 test_overview_then_data (void)
 {
@@ -741,14 +750,20 @@ test_overview_then_data (void)
   window = attn_window_new (GTK_APPLICATION (g_application_get_default ()));
   gtk_window_set_default_size (GTK_WINDOW (window), 700, 500); /* panels of < 256 px */
   gtk_window_present (GTK_WINDOW (window));
+  loads.window = window;
   g_signal_connect (attn_window_get_heatmap (window), "loaded", G_CALLBACK (count_load), &loads);
   g_assert_true (attn_window_open (window, file));
   wait_loaded (window);
   for (guint i = 0; i < MIN (loads.n, 8); i++)
-    g_test_message ("load %u: overview factor %zu", i, loads.factors[i]);
+    g_test_message ("load %u: overview factor %zu; %s", i, loads.factors[i], loads.status[i]);
   g_assert_cmpuint (loads.n, >=, 2);
+  g_assert_cmpuint (loads.n, <=, 8);
   g_assert_cmpuint (loads.factors[0], ==, 4);
+  g_assert_nonnull (strstr (loads.status[0], "from the overview, a value for each 4 × 4 cells"));
   g_assert_cmpuint (loads.factors[loads.n - 1], ==, 0);
+  g_assert_null (strstr (loads.status[loads.n - 1], "overview"));
+  for (guint i = 0; i < MIN (loads.n, 8); i++)
+    g_free (loads.status[i]);
   g_assert_null (attn_window_get_error (window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
