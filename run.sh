@@ -78,8 +78,10 @@ case "${1:-}" in
   "")
     demo ;;
   test)
-    # the model tests' float64 reference (the product never needs it)
-    install_missing python3-torch
+    # the model tests' float64 reference (the product never needs it); the
+    # Python writer's tests: torch models' hooks, an offline venv install,
+    # silx reading the files
+    install_missing python3-torch python3-venv python3-pip python3-setuptools python3-silx
     with_display meson test -C build --print-errorlogs
     build_asan
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
