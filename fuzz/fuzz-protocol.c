@@ -419,13 +419,13 @@ reply_array (GVariant *result, AttnArray *refreshed)
   if (refreshed)
     {
       gboolean changed;
-      g_variant_get (result, "(b@(ataaybaaayaad)@as)", &changed, &desc, &warnings);
+      g_variant_get (result, "(b@(ataaybaaayaada(uaaay))@as)", &changed, &desc, &warnings);
     }
   else
     {
       guint handle;
       g_autofree char *path = NULL;
-      g_variant_get (result, "(u^ay@(ataaybaaayaad)@as)", &handle, &path, &desc, &warnings);
+      g_variant_get (result, "(u^ay@(ataaybaaayaada(uaaay))@as)", &handle, &path, &desc, &warnings);
     }
   if (!attn_reader_proto_apply_array (array, desc, refreshed == NULL, &error))
     {

@@ -204,7 +204,7 @@ OPS = {"hello": 0, "map": 1, "open": 2, "list": 3, "array": 4, "read": 5, "reduc
        "refresh": 7}
 SLICE_T = "(uatuuttttbatuuu)"
 # names from a file travel as byte strings (NUL-terminated, as GLib makes them)
-DESC_T = "(ataaybaaayaad)"
+DESC_T = "(ataaybaaayaada(uaaay))"
 DATASET_T = "(ayatatayaayaayaaybb)"
 
 
@@ -238,9 +238,11 @@ def frame(length, pad, rest):
 
 
 def protocol_seeds():
+    none = (2**32 - 1, [])
     desc = ([2, 3, 4], [b("layer"), b("query"), b("key")], False,
             [[b("L0"), b("L1")], [], [b("a"), b("caf\u00e9"), b(b"\xff\xfe")]],
-            [[], [0.5, 1e-3, 1e-10], []])
+            [[], [0.5, 1e-3, 1e-10], []],
+            [none, (0, [[b("x"), b("y"), b("z")], [b("p"), b(""), b(b"\xff")]]), none])
     datasets = [(b("/attn"), [2, 3, 4], [2, 2**64 - 1, 4], b("float32"),
                  [b("layer"), b("query"), b("key")], [b("layer_names (2 strings)"), b(""), b("")],
                  [b("shuffle"), b("gzip")], False, True),
@@ -274,7 +276,8 @@ def protocol_seeds():
                               (4, 2, 0, 32, (0.0, 1.0, 0.25, 8, 0, 0, 0))),
         "reply-refresh": reply("refresh", "(b" + DESC_T + "as)",
                                (True, ([3, 3, 5], [b("layer"), b("query"), b("key")], True,
-                                       [[b("L0"), b("L1"), b("L2")], [], []], [[], [], []]),
+                                       [[b("L0"), b("L1"), b("L2")], [], []], [[], [], []],
+                                       [(2**32 - 1, [])] * 3),
                                 ["grew"]), shape=1),
     }
 

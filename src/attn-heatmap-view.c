@@ -110,7 +110,8 @@ hover_text (AttnHeatmapView *self, const AttnHover *hv)
     return NULL;
   g = &attn_figure_get_panel (f, row, col)->grid;
   gy = (hv->y - ya->start) * g->gh / ny, gx = (hv->x - xa->start) * g->gw / nx;
-  yt = attn_figure_tick_text (f, ya->dim, hv->y), xt = attn_figure_tick_text (f, xa->dim, hv->x);
+  yt = attn_figure_panel_tick_text (f, row, col, ya->dim, hv->y);
+  xt = attn_figure_panel_tick_text (f, row, col, xa->dim, hv->x);
   rh = attn_figure_row_header (f, row), ch = attn_figure_col_header (f, col);
   if (attn_figure_get_panel_error (f, row, col))
     value = g_strdup_printf (_("cannot read this panel: %s"),

@@ -147,6 +147,41 @@ def write_names(d):
         t.dims[1].label = "query"
 
 
+def write_prompts(d):
+    """Per-prompt tokens (DESIGN.md): /tokens [prompt, token] beside
+    /attention [prompt, head, query, key] and /q [prompt, token, head,
+    channel]; padding as ""; a group whose tokens table is labelled wrong
+    (ignored), one whose attention has its own token scale (kept)."""
+    utf8 = h5py.string_dtype("utf-8")
+    rows = [["<s>", "The", " cat", " sat"], ["<s>", "ε", "é", ""]]
+    with h5py.File(os.path.join(d, "prompts.h5"), "w") as f:
+        t = f.create_dataset("tokens", data=np.array(rows, dtype=object), dtype=utf8)
+        t.dims[0].label = "prompt"
+        t.dims[1].label = "token"
+        a = f.create_dataset("attention", data=np.zeros((2, 3, 4, 4), "f4"))
+        for i, n in enumerate(("prompt", "head", "query", "key")):
+            a.dims[i].label = n
+        q = f.create_dataset("q", data=np.zeros((2, 4, 3, 8), "f4"))
+        for i, n in enumerate(("prompt", "pos", "head", "d_head")):
+            q.dims[i].label = n
+        g = f.create_group("wrong")
+        t = g.create_dataset("tokens", data=np.array(rows, dtype=object), dtype=utf8)
+        t.dims[0].label = "prompt"
+        t.dims[1].label = "head"  # not a token axis
+        a = g.create_dataset("attention", data=np.zeros((2, 4, 4), "f4"))
+        for i, n in enumerate(("prompt", "query", "key")):
+            a.dims[i].label = n
+        g = f.create_group("scaled")
+        t = g.create_dataset("tokens", data=np.array(rows, dtype=object), dtype=utf8)
+        t.dims[0].label = "prompt"
+        t.dims[1].label = "token"
+        a = g.create_dataset("attention", data=np.zeros((2, 4, 4), "f4"))
+        for i, n in enumerate(("prompt", "query", "key")):
+            a.dims[i].label = n
+        own = scale(g, "own", np.array(["a", "b", "c", "d"], dtype=object), "token", dtype=utf8)
+        a.dims[1].attach_scale(own)
+
+
 def write_grow(d):
     with h5py.File(os.path.join(d, "grow.h5"), "w", libver="latest") as f:
         g = f.create_dataset("grow", data=np.arange(12, dtype="f4").reshape(3, 4),
@@ -308,6 +343,7 @@ def main():
         write_types(d)
         write_f16_table(d)
         write_names(d)
+        write_prompts(d)
         write_grow(d)
         write_filters(d)
         write_shapes(d)

@@ -261,7 +261,18 @@ test_proto_array (void)
   g_autoptr (GVariant) desc = g_variant_ref_sink (attn_reader_proto_describe_array (a));
   g_autoptr (AttnArray) b = attn_mem_array_new (1, (const gsize[]){ 1 }, NULL, (float[]){ 0 });
   g_autoptr (GVariant) wrong = g_variant_ref_sink (
-      g_variant_new_parsed ("([@t 2, 3], [b'a'], false, @aaay [[], []], @aad [[], []])"));
+      g_variant_new_parsed ("([@t 2, 3], [b'a'], false, @aaay [[], []], @aad [[], []], "
+                            "@a(uaaay) [(@u 4294967295, @aaay []), (4294967295, [])])"));
+  /* rows of labels: one picked by a dimension that is not the array's,
+   * one with more rows than its dimension has indices: both left out */
+  g_autoptr (GVariant) rows = g_variant_ref_sink (g_variant_new_parsed (
+      "([@t 2, 3], [b'prompt', b'token'], false, @aaay [[], []], @aad [[], []], "
+      "[(@u 4294967295, @aaay []), (0, [[b'a', b'b', b'c'], [b'x', b'y', b'z']])])"));
+  g_autoptr (GVariant) bad_rows = g_variant_ref_sink (g_variant_new_parsed (
+      "([@t 2, 3], [b'prompt', b'token'], false, @aaay [[], []], @aad [[], []], "
+      "[(@u 7, [[b'a']]), (0, [[b'a'], [b'b'], [b'c']])])"));
+  g_autoptr (AttnArray) c = attn_mem_array_new (1, (const gsize[]){ 1 }, NULL, (float[]){ 0 });
+  const gsize at[2] = { 1, 0 };
   g_autoptr (GError) error = NULL;
 
   g_assert_true (attn_reader_proto_apply_array (b, desc, TRUE, &error));
@@ -277,6 +288,12 @@ test_proto_array (void)
   /* names of another rank; and another rank than the array's on refresh */
   g_assert_false (attn_reader_proto_apply_array (b, wrong, TRUE, &error));
   g_assert_error (error, ATTN_ERROR, ATTN_ERROR_INPUT);
+  g_assert_true (attn_reader_proto_apply_array (c, rows, TRUE, NULL));
+  g_assert_cmpuint (attn_array_get_tick_rows_by (c, 1), ==, 0);
+  g_assert_cmpstr (attn_array_get_tick_label_at (c, 1, 2, at), ==, "z");
+  g_assert_true (attn_reader_proto_apply_array (c, bad_rows, TRUE, NULL));
+  g_assert_cmpuint (attn_array_get_tick_rows_by (c, 0), ==, G_MAXUINT);
+  g_assert_cmpuint (attn_array_get_tick_rows_by (c, 1), ==, G_MAXUINT);
 }
 
 static void
@@ -443,6 +460,16 @@ assert_same_array (AttnArray *a, AttnArray *b)
       for (gsize i = 0; i < n; i++)
         g_assert_cmpstr (attn_array_get_tick_label (a, d, i), ==,
                          attn_array_get_tick_label (b, d, i));
+      g_assert_cmpuint (attn_array_get_tick_rows_by (a, d), ==, attn_array_get_tick_rows_by (b, d));
+      for (gsize r = 0; attn_array_get_tick_row (a, d, r); r++)
+        {
+          GPtrArray *ra = attn_array_get_tick_row (a, d, r), *rb = attn_array_get_tick_row (b, d, r);
+
+          g_assert_nonnull (rb);
+          g_assert_cmpuint (ra->len, ==, rb->len);
+          for (guint i = 0; i < ra->len; i++)
+            g_assert_cmpstr (ra->pdata[i], ==, rb->pdata[i]);
+        }
       for (gsize i = 0; i < attn_array_get_dim_size (a, d); i++)
         {
           double x = attn_array_get_tick_value (a, d, i), y = attn_array_get_tick_value (b, d, i);
@@ -514,8 +541,8 @@ assert_same_file (const char *name)
 static void
 test_same_as_in_process (void)
 {
-  const char *files[] = { "types.h5",  "names.h5", "filters.h5", "shapes.h5",
-                          "blocks.h5", "grow.h5",  "single.h5",  "none.h5" };
+  const char *files[] = { "types.h5", "names.h5",  "filters.h5", "shapes.h5", "blocks.h5",
+                          "grow.h5",  "single.h5", "none.h5",    "prompts.h5" };
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     assert_same_file (files[i]);
@@ -684,6 +711,37 @@ test_hang (void)
   g_assert_nonnull (again);
   g_unsetenv ("ATTN_READER_TIMEOUT_S");
   g_unsetenv ("ATTN_READER_TEST_HOOKS");
+}
+
+/* Per-prompt tokens, through a reader: the token axes of a dataset with a
+ * prompt dimension take the row of its prompt; padding stays ""; a table
+ * labelled wrong is ignored and a token scale of the dataset's own wins. */
+static void
+test_token_rows (void)
+{
+  g_autoptr (AttnReaderFile) file = open_reader ("prompts.h5");
+  g_autoptr (AttnArray) a = attn_reader_file_open_array (file, "/attention", NULL);
+  g_autoptr (AttnArray) q = attn_reader_file_open_array (file, "/q", NULL);
+  g_autoptr (AttnArray) wrong = attn_reader_file_open_array (file, "/wrong/attention", NULL);
+  g_autoptr (AttnArray) scaled = attn_reader_file_open_array (file, "/scaled/attention", NULL);
+  const gsize at0[4] = { 0, 0, 0, 0 }, at1[4] = { 1, 2, 0, 0 };
+
+  g_assert_nonnull (a);
+  for (guint d = 2; d < 4; d++)
+    {
+      g_assert_cmpuint (attn_array_get_tick_rows_by (a, d), ==, 0);
+      g_assert_cmpstr (attn_array_get_tick_label_at (a, d, 2, at0), ==, " cat");
+      g_assert_cmpstr (attn_array_get_tick_label_at (a, d, 1, at1), ==, "ε");
+      g_assert_cmpstr (attn_array_get_tick_label_at (a, d, 3, at1), ==, "");
+      g_assert_null (attn_array_get_tick_label (a, d, 1)); /* no one row for all */
+    }
+  g_assert_cmpuint (attn_array_get_tick_rows_by (a, 1), ==, G_MAXUINT);
+  g_assert_cmpuint (attn_array_get_tick_rows_by (q, 1), ==, 0); /* "pos" is a token axis */
+  g_assert_cmpstr (attn_array_get_tick_label_at (q, 1, 2, at1), ==, "é");
+  g_assert_cmpuint (attn_array_get_tick_rows_by (wrong, 1), ==, G_MAXUINT);
+  g_assert_cmpuint (attn_array_get_tick_rows_by (scaled, 1), ==, G_MAXUINT);
+  g_assert_cmpstr (attn_array_get_tick_label (scaled, 1, 3), ==, "d");
+  g_assert_cmpuint (attn_array_get_tick_rows_by (scaled, 2), ==, 0);
 }
 
 static void
@@ -935,6 +993,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reader/crash-step", test_crash_step);
   g_test_add_func ("/reader/hooks-need-consent", test_hooks_need_consent);
   g_test_add_func ("/reader/hang", test_hang);
+  g_test_add_func ("/reader/token-rows", test_token_rows);
   g_test_add_func ("/reader/reduce", test_reduce);
   g_test_add_func ("/reader/large-region", test_large_region);
   g_test_add_func ("/reader/parallel", test_parallel);

@@ -393,6 +393,58 @@ test_headers (void)
   g_assert_cmpstr (t, ==, "3");
 }
 
+static GPtrArray *
+strings (const char *const *v)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; v[i]; i++)
+    g_ptr_array_add (out, g_strdup (v[i]));
+  return out;
+}
+
+/* Per-prompt tokens: with the prompt fixed, the ticks and the layout's
+ * measures take its row; with the prompt a facet, the shared ticks show
+ * indices and each panel (the hover) its own row. */
+static void
+test_token_rows (void)
+{
+  const gsize dims[] = { 2, 3, 3 };
+  const char *names[] = { "prompt", "query", "key" };
+  const char *const r0[] = { "<s>", "long token", "b", NULL }, *const r1[] = { "<s>", "ε", "", NULL };
+  g_autoptr (AttnArray) a = attn_mem_array_new (3, dims, names, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  g_autoptr (AttnFigure) fixed = NULL, faceted = NULL;
+  g_autofree char *t1 = NULL, *t2 = NULL, *f1 = NULL, *p1 = NULL, *p0 = NULL;
+
+  for (guint d = 1; d <= 2; d++)
+    {
+      GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+      g_ptr_array_add (rows, strings (r0));
+      g_ptr_array_add (rows, strings (r1));
+      attn_array_take_tick_rows (a, d, 0, rows);
+    }
+  attn_view_spec_set_select (spec, "prompt", 1);
+  fixed = attn_figure_new (a, spec, NULL);
+  t1 = attn_figure_tick_text (fixed, 1, 1);
+  t2 = attn_figure_tick_text (fixed, 2, 2);
+  g_assert_cmpstr (t1, ==, "ε");
+  g_assert_cmpstr (t2, ==, ""); /* padding */
+  g_assert_true (attn_figure_axis_has_labels (fixed, 1));
+  attn_view_spec_clear_select (spec, "prompt");
+  attn_view_spec_set_facets (spec, "prompt", NULL);
+  faceted = attn_figure_new (a, spec, NULL);
+  g_assert_cmpuint (attn_figure_get_n_rows (faceted), ==, 2);
+  f1 = attn_figure_tick_text (faceted, 1, 1);
+  p0 = attn_figure_panel_tick_text (faceted, 0, 0, 1, 1);
+  p1 = attn_figure_panel_tick_text (faceted, 1, 0, 1, 1);
+  g_assert_cmpstr (f1, ==, "1");
+  g_assert_cmpstr (p0, ==, "long token");
+  g_assert_cmpstr (p1, ==, "ε");
+  g_assert_false (attn_figure_axis_has_labels (faceted, 1));
+}
+
 /* Headers without a format say what the panel shows. */
 static char *
 default_header (const char *dim, const double *values, const char *const *labels, gsize index)
@@ -1224,6 +1276,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/svg-crisp", test_svg_crisp);
   g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
   g_test_add_func ("/render/headers", test_headers);
+  g_test_add_func ("/render/token-rows", test_token_rows);
   g_test_add_func ("/render/default-headers", test_default_headers);
   g_test_add_func ("/render/subtitle", test_subtitle);
   g_test_add_func ("/render/wrap", test_wrap);

@@ -17,6 +17,8 @@ typedef struct
   GPtrArray *labels; /* char*, may be shorter than size while growing */
   double *values;    /* numeric scale, n_values entries, or NULL */
   gsize n_values;
+  guint rows_by;     /* the dimension whose index picks a row of rows */
+  GPtrArray *rows;   /* GPtrArray of char*: per-row labels, or NULL */
 } AttnDim;
 
 typedef struct
@@ -37,6 +39,7 @@ attn_dim_clear (AttnDim *d)
   g_clear_pointer (&d->name, g_free);
   g_clear_pointer (&d->labels, g_ptr_array_unref);
   g_clear_pointer (&d->values, g_free);
+  g_clear_pointer (&d->rows, g_ptr_array_unref);
   d->n_values = 0;
 }
 
@@ -211,6 +214,53 @@ attn_array_get_tick_label (AttnArray *self, guint dim, gsize index)
   if (labels == NULL || index >= labels->len)
     return NULL;
   return g_ptr_array_index (labels, index);
+}
+
+void
+attn_array_take_tick_rows (AttnArray *self, guint dim, guint by, GPtrArray *rows)
+{
+  AttnArrayPrivate *priv = attn_array_get_instance_private (self);
+
+  g_return_if_fail (ATTN_IS_ARRAY (self));
+  g_return_if_fail (dim < priv->rank && (rows == NULL || (by < priv->rank && by != dim)));
+  g_clear_pointer (&priv->dims[dim].rows, g_ptr_array_unref);
+  priv->dims[dim].rows = rows;
+  priv->dims[dim].rows_by = by;
+}
+
+guint
+attn_array_get_tick_rows_by (AttnArray *self, guint dim)
+{
+  AttnArrayPrivate *priv = attn_array_get_instance_private (self);
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), G_MAXUINT);
+  g_return_val_if_fail (dim < priv->rank, G_MAXUINT);
+  return priv->dims[dim].rows ? priv->dims[dim].rows_by : G_MAXUINT;
+}
+
+GPtrArray *
+attn_array_get_tick_row (AttnArray *self, guint dim, gsize row)
+{
+  AttnArrayPrivate *priv = attn_array_get_instance_private (self);
+  GPtrArray *rows;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), NULL);
+  g_return_val_if_fail (dim < priv->rank, NULL);
+  rows = priv->dims[dim].rows;
+  return rows && row < rows->len ? g_ptr_array_index (rows, row) : NULL;
+}
+
+const char *
+attn_array_get_tick_label_at (AttnArray *self, guint dim, gsize index, const gsize *at)
+{
+  AttnArrayPrivate *priv = attn_array_get_instance_private (self);
+  GPtrArray *row;
+
+  g_return_val_if_fail (ATTN_IS_ARRAY (self), NULL);
+  g_return_val_if_fail (dim < priv->rank, NULL);
+  if (at != NULL && (row = attn_array_get_tick_row (self, dim, at[priv->dims[dim].rows_by])))
+    return index < row->len ? g_ptr_array_index (row, index) : NULL;
+  return attn_array_get_tick_label (self, dim, index);
 }
 
 double

@@ -49,6 +49,10 @@ void attn_array_set_shape (AttnArray *self, guint rank, const gsize *dims,
 void attn_array_set_dim_size (AttnArray *self, guint dim, gsize size);
 /* labels: n strings (n may be < size while a dimension grows); taken over. */
 void attn_array_take_tick_labels (AttnArray *self, guint dim, GPtrArray *labels);
+/* Labels that depend on another dimension's index (the tokens of each
+ * prompt): rows, a GPtrArray of GPtrArrays of strings, row i the labels of
+ * dim where dimension by is at i; taken over (NULL: none). */
+void attn_array_take_tick_rows (AttnArray *self, guint dim, guint by, GPtrArray *rows);
 /* values: n doubles for a numeric scale (epsilons); copied. */
 void attn_array_set_tick_values (AttnArray *self, guint dim, const double *values, gsize n);
 /* The size of read a scan of the array should make at least, in floats:
@@ -72,6 +76,15 @@ gsize attn_array_get_n_tick_labels (AttnArray *self, guint dim);
 const char *attn_array_get_tick_label (AttnArray *self, guint dim, gsize index);
 /* Numeric scale value, or NAN when the dimension has no numeric scale. */
 double attn_array_get_tick_value (AttnArray *self, guint dim, gsize index);
+/* The dimension whose index picks dim's labels (attn_array_take_tick_rows),
+ * or G_MAXUINT; and its row'th labels (NULL past the rows). */
+guint attn_array_get_tick_rows_by (AttnArray *self, guint dim);
+GPtrArray *attn_array_get_tick_row (AttnArray *self, guint dim, gsize row);
+/* The label of index with every dimension at the indices at (rank of
+ * them): the row's where dim has rows (NULL past the row's end), else
+ * attn_array_get_tick_label's; at NULL: attn_array_get_tick_label's. */
+const char *attn_array_get_tick_label_at (AttnArray *self, guint dim, gsize index,
+                                          const gsize *at);
 gsize attn_array_get_read_floats (AttnArray *self);
 /* The storage block's size along dim: 1 when the array has none. */
 gsize attn_array_get_chunk (AttnArray *self, guint dim);

@@ -667,18 +667,25 @@ index_labels (GArray *list)
   return labels;
 }
 
-/* The query and key labels: the tokens of q's token scale, if any. */
+/* The query and key labels: the tokens of q's token scale, or of the row of
+ * its per-prompt tokens that its fixed indices pick, if any. */
 static GPtrArray *
 token_labels (const AttnQkvSource *q)
 {
-  gsize n = attn_array_get_n_tick_labels (q->array, (guint) q->token);
-  GPtrArray *labels;
+  guint d = (guint) q->token;
+  gsize n = attn_array_get_n_tick_labels (q->array, d);
+  GPtrArray *row = NULL, *labels;
 
+  if (attn_array_get_tick_rows_by (q->array, d) != G_MAXUINT
+      && (row = attn_array_get_tick_row (q->array, d,
+                                         q->fixed[attn_array_get_tick_rows_by (q->array, d)])))
+    n = MIN (row->len, attn_array_get_dim_size (q->array, d));
   if (n == 0)
     return NULL;
   labels = g_ptr_array_new_with_free_func (g_free);
   for (gsize i = 0; i < n; i++)
-    g_ptr_array_add (labels, g_strdup (attn_array_get_tick_label (q->array, (guint) q->token, i)));
+    g_ptr_array_add (labels, g_strdup (row ? g_ptr_array_index (row, i)
+                                           : attn_array_get_tick_label (q->array, d, i)));
   return labels;
 }
 

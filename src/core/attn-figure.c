@@ -1192,6 +1192,62 @@ attn_figure_get_warnings (AttnFigure *self)
   return self->warnings;
 }
 
+/* The indices that pick dim's labels where they depend on another
+ * dimension (the tokens of each prompt): that dimension's fixed index, or
+ * the panel's own with panel not NULL; NULL (the labels of all, or none)
+ * when a facet picks them and no panel is given. */
+static const gsize *
+label_at (AttnFigure *self, guint dim, const AttnPanel *panel)
+{
+  int by = (int) attn_array_get_tick_rows_by (self->array, dim);
+
+  if (by == (int) G_MAXUINT)
+    return NULL;
+  if (panel != NULL)
+    return panel->fixed;
+  if ((self->rows.dim == by && self->rows.end - self->rows.start > 1)
+      || (self->cols.dim == by && self->cols.end - self->cols.start > 1))
+    return NULL;
+  return self->fixed;
+}
+
+const char *
+attn_figure_tick_label (AttnFigure *self, int dim, gsize index)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  if (dim < 0)
+    return NULL;
+  return attn_array_get_tick_label_at (self->array, (guint) dim, index,
+                                       label_at (self, (guint) dim, NULL));
+}
+
+gboolean
+attn_figure_axis_has_labels (AttnFigure *self, int dim)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  if (dim < 0)
+    return FALSE;
+  return label_at (self, (guint) dim, NULL) != NULL
+         || attn_array_get_n_tick_labels (self->array, (guint) dim) > 0;
+}
+
+char *
+attn_figure_panel_tick_text (AttnFigure *self, guint row, guint col, int dim, gsize index)
+{
+  const char *label;
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  g_return_val_if_fail (row < self->n_rows && col < self->n_cols, NULL);
+  if (dim < 0)
+    return g_strdup ("");
+  label = attn_array_get_tick_label_at (self->array, (guint) dim, index,
+                                        label_at (self, (guint) dim,
+                                                  &self->panels[row * self->n_cols + col]));
+  if (label)
+    return g_strdup (label);
+  return attn_figure_tick_text (self, dim, index);
+}
+
 char *
 attn_figure_tick_text (AttnFigure *self, int dim, gsize index)
 {
@@ -1200,7 +1256,7 @@ attn_figure_tick_text (AttnFigure *self, int dim, gsize index)
   g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
   if (dim < 0)
     return g_strdup ("");
-  label = attn_array_get_tick_label (self->array, (guint) dim, index);
+  label = attn_figure_tick_label (self, dim, index);
   if (label)
     return g_strdup (label);
   if (!isnan (attn_array_get_tick_value (self->array, (guint) dim, index)))

@@ -137,8 +137,17 @@ char *attn_figure_col_header (AttnFigure *self, guint col);
  * and x shown ("tokens 0:128", half-open); "" when there is nothing. */
 char *attn_figure_subtitle (AttnFigure *self);
 /* Tick text of index i of dimension dim: its label, else its scale's value,
- * else the index. */
+ * else the index.  Labels that depend on another dimension (the tokens of
+ * each prompt) are those of its fixed index; where a facet picks them they
+ * differ from panel to panel, and the shared ticks show what all panels
+ * share (the indices). */
 char *attn_figure_tick_text (AttnFigure *self, int dim, gsize index);
+/* The same for panel (row, col): its own labels. */
+char *attn_figure_panel_tick_text (AttnFigure *self, guint row, guint col, int dim, gsize index);
+/* The label alone (NULL: none), as attn_figure_tick_text picks it. */
+const char *attn_figure_tick_label (AttnFigure *self, int dim, gsize index);
+/* Whether the axis of dim shows labels rather than numbers. */
+gboolean attn_figure_axis_has_labels (AttnFigure *self, int dim);
 /* "{label}" / "{index}" / "{label:e}" / "{name}" substitution; format NULL:
  * the default header. */
 char *attn_figure_format_header (AttnFigure *self, const char *format, int dim, gsize index);

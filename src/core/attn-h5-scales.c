@@ -730,6 +730,64 @@ labels_bounded (AttnH5File *file, const char *path, const char *name, gsize n, g
   return FALSE;
 }
 
+static gboolean
+is_token_axis (const char *name)
+{
+  name = attn_dim_canonical_name (name);
+  return g_str_equal (name, "token") || g_str_equal (name, "query") || g_str_equal (name, "key");
+}
+
+/* The tokens of each prompt: a [D, token] string dataset named "tokens"
+ * beside the dataset (DESIGN.md), as rows of labels of its token axes that
+ * have no scale, picked by its dimension D.  Anything else is left alone. */
+static void
+apply_token_rows (AttnArray *array, hid_t dset, const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  g_autofree char *sibling = g_strdup_printf ("%.*stokens", slash ? (int) (slash - path + 1) : 0,
+                                              path);
+  g_autoptr (GPtrArray) names = NULL, flat = NULL, rows = NULL;
+  hid_t fid = H5Iget_file_id (dset), tokens = H5I_INVALID_HID, space = H5I_INVALID_HID;
+  hsize_t dims[2];
+  gboolean malformed;
+  int by = -1;
+
+  if (fid < 0 || g_str_equal (sibling, path) || H5Lexists (fid, sibling, H5P_DEFAULT) <= 0
+      || (tokens = H5Dopen2 (fid, sibling, H5P_DEFAULT)) < 0
+      || (space = H5Dget_space (tokens)) < 0 || H5Sget_simple_extent_ndims (space) != 2
+      || H5Sget_simple_extent_dims (space, dims, NULL) != 2 || dims[0] == 0
+      || !(names = dim_labels (tokens, 2, &malformed))
+      || !is_token_axis (g_ptr_array_index (names, 1)))
+    goto out;
+  for (guint d = 0; d < attn_array_get_rank (array); d++)
+    if (g_str_equal (attn_array_get_dim_name (array, d), g_ptr_array_index (names, 0))
+        && attn_array_get_dim_size (array, d) == dims[0])
+      by = (int) d;
+  if (by < 0 || !(flat = attn_h5_read_strings (tokens, FALSE)) || flat->len != dims[0] * dims[1])
+    goto out;
+  rows = g_ptr_array_new_full ((guint) dims[0], (GDestroyNotify) g_ptr_array_unref);
+  for (gsize r = 0; r < dims[0]; r++)
+    {
+      GPtrArray *row = g_ptr_array_new_full ((guint) dims[1], g_free);
+
+      for (gsize i = 0; i < dims[1]; i++)
+        g_ptr_array_add (row, g_strdup (g_ptr_array_index (flat, r * dims[1] + i)));
+      g_ptr_array_add (rows, row);
+    }
+  for (guint d = 0; d < attn_array_get_rank (array); d++)
+    if (is_token_axis (attn_array_get_dim_name (array, d))
+        && attn_array_get_n_tick_labels (array, d) == 0)
+      attn_array_take_tick_rows (array, d, (guint) by, g_ptr_array_ref (rows));
+out:
+  if (space >= 0)
+    H5Sclose (space);
+  if (tokens >= 0)
+    H5Dclose (tokens);
+  if (fid >= 0)
+    H5Fclose (fid);
+  H5Eclear2 (H5E_DEFAULT);
+}
+
 void
 attn_h5_apply_scales (AttnArray *array, AttnH5File *file, hid_t dset, const char *path,
                       const hsize_t *maxdims, gboolean refresh, guint32 *warned)
@@ -764,4 +822,5 @@ attn_h5_apply_scales (AttnArray *array, AttnH5File *file, hid_t dset, const char
           attn_array_take_tick_labels (array, i, g_steal_pointer (&labels));
         }
     }
+  apply_token_rows (array, dset, path);
 }

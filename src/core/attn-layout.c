@@ -83,19 +83,18 @@ attn_layout_free (AttnLayout *l)
 static double
 max_tick_width (AttnLayout *l, AttnFigure *fig, const AttnAxis *axis, double *height)
 {
-  AttnArray *a = attn_figure_get_array (fig);
   gsize n = axis->end - axis->start, stride = MAX (1, n / (MEASURED_TICKS / 2));
   gsize longest_len = 0, n_longest = 0;
   double wmax = 0, w, h = 0;
 
   for (gsize i = axis->start; i < axis->end; i++)
     {
-      const char *t = attn_array_get_tick_label (a, axis->dim, i);
+      const char *t = attn_figure_tick_label (fig, axis->dim, i);
       longest_len = MAX (longest_len, t ? strlen (t) : (gsize) log10 ((double) i + 1) + 1);
     }
   for (gsize i = axis->start; i < axis->end; i++)
     {
-      const char *t = attn_array_get_tick_label (a, axis->dim, i);
+      const char *t = attn_figure_tick_label (fig, axis->dim, i);
       gsize len = t ? strlen (t) : (gsize) log10 ((double) i + 1) + 1;
       gboolean longest = len == longest_len && n_longest < MEASURED_TICKS / 2;
 
@@ -130,7 +129,7 @@ tick_step (double cell, double need)
 static gboolean
 axis_has_labels (AttnFigure *fig, const AttnAxis *axis)
 {
-  return attn_array_get_n_tick_labels (attn_figure_get_array (fig), axis->dim) > 0;
+  return attn_figure_axis_has_labels (fig, axis->dim);
 }
 
 static void

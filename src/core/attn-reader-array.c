@@ -159,7 +159,7 @@ refresh_in (AttnReaderArray *self, AttnReader *reader, gboolean *changed, GError
       || !(reply = attn_reader_call (reader, ATTN_READER_OP_REFRESH, g_variant_new_uint32 (handle),
                                      self->path, error)))
     return FALSE;
-  g_variant_get (reply, "(b@(ataaybaaayaad)@as)", changed, &desc, &warnings);
+  g_variant_get (reply, "(b@(ataaybaaayaada(uaaay))@as)", changed, &desc, &warnings);
   if (!attn_reader_proto_apply_array (ATTN_ARRAY (self), desc, FALSE, error))
     return FALSE;
   attn_reader_file_add_warnings (self->file, warnings);
@@ -222,7 +222,7 @@ open_in (AttnReaderFile *file, AttnReader *reader, const char *path, GError **er
     return NULL;
   self = g_object_new (ATTN_TYPE_READER_ARRAY, NULL);
   self->file = g_object_ref (file);
-  g_variant_get (reply, "(u^ay@(ataaybaaayaad)@as)", &handle, &self->path, &desc, &warnings);
+  g_variant_get (reply, "(u^ay@(ataaybaaayaada(uaaay))@as)", &handle, &self->path, &desc, &warnings);
   if (!attn_reader_proto_apply_array (ATTN_ARRAY (self), desc, TRUE, error))
     return NULL;
   attn_reader_file_add_warnings (file, warnings);

@@ -15,7 +15,7 @@
  * strings ("ay"), exactly as the file has them: they need not be UTF-8,
  * and a dataset is opened by its own bytes.  Messages are UTF-8 ("s"). */
 #define DATASET_T "(ayatatayaayaayaaybb)"
-#define DESC_T "(ataaybaaayaad)"
+#define DESC_T "(ataaybaaayaada(uaaay))"
 #define SLICE_T "(uatuuttttbatuuu)"
 #define GRID_T "(uutt(dddtttt))"
 /* A grid larger than this on a side was not asked for by any figure. */
@@ -366,6 +366,22 @@ tick_labels_variant (AttnArray *array, guint d)
   return attn_reader_proto_names ((const char *const *)labels, -1);
 }
 
+/* dim's rows of labels (attn_array_take_tick_rows): (by, rows), by
+ * G_MAXUINT and no rows without. */
+static GVariant *
+tick_rows_variant (AttnArray *array, guint d)
+{
+  guint by = attn_array_get_tick_rows_by (array, d);
+  GVariantBuilder rows;
+  GPtrArray *row;
+
+  g_variant_builder_init (&rows, G_VARIANT_TYPE ("aaay"));
+  for (gsize r = 0; by != G_MAXUINT && (row = attn_array_get_tick_row (array, d, r)); r++)
+    g_variant_builder_add_value (&rows, attn_reader_proto_names ((const char *const *)row->pdata,
+                                                                 row->len));
+  return g_variant_new ("(uaaay)", by, &rows);
+}
+
 GVariant *
 attn_reader_proto_describe_array (AttnArray *array)
 {
@@ -373,21 +389,59 @@ attn_reader_proto_describe_array (AttnArray *array)
   gsize dims[ATTN_ARRAY_MAX_RANK];
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   g_auto (GStrv) namev = NULL;
-  GVariantBuilder labels, values;
+  GVariantBuilder labels, values, rows;
 
   g_variant_builder_init (&labels, G_VARIANT_TYPE ("aaay"));
   g_variant_builder_init (&values, G_VARIANT_TYPE ("aad"));
+  g_variant_builder_init (&rows, G_VARIANT_TYPE ("a(uaaay)"));
   for (guint d = 0; d < rank; d++)
     {
       dims[d] = attn_array_get_dim_size (array, d);
       g_strv_builder_add (names, attn_array_get_dim_name (array, d));
       g_variant_builder_add_value (&labels, tick_labels_variant (array, d));
       g_variant_builder_add_value (&values, tick_values_variant (array, d));
+      g_variant_builder_add_value (&rows, tick_rows_variant (array, d));
     }
   namev = g_strv_builder_end (names);
-  return g_variant_new ("(@at@aaybaaayaad)", sizes_variant (dims, rank),
+  return g_variant_new ("(@at@aaybaaayaada(uaaay))", sizes_variant (dims, rank),
                         attn_reader_proto_names ((const char *const *)namev, -1),
-                        attn_array_can_grow (array), &labels, &values);
+                        attn_array_can_grow (array), &labels, &values, &rows);
+}
+
+/* Rows of labels from tick_rows_variant: a dimension by which picks them
+ * (another of the array's, with at most one row per index), else none. */
+static void
+apply_rows (AttnArray *array, GVariant *all)
+{
+  guint rank = attn_array_get_rank (array);
+
+  for (guint d = 0; d < rank; d++)
+    {
+      g_autoptr (GVariant) dim = g_variant_get_child_value (all, d);
+      g_autoptr (GVariant) rows = NULL;
+      GPtrArray *taken = NULL;
+      guint by;
+
+      g_variant_get (dim, "(u@aaay)", &by, &rows);
+      if (by < rank && by != d && g_variant_n_children (rows) > 0
+          && g_variant_n_children (rows) <= attn_array_get_dim_size (array, by))
+        {
+          taken = g_ptr_array_new_full ((guint)g_variant_n_children (rows),
+                                        (GDestroyNotify)g_ptr_array_unref);
+          for (gsize r = 0; r < g_variant_n_children (rows); r++)
+            {
+              g_autoptr (GVariant) rv = g_variant_get_child_value (rows, r);
+              gsize n = 0;
+              g_autofree const char **strv = g_variant_get_bytestring_array (rv, &n);
+              GPtrArray *row = g_ptr_array_new_full ((guint)n, g_free);
+
+              for (gsize i = 0; i < n; i++)
+                g_ptr_array_add (row, g_utf8_make_valid (strv[i], -1));
+              g_ptr_array_add (taken, row);
+            }
+        }
+      attn_array_take_tick_rows (array, d, taken ? by : 0, taken);
+    }
 }
 
 static void
@@ -417,18 +471,20 @@ apply_scales (AttnArray *array, GVariant *labels, GVariant *values)
 gboolean
 attn_reader_proto_apply_array (AttnArray *array, GVariant *desc, gboolean initial, GError **error)
 {
-  g_autoptr (GVariant) dimv = NULL, labels = NULL, values = NULL;
+  g_autoptr (GVariant) dimv = NULL, labels = NULL, values = NULL, rows = NULL;
   g_autofree const char **names = NULL;
   gsize dims[ATTN_ARRAY_MAX_RANK], rank, n_names;
   gboolean grow;
 
   g_return_val_if_fail (g_variant_is_of_type (desc, G_VARIANT_TYPE (DESC_T)), FALSE);
-  g_variant_get (desc, "(@at^a&ayb@aaay@aad)", &dimv, &names, &grow, &labels, &values);
+  g_variant_get (desc, "(@at^a&ayb@aaay@aad@a(uaaay))", &dimv, &names, &grow, &labels, &values,
+                 &rows);
   rank = g_variant_n_children (dimv);
   n_names = g_strv_length ((char **)names);
   if (rank == 0 || rank > ATTN_ARRAY_MAX_RANK || !get_sizes (dimv, dims, (guint)rank)
       || n_names != rank || g_variant_n_children (labels) != rank
-      || g_variant_n_children (values) != rank || (!initial && rank != attn_array_get_rank (array)))
+      || g_variant_n_children (values) != rank || g_variant_n_children (rows) != rank
+      || (!initial && rank != attn_array_get_rank (array)))
     return malformed (error, _ ("an array whose rank does not add up"));
   if (initial)
     attn_array_set_shape (array, (guint)rank, dims, names);
@@ -437,6 +493,7 @@ attn_reader_proto_apply_array (AttnArray *array, GVariant *desc, gboolean initia
       attn_array_set_dim_size (array, d, dims[d]);
   attn_array_set_can_grow (array, grow);
   apply_scales (array, labels, values);
+  apply_rows (array, rows);
   return TRUE;
 }
 

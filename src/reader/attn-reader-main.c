@@ -239,7 +239,7 @@ do_array (Reader *r, GVariant *args, GError **error)
       || !(array = attn_h5_file_open_array (r->file, path[0] ? path : NULL, error)))
     return NULL;
   g_ptr_array_add (r->arrays, array);
-  return g_variant_new ("(u@ay@(ataaybaaayaad)@as)", r->arrays->len,
+  return g_variant_new ("(u@ay@(ataaybaaayaada(uaaay))@as)", r->arrays->len,
                         attn_reader_proto_name (attn_h5_array_get_path (array)),
                         attn_reader_proto_describe_array (array),
                         warnings_variant (r));
@@ -301,7 +301,7 @@ do_refresh (Reader *r, GVariant *args, GError **error)
 
   if (array == NULL || !attn_array_refresh (array, &changed, error))
     return NULL;
-  return g_variant_new ("(b@(ataaybaaayaad)@as)", changed, attn_reader_proto_describe_array (array),
+  return g_variant_new ("(b@(ataaybaaayaada(uaaay))@as)", changed, attn_reader_proto_describe_array (array),
                         warnings_variant (r));
 }
 
