@@ -17,7 +17,7 @@ PACKAGES=(
   libglib2.0-dev libgtk-4-dev libjson-glib-dev libcairo2-dev libpango1.0-dev libfontconfig-dev libpng-dev
   libhdf5-dev hdf5-tools liblzf-dev libdeflate-dev libopenblas-dev
   hdf5-filter-plugin hdf5-filter-plugin-blosc-serial hdf5-filter-plugin-zfp-serial
-  xvfb xauth xdotool imagemagick librsvg2-bin desktop-file-utils appstream
+  xvfb xauth xdotool imagemagick librsvg2-bin poppler-utils desktop-file-utils appstream
   python3-h5py python3-numpy python3-matplotlib fonts-dejavu-core
   gettext
   clang libclang-rt-14-dev

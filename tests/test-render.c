@@ -126,6 +126,92 @@ test_bare_pixels (void)
   cairo_surface_destroy (s);
 }
 
+static gboolean
+near (guint32 a, guint32 b, int tol)
+{
+  for (int sh = 0; sh <= 16; sh += 8)
+    if (abs ((int) ((a >> sh) & 0xff) - (int) ((b >> sh) & 0xff)) > tol)
+      return FALSE;
+  return TRUE;
+}
+
+/* A --bare 13 x 29 panel (10 units a cell) in SVG and PDF, rasterised at
+ * 40 px a cell by rsvg-convert and pdftoppm: every cell's interior is its
+ * colour-map entry (within 2/255), and the line between two equal
+ * neighbours is that colour too (no seam); the cells are vector
+ * rectangles, one per run of equal colour along a row. */
+static void
+test_vector_cells (void)
+{
+  const gsize dims[] = { 13, 29 };
+  g_autoptr (AttnArray) a = attn_mem_array_new (2, dims, NULL, NULL);
+  g_autoptr (AttnViewSpec) spec = attn_view_spec_new ();
+  float *d = attn_mem_array_get_data (ATTN_MEM_ARRAY (a));
+  const char *formats[] = { "svg", "pdf" };
+
+  for (gsize i = 0; i < 13 * 29; i++)
+    d[i] = (float) (((i / 29 / 2) * 5 + (i % 29 / 3)) % 7) / 6.0f; /* blocks of 2 x 3 */
+  spec->bare = TRUE;
+  spec->has_vmin = spec->has_vmax = TRUE;
+  spec->vmin = 0, spec->vmax = 1;
+  spec->cmap = g_strdup ("viridis");
+  spec->width = 290, spec->height = 130;
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      gboolean svg = f == 0;
+      g_autoptr (GBytes) out = render (a, spec, svg ? ATTN_FORMAT_SVG : ATTN_FORMAT_PDF, NULL);
+      g_autofree char *in = g_strdup_printf ("%s/cells.%s", attn_test_tmpdir (), formats[f]);
+      g_autofree char *png = g_strdup_printf ("%s/cells-%s.png", attn_test_tmpdir (), formats[f]);
+      g_autofree char *stem = g_strdup_printf ("%s/cells-%s", attn_test_tmpdir (), formats[f]);
+      const char *rsvg[] = { "rsvg-convert", "-z", "4", "-o", png, in, NULL };
+      const char *poppler[] = { "pdftoppm", "-png", "-r", "288", "-singlefile", in, stem, NULL };
+      const char *tool = svg ? "rsvg-convert" : "pdftoppm";
+      g_autofree char *found = g_find_program_in_path (tool);
+      g_autoptr (GBytes) raster = NULL;
+      gsize seams = 0;
+      cairo_surface_t *s;
+
+      g_assert_true (g_file_set_contents (in, g_bytes_get_data (out, NULL), g_bytes_get_size (out),
+                                          NULL));
+      if (svg)
+        g_assert_null (strstr (g_bytes_get_data (out, NULL), "<image"));
+      if (found == NULL)
+        {
+          g_test_skip_printf ("%s is not installed", tool);
+          continue;
+        }
+      g_assert_cmpint (attn_test_spawn (svg ? rsvg : poppler, NULL, NULL), ==, 0);
+      raster = attn_test_read_file (png);
+      s = decode_png (raster);
+      g_assert_cmpint (cairo_image_surface_get_width (s), ==, 29 * 40);
+      g_assert_cmpint (cairo_image_surface_get_height (s), ==, 13 * 40);
+      for (int y = 0; y < 13; y++)
+        for (int x = 0; x < 29; x++)
+          {
+            guint32 want = cmap_rgb ("viridis", FALSE, d[y * 29 + x]);
+
+            for (int py = y * 40 + 2; py < y * 40 + 38; py++)
+              for (int px = x * 40 + 2; px < x * 40 + 38; px++)
+                if (!near (pixel (s, px, py), want, 2))
+                  g_error ("%s: cell (%d, %d) pixel (%d, %d) is %06x, not %06x", formats[f], y,
+                           x, px, py, pixel (s, px, py), want);
+            /* the two pixels either side of the line to an equal neighbour */
+            for (int k = 0; k < 40; k++)
+              {
+                if (x + 1 < 29 && d[y * 29 + x] == d[y * 29 + x + 1])
+                  for (int px = x * 40 + 39; px <= x * 40 + 40; px++, seams++)
+                    g_assert_true (near (pixel (s, px, y * 40 + k), want, 2));
+                if (y + 1 < 13 && d[y * 29 + x] == d[(y + 1) * 29 + x])
+                  for (int py = y * 40 + 39; py <= y * 40 + 40; py++, seams++)
+                    g_assert_true (near (pixel (s, x * 40 + k, py), want, 2));
+              }
+          }
+      g_test_message ("%s: %zu bytes, every cell uniform, %zu pixels on lines between equal cells "
+                      "checked", formats[f], g_bytes_get_size (out), seams);
+      cairo_surface_destroy (s);
+    }
+}
+
 static float
 f_sink (gsize p, gsize y, gsize x)
 {
@@ -314,6 +400,9 @@ test_svg_crisp (void)
   svg = render (a, spec, ATTN_FORMAT_SVG, NULL);
   g_test_message ("3x3 grid of 512x512 panels as SVG: %zu bytes", g_bytes_get_size (svg));
   g_assert_cmpuint (g_bytes_get_size (svg), <, 5 * 1024 * 1024);
+  /* too many cells for rectangles: images, unsmoothed where honoured */
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (svg, NULL), 4096, "image-rendering: pixelated"));
+  g_assert_nonnull (strstr (g_bytes_get_data (svg, NULL), "<image"));
   png = render (a, spec, ATTN_FORMAT_PNG, &fig);
   g_assert_true (g_file_set_contents (svg_path, g_bytes_get_data (svg, NULL),
                                       g_bytes_get_size (svg), NULL));
@@ -1274,6 +1363,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/sink-grid", test_sink_grid);
   g_test_add_func ("/render/golden-grid", test_golden_grid);
   g_test_add_func ("/render/svg-crisp", test_svg_crisp);
+  g_test_add_func ("/render/vector-cells", test_vector_cells);
   g_test_add_func ("/render/pdf-and-dpi", test_pdf_and_dpi);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/token-rows", test_token_rows);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-export.h"
+#include <string.h>
 #include "attn-error.h"
 #include "attn-file.h"
 #include "attn-i18n.h"
@@ -66,6 +67,29 @@ create_surface (AttnFormat format, GByteArray *out, int w, int h, double scale)
     }
 }
 
+/* A style sheet after the <svg> tag: the panels drawn as images (too many
+ * cells for rectangles) are scaled without smoothing where viewers honour
+ * image-rendering (browsers, Inkscape); rsvg ignores it, and the images are
+ * embedded at their drawn size so that it need not scale them. */
+static void
+svg_add_style (GByteArray *out)
+{
+  static const char style[] = "\n<style type=\"text/css\">image { image-rendering: optimizeSpeed; "
+                              "image-rendering: crisp-edges; image-rendering: pixelated; }</style>";
+  const char *svg = g_strstr_len ((const char *) out->data, (gssize) MIN (out->len, 4096), "<svg");
+  const char *end = svg ? memchr (svg, '>', out->len - (gsize) (svg - (const char *) out->data))
+                        : NULL;
+
+  if (end != NULL)
+    {
+      guint at = (guint) (end + 1 - (const char *) out->data);
+
+      g_byte_array_set_size (out, out->len + sizeof style - 1);
+      memmove (out->data + at + sizeof style - 1, out->data + at, out->len - at - (sizeof style - 1));
+      memcpy (out->data + at, style, sizeof style - 1);
+    }
+}
+
 /* Paints the laid-out figure onto a surface of format writing into out;
  * FALSE (error set) when cairo or the PNG encoder fails. */
 static gboolean
@@ -99,6 +123,8 @@ draw_into (AttnFigure *figure, AttnLayout *layout, AttnFormat format, double sca
                    cairo_status_to_string (status));
       return FALSE;
     }
+  if (format == ATTN_FORMAT_SVG)
+    svg_add_style (out);
   return TRUE;
 }
 
