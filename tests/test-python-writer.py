@@ -372,6 +372,143 @@ class Viewer(Files):
         self.assertIn("no such file", r.stderr)
 
 
+def nexus_problems(group):
+    """What in group's NXdata attributes breaks the NeXus rules (NXdata
+    base class): the signal names a dataset of the group; axes has a name
+    or "." per dimension of it; each named axis is a 1-D dataset of the
+    group as long as each dimension its AXIS_indices lists, and those are
+    the positions axes gives it."""
+    a = group.attrs
+    problems = []
+    if a.get("NX_class") != "NXdata":
+        return ["NX_class is %r" % a.get("NX_class")]
+    signal = a.get("signal")
+    if signal not in group or not isinstance(group[signal], h5py.Dataset):
+        return ["signal %r is not a dataset of the group" % signal]
+    shape = group[signal].shape
+    axes = [x.decode() if isinstance(x, bytes) else x for x in a.get("axes", [])]
+    if len(axes) != len(shape):
+        return ["%d axes for %d dimensions" % (len(axes), len(shape))]
+    for name in set(axes) - {"."}:
+        at = [i for i, n in enumerate(axes) if n == name]
+        if name not in group or group[name].ndim != 1:
+            problems.append("axis %r is not a 1-D dataset of the group" % name)
+            continue
+        if sorted(np.atleast_1d(a.get(name + "_indices", [])).tolist()) != at:
+            problems.append("%s_indices is %r, axes put it at %r"
+                            % (name, a.get(name + "_indices"), at))
+        for i in at:
+            if group[name].shape[0] != shape[i]:
+                problems.append("axis %r has %d values for %d" % (name, group[name].shape[0],
+                                                                  shape[i]))
+    return problems
+
+
+def silx_valid(group):
+    try:
+        from silx.io import nxdata
+    except ImportError:
+        return None
+    return nxdata.is_valid_nxdata(group)
+
+
+class NeXus(Files):
+    """Files attnview writes carry NXdata attributes (h5web and silx show
+    them with their axes); NXdata files of silx and h5web open in attnview
+    with their axis names and values."""
+
+    def assert_nxdata(self, group, axes):
+        self.assertEqual(nexus_problems(group), [], group.file.filename)
+        self.assertEqual([x.decode() if isinstance(x, bytes) else x for x in group.attrs["axes"]],
+                         axes)
+        self.assertIn(silx_valid(group), (True, None))
+
+    def test_python_writer(self):
+        rng = np.random.default_rng(6)
+        att = [rng.random((2, 3, 4, 4), dtype=np.float32) for _ in range(2)]
+        p = attnview_h5.save(self.path("w.h5"), att, [list("abcd"), list("efgh")], prompts=["x", "y"])
+        with h5py.File(p) as f:
+            self.assert_nxdata(f, ["prompt", "layer", "head", ".", "."])
+        p = attnview_h5.save(self.path("one.h5"), att[0][0], list("abcd"))
+        with h5py.File(p) as f:
+            self.assert_nxdata(f, ["head", "tokens", "tokens"])
+        p = self.path("grow.h5")
+        with attnview_h5.Writer(p) as w:
+            w.append([x[0] for x in att], list("abcd"))
+        with h5py.File(p) as f:
+            self.assert_nxdata(f, ["layer", "head", "tokens", "tokens"])
+
+    @unittest.skipIf(torch is None, "python3-torch is not installed")
+    def test_compute_output(self):
+        p = attnview_h5.save(self.path("tl.h5"), tiny_model_run())
+        out = self.path("c.h5")
+        subprocess.run([ATTNVIEW, "compute", p, "-o", out, "--op", "scale", "--eps", "0.5,2",
+                        "--select", "prompt=1"], check=True, capture_output=True)
+        with h5py.File(out) as f:
+            self.assert_nxdata(f, ["component", "epsilon", "layer", "head", ".", "."])
+
+    def test_capture_output(self):
+        out = self.path("cap.h5")
+        subprocess.run([ATTNVIEW, "capture", os.path.join(SRC, "data", "demo-model"), "-o", out,
+                        "--prompt", "The licenses", "--op", "scale", "--eps", "0.5",
+                        "--component", "query", "--layer", "1"], check=True, capture_output=True)
+        with h5py.File(out) as f:
+            self.assert_nxdata(f, ["layer", "head", "tokens", "tokens"])
+            self.assert_nxdata(f["intervention"], ["component", "epsilon", ".", ".", ".", "."])
+
+    def check_opens(self, path, dataset, dims, scales):
+        d = info(path)[dataset]
+        self.assertEqual(d["dims"], dims)
+        self.assertEqual(d["scales"], scales)
+
+    def render(self, path, dataset, *select):
+        args = [ATTNVIEW, "render", path, "--dataset", dataset, "-o", self.path("r.png")]
+        for s in select:
+            args += ["--select", s]
+        return subprocess.run(args, capture_output=True, text=True)
+
+    def test_silx_save_nxdata(self):
+        try:
+            from silx.io.nxdata import save_NXdata
+        except ImportError:
+            self.skipTest("python3-silx is not installed")
+        p = self.path("silx.h5")
+        sig = np.random.default_rng(7).random((3, 4, 5)).astype("f4")
+        save_NXdata(p, sig, axes=[np.array([0.5, 1e-3, 1e-10]), np.array([b"q", b"k", b"v", b"o"]),
+                                  np.arange(5) * 2.5],
+                    signal_name="attention", axes_names=["epsilon", "component", "time"])
+        self.check_opens(p, "/entry/data0/attention", ["epsilon", "component", "time"],
+                         ["'epsilon': 3 float64", "'component': 4 strings", "'time': 5 float64"])
+        # the axis values are the tick labels: a view picks an index by them
+        r = self.render(p, "/entry/data0/attention", "epsilon=@0.001")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.render(p, "/entry/data0/attention", "epsilon=@0.7")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("its labels are 0.5, 0.001, 1e-10", r.stderr)
+
+    def test_h5web_conventions(self):
+        """The layout h5web documents: @default from the root to an NXentry
+        and on to an NXdata group, @signal, @axes, numeric axes, an
+        @interpretation."""
+        p = self.path("h5web.h5")
+        with h5py.File(p, "w") as f:
+            f.attrs["default"] = "entry"
+            e = f.create_group("entry")
+            e.attrs["NX_class"] = "NXentry"
+            e.attrs["default"] = "plot"
+            g = e.create_group("plot")
+            g.attrs.update({"NX_class": "NXdata", "signal": "weights",
+                            "axes": ["layer", "query", "key"], "interpretation": "image"})
+            g["weights"] = np.random.default_rng(8).random((2, 6, 6)).astype("f4")
+            g["layer"] = np.array([3, 7])
+            g["query"] = np.arange(6) + 100
+            g["key"] = np.arange(6) + 100
+        self.check_opens(p, "/entry/plot/weights", ["layer", "query", "key"],
+                         ["'layer': 2 int64", "'query': 6 int64", "'key': 6 int64"])
+        self.assertEqual(self.render(p, "/entry/plot/weights", "layer=@7").returncode, 0)
+        self.assertEqual(self.render(p, "/entry/plot/weights", "layer=@1").returncode, 2)
+
+
 class Install(Files):
     def test_offline_venv(self):
         """The README's install: a venv over Debian's packages, pip offline,

@@ -201,4 +201,28 @@ class Layout:
 
     def write(self):
         self.make_scales()
-        return {name: self.dataset(t) for name, t in self.tensors.items()}
+        datasets = {name: self.dataset(t) for name, t in self.tensors.items()}
+        signal = "attention" if "attention" in datasets else next(iter(datasets))
+        nxdata(self.f, datasets[signal])
+        return datasets
+
+
+def nxdata(group, signal):
+    """NeXus NXdata attributes on group for its dataset signal, so that
+    h5web and silx show it with its axes: the scales attached to each
+    dimension that lie in group are its axes ("." where none)."""
+    axes, indices = [], {}
+    for i, dim in enumerate(signal.dims):
+        name = "."
+        for scale in dim.values():
+            if scale.parent.name == group.name:
+                name = scale.name.rsplit("/", 1)[1]
+                break
+        axes.append(name)
+        if name != ".":
+            indices.setdefault(name, []).append(i)
+    group.attrs["NX_class"] = "NXdata"
+    group.attrs["signal"] = signal.name.rsplit("/", 1)[1]
+    group.attrs["axes"] = np.array(axes, dtype=h5py.string_dtype())
+    for name, at in indices.items():
+        group.attrs[name + "_indices"] = np.array(at, dtype=np.int32)

@@ -567,6 +567,22 @@ close_writer (Writer *w)
       H5Dclose (w->scales[i].id), w->scales[i].id = H5I_INVALID_HID;
 }
 
+/* The root group as NeXus NXdata of /attention, the intervention's group
+ * of its /intervention/attention, their scales as axes. */
+static gboolean
+nexus (const Writer *w, hid_t iv_group)
+{
+  hid_t root = H5Gopen2 (w->fid, "/", H5P_DEFAULT);
+  gboolean ok = root >= 0 && (w->clean.attention < 0
+                              || attn_cli_h5_nxdata (root, w->clean.attention, "attention"));
+
+  ok = ok && (iv_group < 0 || w->iv.attention < 0
+              || attn_cli_h5_nxdata (iv_group, w->iv.attention, "attention"));
+  if (root >= 0)
+    H5Gclose (root);
+  return ok;
+}
+
 /* The file with its datasets, scales and attributes, nothing run yet;
  * iv_group: the intervention's group (or H5I_INVALID_HID). */
 static gboolean
@@ -587,7 +603,8 @@ open_file (Writer *w, const char *path, hid_t *iv_group, GError **error)
     *iv_group = H5Gcreate2 (w->fid, "intervention", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (create_tokens (w) && write_tokens (w) && write_scales (w, *iv_group)
       && make_datasets (w, w->fid, &w->clean, FALSE)
-      && (!has_iv || make_datasets (w, *iv_group, &w->iv, TRUE)) && describe (w, *iv_group))
+      && (!has_iv || make_datasets (w, *iv_group, &w->iv, TRUE)) && describe (w, *iv_group)
+      && nexus (w, *iv_group))
     return TRUE;
   return attn_cli_h5_failed (error, w->out, _("cannot create its datasets"));
 }

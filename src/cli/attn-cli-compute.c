@@ -223,6 +223,18 @@ write_data (hid_t dset, AttnArray *array, const char *path, GError **error)
   return TRUE;
 }
 
+/* The root group as NeXus NXdata of /attention, its scales as axes. */
+static gboolean
+nexus (hid_t fid, hid_t dset)
+{
+  hid_t root = H5Gopen2 (fid, "/", H5P_DEFAULT);
+  gboolean ok = root >= 0 && attn_cli_h5_nxdata (root, dset, "attention");
+
+  if (root >= 0)
+    H5Gclose (root);
+  return ok;
+}
+
 static gboolean
 write_file (const char *tmp, const char *out, AttnArray *array, const AttnComputeSpec *spec,
             const char *input, GError **error)
@@ -240,7 +252,8 @@ write_file (const char *tmp, const char *out, AttnArray *array, const AttnComput
                      H5P_DEFAULT);
   H5Sclose (space);
   ok = dset >= 0 && write_data (dset, array, out, error);
-  if (ok && !(attach_scales (fid, dset, array) && describe_run (dset, spec, input, array)))
+  if (ok && !(attach_scales (fid, dset, array) && describe_run (dset, spec, input, array)
+              && nexus (fid, dset)))
     ok = attn_cli_h5_failed (error, out, "cannot write the dimension scales");
   if (dset >= 0)
     H5Dclose (dset);

@@ -143,3 +143,92 @@ attn_cli_h5_write_box (hid_t dset, hid_t mem_type, guint rank, const hsize_t *st
   H5Sclose (mspace), H5Sclose (fspace);
   return status >= 0;
 }
+
+/* The name (in group_path) of the first scale attached to dimension dim of
+ * dset, or NULL when it has none there. */
+typedef struct
+{
+  const char *group_path;
+  char *name;
+} ScaleName;
+
+static herr_t
+scale_name_in_group (hid_t dset, unsigned dim, hid_t scale, void *data)
+{
+  ScaleName *sn = data;
+  ssize_t n = H5Iget_name (scale, NULL, 0);
+  g_autofree char *path = n > 0 ? g_malloc ((gsize) n + 1) : NULL;
+  g_autofree char *dir = NULL;
+
+  if (path == NULL || H5Iget_name (scale, path, (size_t) n + 1) < 0)
+    return 0;
+  dir = g_path_get_dirname (path);
+  if (g_str_equal (dir, sn->group_path))
+    sn->name = g_path_get_basename (path);
+  return sn->name != NULL;
+}
+
+gboolean
+attn_cli_h5_nxdata (hid_t group, hid_t signal, const char *signal_name)
+{
+  int rank;
+  hid_t space = H5Dget_space (signal), str = attn_cli_h5_utf8_type (), aspace, attr;
+  ssize_t n = H5Iget_name (group, NULL, 0);
+  g_autofree char *group_path = n > 0 ? g_malloc ((gsize) n + 1) : NULL;
+  g_autoptr (GPtrArray) axes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) indices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_array_unref);
+  gboolean ok;
+
+  rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
+  if (space >= 0)
+    H5Sclose (space);
+  ok = rank > 0 && group_path && H5Iget_name (group, group_path, (size_t) n + 1) >= 0;
+  for (int d = 0; ok && d < rank; d++)
+    {
+      ScaleName sn = { group_path, NULL };
+      int idx = 0;
+      GArray *at;
+
+      if (H5DSget_num_scales (signal, (unsigned) d) > 0)
+        H5DSiterate_scales (signal, (unsigned) d, &idx, scale_name_in_group, &sn);
+      g_ptr_array_add (axes, sn.name ? sn.name : g_strdup ("."));
+      if (sn.name == NULL)
+        continue;
+      if (!(at = g_hash_table_lookup (indices, sn.name)))
+        g_hash_table_insert (indices, sn.name, at = g_array_new (FALSE, FALSE, sizeof (gint32)));
+      g_array_append_val (at, d);
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  if (ok)
+    {
+      hsize_t len = (hsize_t) rank;
+      GHashTableIter it;
+      gpointer key, value;
+
+      ok = attn_cli_h5_string_attribute (group, "NX_class", "NXdata")
+           && attn_cli_h5_string_attribute (group, "signal", signal_name);
+      aspace = H5Screate_simple (1, &len, NULL);
+      attr = ok ? H5Acreate2 (group, "axes", str, aspace, H5P_DEFAULT, H5P_DEFAULT) : -1;
+      ok = attr >= 0 && H5Awrite (attr, str, axes->pdata) >= 0;
+      if (attr >= 0)
+        H5Aclose (attr);
+      H5Sclose (aspace);
+      g_hash_table_iter_init (&it, indices);
+      while (ok && g_hash_table_iter_next (&it, &key, &value))
+        {
+          GArray *at = value;
+          g_autofree char *name = g_strconcat (key, "_indices", NULL);
+          hsize_t m = at->len;
+
+          aspace = H5Screate_simple (1, &m, NULL);
+          attr = H5Acreate2 (group, name, H5T_STD_I32LE, aspace, H5P_DEFAULT, H5P_DEFAULT);
+          ok = attr >= 0 && H5Awrite (attr, H5T_NATIVE_INT32, at->data) >= 0;
+          if (attr >= 0)
+            H5Aclose (attr);
+          H5Sclose (aspace);
+        }
+    }
+  H5Tclose (str);
+  return ok;
+}

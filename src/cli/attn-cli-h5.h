@@ -33,6 +33,11 @@ hid_t attn_cli_h5_dataset (hid_t loc, const char *name, hid_t type, hid_t mem_ty
                            const hsize_t *maxdims);
 /* Every dimension of dset that may grow set to n. */
 gboolean attn_cli_h5_grow (hid_t dset, hsize_t n);
+/* NeXus NXdata attributes on group for its dataset signal (named
+ * signal_name in it): NX_class, signal, axes (the scales attached to each
+ * dimension that lie in group, "." for none) and AXIS_indices, so that
+ * h5web and silx show it with its axes. */
+gboolean attn_cli_h5_nxdata (hid_t group, hid_t signal, const char *signal_name);
 /* data (mem_type) into the box at start of shape count of dset. */
 gboolean attn_cli_h5_write_box (hid_t dset, hid_t mem_type, guint rank, const hsize_t *start,
                                 const hsize_t *count, const void *data);

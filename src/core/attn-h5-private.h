@@ -92,11 +92,12 @@ char **attn_h5_dim_names (hid_t dset, const char *path, guint rank, AttnH5File *
  * here, whatever its type: H5DSis_scale crashes on some). */
 gboolean attn_h5_is_scale (hid_t dset);
 /* "" or "'tokens': 6 strings" for dimension dim. */
-/* "'name': 5 strings"; when the scale's length does not fit the dimension,
+/* "'name': 5 strings" (an attached scale, else the NeXus axis dataset of
+ * path's group); when the scale's length does not fit the dimension,
  * says so and sets *mismatch_scale to its name and *mismatch_n to its length
  * (when mismatch_scale is not NULL). */
-char *attn_h5_scale_description (hid_t dset, guint dim, gsize size, gboolean unlimited,
-                                 char **mismatch_scale, gsize *mismatch_n);
+char *attn_h5_scale_description (hid_t dset, const char *path, guint dim, gsize size,
+                                 gboolean unlimited, char **mismatch_scale, gsize *mismatch_n);
 /* The one warning text for a scale of the wrong length. */
 char *attn_h5_scale_mismatch (const char *path, const char *scale, const char *dim, gsize n,
                               gsize size);

@@ -659,11 +659,53 @@ attn_h5_scale_mismatch (const char *path, const char *scale, const char *dim, gs
                           p, s, d, n, size);
 }
 
+/* NeXus: the axis dataset of dimension dim (named by @axes, beside the
+ * dataset in its group), or -1. */
+static hid_t
+open_nexus_axis (hid_t dset, const char *path, GPtrArray *axes, guint dim)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *full = NULL;
+  hid_t fid, axis = H5I_INVALID_HID;
+
+  if (axes == NULL || dim >= axes->len || g_str_equal (axes->pdata[dim], ".")
+      || !((char *) axes->pdata[dim])[0] || strchr (axes->pdata[dim], '/'))
+    return H5I_INVALID_HID;
+  full = g_strconcat (g_str_equal (dir, "/") ? "" : dir, "/", axes->pdata[dim], NULL);
+  if (g_str_equal (full, path) || (fid = H5Iget_file_id (dset)) < 0)
+    return H5I_INVALID_HID;
+  if (H5Lexists (fid, full, H5P_DEFAULT) > 0)
+    axis = H5Dopen2 (fid, full, H5P_DEFAULT);
+  H5Fclose (fid);
+  H5Eclear2 (H5E_DEFAULT);
+  return axis;
+}
+
+/* The dataset's rank, or -1. */
+static int
+dataset_rank (hid_t dset)
+{
+  hid_t space = H5Dget_space (dset);
+  int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
+
+  if (space >= 0)
+    H5Sclose (space);
+  return rank;
+}
+
 char *
-attn_h5_scale_description (hid_t dset, guint dim, gsize size, gboolean unlimited,
-                           char **mismatch_scale, gsize *mismatch_n)
+attn_h5_scale_description (hid_t dset, const char *path, guint dim, gsize size,
+                           gboolean unlimited, char **mismatch_scale, gsize *mismatch_n)
 {
   hid_t scale = open_scale (dset, dim);
+
+  if (scale < 0 && path)
+    {
+      g_autoptr (GPtrArray) axes = nexus_axes (dset, path);
+
+      if (axes && (int) axes->len == dataset_rank (dset))
+        scale = open_nexus_axis (dset, path, axes, dim);
+    }
   hid_t type, space;
   g_autofree char *name = NULL, *type_name = NULL;
   gsize n;
@@ -793,10 +835,15 @@ attn_h5_apply_scales (AttnArray *array, AttnH5File *file, hid_t dset, const char
                       const hsize_t *maxdims, gboolean refresh, guint32 *warned)
 {
   guint rank = attn_array_get_rank (array);
+  g_autoptr (GPtrArray) axes = nexus_axes (dset, path);
 
   for (guint i = 0; i < rank; i++)
     {
+      /* an attached scale, else NeXus' axis dataset (silx, h5web) */
       hid_t scale = open_scale (dset, i);
+
+      if (scale < 0 && axes && axes->len == rank)
+        scale = open_nexus_axis (dset, path, axes, i);
       g_autofree double *values = NULL;
       g_autofree char *name = NULL;
       GPtrArray *labels = NULL;

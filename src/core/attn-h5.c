@@ -951,7 +951,7 @@ scale_description (AttnH5File *warn_to, hid_t dset, AttnH5DatasetInfo *info, gui
 {
   g_autofree char *mismatch = NULL;
   gsize n = 0;
-  char *desc = attn_h5_scale_description (dset, dim, info->dims[dim],
+  char *desc = attn_h5_scale_description (dset, info->path, dim, info->dims[dim],
                                           info->maxdims[dim] == G_MAXSIZE,
                                           warn_to ? &mismatch : NULL, &n);
 
