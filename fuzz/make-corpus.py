@@ -438,6 +438,51 @@ def model_seeds():
             "tokenizer-metaspace": b"t" + json.dumps(tokenizer_json("metaspace")).encode()}
 
 
+# --- figures (fuzz-figure.c) ---
+
+def figure_seeds():
+    """A provenance in each form attnview writes it, and broken ones: a PNG
+    chunk longer than the file, a compressed iTXt, an SVG entity that is
+    none, a PDF whose base64 is cut."""
+    import base64
+    import struct
+    import zlib
+    prov = json.dumps({
+        "attnview_provenance": 1, "attnview": "0.1.0",
+        "data": {"path": "/tmp/attention.h5", "name": "attention.h5", "size": 4096,
+                 "sha256": "ab" * 32},
+        "view": {"attnview_view": 1, "dataset": "/attn", "select": {"layer": 1},
+                 "title": "a <b> & \"c\"", "cmap": "magma"}}, indent=1)
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff))
+
+    sig = b"\x89PNG\r\n\x1a\n"
+    ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    itxt = chunk(b"iTXt", b"attnview-view\0\0\0\0\0" + prov.encode())
+    idat = chunk(b"IDAT", zlib.compress(b"\0\0\0\0"))
+    iend = chunk(b"IEND", b"")
+    escaped = prov.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+           'width="1px" height="1px" viewBox="0 0 1 1" version="1.1">\n<metadata>'
+           '<attnview:view xmlns:attnview="urn:attnview:provenance">' + escaped +
+           '</attnview:view></metadata>\n</svg>\n')
+    b64 = base64.b64encode(prov.encode()).decode()
+    pdf = ("%PDF-1.5\n1 0 obj\n<< /Creator (attnview) /Keywords (attnview-view:" + b64 +
+           ") >>\nendobj\ntrailer << /Info 1 0 R >>\n%%EOF\n")
+    return {
+        "png": sig + ihdr + itxt + idat + iend,
+        "png-long-chunk": sig + ihdr + struct.pack(">I", 0x7fffffff) + b"iTXt" + b"attnview-view\0",
+        "png-compressed": sig + ihdr + chunk(b"iTXt", b"attnview-view\0\1\0\0\0" +
+                                             zlib.compress(prov.encode())) + iend,
+        "svg": svg.encode(),
+        "svg-bad-entity": svg.replace("&lt;", "&#x110000;", 1).encode(),
+        "pdf": pdf.encode(),
+        "pdf-cut": pdf[:pdf.index("Keywords") + 60].encode(),
+    }
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")
     write_h5(outdir)
@@ -448,6 +493,7 @@ def main():
     write_binary(outdir, "protocol", protocol_seeds())
     write_chunks(outdir)
     write_binary(outdir, "model", model_seeds())
+    write_binary(outdir, "figure", figure_seeds())
 
 
 if __name__ == "__main__":

@@ -8,10 +8,14 @@
  */
 #include "attn-i18n.h"
 #include "attn-window-private.h"
+#include "attn-provenance.h"
+#include "attn-model.h"
 #include "attn-application.h"
 #include "attn-export.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_RECENT 10
 #define EXPORT_TITLE "Export Figure"
@@ -196,6 +200,33 @@ screen_figure (AttnWindow *self, gboolean only_selected, gboolean titles, gboole
   return attn_figure_new (attn_session_get_array (self->session), spec, error);
 }
 
+/* The file (or model folder) the window shows, or NULL. */
+static char *
+data_path (AttnWindow *self)
+{
+  GFile *file = self->document ? attn_document_get_file (self->document) : NULL;
+
+  if (self->model)
+    return g_strdup (self->model_path);
+  return file ? g_file_get_path (file) : NULL;
+}
+
+/* The figure carries its view, its data file and the digest of the chunks
+ * its panels read (attn-provenance.h). */
+static gboolean
+add_provenance (AttnFigure *figure, const char *path, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *digest = NULL, *json = NULL;
+
+  if (path == NULL)
+    return TRUE;
+  if (!(digest = attn_figure_digest (figure, cancellable, error)))
+    return FALSE;
+  json = attn_provenance_describe (attn_figure_get_spec (figure), path, digest);
+  attn_figure_set_provenance (figure, json);
+  return TRUE;
+}
+
 gboolean
 attn_window_export (AttnWindow *self, const char *filename, gboolean only_selected,
                     gboolean titles, gboolean colorbar, double dpi, GError **error)
@@ -209,8 +240,11 @@ attn_window_export (AttnWindow *self, const char *filename, gboolean only_select
   if (!attn_format_from_filename (filename, &format, error)
       || !(figure = screen_figure (self, only_selected, titles, colorbar, error)))
     return FALSE;
+  g_autofree char *path = data_path (self);
+
   g_mutex_lock (lock);
-  ok = attn_export_figure (figure, filename, format, 0, 0, dpi, NULL, error);
+  ok = add_provenance (figure, path, NULL, error)
+       && attn_export_figure (figure, filename, format, 0, 0, dpi, NULL, error);
   g_mutex_unlock (lock);
   return ok;
 }
@@ -222,6 +256,7 @@ typedef struct
   char *filename; /* NULL: to the clipboard */
   AttnFormat format;
   double dpi;
+  char *data_path; /* what the figure records it was drawn from */
 } ExportJob;
 
 static void
@@ -229,6 +264,7 @@ export_job_free (ExportJob *job)
 {
   g_clear_object (&job->figure);
   g_free (job->filename);
+  g_free (job->data_path);
   g_free (job);
 }
 
@@ -241,7 +277,9 @@ export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   gboolean ok;
 
   g_mutex_lock (job->lock);
-  if (job->filename)
+  if (!add_provenance (job->figure, job->data_path, cancellable, &error))
+    ok = FALSE;
+  else if (job->filename)
     ok = attn_export_figure (job->figure, job->filename, job->format, 0, 0, job->dpi,
                              cancellable, &error);
   else
@@ -293,6 +331,7 @@ run_export (AttnWindow *self, const char *filename, gboolean only_selected, gboo
 
   job->filename = g_strdup (filename);
   job->dpi = dpi;
+  job->data_path = data_path (self);
   job->lock = attn_session_get_data_lock (self->session);
   if ((filename && !attn_format_from_filename (filename, &job->format, &error))
       || !(job->figure = screen_figure (self, only_selected, titles, colorbar, &error)))
@@ -488,15 +527,81 @@ attn_window_save_view (AttnWindow *self, const char *filename, GError **error)
   return attn_view_spec_save (spec, filename, error);
 }
 
+static gboolean show_view (AttnWindow *self, AttnViewSpec *spec, GError **error);
+
+gboolean
+attn_window_is_figure (const char *filename)
+{
+  guint8 head[16];
+  gsize n = 0;
+  FILE *f = g_file_test (filename, G_FILE_TEST_IS_REGULAR) ? fopen (filename, "rbe") : NULL;
+
+  if (f)
+    {
+      n = fread (head, 1, sizeof head, f);
+      fclose (f);
+    }
+  return n > 0 && attn_provenance_is_figure (head, n);
+}
+
+gboolean
+attn_window_open_figure (AttnWindow *self, const char *filename, GError **error)
+{
+  g_autoptr (AttnProvenance) p = attn_provenance_read_figure (filename, error);
+  g_autofree char *dir = g_path_get_dirname (filename);
+  g_autofree char *beside = NULL, *data = NULL;
+  g_autoptr (GFile) file = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  if (p == NULL)
+    return FALSE;
+  beside = g_build_filename (dir, p->name, NULL);
+  data = g_file_test (p->path, G_FILE_TEST_EXISTS) ? g_strdup (p->path)
+         : p->name[0] && g_file_test (beside, G_FILE_TEST_EXISTS) ? g_steal_pointer (&beside)
+                                                     : NULL;
+  if (data == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("the figure was drawn from %s, which is gone"), p->path);
+      return FALSE;
+    }
+  if (attn_model_sniff (data))
+    {
+      if (!attn_window_open_model (self, data, p->view->prompt))
+        return TRUE; /* said in the error bar */
+    }
+  else if (!attn_window_open (self, file = g_file_new_for_path (data)))
+    return TRUE;
+  if (!show_view (self, g_steal_pointer (&p->view), error))
+    return FALSE;
+  if (p->size >= 0 && stat (data, &st) == 0 && st.st_size != p->size)
+    {
+      g_autofree char *msg = g_strdup_printf (_("%s changed since the figure was drawn from it"),
+                                              data);
+      attn_window_show_error (self, msg);
+    }
+  return TRUE;
+}
+
 gboolean
 attn_window_load_view (AttnWindow *self, const char *filename, GError **error)
 {
-  g_autoptr (AttnViewSpec) spec = attn_view_spec_load (filename, error);
+  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
+  if (attn_window_is_figure (filename))
+    return attn_window_open_figure (self, filename, error);
+  AttnViewSpec *spec = attn_view_spec_load (filename, error);
+
+  return spec != NULL && show_view (self, spec, error);
+}
+
+/* Takes spec. */
+static gboolean
+show_view (AttnWindow *self, AttnViewSpec *view, GError **error)
+{
+  g_autoptr (AttnViewSpec) spec = view;
   const char *dataset;
 
-  g_return_val_if_fail (ATTN_IS_WINDOW (self), FALSE);
-  if (spec == NULL)
-    return FALSE;
   if (spec->prompt || attn_window_has_model (self))
     return attn_window_model_load_view (self, spec, error);
   if (spec->live)

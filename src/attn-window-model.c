@@ -378,6 +378,8 @@ attn_window_open_model (AttnWindow *self, const char *path, const char *prompt)
   attn_window_model_stop (self);
   g_clear_pointer (&self->model, attn_model_free);
   self->model = model;
+  g_free (self->model_path);
+  self->model_path = g_canonicalize_filename (path, NULL);
   if (prompt == NULL && attn_model_panel_get_prompt (self->model_panel)[0] == '\0')
     prompt = attn_model_get_tokenizer (model) ? "Once upon a time" : "1";
   attn_model_panel_set_model (self->model_panel, model, prompt);

@@ -35,6 +35,7 @@ struct _AttnWindow
   AttnSession *session;
   AttnDocument *document; /* NULL: no file open */
   AttnModel *model;       /* NULL: no model open (a window shows one or the other) */
+  char *model_path;       /* where it was opened from */
   GCancellable *model_cancellable;
   GTask *model_task;      /* the model's run in flight */
   guint model_serial, model_progress_id;
@@ -70,5 +71,8 @@ gboolean attn_window_model_load_view (AttnWindow *self, const AttnViewSpec *view
 void attn_window_close_document (AttnWindow *self);
 /* A new window for file when this one already shows a file, else this one. */
 void attn_window_open_here_or_new (AttnWindow *self, GFile *file);
+
+/* Whether filename starts as a figure attnview draws (PNG, SVG, PDF). */
+gboolean attn_window_is_figure (const char *filename);
 
 G_END_DECLS

@@ -402,6 +402,17 @@ use_overview (AttnWindow *self, const char *path)
 gboolean
 attn_window_open (AttnWindow *self, GFile *file)
 {
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GError) error = NULL;
+
+  /* a figure attnview exported opens its data on its view */
+  if (path && attn_window_is_figure (path))
+    {
+      if (attn_window_open_figure (self, path, &error))
+        return TRUE;
+      attn_window_show_error (self, error->message);
+      return FALSE;
+    }
   return attn_window_open_at (self, file, NULL);
 }
 
@@ -499,7 +510,7 @@ drop_files (GtkDropTarget *target, const GValue *value, double x, double y, Attn
 
   if (files == NULL)
     return FALSE;
-  attn_window_open (self, files->data);
+  attn_window_open (self, files->data); /* a figure opens its data on its view */
   for (GSList *l = files->next; l && ATTN_IS_APPLICATION (app); l = l->next)
     attn_application_new_window (ATTN_APPLICATION (app), l->data);
   return TRUE;
@@ -594,6 +605,7 @@ attn_window_dispose (GObject *object)
   g_clear_pointer (&self->model, attn_model_free);
   g_clear_pointer (&self->model_spec, attn_compute_spec_free);
   g_clear_pointer (&self->model_prompt, g_free);
+  g_clear_pointer (&self->model_path, g_free);
   g_clear_pointer (&self->model_view, attn_view_spec_free);
   if (self->export_cancellable)
     g_cancellable_cancel (self->export_cancellable);

@@ -58,6 +58,9 @@ gboolean attn_window_save_view (AttnWindow *self, const char *filename, GError *
 gboolean attn_window_show_live (AttnWindow *self, const AttnComputeSpec *spec,
                                 const AttnViewSpec *view, GError **error);
 gboolean attn_window_load_view (AttnWindow *self, const char *filename, GError **error);
+/* A figure attnview exported (PNG, SVG, PDF): its data file (where it was,
+ * else beside the figure) opened on the view the figure carries. */
+gboolean attn_window_open_figure (AttnWindow *self, const char *filename, GError **error);
 /* message in the window's error bar; NULL hides the bar. */
 void attn_window_show_error (AttnWindow *self, const char *message);
 /* Where the sidecar is (or would be) written; NULL without a file. */

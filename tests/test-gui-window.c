@@ -360,6 +360,20 @@ test_export_and_views (void)
   g_assert_cmpstr (attn_session_get_spec (session)->rowdim, ==, "component");
   g_assert_cmpstr (attn_session_get_spec (session)->cmap, ==, "coolwarm");
   g_assert_cmpuint (attn_figure_get_n_rows (attn_heatmap_view_get_figure (attn_window_get_heatmap (window))), ==, 3);
+  /* the exported SVG carries its view and data file: opened (as a dropped
+   * file is), it shows that view of that file again */
+  g_assert_nonnull (strstr (svg_text, "attnview:view"));
+  attn_session_set_role (session, 0, ATTN_ROLE_FIXED, NULL);
+  spec = attn_session_dup_spec (session);
+  g_free (spec->cmap), spec->cmap = g_strdup ("viridis");
+  attn_session_update (session, spec, NULL);
+  g_assert_true (attn_window_open (window, g_file_new_for_path (svg)));
+  wait_loaded (window);
+  session = attn_window_get_session (window);
+  g_assert_cmpstr (attn_session_get_spec (session)->cmap, ==, "coolwarm");
+  g_assert_cmpstr (attn_session_get_spec (session)->title, ==, "Exported");
+  g_assert_cmpstr (attn_session_get_spec (session)->rowdim, ==, "component");
+  g_assert_null (attn_window_get_error (window));
   close_window (window);
 }
 

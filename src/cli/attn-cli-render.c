@@ -11,11 +11,15 @@
 #include "attn-h5.h"
 #include "attn-i18n.h"
 #include "attn-overview.h"
+#include "attn-provenance.h"
 #include "attn-reader-file.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -35,6 +39,8 @@ typedef struct
   char **files;
   char *prompt;
   AttnCliLive live;
+  gboolean no_provenance;
+  AttnProvenance *from; /* --view FIGURE: what the figure carries */
 } RenderArgs;
 
 static void
@@ -52,6 +58,7 @@ render_args_clear (RenderArgs *a)
   g_strfreev (a->files);
   g_free (a->prompt);
   attn_cli_live_clear (&a->live);
+  g_clear_pointer (&a->from, attn_provenance_free);
 }
 
 static GOptionContext *
@@ -93,7 +100,12 @@ render_options (RenderArgs *a)
     { "width", 0, 0, G_OPTION_ARG_STRING, &a->text.width, N_("Width in px"), "PX" },
     { "height", 0, 0, G_OPTION_ARG_STRING, &a->text.height, N_("Height in px"), "PX" },
     { "dpi", 0, 0, G_OPTION_ARG_STRING, &a->text.dpi, N_("PNG resolution (96: one pixel per px)"), "N" },
-    { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view, N_("Start from a saved view"), "SPEC.json" },
+    { "view", 0, 0, G_OPTION_ARG_FILENAME, &a->view,
+      N_("Start from a saved view, or from the view a figure attnview drew carries (its data file "
+         "then need not be given)"),
+      "SPEC.json|FIGURE" },
+    { "no-provenance", 0, 0, G_OPTION_ARG_NONE, &a->no_provenance,
+      N_("Leave out of the figure the view and the data file it was drawn from"), NULL },
     { "save-view", 0, 0, G_OPTION_ARG_FILENAME, &a->save_view, N_("Save the view"), "SPEC.json" },
     { "bare", 0, 0, G_OPTION_ARG_NONE, &a->bare, N_("One panel, no decoration"), NULL },
     { "no-colorbar", 0, 0, G_OPTION_ARG_NONE, &a->no_colorbar, N_("Leave the colour bar out"), NULL },
@@ -246,8 +258,9 @@ parse_numbers (RenderArgs *a, GError **error)
 static AttnViewSpec *
 build_spec (RenderArgs *a, GError **error)
 {
-  g_autoptr (AttnViewSpec) spec = a->view ? attn_view_spec_load (a->view, error)
-                                          : attn_view_spec_new ();
+  g_autoptr (AttnViewSpec) spec = a->from   ? attn_view_spec_copy (a->from->view)
+                                  : a->view ? attn_view_spec_load (a->view, error)
+                                            : attn_view_spec_new ();
 
   if (spec == NULL || !apply_live (spec, a, error))
     return NULL;
@@ -286,13 +299,62 @@ build_spec (RenderArgs *a, GError **error)
   return g_steal_pointer (&spec);
 }
 
+/* --view FIGURE: its view, and its data file when FILE is left out: where
+ * it was, else beside the figure.  Exit status 2 when it is gone or has
+ * another size now; 0 otherwise (also when --view is a view's JSON). */
+static int
+figure_view (RenderArgs *a)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *beside = NULL, *dir = NULL;
+  guint8 head[16];
+  gssize n = 0;
+  int fd;
+  struct stat st;
+
+  /* never blocks on a FIFO: the view's loader says what it is */
+  if (a->view == NULL || (fd = open (a->view, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+    return 0;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+    n = read (fd, head, sizeof head);
+  close (fd);
+  if (n <= 0 || !attn_provenance_is_figure (head, (gsize) n))
+    return 0;
+  if (!(a->from = attn_provenance_read_figure (a->view, &error)))
+    return attn_cli_fail (error);
+  if (a->files != NULL)
+    return 0;
+  dir = g_path_get_dirname (a->view);
+  beside = g_build_filename (dir, a->from->name, NULL);
+  a->files = g_new0 (char *, 2);
+  if (g_file_test (a->from->path, G_FILE_TEST_EXISTS))
+    a->files[0] = g_strdup (a->from->path);
+  else if (a->from->name[0] && g_file_test (beside, G_FILE_TEST_EXISTS))
+    a->files[0] = g_steal_pointer (&beside);
+  else
+    {
+      g_set_error (&error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                   _("%s was drawn from %s, which is gone (nor is %s beside it)"), a->view,
+                   a->from->path, a->from->name);
+      return attn_cli_fail (error);
+    }
+  if (a->from->size >= 0 && stat (a->files[0], &st) == 0 && st.st_size != a->from->size)
+    {
+      g_set_error (&error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                   _("%s changed since %s was drawn from it (%.0f bytes then, %.0f now)"),
+                   a->files[0], a->view, (double) a->from->size, (double) st.st_size);
+      return attn_cli_fail (error);
+    }
+  return 0;
+}
+
 static int
 check_paths (RenderArgs *a, AttnFormat *format)
 {
   g_autoptr (GError) error = NULL;
 
   if (a->files == NULL || g_strv_length (a->files) != 1)
-    return attn_cli_usage_error ("render", _("expected exactly one FILE"));
+    return attn_cli_usage_error ("render", _("expected exactly one FILE (or --view FIGURE)"));
   if (a->output == NULL)
     return attn_cli_usage_error ("render", _("-o OUT is required"));
   if (!attn_format_from_filename (a->output, format, &error))
@@ -379,6 +441,38 @@ say_overview (AttnFigure *figure, const char *path)
              f, f);
 }
 
+/* What the figure carries of how it was made (unless --no-provenance);
+ * drawing again from a figure, the data must be the same as then. */
+static gboolean
+provenance (RenderArgs *a, const AttnViewSpec *spec, AttnFigure *figure, GError **error)
+{
+  g_autofree char *digest = NULL, *then = NULL, *json = NULL;
+  g_autoptr (AttnFigure) as_then = NULL;
+
+  if (a->no_provenance && a->from == NULL)
+    return TRUE;
+  if (!(digest = attn_figure_digest (figure, NULL, error)))
+    return FALSE;
+  /* the figure's own view, before any option given here changed it */
+  if (a->from && a->from->sha256[0]
+      && !((as_then = attn_figure_new (attn_figure_get_array (figure), a->from->view, error))
+           && (then = attn_figure_digest (as_then, NULL, error))))
+    return FALSE;
+  if (then && g_strcmp0 (then, a->from->sha256) != 0)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT,
+                   _("%s changed since %s was drawn from it (the SHA-256 of the chunks read "
+                     "differs)"),
+                   a->files[0], a->view);
+      return FALSE;
+    }
+  if (a->no_provenance)
+    return TRUE;
+  json = attn_provenance_describe (spec, a->files[0], digest);
+  attn_figure_set_provenance (figure, json);
+  return TRUE;
+}
+
 static int
 render (RenderArgs *a, AttnFormat format)
 {
@@ -405,6 +499,10 @@ render (RenderArgs *a, AttnFormat format)
     return attn_cli_fail (error);
   if (file && !spec->live)
     use_overview (figure, a->files[0]);
+  if (spec->dataset == NULL && spec->live == NULL && file)
+    spec->dataset = only_view_path (file);
+  if (!provenance (a, spec, figure, &error))
+    return attn_cli_fail (error);
   ok = attn_export_figure (figure, a->output, format, spec->width, spec->height, spec->dpi, NULL,
                            &error);
   print_warnings (attn_figure_get_warnings (figure));
@@ -413,8 +511,6 @@ render (RenderArgs *a, AttnFormat format)
     return attn_cli_fail (error);
   if (a->save_view)
     {
-      if (spec->dataset == NULL && spec->live == NULL && file)
-        spec->dataset = only_view_path (file);
       if (!attn_view_spec_save (spec, a->save_view, &error))
         return attn_cli_fail (error);
     }
@@ -436,7 +532,7 @@ attn_cli_render (int argc, char **argv)
     status = attn_cli_usage_error ("render", error->message);
   else if (!parse_numbers (&a, &error))
     status = attn_cli_fail (error);
-  else if ((status = check_paths (&a, &format)) == 0)
+  else if ((status = figure_view (&a)) == 0 && (status = check_paths (&a, &format)) == 0)
     status = render (&a, format);
   render_args_clear (&a);
   return status;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attn-export.h"
+#include "attn-provenance.h"
 #include <string.h>
 #include "attn-error.h"
 #include "attn-file.h"
@@ -44,8 +45,10 @@ append_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* provenance: attn-provenance.h's JSON for the PDF's /Keywords, or NULL. */
 static cairo_surface_t *
-create_surface (AttnFormat format, GByteArray *out, int w, int h, double scale)
+create_surface (AttnFormat format, GByteArray *out, int w, int h, double scale,
+                const char *provenance)
 {
   cairo_surface_t *s;
 
@@ -59,6 +62,11 @@ create_surface (AttnFormat format, GByteArray *out, int w, int h, double scale)
     case ATTN_FORMAT_PDF:
       s = cairo_pdf_surface_create_for_stream (append_bytes, out, w, h);
       cairo_pdf_surface_set_metadata (s, CAIRO_PDF_METADATA_CREATOR, "attnview");
+      if (provenance)
+        {
+          g_autofree char *keywords = attn_provenance_pdf_keywords (provenance);
+          cairo_pdf_surface_set_metadata (s, CAIRO_PDF_METADATA_KEYWORDS, keywords);
+        }
       return s;
     case ATTN_FORMAT_PNG:
     default:
@@ -102,13 +110,14 @@ draw_into (AttnFigure *figure, AttnLayout *layout, AttnFormat format, double sca
   int w, h;
 
   attn_layout_get_size (layout, &w, &h);
-  surface = create_surface (format, out, w, h, scale);
+  surface = create_surface (format, out, w, h, scale, attn_figure_get_provenance (figure));
   cr = cairo_create (surface);
   cairo_scale (cr, scale, scale);
   attn_render_draw (figure, layout, cr);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  if (format == ATTN_FORMAT_PNG && !attn_png_encode (out, surface))
+  if (format == ATTN_FORMAT_PNG
+      && !attn_png_encode (out, surface, attn_figure_get_provenance (figure)))
     {
       cairo_surface_destroy (surface);
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("cannot encode the PNG"));
@@ -125,6 +134,8 @@ draw_into (AttnFigure *figure, AttnLayout *layout, AttnFormat format, double sca
     }
   if (format == ATTN_FORMAT_SVG)
     svg_add_style (out);
+  if (format == ATTN_FORMAT_SVG && attn_figure_get_provenance (figure))
+    attn_provenance_svg_embed (out, attn_figure_get_provenance (figure));
   return TRUE;
 }
 

@@ -54,6 +54,7 @@ struct _AttnFigure
   gboolean drawable; /* loaded, or loaded but for the panels that failed */
   guint n_failed;
   GPtrArray *warnings;
+  char *provenance; /* JSON embedded in exports, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AttnFigure, attn_figure, G_TYPE_OBJECT)
@@ -72,6 +73,7 @@ attn_figure_finalize (GObject *object)
   g_clear_object (&self->array);
   g_clear_pointer (&self->spec, attn_view_spec_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->provenance, g_free);
   g_clear_pointer (&self->grid_cache, attn_grid_cache_unref);
   g_clear_pointer (&self->overview, attn_overview_free);
   G_OBJECT_CLASS (attn_figure_parent_class)->finalize (object);
@@ -613,6 +615,29 @@ panel_slice (AttnFigure *self, AttnPanel *p, AttnSlice *s)
     .causal = self->spec->causal_mask,
     .baseline_fixed = self->spec->difference ? self->baseline_fixed : NULL,
   };
+}
+
+char *
+attn_figure_digest (AttnFigure *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  if (!ATTN_IS_READER_ARRAY (self->array))
+    return g_strdup ("");
+  for (guint i = 0; i < self->n_rows * self->n_cols; i++)
+    {
+      guint8 digest[32];
+      AttnSlice s;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      panel_slice (self, &self->panels[i], &s);
+      if (!attn_reader_array_digest (ATTN_READER_ARRAY (self->array), &s, digest, error))
+        return NULL;
+      g_checksum_update (sum, digest, sizeof digest);
+    }
+  return g_strdup (g_checksum_get_string (sum));
 }
 
 static gboolean
@@ -1596,4 +1621,19 @@ attn_figure_get_aggregate (AttnFigure *self)
 {
   g_return_val_if_fail (ATTN_IS_FIGURE (self), ATTN_AGGREGATE_MAX);
   return self->aggregate;
+}
+
+void
+attn_figure_set_provenance (AttnFigure *self, const char *json)
+{
+  g_return_if_fail (ATTN_IS_FIGURE (self));
+  g_free (self->provenance);
+  self->provenance = g_strdup (json);
+}
+
+const char *
+attn_figure_get_provenance (AttnFigure *self)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
+  return self->provenance;
 }

@@ -115,6 +115,14 @@ typedef struct _AttnOverview AttnOverview;
 void attn_figure_set_overview (AttnFigure *self, AttnOverview *overview);
 /* The coarsest level factor the last load drew a panel from (0: none). */
 gsize attn_figure_get_overview_factor (AttnFigure *self);
+/* The SHA-256 (hex) of the data the panels show, over the stored chunks
+ * each panel's cells lie in, panel by panel (a pass over the stored bytes,
+ * nothing decoded); "" when the array is not a file's dataset (live
+ * computation, a model); NULL with an error when it cannot be read. */
+char *attn_figure_digest (AttnFigure *self, GCancellable *cancellable, GError **error);
+/* The provenance (attn-provenance.h, JSON) exports embed, or NULL. */
+void attn_figure_set_provenance (AttnFigure *self, const char *json);
+const char *attn_figure_get_provenance (AttnFigure *self);
 /* Whether the panels can wrap (a column facet alone, of two or more). */
 gboolean attn_figure_can_wrap (AttnFigure *self);
 /* Panels a row of the drawing holds (0: as the grid is): the view's wrap,

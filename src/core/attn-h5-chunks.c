@@ -779,3 +779,66 @@ attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count,
   g_propagate_error (error, r.failure ? r.failure : g_steal_pointer (&loop_error));
   return FALSE;
 }
+
+gboolean
+attn_h5_chunks_digest (AttnH5Chunks *self, const gsize *start, const gsize *count,
+                       GChecksum *checksum, GCancellable *cancellable, GError **error)
+{
+  Request r;
+  guint n_items = 0;
+  Scratch *s;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL && start != NULL && count != NULL && checksum, FALSE);
+  for (guint d = 0; d < self->rank; d++)
+    if (count[d] == 0)
+      return TRUE;
+  if (!request_init (&r, self, start, count, NULL, &n_items))
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: the box meets too many chunks"),
+                   self->path);
+      return FALSE;
+    }
+  if ((s = scratch_take (self, error)) == NULL)
+    return FALSE;
+  for (guint item = 0; ok && item < n_items; item++)
+    {
+      hsize_t offset[ATTN_ARRAY_MAX_RANK];
+      guint64 where[ATTN_ARRAY_MAX_RANK];
+      gboolean written = FALSE;
+      guint32 mask = 0;
+      gsize n = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      chunk_offset (&r, item, offset);
+      for (guint d = 0; d < self->rank; d++)
+        where[d] = GUINT64_TO_LE (offset[d]);
+      g_checksum_update (checksum, (const guchar *) where, self->rank * sizeof (guint64));
+      const char *why = NULL;
+
+      attn_h5_lock ();
+      ok = chunk_info_locked (self, offset, &n, &mask, &written, error);
+      if (ok && written && (why = implausible_locked (self, n, mask)) == NULL)
+        {
+          chunks_read++;
+          if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
+            take_hdf5_error (self, offset, error);
+        }
+      attn_h5_unlock ();
+      if (why != NULL)
+        ok = chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
+      if (ok && written)
+        {
+          guint32 m = GUINT32_TO_LE (mask);
+
+          g_checksum_update (checksum, (const guchar *) &m, sizeof m);
+          g_checksum_update (checksum, s->stored, n);
+        }
+    }
+  scratch_give (self, s);
+  return ok;
+}

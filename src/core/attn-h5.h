@@ -61,6 +61,12 @@ GPtrArray *attn_h5_file_take_warnings (AttnH5File *self);
 
 /* Whether a dataset exists at path. */
 gboolean attn_h5_file_has_dataset (AttnH5File *self, const char *path);
+/* What a figure records of the data a box holds, into checksum: its
+ * chunks as stored (attn_h5_chunks_digest), or its numbers as read where
+ * attnview does not decode the chunks itself. */
+gboolean attn_h5_array_digest_box (AttnArray *array, const gsize *start, const gsize *count,
+                                   GChecksum *checksum, GCancellable *cancellable,
+                                   GError **error);
 
 /* Debian's libhdf5 is built without thread safety: every HDF5 call of the
  * process happens under this one recursive lock.  The functions here and

@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 
 /* Appends the PNG of an RGB24 image surface to out (alpha dropped).  FALSE
  * when libpng fails (out of memory); out then holds a partial image. */
-gboolean attn_png_encode (GByteArray *out, cairo_surface_t *image);
+/* provenance: JSON put in an iTXt chunk "attnview-view" (attn-provenance.h),
+ * or NULL. */
+gboolean attn_png_encode (GByteArray *out, cairo_surface_t *image, const char *provenance);
 
 /* Attaches the PNG of image as its CAIRO_MIME_TYPE_PNG data, so that an SVG
  * surface embeds those bytes instead of encoding the image with zlib's

@@ -283,3 +283,28 @@ attn_reader_array_reduce (AttnReaderArray *self, const AttnSlice *slice, guint m
   attn_reader_file_release (self->file, reader);
   return ok;
 }
+
+gboolean
+attn_reader_array_digest (AttnReaderArray *self, const AttnSlice *slice, guint8 digest[32],
+                          GError **error)
+{
+  g_autoptr (GVariant) reply = NULL;
+  AttnReader *reader;
+  guint64 words[4];
+  guint handle;
+
+  g_return_val_if_fail (ATTN_IS_READER_ARRAY (self), FALSE);
+  g_return_val_if_fail (slice->array == ATTN_ARRAY (self), FALSE);
+  if (!(reader = attn_reader_file_acquire (self->file, 0, error)))
+    return FALSE;
+  if (ensure_handle (self, reader, &handle, error))
+    reply = attn_reader_call (reader, ATTN_READER_OP_DIGEST,
+                              attn_reader_proto_slice (handle, slice, 1, 1, ATTN_AGGREGATE_MAX),
+                              self->path, error);
+  attn_reader_file_release (self->file, reader);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(tttt)", &words[0], &words[1], &words[2], &words[3]);
+  memcpy (digest, words, sizeof words);
+  return TRUE;
+}

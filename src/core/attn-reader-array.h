@@ -26,5 +26,9 @@ const char *attn_reader_array_get_path (AttnReaderArray *self);
  * crosses over.  slice->array must be self. */
 gboolean attn_reader_array_reduce (AttnReaderArray *self, const AttnSlice *slice, guint max_w,
                                    guint max_h, AttnAggregate mode, AttnGrid *grid, GError **error);
+/* The SHA-256 of the chunks slice meets as stored (and of its baseline's),
+ * computed by a reader: what a figure records of its data. */
+gboolean attn_reader_array_digest (AttnReaderArray *self, const AttnSlice *slice,
+                                   guint8 digest[32], GError **error);
 
 G_END_DECLS

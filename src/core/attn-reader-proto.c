@@ -35,6 +35,7 @@ static const OpType op_types[ATTN_READER_N_OPS] = {
   [ATTN_READER_OP_READ] = { "read", "(uatat)", "t" },
   [ATTN_READER_OP_REDUCE] = { "reduce", SLICE_T, GRID_T },
   [ATTN_READER_OP_REFRESH] = { "refresh", "u", "(b" DESC_T "as)" },
+  [ATTN_READER_OP_DIGEST] = { "digest", SLICE_T, "(tttt)" }, /* not "ay": those are names */
 };
 
 /* A message as a string GVariant accepts (text that is not UTF-8 would be
@@ -533,7 +534,7 @@ attn_reader_proto_request_handle (AttnReaderOp op, GVariant *args)
 
   if (op == ATTN_READER_OP_REFRESH)
     g_variant_get (args, "u", &handle);
-  else if (op == ATTN_READER_OP_READ || op == ATTN_READER_OP_REDUCE)
+  else if (op == ATTN_READER_OP_READ || op == ATTN_READER_OP_REDUCE || op == ATTN_READER_OP_DIGEST)
     g_variant_get_child (args, 0, "u", &handle);
   return handle;
 }

@@ -37,6 +37,7 @@ typedef enum
   ATTN_READER_OP_READ,    /* (u handle, at start, at count) -> t offset of the floats */
   ATTN_READER_OP_REDUCE,  /* (u handle, slice, u max_w, u max_h, u mode) -> grid */
   ATTN_READER_OP_REFRESH, /* u handle -> (b changed, desc, as warnings) */
+  ATTN_READER_OP_DIGEST,  /* (u handle, slice, ...) -> (tttt) SHA-256 of its stored chunks */
   ATTN_READER_N_OPS
 } AttnReaderOp;
 

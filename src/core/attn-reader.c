@@ -289,6 +289,7 @@ step_words (AttnReaderOp op, const char *what)
       return g_strdup_printf (_ ("opening %s"), what ? what : _ ("the only view"));
     case ATTN_READER_OP_READ:
     case ATTN_READER_OP_REDUCE:
+    case ATTN_READER_OP_DIGEST:
       return g_strdup_printf (_ ("reading %s"), what);
     case ATTN_READER_OP_REFRESH:
       return g_strdup_printf (_ ("re-reading the shape of %s"), what);

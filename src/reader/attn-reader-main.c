@@ -293,6 +293,43 @@ do_reduce (Reader *r, GVariant *args, GError **error)
   return result;
 }
 
+/* The SHA-256 of the chunks a slice meets (and its baseline's). */
+static GVariant *
+do_digest (Reader *r, GVariant *args, GError **error)
+{
+  gsize fixed[ATTN_ARRAY_MAX_RANK], baseline[ATTN_ARRAY_MAX_RANK];
+  AttnArray *array
+      = array_of (r, attn_reader_proto_request_handle (ATTN_READER_OP_DIGEST, args), error);
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  AttnSlice slice;
+  AttnAggregate mode;
+  guint handle, max_w, max_h;
+
+  if (array == NULL
+      || !attn_reader_proto_parse_slice (args, array, &handle, &slice, fixed, baseline, &max_w,
+                                         &max_h, &mode, error))
+    return NULL;
+  for (guint pass = 0; pass < (slice.baseline_fixed ? 2 : 1); pass++)
+    {
+      gsize start[ATTN_ARRAY_MAX_RANK], count[ATTN_ARRAY_MAX_RANK];
+      const gsize *at = pass ? slice.baseline_fixed : slice.fixed;
+
+      for (guint d = 0; d < attn_array_get_rank (array); d++)
+        start[d] = at[d], count[d] = 1;
+      start[slice.ydim] = slice.y0, count[slice.ydim] = slice.ny;
+      start[slice.xdim] = slice.x0, count[slice.xdim] = slice.nx;
+      if (!attn_h5_array_digest_box (array, start, count, sum, NULL, error))
+        return NULL;
+    }
+  guint64 words[4];
+
+  g_checksum_get_digest (sum, digest, &len);
+  memcpy (words, digest, sizeof words);
+  return g_variant_new ("(tttt)", words[0], words[1], words[2], words[3]);
+}
+
 static GVariant *
 do_refresh (Reader *r, GVariant *args, GError **error)
 {
@@ -351,6 +388,8 @@ dispatch (Reader *r, AttnReaderOp op, GVariant *args, int fd, GError **error)
       return do_reduce (r, args, error);
     case ATTN_READER_OP_REFRESH:
       return do_refresh (r, args, error);
+    case ATTN_READER_OP_DIGEST:
+      return do_digest (r, args, error);
     default:
       g_assert_not_reached ();
     }
