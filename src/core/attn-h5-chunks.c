@@ -780,65 +780,105 @@ attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count,
   return FALSE;
 }
 
+/* One chunk of a digest: its position, mask and stored bytes hashed into
+ * its own SHA-256, on any core (the reading under the lock is the only
+ * part in turn). */
+typedef struct
+{
+  Request r;
+  guint8 *digests; /* 32 bytes an item */
+  GMutex lock;
+  GError *failure;
+  guint failed_item;
+} Digest;
+
+static gboolean
+digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Digest *dg = data;
+  AttnH5Chunks *self = dg->r.self;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  hsize_t offset[ATTN_ARRAY_MAX_RANK];
+  guint64 where[ATTN_ARRAY_MAX_RANK];
+  gboolean written = FALSE, ok;
+  const char *why = NULL;
+  GError *failure = NULL;
+  guint32 mask = 0;
+  gsize n = 0, len = 32;
+  Scratch *s;
+
+  chunk_offset (&dg->r, item, offset);
+  for (guint d = 0; d < self->rank; d++)
+    where[d] = GUINT64_TO_LE (offset[d]);
+  g_checksum_update (sum, (const guchar *) where, self->rank * sizeof (guint64));
+  if ((s = scratch_take (self, &failure)) == NULL)
+    ok = FALSE;
+  else
+    {
+      attn_h5_lock ();
+      ok = chunk_info_locked (self, offset, &n, &mask, &written, &failure);
+      if (ok && written && (why = implausible_locked (self, n, mask)) == NULL)
+        {
+          chunks_read++;
+          if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
+            take_hdf5_error (self, offset, &failure);
+        }
+      attn_h5_unlock ();
+      if (why != NULL)
+        ok = chunk_fail (self, offset, &failure, ATTN_ERROR_FILTER, why);
+      if (ok && written)
+        {
+          guint32 m = GUINT32_TO_LE (mask);
+
+          g_checksum_update (sum, (const guchar *) &m, sizeof m);
+          g_checksum_update (sum, s->stored, n);
+        }
+      scratch_give (self, s);
+    }
+  if (ok)
+    {
+      g_checksum_get_digest (sum, dg->digests + (gsize) item * 32, &len);
+      return TRUE;
+    }
+  g_mutex_lock (&dg->lock);
+  if (dg->failure == NULL || item < dg->failed_item)
+    {
+      g_clear_error (&dg->failure);
+      dg->failure = g_error_copy (failure);
+      dg->failed_item = item;
+    }
+  g_mutex_unlock (&dg->lock);
+  g_propagate_error (error, failure);
+  return FALSE;
+}
+
 gboolean
 attn_h5_chunks_digest (AttnH5Chunks *self, const gsize *start, const gsize *count,
                        GChecksum *checksum, GCancellable *cancellable, GError **error)
 {
-  Request r;
+  Digest dg = { 0 };
+  g_autoptr (GError) loop_error = NULL;
   guint n_items = 0;
-  Scratch *s;
-  gboolean ok = TRUE;
+  gboolean ok;
 
   g_return_val_if_fail (self != NULL && start != NULL && count != NULL && checksum, FALSE);
   for (guint d = 0; d < self->rank; d++)
     if (count[d] == 0)
       return TRUE;
-  if (!request_init (&r, self, start, count, NULL, &n_items))
+  if (!request_init (&dg.r, self, start, count, NULL, &n_items)
+      || !(dg.digests = g_try_malloc ((gsize) n_items * 32 + 1)))
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: the box meets too many chunks"),
                    self->path);
       return FALSE;
     }
-  if ((s = scratch_take (self, error)) == NULL)
-    return FALSE;
-  for (guint item = 0; ok && item < n_items; item++)
-    {
-      hsize_t offset[ATTN_ARRAY_MAX_RANK];
-      guint64 where[ATTN_ARRAY_MAX_RANK];
-      gboolean written = FALSE;
-      guint32 mask = 0;
-      gsize n = 0;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      chunk_offset (&r, item, offset);
-      for (guint d = 0; d < self->rank; d++)
-        where[d] = GUINT64_TO_LE (offset[d]);
-      g_checksum_update (checksum, (const guchar *) where, self->rank * sizeof (guint64));
-      const char *why = NULL;
-
-      attn_h5_lock ();
-      ok = chunk_info_locked (self, offset, &n, &mask, &written, error);
-      if (ok && written && (why = implausible_locked (self, n, mask)) == NULL)
-        {
-          chunks_read++;
-          if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
-            take_hdf5_error (self, offset, error);
-        }
-      attn_h5_unlock ();
-      if (why != NULL)
-        ok = chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
-      if (ok && written)
-        {
-          guint32 m = GUINT32_TO_LE (mask);
-
-          g_checksum_update (checksum, (const guchar *) &m, sizeof m);
-          g_checksum_update (checksum, s->stored, n);
-        }
-    }
-  scratch_give (self, s);
+  g_mutex_init (&dg.lock);
+  ok = attn_parallel_for (n_items, digest_chunk, &dg, cancellable, &loop_error);
+  g_mutex_clear (&dg.lock);
+  if (ok)
+    g_checksum_update (checksum, dg.digests, (gsize) n_items * 32);
+  else
+    g_propagate_error (error, dg.failure ? dg.failure : g_steal_pointer (&loop_error));
+  g_free (dg.digests);
   return ok;
 }

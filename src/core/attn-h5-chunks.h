@@ -41,9 +41,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnH5Chunks, attn_h5_chunks_free)
 gboolean attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count,
                               float *out, GCancellable *cancellable, GError **error);
 
-/* The chunks the box meets, as stored (compressed), in row-major order
- * with each one's position and filter mask, into checksum: what a figure
- * records of the data it was drawn from.  Nothing is decoded. */
+/* The SHA-256 of each chunk the box meets (its position, filter mask and
+ * stored, compressed bytes; hashed on every core), in row-major order, into
+ * checksum: what a figure records of the data it was drawn from.  Nothing
+ * is decoded. */
 gboolean attn_h5_chunks_digest (AttnH5Chunks *self, const gsize *start, const gsize *count,
                                 GChecksum *checksum, GCancellable *cancellable,
                                 GError **error);
