@@ -532,6 +532,23 @@ test_token_rows (void)
   g_assert_cmpstr (p0, ==, "long token");
   g_assert_cmpstr (p1, ==, "ε");
   g_assert_false (attn_figure_axis_has_labels (faceted, 1));
+  g_assert_true (attn_figure_axis_labels_differ (faceted, 1));
+  g_assert_false (attn_figure_axis_labels_differ (fixed, 1));
+  {
+    /* side by side, each panel has its own y ticks: room for them between */
+    g_autoptr (AttnViewSpec) cols = attn_view_spec_new ();
+    g_autoptr (AttnFigure) fig = NULL;
+    g_autoptr (AttnLayout) l = NULL;
+    AttnRect left, right;
+
+    attn_view_spec_set_facets (cols, NULL, "prompt");
+    fig = attn_figure_new (a, cols, NULL);
+    l = attn_layout_new (fig, 600, 0, 1.0);
+    attn_layout_get_panel_rect (l, 0, 0, &left);
+    attn_layout_get_panel_rect (l, 0, 1, &right);
+    g_test_message ("gap between the panels: %.0f px", right.x - left.x - left.w);
+    g_assert_cmpfloat (right.x - left.x - left.w, >, 40); /* "long token" fits */
+  }
 }
 
 /* Headers without a format say what the panel shows. */

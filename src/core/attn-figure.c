@@ -1236,6 +1236,14 @@ label_at (AttnFigure *self, guint dim, const AttnPanel *panel)
   return self->fixed;
 }
 
+gboolean
+attn_figure_axis_labels_differ (AttnFigure *self, int dim)
+{
+  g_return_val_if_fail (ATTN_IS_FIGURE (self), FALSE);
+  return dim >= 0 && attn_array_get_tick_rows_by (self->array, (guint) dim) != G_MAXUINT
+         && label_at (self, (guint) dim, NULL) == NULL;
+}
+
 const char *
 attn_figure_tick_label (AttnFigure *self, int dim, gsize index)
 {

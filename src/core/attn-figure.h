@@ -147,13 +147,16 @@ char *attn_figure_subtitle (AttnFigure *self);
 /* Tick text of index i of dimension dim: its label, else its scale's value,
  * else the index.  Labels that depend on another dimension (the tokens of
  * each prompt) are those of its fixed index; where a facet picks them they
- * differ from panel to panel, and the shared ticks show what all panels
- * share (the indices). */
+ * differ from panel to panel (attn_figure_axis_labels_differ): then the
+ * indices, and attn_figure_panel_tick_text each panel's own. */
 char *attn_figure_tick_text (AttnFigure *self, int dim, gsize index);
 /* The same for panel (row, col): its own labels. */
 char *attn_figure_panel_tick_text (AttnFigure *self, guint row, guint col, int dim, gsize index);
 /* The label alone (NULL: none), as attn_figure_tick_text picks it. */
 const char *attn_figure_tick_label (AttnFigure *self, int dim, gsize index);
+/* Whether dim's labels differ from panel to panel (a facet picks them):
+ * each panel then has ticks of its own. */
+gboolean attn_figure_axis_labels_differ (AttnFigure *self, int dim);
 /* Whether the axis of dim shows labels rather than numbers. */
 gboolean attn_figure_axis_has_labels (AttnFigure *self, int dim);
 /* "{label}" / "{index}" / "{label:e}" / "{name}" substitution; format NULL:

@@ -48,6 +48,10 @@ struct _AttnLayout
   guint n_ticks;
   gboolean bare;
   gboolean colorbar; /* drawn (not --no-colorbar) */
+  /* each panel's own tick labels (a facet picks them: tokens of each
+   * prompt): ticks on every panel, and room for them between panels */
+  gboolean own_y, own_x;
+  double col_gap, row_ticks; /* between columns; below each row of places */
 };
 
 PangoLayout *attn_layout_text (AttnLayout *l, int font, const char *text);

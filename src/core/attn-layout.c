@@ -207,6 +207,44 @@ measure_headers (AttnLayout *l, AttnFigure *fig)
     }
 }
 
+/* The widest tick text of an axis whose labels differ from panel to panel:
+ * the longest (by bytes) of every panel's, measured. */
+#define MEASURED_OWN 8
+
+static double
+max_own_tick_width (AttnLayout *l, AttnFigure *fig, const AttnAxis *axis, double *height)
+{
+  guint nr = attn_figure_get_n_rows (fig), nc = attn_figure_get_n_cols (fig);
+  g_autoptr (GPtrArray) longest = g_ptr_array_new_with_free_func (g_free);
+  double wmax = 0, w, h = 0;
+
+  for (guint p = 0; p < nr * nc; p++)
+    for (gsize i = axis->start; i < axis->end; i++)
+      {
+        char *t = attn_figure_panel_tick_text (fig, p / nc, p % nc, axis->dim, i);
+        guint k = longest->len;
+
+        while (k > 0 && strlen (longest->pdata[k - 1]) < strlen (t))
+          k--;
+        if (k < MEASURED_OWN)
+          {
+            g_ptr_array_insert (longest, (gint) k, t);
+            if (longest->len > MEASURED_OWN)
+              g_ptr_array_remove_index (longest, longest->len - 1);
+          }
+        else
+          g_free (t);
+      }
+  for (guint k = 0; k < longest->len; k++)
+    {
+      attn_layout_text_size (l, F_TICK, longest->pdata[k], &w, &h);
+      wmax = MAX (wmax, w);
+    }
+  if (height)
+    *height = h;
+  return wmax;
+}
+
 static void
 measure_axes (AttnLayout *l, AttnFigure *fig)
 {
@@ -216,11 +254,15 @@ measure_axes (AttnLayout *l, AttnFigure *fig)
 
   attn_layout_text_size (l, F_AXIS, attn_array_get_dim_name (a, y->dim), &l->ylabel_w, &l->ylabel_h);
   attn_layout_text_size (l, F_AXIS, attn_array_get_dim_name (a, x->dim), &l->xlabel_w, &l->xlabel_h);
-  l->ytick_w = max_tick_width (l, fig, y, NULL);
-  xw = l->xtick_w = max_tick_width (l, fig, x, &xh);
+  l->own_y = attn_figure_axis_labels_differ (fig, y->dim);
+  l->own_x = attn_figure_axis_labels_differ (fig, x->dim);
+  l->ytick_w = l->own_y ? max_own_tick_width (l, fig, y, NULL) : max_tick_width (l, fig, y, NULL);
+  xw = l->xtick_w = l->own_x ? max_own_tick_width (l, fig, x, &xh) : max_tick_width (l, fig, x, &xh);
   /* Text labels (tokens) stand upright; short numbers lie flat. */
-  l->x_rotated = axis_has_labels (fig, x) && xw > 1.5 * xh;
+  l->x_rotated = (l->own_x || axis_has_labels (fig, x)) && xw > 1.5 * xh;
   l->xtick_h = l->x_rotated ? xw : xh;
+  l->col_gap = GAP + (l->own_y ? l->ytick_w + TICK_LEN + 3 : 0);
+  l->row_ticks = l->own_x ? TICK_LEN + 3 + l->xtick_h + 2 : 0;
 }
 
 static double
@@ -280,11 +322,12 @@ panel_aspect (AttnFigure *fig)
   return CLAMP (ny / nx, 0.3, 1.5);
 }
 
-/* The band of headers above each wrapped row of panels but the first. */
+/* The band of headers above each wrapped row of panels but the first, and
+ * of each row's own x ticks. */
 static double
 wrap_band (AttnLayout *l)
 {
-  return l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0;
+  return (l->wrap && l->colhdr_h > 0 ? l->colhdr_h + 4 : 0) + l->row_ticks;
 }
 
 /* Small panels: headers wider than a panel are thinned to every n-th, and
@@ -292,7 +335,8 @@ wrap_band (AttnLayout *l)
 static void
 fit_text (AttnLayout *l)
 {
-  l->col_every = l->colhdr_w + 6 > l->pw + GAP ? (guint) ceil ((l->colhdr_w + 6) / (l->pw + GAP)) : 1;
+  l->col_every = l->colhdr_w + 6 > l->pw + l->col_gap
+                     ? (guint) ceil ((l->colhdr_w + 6) / (l->pw + l->col_gap)) : 1;
   l->row_every = l->rowhdr_w + 6 > l->ph + GAP ? (guint) ceil ((l->rowhdr_w + 6) / (l->ph + GAP)) : 1;
   l->y_title_once = l->place_rows > 1 && l->ylabel_w + 4 > l->ph;
   l->x_title_once = l->place_cols > 1 && l->xlabel_w + 4 > l->pw;
@@ -306,8 +350,8 @@ place_panels (AttnLayout *l, AttnFigure *fig, int width, int height)
   double default_pw = nc == 1 ? 480 : nc <= 3 ? 260 : 180;
   double band = wrap_band (l);
 
-  l->width = width > 0 ? width : (int) ceil (left + right + nc * default_pw + (nc - 1) * GAP);
-  l->pw = floor ((l->width - left - right - (nc - 1) * GAP) / nc);
+  l->width = width > 0 ? width : (int) ceil (left + right + nc * default_pw + (nc - 1) * l->col_gap);
+  l->pw = floor ((l->width - left - right - (nc - 1) * l->col_gap) / nc);
   l->pw = MAX (l->pw, 1);
   measure_caption (l, fig);
   if (height > 0)
@@ -368,6 +412,7 @@ attn_layout_new (AttnFigure *fig, int width, int height, double scale)
   g_return_val_if_fail (ATTN_IS_FIGURE (fig), NULL);
   l = g_new0 (AttnLayout, 1);
   l->scale = scale > 0 ? scale : 1.0;
+  l->col_gap = GAP;
   l->n_rows = attn_figure_get_n_rows (fig);
   l->n_cols = attn_figure_get_n_cols (fig);
   place_grid (l, attn_figure_get_wrap (fig));
@@ -458,7 +503,7 @@ row_pitch (AttnLayout *l)
 void
 attn_layout_grid_size (AttnLayout *l, double *w, double *h)
 {
-  *w = l->place_cols * (l->pw + GAP) - GAP;
+  *w = l->place_cols * (l->pw + l->col_gap) - l->col_gap;
   *h = (l->place_rows - 1) * row_pitch (l) + l->ph;
 }
 
@@ -469,7 +514,7 @@ attn_layout_get_min_size (AttnLayout *l, double min_panel, int *width, int *heig
 
   g_return_if_fail (l != NULL);
   attn_layout_grid_size (l, &w, &h);
-  *width = (int) ceil (l->width - w + l->place_cols * (min_panel + GAP) - GAP);
+  *width = (int) ceil (l->width - w + l->place_cols * (min_panel + l->col_gap) - l->col_gap);
   *height = (int) ceil (l->height - h + l->place_rows * (min_panel + GAP + wrap_band (l))
                         - GAP - wrap_band (l));
 }
@@ -502,7 +547,7 @@ attn_layout_get_panel_rect (AttnLayout *l, guint row, guint col, AttnRect *rect)
 
   g_return_if_fail (l != NULL && rect != NULL);
   attn_layout_place (l, row, col, &pr, &pc);
-  rect->x = l->grid_x + pc * (l->pw + GAP);
+  rect->x = l->grid_x + pc * (l->pw + l->col_gap);
   rect->y = l->grid_y + pr * row_pitch (l);
   rect->w = l->pw;
   rect->h = l->ph;

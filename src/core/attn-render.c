@@ -251,8 +251,11 @@ draw_frame (cairo_t *cr, const AttnRect *r)
   cairo_stroke (cr);
 }
 
+/* The y ticks of panel (row, col), with the axis title where titled is
+ * TRUE (the first column). */
 static void
-draw_y_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
+draw_y_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, guint row, guint col,
+              const AttnRect *r, gboolean titled)
 {
   const AttnAxis *y = attn_figure_get_y (fig);
   double cell = r->h / (double) (y->end - y->start);
@@ -261,7 +264,7 @@ draw_y_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
   cairo_set_line_width (cr, 1.0);
   for (gsize i = first; i < y->end; i += l->ystep)
     {
-      g_autofree char *t = attn_figure_tick_text (fig, y->dim, i);
+      g_autofree char *t = attn_figure_panel_tick_text (fig, row, col, y->dim, i);
       double cy = r->y + (i - y->start + 0.5) * cell;
 
       cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
@@ -272,13 +275,16 @@ draw_y_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
       draw_text (l, cr, F_TICK, t, r->x - TICK_LEN - 3, cy, 1.0, 0.5, FALSE);
     }
   cairo_set_source_rgb (cr, 0, 0, 0);
-  if (!l->y_title_once)
+  if (!l->y_title_once && titled)
     draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), y->dim),
                r->x - TICK_LEN - 3 - l->ytick_w - 4, r->y + r->h / 2, 1.0, 0.5, TRUE);
 }
 
+/* The x ticks of panel (row, col), with the axis title where titled is
+ * TRUE (no panel below). */
 static void
-draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
+draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, guint row, guint col,
+              const AttnRect *r, gboolean titled)
 {
   const AttnAxis *x = attn_figure_get_x (fig);
   double cell = r->w / (double) (x->end - x->start), base = r->y + r->h + TICK_LEN + 3;
@@ -287,13 +293,13 @@ draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
   cairo_set_line_width (cr, 1.0);
   for (gsize i = first; i < x->end; i += l->xstep)
     {
-      g_autofree char *t = attn_figure_tick_text (fig, x->dim, i);
+      g_autofree char *t = attn_figure_panel_tick_text (fig, row, col, x->dim, i);
       double cx = r->x + (i - x->start + 0.5) * cell, w = 0;
 
       /* A flat label that would run into the next panel's is left out. */
       if (!l->x_rotated)
         attn_layout_text_size (l, F_TICK, t, &w, NULL);
-      if (cx - w / 2 < r->x - GAP / 2 + 1 || cx + w / 2 > r->x + r->w + GAP / 2 - 1)
+      if (cx - w / 2 < r->x - l->col_gap / 2 + 1 || cx + w / 2 > r->x + r->w + l->col_gap / 2 - 1)
         continue;
       cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
       cairo_move_to (cr, cx, r->y + r->h + 0.5);
@@ -302,7 +308,7 @@ draw_x_ticks (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnRect *r)
       cairo_set_source_rgb (cr, 0, 0, 0);
       draw_text (l, cr, F_TICK, t, cx, base, 0.5, 0.0, l->x_rotated);
     }
-  if (!l->x_title_once)
+  if (!l->x_title_once && titled)
     draw_text (l, cr, F_AXIS, attn_array_get_dim_name (attn_figure_get_array (fig), x->dim),
                r->x + r->w / 2, base + l->xtick_h + 4, 0.5, 0.0, FALSE);
 }
@@ -563,10 +569,10 @@ attn_render_draw (AttnFigure *fig, AttnLayout *l, cairo_t *cr)
         if (l->bare)
           continue;
         draw_frame (cr, &rect);
-        if (rect.x == l->grid_x) /* the first column of places */
-          draw_y_ticks (l, cr, fig, &rect);
-        if (attn_layout_is_bottom (l, r, c))
-          draw_x_ticks (l, cr, fig, &rect);
+        if (rect.x == l->grid_x || l->own_y) /* the first column of places */
+          draw_y_ticks (l, cr, fig, r, c, &rect, rect.x == l->grid_x);
+        if (attn_layout_is_bottom (l, r, c) || l->own_x)
+          draw_x_ticks (l, cr, fig, r, c, &rect, attn_layout_is_bottom (l, r, c));
       }
   if (!l->bare)
     {
