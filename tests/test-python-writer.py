@@ -218,6 +218,42 @@ class Save(Files):
                                 for l in range(2)]).numpy()
             self.assertLess(np.abs(got - want).max(), 1e-5)
 
+    @unittest.skipIf(torch is None, "python3-torch is not installed")
+    def test_capture_extras(self):
+        """What `attnview capture` writes besides: /value_norm (from the
+        pattern and V, against `attnview compute --quantity value-norm` from
+        the written Q, K, V), /token_ids, /top_tokens from logits."""
+        cache = tiny_model_run()
+        rng = np.random.default_rng(11)
+        logits = rng.standard_normal((2, 12, 30)).astype(np.float32)
+        vocab = ["w%d" % i for i in range(30)]
+        ids = rng.integers(0, 30, (2, 12))
+        p = attnview_h5.save(self.path("x.h5"), cache, token_ids=ids, logits=logits, vocab=vocab)
+        with h5py.File(p) as f:
+            vn = f["value_norm"][...]
+            self.assertEqual([d.label for d in f["value_norm"].dims],
+                             ["prompt", "layer", "head", "query", "key"])
+            np.testing.assert_array_equal(f["token_ids"][...], ids)
+            top_id, top_p = f["top_tokens/id"][...], f["top_tokens/probability"][...]
+            self.assertEqual(top_id.shape, (2, 12, 5))
+            self.assertEqual(f["top_tokens/label"].asstr()[1, 3, 0], "w%d" % top_id[1, 3, 0])
+        x = logits.astype(np.float64)
+        prob = np.exp(x - x.max(-1, keepdims=True))
+        prob /= prob.sum(-1, keepdims=True)
+        np.testing.assert_array_equal(top_id, np.argsort(-x, axis=-1, kind="stable")[..., :5])
+        np.testing.assert_allclose(top_p, np.take_along_axis(prob, top_id, -1), rtol=1e-6)
+        for prompt in (0, 1):
+            out = self.path("vn-%d.h5" % prompt)
+            subprocess.run([ATTNVIEW, "compute", p, "-o", out, "--op", "none", "--quantity",
+                            "value-norm", "--select", "prompt=%d" % prompt],
+                           check=True, capture_output=True)
+            with h5py.File(out) as f:
+                got = f["attention"][0, 0]
+            self.assertLess(np.abs(got - vn[prompt]).max(), 1e-5)
+        with self.assertRaises(ValueError) as cm:
+            attnview_h5.save(self.path("bad.h5"), cache, logits=logits[:, :5])
+        self.assertIn("logits: shape", str(cm.exception))
+
     def test_large_panels_tiled(self):
         """Panels over 4 MiB are chunked in 256 x 256 tiles."""
         x = np.zeros((1, 1100, 1100), np.float32)

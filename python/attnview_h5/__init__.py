@@ -20,6 +20,10 @@ q, k, v: per layer [batch, pos, head, d_head] (a list or tuple), or an array
 with qkv_dims (default for 3-D: "token head channel").  Names of other
 tools are understood: batch = prompt, pos = token, d_head = channel.
 
+token_ids ([batch,] pos), logits ([batch,] pos, vocabulary) with vocab (a
+list of strings by id): /token_ids and /top_tokens, as `attnview capture`
+writes them; with V beside the attention, /value_norm too.
+
 tokens: a list of strings for the token axis, or one list per prompt
 (shorter lists are padded with "").  prompts: the prompts' texts.  attrs:
 attributes of the file (a model's configuration, say).  dtype: None keeps
@@ -44,13 +48,48 @@ __version__ = "0.1.0"
 __all__ = ["save", "show", "Writer", "find_viewer", "__version__"]
 
 
-def _prepare(attentions, tokens, q, k, v, prompts, attrs, dims, qkv_dims, dtype):
+def _with_value_norm(tensors):
+    """value_norm beside attention when V of the same layers is there, as
+    `attnview capture` writes it."""
+    a, v = tensors.get("attention"), tensors.get("v")
+    if a is None or v is None or "head" not in a.dims or "head" not in v.dims:
+        return
+    lead_a = [(d, a.size(d)) for d in a.dims[:-3]]
+    lead_v = [(d, v.size(d)) for d in v.dims[:-3]]
+    if lead_a == lead_v and a.layers == v.layers and a.size("query") == v.size("token"):
+        tensors["value_norm"] = _normalise.value_norm(a, v)
+
+
+def _prepare(attentions, tokens, q, k, v, prompts, attrs, dims, qkv_dims, dtype,
+             token_ids=None, logits=None, vocab=None):
     tensors = _normalise.tensors(attentions, q, k, v, dims, qkv_dims, dtype)
     n_prompts = _normalise.prompt_count(tensors)
-    rows = _normalise.tokens_table(tokens, n_prompts, _normalise.token_axis(tensors))
+    T = _normalise.token_axis(tensors)
+    rows = _normalise.tokens_table(tokens, n_prompts, T)
     texts = _normalise.prompts_list(prompts, n_prompts)
+    extras = {"token_ids": _normalise.token_id_table(token_ids, n_prompts, T),
+              "top_tokens": _normalise.top_tokens(logits, vocab, n_prompts, T)}
     _hdf5.check_attrs(attrs)
-    return tensors, rows, texts
+    _with_value_norm(tensors)
+    return tensors, rows, texts, extras
+
+
+def _write_extras(f, extras):
+    """/token_ids and /top_tokens/{id,probability,label}, as capture's."""
+    lead = ("prompt", "token")
+    ids = extras.get("token_ids")
+    if ids is not None:
+        ds = f.create_dataset("token_ids", data=ids)
+        for i, name in enumerate(lead[2 - ids.ndim:]):
+            ds.dims[i].label = name
+    top = extras.get("top_tokens")
+    if top is not None:
+        g = f.create_group("top_tokens")
+        for name, data, kw in (("id", top[0], {}), ("probability", top[1], {}),
+                               ("label", top[2], {"dtype": h5py.string_dtype()})):
+            ds = g.create_dataset(name, data=data, **kw)
+            for i, dim in enumerate(lead[3 - data.ndim:] + ("rank",)):
+                ds.dims[i].label = dim
 
 
 def _file_attrs(f, attrs, texts, tensors):
@@ -61,15 +100,20 @@ def _file_attrs(f, attrs, texts, tensors):
 
 
 def save(path, attentions=None, tokens=None, *, q=None, k=None, v=None, prompts=None,
-         attrs=None, dims=None, qkv_dims=None, dtype=None):
-    """Writes attention (and Q/K/V) to the HDF5 file path; returns path."""
+         attrs=None, dims=None, qkv_dims=None, dtype=None, token_ids=None, logits=None,
+         vocab=None):
+    """Writes attention (and Q/K/V) to the HDF5 file path; returns path.
+    With V beside the attention, /value_norm too; token_ids ([batch,] pos)
+    as /token_ids; logits ([batch,] pos, vocabulary) as /top_tokens, the 5
+    likeliest next tokens (labelled by vocab, a list of strings by id)."""
     path = _hdf5.check_path(path)
-    tensors, rows, texts = _prepare(attentions, tokens, q, k, v, prompts, attrs, dims,
-                                    qkv_dims, dtype)
+    tensors, rows, texts, extras = _prepare(attentions, tokens, q, k, v, prompts, attrs, dims,
+                                            qkv_dims, dtype, token_ids, logits, vocab)
     placed = _hdf5.Placed(path)
     try:
         with h5py.File(placed.tmp, "w") as f:
             _hdf5.Layout(f, tensors, rows, texts).write()
+            _write_extras(f, extras)
             _file_attrs(f, attrs, texts, tensors)
         placed.commit()
     finally:

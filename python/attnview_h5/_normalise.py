@@ -275,3 +275,56 @@ def prompts_list(prompts, n_prompts):
         raise ValueError("prompts: %d for %d prompt%s" % (len(prompts), n_prompts or 1,
                                                            "s" if (n_prompts or 1) != 1 else ""))
     return prompts
+
+
+def token_id_table(token_ids, n_prompts, T):
+    """token_ids as an int32 array [prompt, token] (or [token]); None."""
+    if token_ids is None:
+        return None
+    if _is_torch(token_ids):
+        token_ids = token_ids.detach().cpu().numpy()
+    ids = np.asarray(token_ids)
+    if ids.dtype.kind not in "iu":
+        raise ValueError("token_ids: integers, not %s" % ids.dtype)
+    want = (T,) if n_prompts is None else (n_prompts, T)
+    if ids.shape != want and not (n_prompts is None and ids.shape == (1, T)):
+        raise ValueError("token_ids: shape %s, the arrays want %s" % (ids.shape, want))
+    return ids.reshape(want).astype(np.int32)
+
+
+def value_norm(attention, v):
+    """Kobayashi et al.'s norm-based attention, as `attnview capture` writes
+    it: A_ij * ||v_j||, divided by its row sum (0 where that is 0), with
+    grouped-query heads (query head h reads key/value head h // (H / Hkv))."""
+    a = attention.data.astype(np.float64)
+    norms = np.linalg.norm(v.data.astype(np.float64), axis=-1)  # [.., kv_head, token]
+    H, Hkv = attention.size("head"), v.size("head")
+    if H is None or Hkv is None or H % Hkv:
+        raise ValueError("v: %s key/value heads for %s query heads" % (Hkv, H))
+    norms = np.repeat(norms, H // Hkv, axis=-2)  # [.., head, token]
+    weighted = a * norms[..., None, :]
+    sums = weighted.sum(axis=-1, keepdims=True)
+    out = np.divide(weighted, sums, out=np.zeros_like(weighted), where=sums != 0)
+    return Tensor("value_norm", out.astype(attention.data.dtype), attention.dims, attention.layers)
+
+
+def top_tokens(logits, vocab, n_prompts, T, k=5):
+    """The k likeliest next tokens after each token, from logits [batch,
+    pos, vocab] (or [pos, vocab]): ids, probabilities (softmax), labels
+    (vocab[id], else the id)."""
+    if logits is None:
+        return None
+    x = as_array(logits, "logits", "float32").astype(np.float64)
+    want = (T,) if n_prompts is None else (n_prompts, T)
+    if x.shape[:-1] != want:
+        raise ValueError("logits: shape %s, the arrays want %s + (vocabulary,)" % (x.shape, want))
+    k = min(k, x.shape[-1])
+    ids = np.argsort(-x, axis=-1, kind="stable")[..., :k]
+    p = np.exp(x - x.max(axis=-1, keepdims=True))
+    p /= p.sum(axis=-1, keepdims=True)
+    probs = np.take_along_axis(p, ids, axis=-1).astype(np.float32)
+    if vocab is not None and len(vocab) < x.shape[-1]:
+        raise ValueError("vocab: %d strings for %d logits" % (len(vocab), x.shape[-1]))
+    labels = np.vectorize(lambda i: _text(vocab[i], "vocab[%d]" % i) if vocab is not None
+                          else str(i), otypes=[object])(ids)
+    return ids.astype(np.int32), probs, labels

@@ -26,6 +26,9 @@ typedef struct _AttnH5Chunks AttnH5Chunks;
  * ATTN_NO_CHUNK_DECODER to anything but "" or "0".  path names the dataset
  * in messages.  Call with attn_h5_lock held. */
 AttnH5Chunks *attn_h5_chunks_new (hid_t dset, const char *path);
+/* The same for digests only (attn_h5_chunks_digest): also chunked
+ * datasets without filters, which H5Dread reads as fast as this would. */
+AttnH5Chunks *attn_h5_chunks_new_for_digest (hid_t dset, const char *path);
 /* The file named in the messages of damaged chunks (shown as it is). */
 void attn_h5_chunks_set_file_name (AttnH5Chunks *self, const char *filename);
 void attn_h5_chunks_free (AttnH5Chunks *self);
@@ -48,6 +51,9 @@ gboolean attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsiz
 gboolean attn_h5_chunks_digest (AttnH5Chunks *self, const gsize *start, const gsize *count,
                                 GChecksum *checksum, GCancellable *cancellable,
                                 GError **error);
+/* The SHA-256 of the n[i] bytes of each of parts, one after the other:
+ * libcrypto's (loaded the first time; CPU SHA extensions), else GLib's. */
+void attn_h5_sha256 (const guint8 *const *parts, const gsize *n, guint n_parts, guint8 out[32]);
 /* Chunks read from files by this process so far (for tests and benchmarks:
  * a view reads each chunk once). */
 guint64 attn_h5_chunks_get_n_read (void);

@@ -295,7 +295,9 @@ attn_reader_array_digest (AttnReaderArray *self, const AttnSlice *slice, guint8 
 
   g_return_val_if_fail (ATTN_IS_READER_ARRAY (self), FALSE);
   g_return_val_if_fail (slice->array == ATTN_ARRAY (self), FALSE);
-  if (!(reader = attn_reader_file_acquire (self->file, 0, error)))
+  /* as many bytes as the slice holds: a big one gets a reader of its own */
+  if (!(reader = attn_reader_file_acquire (self->file, slice->nx * slice->ny * sizeof (float),
+                                           error)))
     return FALSE;
   if (ensure_handle (self, reader, &handle, error))
     reply = attn_reader_call (reader, ATTN_READER_OP_DIGEST,
