@@ -168,22 +168,34 @@ scale_name_in_group (hid_t dset, unsigned dim, hid_t scale, void *data)
   return sn->name != NULL;
 }
 
-gboolean
-attn_cli_h5_nxdata (hid_t group, hid_t signal, const char *signal_name)
+/* A 1-D attribute of n values of mem_type, stored as file_type. */
+static gboolean
+array_attribute (hid_t obj, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
+                 const void *values)
 {
-  int rank;
-  hid_t space = H5Dget_space (signal), str = attn_cli_h5_utf8_type (), aspace, attr;
+  hid_t space = H5Screate_simple (1, &n, NULL);
+  hid_t attr = H5Acreate2 (obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite (attr, mem_type, values) >= 0;
+
+  if (attr >= 0)
+    H5Aclose (attr);
+  H5Sclose (space);
+  return ok;
+}
+
+/* The NeXus axes of signal: per dimension the name of its scale in group
+ * ("." for none), and per name the dimensions it is the axis of. */
+static gboolean
+nexus_axes (hid_t group, hid_t signal, GPtrArray *axes, GHashTable *indices)
+{
+  hid_t space = H5Dget_space (signal);
+  int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
   ssize_t n = H5Iget_name (group, NULL, 0);
   g_autofree char *group_path = n > 0 ? g_malloc ((gsize) n + 1) : NULL;
-  g_autoptr (GPtrArray) axes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) indices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                          (GDestroyNotify) g_array_unref);
-  gboolean ok;
+  gboolean ok = rank > 0 && group_path && H5Iget_name (group, group_path, (size_t) n + 1) >= 0;
 
-  rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
   if (space >= 0)
     H5Sclose (space);
-  ok = rank > 0 && group_path && H5Iget_name (group, group_path, (size_t) n + 1) >= 0;
   for (int d = 0; ok && d < rank; d++)
     {
       ScaleName sn = { group_path, NULL };
@@ -200,34 +212,30 @@ attn_cli_h5_nxdata (hid_t group, hid_t signal, const char *signal_name)
       g_array_append_val (at, d);
     }
   H5Eclear2 (H5E_DEFAULT);
-  if (ok)
+  return ok;
+}
+
+gboolean
+attn_cli_h5_nxdata (hid_t group, hid_t signal, const char *signal_name)
+{
+  g_autoptr (GPtrArray) axes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) indices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_array_unref);
+  hid_t str = attn_cli_h5_utf8_type ();
+  GHashTableIter it;
+  gpointer key, value;
+  gboolean ok = nexus_axes (group, signal, axes, indices)
+                && attn_cli_h5_string_attribute (group, "NX_class", "NXdata")
+                && attn_cli_h5_string_attribute (group, "signal", signal_name)
+                && array_attribute (group, "axes", str, str, axes->len, axes->pdata);
+
+  g_hash_table_iter_init (&it, indices);
+  while (ok && g_hash_table_iter_next (&it, &key, &value))
     {
-      hsize_t len = (hsize_t) rank;
-      GHashTableIter it;
-      gpointer key, value;
+      g_autofree char *name = g_strconcat (key, "_indices", NULL);
 
-      ok = attn_cli_h5_string_attribute (group, "NX_class", "NXdata")
-           && attn_cli_h5_string_attribute (group, "signal", signal_name);
-      aspace = H5Screate_simple (1, &len, NULL);
-      attr = ok ? H5Acreate2 (group, "axes", str, aspace, H5P_DEFAULT, H5P_DEFAULT) : -1;
-      ok = attr >= 0 && H5Awrite (attr, str, axes->pdata) >= 0;
-      if (attr >= 0)
-        H5Aclose (attr);
-      H5Sclose (aspace);
-      g_hash_table_iter_init (&it, indices);
-      while (ok && g_hash_table_iter_next (&it, &key, &value))
-        {
-          GArray *at = value;
-          g_autofree char *name = g_strconcat (key, "_indices", NULL);
-          hsize_t m = at->len;
-
-          aspace = H5Screate_simple (1, &m, NULL);
-          attr = H5Acreate2 (group, name, H5T_STD_I32LE, aspace, H5P_DEFAULT, H5P_DEFAULT);
-          ok = attr >= 0 && H5Awrite (attr, H5T_NATIVE_INT32, at->data) >= 0;
-          if (attr >= 0)
-            H5Aclose (attr);
-          H5Sclose (aspace);
-        }
+      ok = array_attribute (group, name, H5T_STD_I32LE, H5T_NATIVE_INT32,
+                            ((GArray *) value)->len, ((GArray *) value)->data);
     }
   H5Tclose (str);
   return ok;

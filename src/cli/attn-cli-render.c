@@ -327,11 +327,10 @@ figure_view (RenderArgs *a)
   dir = g_path_get_dirname (a->view);
   beside = g_build_filename (dir, a->from->name, NULL);
   a->files = g_new0 (char *, 2);
-  if (g_file_test (a->from->path, G_FILE_TEST_EXISTS))
-    a->files[0] = g_strdup (a->from->path);
-  else if (a->from->name[0] && g_file_test (beside, G_FILE_TEST_EXISTS))
-    a->files[0] = g_steal_pointer (&beside);
-  else
+  a->files[0] = g_file_test (a->from->path, G_FILE_TEST_EXISTS)       ? g_strdup (a->from->path)
+                : a->from->name[0] && g_file_test (beside, G_FILE_TEST_EXISTS) ? g_strdup (beside)
+                                                                          : NULL;
+  if (a->files[0] == NULL)
     {
       g_set_error (&error, ATTN_ERROR, ATTN_ERROR_INPUT,
                    _("%s was drawn from %s, which is gone (nor is %s beside it)"), a->view,

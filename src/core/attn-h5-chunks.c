@@ -863,50 +863,33 @@ typedef struct
   guint failed_item;
 } Digest;
 
+/* The chunk at offset as stored, into s->stored: *n bytes (*written FALSE
+ * for a chunk never written), its filter mask in *mask. */
 static gboolean
-digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
+read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch *s, gsize *n, guint32 *mask,
+             gboolean *written, GError **error)
 {
-  Digest *dg = data;
-  AttnH5Chunks *self = dg->r.self;
-  hsize_t offset[ATTN_ARRAY_MAX_RANK];
-  guint64 where[ATTN_ARRAY_MAX_RANK];
-  gboolean written = FALSE, ok;
   const char *why = NULL;
-  GError *failure = NULL;
-  guint32 mask = 0;
-  gsize n = 0;
-  Scratch *s;
+  gboolean ok;
 
-  chunk_offset (&dg->r, item, offset);
-  for (guint d = 0; d < self->rank; d++)
-    where[d] = GUINT64_TO_LE (offset[d]);
-  if ((s = scratch_take (self, &failure)) == NULL)
-    ok = FALSE;
-  else
+  attn_h5_lock ();
+  ok = chunk_info_locked (self, offset, n, mask, written, error);
+  if (ok && *written && (why = implausible_locked (self, *n, *mask)) == NULL)
     {
-      attn_h5_lock ();
-      ok = chunk_info_locked (self, offset, &n, &mask, &written, &failure);
-      if (ok && written && (why = implausible_locked (self, n, mask)) == NULL)
-        {
-          chunks_read++;
-          if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
-            take_hdf5_error (self, offset, &failure);
-        }
-      attn_h5_unlock ();
-      if (why != NULL)
-        ok = chunk_fail (self, offset, &failure, ATTN_ERROR_FILTER, why);
-      if (ok)
-        {
-          guint32 m = GUINT32_TO_LE (mask);
-          const guint8 *parts[3] = { (const guint8 *) where, (const guint8 *) &m, s->stored };
-          gsize sizes[3] = { self->rank * sizeof (guint64), sizeof m, n };
-
-          attn_h5_sha256 (parts, sizes, written ? 3 : 1, dg->digests + (gsize) item * 32);
-        }
-      scratch_give (self, s);
+      chunks_read++;
+      if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) >= 0))
+        take_hdf5_error (self, offset, error);
     }
-  if (ok)
-    return TRUE;
+  attn_h5_unlock ();
+  if (why != NULL)
+    ok = chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
+  return ok;
+}
+
+/* The first failure of a digest's items, as read_chunk_noted keeps it. */
+static void
+keep_failure (Digest *dg, guint item, const GError *failure)
+{
   g_mutex_lock (&dg->lock);
   if (dg->failure == NULL || item < dg->failed_item)
     {
@@ -915,6 +898,39 @@ digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **err
       dg->failed_item = item;
     }
   g_mutex_unlock (&dg->lock);
+}
+
+static gboolean
+digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Digest *dg = data;
+  AttnH5Chunks *self = dg->r.self;
+  hsize_t offset[ATTN_ARRAY_MAX_RANK];
+  guint64 where[ATTN_ARRAY_MAX_RANK];
+  gboolean written = FALSE, ok;
+  GError *failure = NULL;
+  guint32 mask = 0;
+  gsize n = 0;
+  Scratch *s;
+
+  chunk_offset (&dg->r, item, offset);
+  for (guint d = 0; d < self->rank; d++)
+    where[d] = GUINT64_TO_LE (offset[d]);
+  ok = (s = scratch_take (self, &failure)) != NULL
+       && read_stored (self, offset, s, &n, &mask, &written, &failure);
+  if (ok)
+    {
+      guint32 m = GUINT32_TO_LE (mask);
+      const guint8 *parts[3] = { (const guint8 *) where, (const guint8 *) &m, s->stored };
+      gsize sizes[3] = { self->rank * sizeof (guint64), sizeof m, n };
+
+      attn_h5_sha256 (parts, sizes, written ? 3 : 1, dg->digests + (gsize) item * 32);
+    }
+  if (s)
+    scratch_give (self, s);
+  if (ok)
+    return TRUE;
+  keep_failure (dg, item, failure);
   g_propagate_error (error, failure);
   return FALSE;
 }

@@ -779,6 +779,27 @@ is_token_axis (const char *name)
   return g_str_equal (name, "token") || g_str_equal (name, "query") || g_str_equal (name, "key");
 }
 
+/* The [dims[0], dims[1]] strings of tokens as rows (GPtrArrays), or NULL. */
+static GPtrArray *
+token_rows (hid_t tokens, const hsize_t *dims)
+{
+  g_autoptr (GPtrArray) flat = attn_h5_read_strings (tokens, FALSE);
+  GPtrArray *rows;
+
+  if (flat == NULL || flat->len != dims[0] * dims[1])
+    return NULL;
+  rows = g_ptr_array_new_full ((guint) dims[0], (GDestroyNotify) g_ptr_array_unref);
+  for (gsize r = 0; r < dims[0]; r++)
+    {
+      GPtrArray *row = g_ptr_array_new_full ((guint) dims[1], g_free);
+
+      for (gsize i = 0; i < dims[1]; i++)
+        g_ptr_array_add (row, g_strdup (g_ptr_array_index (flat, r * dims[1] + i)));
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
 /* The tokens of each prompt: a [D, token] string dataset named "tokens"
  * beside the dataset (DESIGN.md), as rows of labels of its token axes that
  * have no scale, picked by its dimension D.  Anything else is left alone. */
@@ -788,7 +809,7 @@ apply_token_rows (AttnArray *array, hid_t dset, const char *path)
   const char *slash = strrchr (path, '/');
   g_autofree char *sibling = g_strdup_printf ("%.*stokens", slash ? (int) (slash - path + 1) : 0,
                                               path);
-  g_autoptr (GPtrArray) names = NULL, flat = NULL, rows = NULL;
+  g_autoptr (GPtrArray) names = NULL, rows = NULL;
   hid_t fid = H5Iget_file_id (dset), tokens = H5I_INVALID_HID, space = H5I_INVALID_HID;
   hsize_t dims[2];
   gboolean malformed;
@@ -805,17 +826,8 @@ apply_token_rows (AttnArray *array, hid_t dset, const char *path)
     if (g_str_equal (attn_array_get_dim_name (array, d), g_ptr_array_index (names, 0))
         && attn_array_get_dim_size (array, d) == dims[0])
       by = (int) d;
-  if (by < 0 || !(flat = attn_h5_read_strings (tokens, FALSE)) || flat->len != dims[0] * dims[1])
+  if (by < 0 || !(rows = token_rows (tokens, dims)))
     goto out;
-  rows = g_ptr_array_new_full ((guint) dims[0], (GDestroyNotify) g_ptr_array_unref);
-  for (gsize r = 0; r < dims[0]; r++)
-    {
-      GPtrArray *row = g_ptr_array_new_full ((guint) dims[1], g_free);
-
-      for (gsize i = 0; i < dims[1]; i++)
-        g_ptr_array_add (row, g_strdup (g_ptr_array_index (flat, r * dims[1] + i)));
-      g_ptr_array_add (rows, row);
-    }
   for (guint d = 0; d < attn_array_get_rank (array); d++)
     if (is_token_axis (attn_array_get_dim_name (array, d))
         && attn_array_get_n_tick_labels (array, d) == 0)

@@ -208,45 +208,50 @@ find_bytes (const guint8 *data, gsize len, const char *what)
   return len >= n ? memmem (data, len, what, n) : NULL;
 }
 
+/* The entity at s (n bytes left, s[0] == '&') appended to out; the bytes
+ * it took, 0 when it is none. */
+static gsize
+xml_entity (const char *s, gsize n, GString *out)
+{
+  static const struct { const char *name; char c; } named[] = {
+    { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' }, { "&apos;", '\'' },
+  };
+  gboolean hex;
+  char *stop = NULL;
+  gchar buf[8];
+  guint64 c;
+
+  for (guint k = 0; k < G_N_ELEMENTS (named); k++)
+    if (n >= strlen (named[k].name) && !strncmp (s, named[k].name, strlen (named[k].name)))
+      {
+        g_string_append_c (out, named[k].c);
+        return strlen (named[k].name);
+      }
+  if (n < 4 || s[1] != '#')
+    return 0;
+  hex = s[2] == 'x';
+  c = g_ascii_strtoull (s + 2 + hex, &stop, hex ? 16 : 10);
+  if (stop == NULL || stop >= s + n || *stop != ';' || c == 0 || c >= 0x110000
+      || !g_unichar_validate ((gunichar) c))
+    return 0;
+  g_string_append_len (out, buf, g_unichar_to_utf8 ((gunichar) c, buf));
+  return (gsize) (stop + 1 - s);
+}
+
 /* XML text: the five named entities and numeric ones undone. */
 static char *
 xml_unescape (const char *s, gsize n, GError **error)
 {
   GString *out = g_string_sized_new (n);
 
-  for (gsize i = 0; i < n;)
+  for (gsize i = 0, took; i < n; i += took)
     {
-      static const struct { const char *name; char c; } named[] = {
-        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' }, { "&apos;", '\'' },
-      };
-      gboolean done = FALSE;
-
       if (s[i] != '&')
         {
-          g_string_append_c (out, s[i++]);
-          continue;
+          g_string_append_c (out, s[i]);
+          took = 1;
         }
-      for (guint k = 0; k < G_N_ELEMENTS (named) && !done; k++)
-        if (n - i >= strlen (named[k].name) && !strncmp (s + i, named[k].name, strlen (named[k].name)))
-          {
-            g_string_append_c (out, named[k].c);
-            i += strlen (named[k].name), done = TRUE;
-          }
-      if (!done && n - i >= 4 && s[i + 1] == '#')
-        {
-          gboolean hex = s[i + 2] == 'x';
-          char *stop = NULL;
-          gchar buf[16];
-          guint64 c = g_ascii_strtoull (s + i + 2 + hex, &stop, hex ? 16 : 10);
-
-          if (stop && stop < s + n && *stop == ';' && c > 0 && c < 0x110000
-              && g_unichar_validate ((gunichar) c))
-            {
-              g_string_append_len (out, buf, g_unichar_to_utf8 ((gunichar) c, buf));
-              i = (gsize) (stop + 1 - s), done = TRUE;
-            }
-        }
-      if (!done)
+      else if ((took = xml_entity (s + i, n - i, out)) == 0)
         {
           g_string_free (out, TRUE);
           g_set_error (error, ATTN_ERROR, ATTN_ERROR_INPUT, _("an SVG whose view is not XML text"));
