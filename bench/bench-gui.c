@@ -315,7 +315,8 @@ readers_hwm_kb (void)
         continue;
       most = MAX (most, g_ascii_strtoll (hwm + 6, NULL, 10));
       if (trace)
-        g_printerr ("  reader %s: VmHWM %s KB\n", name, g_strstrip (g_strndup (hwm + 6, 12)));
+        g_printerr ("  reader %s: VmHWM %" G_GINT64_FORMAT " KB\n", name,
+                    g_ascii_strtoll (hwm + 6, NULL, 10));
     }
   return most;
 }

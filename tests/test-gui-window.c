@@ -315,6 +315,7 @@ test_export_and_views (void)
   g_autoptr (GBytes) a = NULL;
   g_autoptr (GBytes) b = NULL;
   g_autofree char *svg_text = NULL;
+  g_autoptr (GFile) svg_file = NULL;
   const char *argv[] = { attn_test_attnview (), "render", h5, "--view", view, "-o", cli_png, NULL };
   const char *plain_argv[] = { attn_test_attnview (), "render", h5, "--view", view, "--no-colorbar",
                                "--no-titles", "-o", cli_png, NULL };
@@ -367,7 +368,8 @@ test_export_and_views (void)
   spec = attn_session_dup_spec (session);
   g_free (spec->cmap), spec->cmap = g_strdup ("viridis");
   attn_session_update (session, spec, NULL);
-  g_assert_true (attn_window_open (window, g_file_new_for_path (svg)));
+  svg_file = g_file_new_for_path (svg);
+  g_assert_true (attn_window_open (window, svg_file));
   wait_loaded (window);
   session = attn_window_get_session (window);
   g_assert_cmpstr (attn_session_get_spec (session)->cmap, ==, "coolwarm");

@@ -184,10 +184,8 @@ class Layout:
     def dataset(self, t):
         dims = ((self.lead,) if self.lead else ()) + t.dims
         data = t.data[None] if self.lead else t.data
-        maxshape = tuple(None if (d in self.growing or d in ("query", "key", "token")
-                                  and "token" in self.growing) else n
-                         for d, n in zip(dims, data.shape))
         growing = set(self.growing) | ({"query", "key", "token"} if "token" in self.growing else set())
+        maxshape = tuple(None if d in growing else n for d, n in zip(dims, data.shape))
         chunks = chunks_for(data.shape, dims, data.dtype.itemsize, growing)
         ds = self.f.create_dataset(t.name, data=data, chunks=chunks, maxshape=maxshape,
                                    compression="gzip", compression_opts=4, shuffle=True)

@@ -54,17 +54,25 @@ attn_cli_h5_index_scale (hid_t loc, const char *name, gsize n)
   return attn_cli_h5_scale (loc, name, H5T_NATIVE_INT64, n, idx);
 }
 
+/* An attribute of space (taken) holding values of mem_type, stored as
+ * file_type. */
 static gboolean
-attribute (hid_t obj, const char *name, hid_t type, const void *value)
+write_attribute (hid_t obj, const char *name, hid_t file_type, hid_t mem_type, hid_t space,
+                 const void *values)
 {
-  hid_t space = H5Screate (H5S_SCALAR);
-  hid_t attr = H5Acreate2 (obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  gboolean ok = attr >= 0 && H5Awrite (attr, type, value) >= 0;
+  hid_t attr = H5Acreate2 (obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok = attr >= 0 && H5Awrite (attr, mem_type, values) >= 0;
 
   if (attr >= 0)
     H5Aclose (attr);
   H5Sclose (space);
   return ok;
+}
+
+static gboolean
+attribute (hid_t obj, const char *name, hid_t type, const void *value)
+{
+  return write_attribute (obj, name, type, type, H5Screate (H5S_SCALAR), value);
 }
 
 gboolean
@@ -173,14 +181,7 @@ static gboolean
 array_attribute (hid_t obj, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
                  const void *values)
 {
-  hid_t space = H5Screate_simple (1, &n, NULL);
-  hid_t attr = H5Acreate2 (obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
-  gboolean ok = attr >= 0 && H5Awrite (attr, mem_type, values) >= 0;
-
-  if (attr >= 0)
-    H5Aclose (attr);
-  H5Sclose (space);
-  return ok;
+  return write_attribute (obj, name, file_type, mem_type, H5Screate_simple (1, &n, NULL), values);
 }
 
 /* The NeXus axes of signal: per dimension the name of its scale in group

@@ -448,10 +448,6 @@ provenance (RenderArgs *a, const AttnViewSpec *spec, AttnFigure *figure, GError 
   g_autofree char *digest = NULL, *then = NULL, *json = NULL;
   g_autoptr (AttnFigure) as_then = NULL;
 
-  if (a->no_provenance && a->from == NULL)
-    return TRUE;
-  if (!(digest = attn_figure_digest (figure, NULL, error)))
-    return FALSE;
   /* the figure's own view, before any option given here changed it */
   if (a->from && a->from->sha256[0]
       && !((as_then = attn_figure_new (attn_figure_get_array (figure), a->from->view, error))
@@ -467,6 +463,12 @@ provenance (RenderArgs *a, const AttnViewSpec *spec, AttnFigure *figure, GError 
     }
   if (a->no_provenance)
     return TRUE;
+  /* the same view drawn again reads the same chunks: no second pass */
+  digest = then && attn_view_spec_equal (a->from->view, spec)
+               ? g_steal_pointer (&then)
+               : attn_figure_digest (figure, NULL, error);
+  if (digest == NULL)
+    return FALSE;
   json = attn_provenance_describe (spec, a->files[0], digest);
   attn_figure_set_provenance (figure, json);
   return TRUE;

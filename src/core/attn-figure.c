@@ -637,14 +637,17 @@ panel_digest (guint i, gpointer data, GCancellable *cancellable, GError **error)
 char *
 attn_figure_digest (AttnFigure *self, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint n = self->n_rows * self->n_cols;
-  g_autofree guint8 *digests = g_new0 (guint8, (gsize) n * 32 + 1);
-  PanelDigests d = { self, digests };
+  g_autoptr (GChecksum) sum = NULL;
+  g_autofree guint8 *digests = NULL;
+  PanelDigests d;
+  guint n;
 
   g_return_val_if_fail (ATTN_IS_FIGURE (self), NULL);
   if (!ATTN_IS_READER_ARRAY (self->array))
     return g_strdup ("");
+  n = self->n_rows * self->n_cols;
+  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  d = (PanelDigests){ self, digests = g_new0 (guint8, (gsize) n * 32 + 1) };
   /* panels side by side, each in a reader of its own; in order after */
   if (!attn_parallel_for (n, panel_digest, &d, cancellable, error))
     return NULL;

@@ -676,6 +676,29 @@ attn_h5_chunks_get_n_read (void)
   return n;
 }
 
+/* The chunk at offset as stored, into s->stored: *n bytes (*written FALSE
+ * for a chunk never written), its filter mask in *mask. */
+static gboolean
+read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch *s, gsize *n, guint32 *mask,
+             gboolean *written, GError **error)
+{
+  const char *why = NULL;
+  gboolean ok;
+
+  attn_h5_lock ();
+  ok = chunk_info_locked (self, offset, n, mask, written, error);
+  if (ok && *written && (why = implausible_locked (self, *n, *mask)) == NULL)
+    {
+      chunks_read++;
+      if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) >= 0))
+        take_hdf5_error (self, offset, error);
+    }
+  attn_h5_unlock ();
+  if (why != NULL)
+    ok = chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
+  return ok;
+}
+
 static gboolean
 read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -684,36 +707,18 @@ read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error
   hsize_t offset[ATTN_ARRAY_MAX_RANK];
   const guint8 *chunk = NULL;
   gboolean ok, written = FALSE;
-  const char *why = NULL;
   guint32 mask = 0;
   gsize n = 0;
   Scratch *s;
 
   chunk_offset (r, item, offset);
-  attn_h5_lock ();
-  ok = chunk_info_locked (self, offset, &n, &mask, &written, error);
-  if (ok && written)
-    why = implausible_locked (self, n, mask);
-  attn_h5_unlock ();
-  if (why != NULL)
-    return chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
-  if (!ok || !written)
-    {
-      if (ok)
-        scatter (r, offset, NULL);
-      return ok;
-    }
   if ((s = scratch_take (self, error)) == NULL)
     return FALSE;
-  attn_h5_lock ();
-  chunks_read++; /* under the lock */
-  if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, &mask, s->stored) >= 0))
-    take_hdf5_error (self, offset, error);
-  attn_h5_unlock ();
-  if (ok)
+  ok = read_stored (self, offset, s, &n, &mask, &written, error);
+  if (ok && written)
     ok = decode (self, s, offset, n, mask, &chunk, error);
   if (ok)
-    scatter (r, offset, chunk);
+    scatter (r, offset, chunk); /* NULL for a chunk never written: the fill value */
   scratch_give (self, s);
   return ok;
 }
@@ -743,14 +748,11 @@ request_init (Request *r, AttnH5Chunks *self, const gsize *start, const gsize *c
   return TRUE;
 }
 
+/* Item item of r failed with failure, handed on to error: r keeps the
+ * lowest item's failure. */
 static gboolean
-read_chunk_noted (guint item, gpointer data, GCancellable *cancellable, GError **error)
+request_fail (Request *r, guint item, GError *failure, GError **error)
 {
-  Request *r = data;
-  GError *failure = NULL;
-
-  if (read_chunk (item, data, cancellable, &failure))
-    return TRUE;
   g_mutex_lock (&r->lock);
   if (r->failure == NULL || item < r->failed_item)
     {
@@ -761,6 +763,34 @@ read_chunk_noted (guint item, gpointer data, GCancellable *cancellable, GError *
   g_mutex_unlock (&r->lock);
   g_propagate_error (error, failure);
   return FALSE;
+}
+
+static gboolean
+read_chunk_noted (guint item, gpointer data, GCancellable *cancellable, GError **error)
+{
+  GError *failure = NULL;
+
+  if (read_chunk (item, data, cancellable, &failure))
+    return TRUE;
+  return request_fail (data, item, failure, error);
+}
+
+/* func on the n_items chunks of r, side by side (data: r or a struct that
+ * starts with it); on failure the lowest chunk's error. */
+static gboolean
+run_items (Request *r, guint n_items, AttnParallelFunc func, gpointer data,
+           GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GError) loop_error = NULL;
+  gboolean ok;
+
+  g_mutex_init (&r->lock);
+  r->failure = NULL;
+  ok = attn_parallel_for (n_items, func, data, cancellable, &loop_error);
+  g_mutex_clear (&r->lock);
+  if (!ok)
+    g_propagate_error (error, r->failure ? r->failure : g_steal_pointer (&loop_error));
+  return ok;
 }
 
 gboolean
@@ -782,17 +812,7 @@ attn_h5_chunks_read (AttnH5Chunks *self, const gsize *start, const gsize *count,
                    self->path);
       return FALSE;
     }
-  g_autoptr (GError) loop_error = NULL;
-  gboolean ok;
-
-  g_mutex_init (&r.lock);
-  r.failure = NULL;
-  ok = attn_parallel_for (n_items, read_chunk_noted, &r, cancellable, &loop_error);
-  g_mutex_clear (&r.lock);
-  if (ok)
-    return TRUE;
-  g_propagate_error (error, r.failure ? r.failure : g_steal_pointer (&loop_error));
-  return FALSE;
+  return run_items (&r, n_items, read_chunk_noted, &r, cancellable, error);
 }
 
 /* SHA-256 through libcrypto's (SHA extensions: 1.6 GB/s a core here, GLib's
@@ -856,49 +876,9 @@ attn_h5_sha256 (const guint8 *const *parts, const gsize *n, guint n_parts, guint
  * part in turn). */
 typedef struct
 {
-  Request r;
+  Request r; /* first: run_items */
   guint8 *digests; /* 32 bytes an item */
-  GMutex lock;
-  GError *failure;
-  guint failed_item;
 } Digest;
-
-/* The chunk at offset as stored, into s->stored: *n bytes (*written FALSE
- * for a chunk never written), its filter mask in *mask. */
-static gboolean
-read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch *s, gsize *n, guint32 *mask,
-             gboolean *written, GError **error)
-{
-  const char *why = NULL;
-  gboolean ok;
-
-  attn_h5_lock ();
-  ok = chunk_info_locked (self, offset, n, mask, written, error);
-  if (ok && *written && (why = implausible_locked (self, *n, *mask)) == NULL)
-    {
-      chunks_read++;
-      if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) >= 0))
-        take_hdf5_error (self, offset, error);
-    }
-  attn_h5_unlock ();
-  if (why != NULL)
-    ok = chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
-  return ok;
-}
-
-/* The first failure of a digest's items, as read_chunk_noted keeps it. */
-static void
-keep_failure (Digest *dg, guint item, const GError *failure)
-{
-  g_mutex_lock (&dg->lock);
-  if (dg->failure == NULL || item < dg->failed_item)
-    {
-      g_clear_error (&dg->failure);
-      dg->failure = g_error_copy (failure);
-      dg->failed_item = item;
-    }
-  g_mutex_unlock (&dg->lock);
-}
 
 static gboolean
 digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error)
@@ -928,11 +908,7 @@ digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **err
     }
   if (s)
     scratch_give (self, s);
-  if (ok)
-    return TRUE;
-  keep_failure (dg, item, failure);
-  g_propagate_error (error, failure);
-  return FALSE;
+  return ok || request_fail (&dg->r, item, failure, error);
 }
 
 gboolean
@@ -940,7 +916,6 @@ attn_h5_chunks_digest (AttnH5Chunks *self, const gsize *start, const gsize *coun
                        GChecksum *checksum, GCancellable *cancellable, GError **error)
 {
   Digest dg = { 0 };
-  g_autoptr (GError) loop_error = NULL;
   guint n_items = 0;
   gboolean ok;
 
@@ -955,13 +930,8 @@ attn_h5_chunks_digest (AttnH5Chunks *self, const gsize *start, const gsize *coun
                    self->path);
       return FALSE;
     }
-  g_mutex_init (&dg.lock);
-  ok = attn_parallel_for (n_items, digest_chunk, &dg, cancellable, &loop_error);
-  g_mutex_clear (&dg.lock);
-  if (ok)
+  if ((ok = run_items (&dg.r, n_items, digest_chunk, &dg, cancellable, error)))
     g_checksum_update (checksum, dg.digests, (gsize) n_items * 32);
-  else
-    g_propagate_error (error, dg.failure ? dg.failure : g_steal_pointer (&loop_error));
   g_free (dg.digests);
   return ok;
 }
