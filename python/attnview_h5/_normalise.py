@@ -204,9 +204,12 @@ def check_agree(out, square=True):
             if axis in ("channel",) or (axis == "head" and t.name in ("k", "v")):
                 continue  # per array; key/value heads may be fewer (GQA)
             if axis in seen and seen[axis][1] != n:
-                raise ValueError("%s has %d %s%s but %s has %d" % (
-                    t.name, n, d, "s" if n != 1 else "", seen[axis][0], seen[axis][1]))
-            seen.setdefault(axis, (t.name, n))
+                other, m, od = seen[axis]
+                raise ValueError("%s has %d %s%s but %s%d %s" % (
+                    t.name, n, d, "s" if n != 1 else "",
+                    "" if other == t.name else other + " has ", m,
+                    "queries" if od == "query" else od + "s"))
+            seen.setdefault(axis, (t.name, n, d))
     for t in out.values():
         if t.layers is not None and "layer" in t.dims and t.size("layer") != len(t.layers):
             raise ValueError("%s: %d layer numbers for %d layers"
