@@ -45,7 +45,7 @@ void attn_render_draw_failed_panel (cairo_t *cr, const AttnRect *r, const char *
 /* Text centred in box on a plain band, cut to its width with an ellipsis. */
 void attn_render_draw_message (cairo_t *cr, const AttnRect *box, const char *text);
 
-/* Releases the process's font caches (Pango, cairo, fontconfig) so that a
+/* Releases the process's font caches (Pango's, cairo's) so that a
  * leak checker at exit sees nothing; call once, last, when no layout or
  * figure is alive.  Waits (2 s at most) for pango's own thread to let go of
  * the font map, and releases nothing when it does not: a normal exit has no
