@@ -9,6 +9,8 @@ out; hostile figures exit 2 without a crash or a hang.
     ATTN_ATTNVIEW=build/src/attnview /usr/bin/python3 tests/test-provenance.py
 """
 import base64
+import hashlib
+import itertools
 import json
 import os
 import re
@@ -116,6 +118,43 @@ class Provenance(unittest.TestCase):
         self.assertEqual(provenance(self.draw("b.png"))["data"]["sha256"], before)
         self.set_value(1, 2, 40, 3, 0.5)
         self.assertNotEqual(provenance(self.draw("c.png"))["data"]["sha256"], before)
+
+    def expected_digest(self, path, box):
+        """The figure's digest of one panel, as the README defines it: the
+        SHA-256 of the panel's, itself the SHA-256 of the digests of the
+        chunks its box meets (row-major), each the SHA-256 of the chunk's
+        offset (little-endian 64-bit numbers), filter mask (32 bits) and
+        stored bytes."""
+        with h5py.File(path, "r") as f:
+            d = f["attention"]
+            ranges = [range(lo // c * c, hi, c) for (lo, hi), c in zip(box, d.chunks)]
+            panel = hashlib.sha256()
+            for offset in itertools.product(*ranges):
+                mask, stored = d.id.read_direct_chunk(offset)
+                chunk = hashlib.sha256(struct.pack("<%dQ" % len(offset), *offset))
+                chunk.update(struct.pack("<I", mask) + stored)
+                panel.update(chunk.digest())
+        return hashlib.sha256(panel.digest()).hexdigest()
+
+    def test_digest_is_sha256_of_stored_chunks(self):
+        """Computed independently, for chunks without filters (hashed where
+        they lie in the file), the same behind a 512-byte user block, and
+        gzip chunks."""
+        box = ((1, 2), (2, 3), (0, 64), (0, 64))
+        data = np.random.default_rng(5).random((2, 3, 64, 64), dtype=np.float32)
+        for name, kw in (("plain.h5", {}), ("userblock.h5", {"userblock_size": 512}),
+                         ("gzip.h5", {"compression": "gzip"})):
+            path = self.path(name)
+            fkw = {"userblock_size": kw.pop("userblock_size")} if "userblock_size" in kw else {}
+            with h5py.File(path, "w", **fkw) as f:
+                d = f.create_dataset("attention", data=data, chunks=(1, 1, 32, 64), **kw)
+                for i, n in enumerate(("layer", "head", "query", "key")):
+                    d.dims[i].label = n
+            r = run("render", path, "--select", "layer=1", "--select", "head=2", "-o",
+                    self.path("d.png"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(provenance(self.path("d.png"))["data"]["sha256"],
+                             self.expected_digest(path, box), name)
 
     def test_drawn_again(self):
         for out in ("f.png", "f.svg", "f.pdf"):
