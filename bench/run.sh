@@ -4,6 +4,8 @@
 # SVG; whole-process median wall time, peak memory (RSS) and file size for
 # both, with the ratios; then the in-process times alone (bench-render).
 #   bash bench/run.sh [ATTNVIEW]        (./run.sh bench builds and calls it)
+# With BENCH_BUSY=1 the figure table is measured with the last CPU kept busy
+# by a shell loop pinned to it (issue 16's "the other core busy too").
 # Inputs and outputs go to bench/out/ (git-ignored).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +50,15 @@ png_size () { # PNG -> WxH from its IHDR
 print("%dx%d" % struct.unpack(">II", d[16:24]))' "$1"
 }
 
+busy_pid=
+if [ "${BENCH_BUSY:-0}" = 1 ] && command -v taskset >/dev/null; then
+  busy_cpu=$(($(nproc) - 1))
+  taskset -c "$busy_cpu" sh -c 'while :; do :; done' &
+  busy_pid=$!
+  trap '[ -n "$busy_pid" ] && kill "$busy_pid" 2>/dev/null' EXIT
+  trap 'exit 130' INT TERM
+  echo "(BENCH_BUSY=1: CPU $busy_cpu kept busy by a shell loop pinned to it for the figure table)"
+fi
 attnview_cmd "$av" bench/out/attn-T.h5 bench/out/attnview-T.FMT
 cmd[0]=attnview
 echo "attnview: $(for a in "${cmd[@]}"; do [[ $a == *[\ {}]* ]] && printf '"%s" ' "$a" || printf '%s ' "$a"; done)"
@@ -78,6 +89,10 @@ for t in 64 512 2048; do
 done
 rm -f "$out/.time.log" "$out/.time.log.err"
 echo "(load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+if [ -n "$busy_pid" ]; then
+  kill "$busy_pid" 2>/dev/null || true
+  busy_pid=
+fi
 
 echo
 echo "In-process (bench-render: file opened once; median of 5 runs, 3 at T = 2048; no process start, no file write):"
