@@ -25,7 +25,6 @@ enum { F_TITLE, F_HEADER, F_TICK, F_AXIS, F_CAPTION, N_FONTS };
 
 struct _AttnLayout
 {
-  PangoContext *pango;
   PangoFontDescription *fonts[N_FONTS];
   double scale;
   int width, height;
@@ -54,6 +53,9 @@ struct _AttnLayout
   double col_gap, row_ticks; /* between columns; below each row of places */
 };
 
+/* Drops the calling thread's Pango context (attn_render_shutdown: the font
+ * map can then go). */
+void attn_layout_release_thread_context (void);
 PangoLayout *attn_layout_text (AttnLayout *l, int font, const char *text);
 /* The place of the figure's panel (row, col) in the grid: a wrapped column
  * facet flows into rows of l->wrap. */

@@ -13,10 +13,50 @@
 
 static const double font_px[N_FONTS] = { 16, 13, 10, 11, 12 };
 
+/* Pango's font maps are not thread-safe, and each thread has its default
+ * one: a layout made in a loading thread and drawn by the main thread
+ * would use one font map from both at once (the viewer: a load measuring
+ * its next figure while the screen draws the last; once that corrupted the
+ * font map's fontset cache).  So text is laid out with the context of the
+ * thread that lays it out, made once per thread, whoever made the layout. */
+static void
+context_free (gpointer context)
+{
+  g_object_unref (context);
+}
+
+static GPrivate thread_context = G_PRIVATE_INIT (context_free);
+
+static PangoContext *
+context_of_thread (void)
+{
+  PangoContext *context = g_private_get (&thread_context);
+  cairo_font_options_t *opts;
+
+  if (context != NULL)
+    return context;
+  context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  opts = cairo_font_options_create ();
+  /* Hinting off: text measures the same on screen, PNG, SVG and PDF. */
+  cairo_font_options_set_hint_metrics (opts, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (opts, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_antialias (opts, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options (context, opts);
+  cairo_font_options_destroy (opts);
+  g_private_set (&thread_context, context);
+  return context;
+}
+
+void
+attn_layout_release_thread_context (void)
+{
+  g_private_replace (&thread_context, NULL);
+}
+
 PangoLayout *
 attn_layout_text (AttnLayout *l, int font, const char *text)
 {
-  PangoLayout *layout = pango_layout_new (l->pango);
+  PangoLayout *layout = pango_layout_new (context_of_thread ());
   /* names from a file need not be UTF-8, which Pango needs; a tick is one
    * line, whatever characters its token has */
   g_autofree char *shown = text == NULL ? NULL
@@ -44,15 +84,6 @@ attn_layout_text_size (AttnLayout *l, int font, const char *text, double *w, dou
 static void
 init_pango (AttnLayout *l)
 {
-  cairo_font_options_t *opts = cairo_font_options_create ();
-
-  l->pango = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-  /* Hinting off: text measures the same on screen, PNG, SVG and PDF. */
-  cairo_font_options_set_hint_metrics (opts, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (opts, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_antialias (opts, CAIRO_ANTIALIAS_GRAY);
-  pango_cairo_context_set_font_options (l->pango, opts);
-  cairo_font_options_destroy (opts);
   for (int f = 0; f < N_FONTS; f++)
     {
       l->fonts[f] = pango_font_description_from_string (FONT_FAMILY);
@@ -69,7 +100,6 @@ attn_layout_free (AttnLayout *l)
     return;
   for (int f = 0; f < N_FONTS; f++)
     pango_font_description_free (l->fonts[f]);
-  g_clear_object (&l->pango);
   g_free (l->subtitle);
   g_free (l);
 }

@@ -751,6 +751,7 @@ attn_render_shutdown (void)
   gboolean finalized;
   int n = 0;
 
+  attn_layout_release_thread_context (); /* it holds the font map */
   /* pango loads fontconfig's configuration in a thread of its own; a
    * reset while that thread runs (nothing drawn, as in --bare) aborts.
    * Listing the families waits for it. */
