@@ -68,16 +68,20 @@ def provenance(path):
     return json.loads(base64.b64decode(m.group(1)))
 
 
+def write_attention(path, data, file_kw=None, **dataset_kw):
+    """/attention [layer, head, query, key], chunks (1, 1, 32, 64)."""
+    with h5py.File(path, "w", **(file_kw or {})) as f:
+        d = f.create_dataset("attention", data=data, chunks=(1, 1, 32, 64), **dataset_kw)
+        for i, n in enumerate(("layer", "head", "query", "key")):
+            d.dims[i].label = n
+
+
 class Provenance(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="attnview-prov-")
         self.h5 = self.path("att.h5")
-        rng = np.random.default_rng(9)
-        with h5py.File(self.h5, "w") as f:
-            d = f.create_dataset("attention", data=rng.random((2, 3, 64, 64), dtype=np.float32),
-                                 chunks=(1, 1, 32, 64))  # no filter: a change keeps the size
-            for i, n in enumerate(("layer", "head", "query", "key")):
-                d.dims[i].label = n
+        # no filter: a change keeps the size
+        write_attention(self.h5, np.random.default_rng(9).random((2, 3, 64, 64), dtype=np.float32))
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -137,19 +141,15 @@ class Provenance(unittest.TestCase):
         return hashlib.sha256(panel.digest()).hexdigest()
 
     def test_digest_is_sha256_of_stored_chunks(self):
-        """Computed independently, for chunks without filters (hashed where
-        they lie in the file), the same behind a 512-byte user block, and
-        gzip chunks."""
+        """Computed independently, for chunks without filters, the same
+        behind a 512-byte user block, and gzip chunks."""
         box = ((1, 2), (2, 3), (0, 64), (0, 64))
         data = np.random.default_rng(5).random((2, 3, 64, 64), dtype=np.float32)
-        for name, kw in (("plain.h5", {}), ("userblock.h5", {"userblock_size": 512}),
-                         ("gzip.h5", {"compression": "gzip"})):
+        for name, file_kw, dataset_kw in (("plain.h5", {}, {}),
+                                          ("userblock.h5", {"userblock_size": 512}, {}),
+                                          ("gzip.h5", {}, {"compression": "gzip"})):
             path = self.path(name)
-            fkw = {"userblock_size": kw.pop("userblock_size")} if "userblock_size" in kw else {}
-            with h5py.File(path, "w", **fkw) as f:
-                d = f.create_dataset("attention", data=data, chunks=(1, 1, 32, 64), **kw)
-                for i, n in enumerate(("layer", "head", "query", "key")):
-                    d.dims[i].label = n
+            write_attention(path, data, file_kw, **dataset_kw)
             r = run("render", path, "--select", "layer=1", "--select", "head=2", "-o",
                     self.path("d.png"))
             self.assertEqual(r.returncode, 0, r.stderr)

@@ -16,9 +16,10 @@ static const double font_px[N_FONTS] = { 16, 13, 10, 11, 12 };
 /* Pango's font maps are not thread-safe, and each thread has its default
  * one: a layout made in a loading thread and drawn by the main thread
  * would use one font map from both at once (the viewer: a load measuring
- * its next figure while the screen draws the last; once that corrupted the
- * font map's fontset cache).  So text is laid out with the context of the
- * thread that lays it out, made once per thread, whoever made the layout. */
+ * its next figure while the screen draws the last; the likely cause of a
+ * corrupted list once seen in a test).  So text is laid out with the
+ * context of the thread that lays it out, made once per thread, whoever
+ * made the layout. */
 static void
 context_free (gpointer context)
 {

@@ -220,20 +220,20 @@ draw_panel_vectors (cairo_t *cr, AttnFigure *fig, const AttnGrid *g, const guint
   cairo_restore (cr);
 }
 
-/* The target's pixels at the device position of (x, y), when a dw x dh
- * image painted there by paint_device_image would only copy its pixels:
- * an image surface of 32-bit pixels, no group, no device offset or scale,
- * the box inside the surface and inside a rectangular clip.  The panel is
- * then coloured there, without an image of its own (4 MB at 1000 x 1000
- * px); NULL otherwise. */
+/* The target's pixels at the device position of (x, y) (put in *x0, *y0),
+ * when a dw x dh image painted there by paint_device_image would only copy
+ * its pixels: an image surface of 32-bit pixels, no group, no device offset
+ * or scale, the box inside the surface and inside a rectangular clip.  The
+ * panel is then coloured there, without an image of its own (4 MB at
+ * 1000 x 1000 px); NULL otherwise. */
 static guint32 *
-direct_pixels (cairo_t *cr, double x, double y, guint dw, guint dh, int *stride)
+direct_pixels (cairo_t *cr, double x, double y, guint dw, guint dh, int *x0, int *y0,
+               int *stride)
 {
   cairo_surface_t *t = cairo_get_target (cr);
   cairo_rectangle_list_t *clip;
   double dx = x, dy = y, ox, oy, sx, sy;
   gboolean inside = FALSE;
-  int x0, y0;
 
   if (cairo_get_group_target (cr) != t || cairo_surface_get_type (t) != CAIRO_SURFACE_TYPE_IMAGE
       || (cairo_image_surface_get_format (t) != CAIRO_FORMAT_ARGB32
@@ -245,9 +245,9 @@ direct_pixels (cairo_t *cr, double x, double y, guint dw, guint dh, int *stride)
   if (ox != 0 || oy != 0 || sx != 1 || sy != 1)
     return NULL;
   cairo_user_to_device (cr, &dx, &dy);
-  x0 = (int) round (dx), y0 = (int) round (dy);
-  if (x0 < 0 || y0 < 0 || (gint64) x0 + dw > cairo_image_surface_get_width (t)
-      || (gint64) y0 + dh > cairo_image_surface_get_height (t))
+  *x0 = (int) round (dx), *y0 = (int) round (dy);
+  if (*x0 < 0 || *y0 < 0 || (gint64) *x0 + dw > cairo_image_surface_get_width (t)
+      || (gint64) *y0 + dh > cairo_image_surface_get_height (t))
     return NULL;
   cairo_save (cr);
   cairo_identity_matrix (cr);
@@ -257,15 +257,15 @@ direct_pixels (cairo_t *cr, double x, double y, guint dw, guint dh, int *stride)
     {
       const cairo_rectangle_t *c = &clip->rectangles[i];
 
-      inside |= c->x <= x0 && c->y <= y0 && c->x + c->width >= (double) x0 + dw
-                && c->y + c->height >= (double) y0 + dh;
+      inside |= c->x <= *x0 && c->y <= *y0 && c->x + c->width >= (double) *x0 + dw
+                && c->y + c->height >= (double) *y0 + dh;
     }
   cairo_rectangle_list_destroy (clip);
   if (!inside)
     return NULL;
   cairo_surface_flush (t);
   *stride = cairo_image_surface_get_stride (t) / 4;
-  return (guint32 *) cairo_image_surface_get_data (t) + (gsize) y0 * *stride + x0;
+  return (guint32 *) cairo_image_surface_get_data (t) + (gsize) *y0 * *stride + *x0;
 }
 
 /* The panel's dw x dh pixels, opaque, a grid row's colours at a time: the
@@ -298,7 +298,7 @@ draw_panel_image (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnPanel *
   guint dw, dh;
   cairo_surface_t *img;
   guint32 *px;
-  int stride;
+  int x0, y0, stride;
 
   if (g->gw == 0 || g->gh == 0)
     return;
@@ -311,14 +311,10 @@ draw_panel_image (AttnLayout *l, cairo_t *cr, AttnFigure *fig, const AttnPanel *
       return;
     }
   attn_layout_get_panel_pixels (l, &dw, &dh);
-  if ((px = direct_pixels (cr, rect->x, rect->y, dw, dh, &stride)) != NULL)
+  if ((px = direct_pixels (cr, rect->x, rect->y, dw, dh, &x0, &y0, &stride)) != NULL)
     {
-      double dx = rect->x, dy = rect->y;
-
       colour_pixels (fig, g, lut, dw, dh, px, stride);
-      cairo_user_to_device (cr, &dx, &dy);
-      cairo_surface_mark_dirty_rectangle (cairo_get_target (cr), (int) round (dx),
-                                          (int) round (dy), (int) dw, (int) dh);
+      cairo_surface_mark_dirty_rectangle (cairo_get_target (cr), x0, y0, (int) dw, (int) dh);
       return;
     }
   img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) dw, (int) dh);
