@@ -168,6 +168,13 @@ def write_damaged(w):
     huge.id.write_direct_chunk((0, 0), zlib.compress(bytes(1000)))
     w.lines.append("huge_chunk error chunk [0, 0]: its stored bytes cannot hold a chunk of the "
                    "dataset's size")
+    # The same declared 1 GiB: with the decoder on, no buffer of that size
+    # may be made before the stored bytes are checked (fuzz-h5 found one).
+    huge = w.f.create_dataset("huge_chunk_1g", shape=(16384, 16384), dtype="f4",
+                              chunks=(16384, 16384), compression="gzip")
+    huge.id.write_direct_chunk((0, 0), zlib.compress(bytes(1000)))
+    w.lines.append("huge_chunk_1g error chunk [0, 0]: its stored bytes cannot hold a chunk of "
+                   "the dataset's size")
     # What overwritten bytes make of the stream depends on zlib: only the
     # chunk is named here.
     w.dataset("corrupt", "error chunk [16, 16]:",

@@ -676,10 +676,13 @@ attn_h5_chunks_get_n_read (void)
   return n;
 }
 
-/* The chunk at offset as stored, into s->stored: *n bytes (*written FALSE
- * for a chunk never written), its filter mask in *mask. */
+/* The chunk at offset as stored, into (*s)->stored: *n bytes (*written
+ * FALSE for a chunk never written), its filter mask in *mask.  *s (NULL
+ * on entry) is taken only once the chunk is known to be plausible, so that
+ * a damaged file declaring huge chunks in a few bytes makes no buffers of
+ * their size; the caller gives it back. */
 static gboolean
-read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch *s, gsize *n, guint32 *mask,
+read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch **s, gsize *n, guint32 *mask,
              gboolean *written, GError **error)
 {
   const char *why = NULL;
@@ -687,10 +690,11 @@ read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch *s, gsize *n, gu
 
   attn_h5_lock ();
   ok = chunk_info_locked (self, offset, n, mask, written, error);
-  if (ok && *written && (why = implausible_locked (self, *n, *mask)) == NULL)
+  if (ok && *written && (why = implausible_locked (self, *n, *mask)) == NULL
+      && (ok = (*s = scratch_take (self, error)) != NULL))
     {
       chunks_read++;
-      if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, s->stored) >= 0))
+      if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, (*s)->stored) >= 0))
         take_hdf5_error (self, offset, error);
     }
   attn_h5_unlock ();
@@ -709,17 +713,16 @@ read_chunk (guint item, gpointer data, GCancellable *cancellable, GError **error
   gboolean ok, written = FALSE;
   guint32 mask = 0;
   gsize n = 0;
-  Scratch *s;
+  Scratch *s = NULL;
 
   chunk_offset (r, item, offset);
-  if ((s = scratch_take (self, error)) == NULL)
-    return FALSE;
-  ok = read_stored (self, offset, s, &n, &mask, &written, error);
+  ok = read_stored (self, offset, &s, &n, &mask, &written, error);
   if (ok && written)
     ok = decode (self, s, offset, n, mask, &chunk, error);
   if (ok)
     scatter (r, offset, chunk); /* NULL for a chunk never written: the fill value */
-  scratch_give (self, s);
+  if (s != NULL)
+    scratch_give (self, s);
   return ok;
 }
 
@@ -891,17 +894,17 @@ digest_chunk (guint item, gpointer data, GCancellable *cancellable, GError **err
   GError *failure = NULL;
   guint32 mask = 0;
   gsize n = 0;
-  Scratch *s;
+  Scratch *s = NULL;
 
   chunk_offset (&dg->r, item, offset);
   for (guint d = 0; d < self->rank; d++)
     where[d] = GUINT64_TO_LE (offset[d]);
-  ok = (s = scratch_take (self, &failure)) != NULL
-       && read_stored (self, offset, s, &n, &mask, &written, &failure);
+  ok = read_stored (self, offset, &s, &n, &mask, &written, &failure);
   if (ok)
     {
       guint32 m = GUINT32_TO_LE (mask);
-      const guint8 *parts[3] = { (const guint8 *) where, (const guint8 *) &m, s->stored };
+      const guint8 *parts[3] = { (const guint8 *) where, (const guint8 *) &m,
+                                 s != NULL ? s->stored : NULL };
       gsize sizes[3] = { self->rank * sizeof (guint64), sizeof m, n };
 
       attn_h5_sha256 (parts, sizes, written ? 3 : 1, dg->digests + (gsize) item * 32);
