@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A random Llama written as a Hugging Face folder, for bench/run-capture.sh.
 
-    /usr/bin/python3 bench/make-llama-model.py OUTDIR [--seed S]
+    /usr/bin/python3 bench/make-llama-model.py OUTDIR [--seed S] [--small-long]
 
 OUTDIR/config.json (LlamaForCausalLM: 12 layers, d_model 768, 12 heads,
 4 key/value heads, SwiGLU 2048, vocabulary 32000) and OUTDIR/model.safetensors
@@ -69,10 +69,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("outdir")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--small-long", action="store_true",
+                    help="2 layers, d_model 256, 4 heads of 64, 2 key/value heads, SwiGLU 688, "
+                         "vocabulary 512, 32768 positions (bench/run-model-long.sh)")
     args = ap.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
 
-    shapes = tensor_shapes(CONFIG)
+    config = dict(CONFIG)
+    if args.small_long:
+        config.update(hidden_size=256, intermediate_size=688, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, head_dim=64,
+                      vocab_size=512, max_position_embeddings=32768)
+    shapes = tensor_shapes(config)
     header, offset = {"__metadata__": {"format": "pt"}}, 0
     for name, shape, _ in shapes:
         n = 4 * int(np.prod(shape))
@@ -95,7 +103,7 @@ def main():
             f.write(a.astype("<f4", copy=False).tobytes())
     os.replace(path + ".tmp", path)
     with open(os.path.join(args.outdir, "config.json"), "w") as f:
-        json.dump(CONFIG, f, indent=2)
+        json.dump(config, f, indent=2)
         f.write("\n")
 
 

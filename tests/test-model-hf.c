@@ -7,11 +7,13 @@
  * the error it must give.
  */
 #include "attn-error.h"
+#include "attn-model-array.h"
 #include "attn-model-private.h"
 #include "attn-test-util.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static char *fixtures;
@@ -154,6 +156,129 @@ test_qwen2_tied (void)
   g_assert_nonnull (attn_model_get_tokenizer (m));
 }
 
+/* Each run's full capture, T × T arrays copied out. */
+typedef struct
+{
+  gsize per_run;
+  GArray *attention, *value_norm, *top_probs;
+} Full;
+
+static gboolean
+keep_full (guint run, const AttnModelCapture *cap, gpointer user_data, GError **error)
+{
+  Full *f = user_data;
+
+  g_array_append_vals (f->attention, cap->attention, f->per_run);
+  g_array_append_vals (f->value_norm, cap->value_norm, f->per_run);
+  g_array_append_vals (f->top_probs, cap->top_probs, cap->T * ATTN_MODEL_TOP_K);
+  return TRUE;
+}
+
+/* The model's array keeps Q, K and V's norms and computes the attention
+ * when read, from a pass that attended 37 rows at a time: every value of
+ * both quantities, in every run of an intervention (Q scaled on one head
+ * and a token range, V scaled), within 1e-6 of the full capture's T × T
+ * arrays; the next-token probabilities agree too, so the blocked pass
+ * gives the model's output. */
+static void
+test_array_from_kept (void)
+{
+  g_autofree char *path = fixture ("qwen2-untied");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AttnModel) m = attn_model_load (path, &error);
+  g_autoptr (AttnComputeSpec) spec = attn_compute_spec_new ();
+  const AttnModelConfig *c;
+  const gsize T = 200;
+  g_autofree gint32 *ids = g_new (gint32, T);
+  g_autoptr (AttnModelCapture) cap = NULL;
+  Full f = { 0 };
+  guint head = 1, n_runs;
+  gsize n_checked = 0;
+
+  g_assert_no_error (error);
+  c = attn_model_get_config (m);
+  for (gsize t = 0; t < T; t++)
+    ids[t] = (gint32) (1 + (t * 37 + 11) % (c->vocab_size - 1)); /* 0's embedding holds NaN */
+  spec->op = ATTN_OP_SCALE;
+  spec->n_components = 2;
+  spec->components[0] = ATTN_COMPONENT_QUERY;
+  spec->components[1] = ATTN_COMPONENT_VALUE;
+  spec->eps = g_new (double, 2);
+  spec->eps[0] = 0.5, spec->eps[1] = 3;
+  spec->n_eps = 2;
+  spec->heads = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (spec->heads, head);
+  spec->has_tokens = TRUE;
+  spec->token_start = 20, spec->token_end = 150;
+  n_runs = attn_model_n_runs (spec);
+  f.per_run = (gsize) c->n_layers * c->n_heads * T * T;
+  f.attention = g_array_new (FALSE, FALSE, sizeof (float));
+  f.value_norm = g_array_new (FALSE, FALSE, sizeof (float));
+  f.top_probs = g_array_new (FALSE, FALSE, sizeof (float));
+  cap = attn_model_capture_new (m, T, FALSE);
+  g_assert_true (attn_model_run (m, ids, T, spec, cap, keep_full, &f, NULL, &error));
+  g_assert_no_error (error);
+  attn_model_set_att_block_floats (37 * T);
+  for (int quantity = 0; quantity < 2; quantity++)
+    {
+      g_autoptr (AttnArray) a = attn_model_array_new (m, ids, T, spec, quantity, G_MAXUINT, NULL,
+                                                      NULL, &error);
+      GArray *want = quantity == ATTN_QUANTITY_WEIGHTS ? f.attention : f.value_norm;
+      gsize start[6] = { 0 }, count[6];
+      g_autofree float *got = NULL;
+
+      g_assert_no_error (error);
+      for (guint d = 0; d < 6; d++)
+        count[d] = attn_array_get_dim_size (a, d);
+      g_assert_cmpuint (count[0] * count[1], ==, n_runs);
+      got = g_new (float, n_runs * f.per_run);
+      g_assert_true (attn_array_read_box (a, start, count, got, NULL, &error));
+      for (gsize i = 0; i < n_runs * f.per_run; i++)
+        {
+          /* the array shows the perturbed runs only: run 0 is the clean one */
+          float w = g_array_index (want, float, f.per_run + i);
+
+          if (!(fabsf (got[i] - w) <= 1e-6f))
+            g_error ("value %zu: %.9g, the full capture %.9g", i, got[i], w);
+        }
+      for (guint run = 0; run < n_runs; run++)
+        for (gsize t = 0; t < T; t++)
+          {
+            const gint32 *top_ids;
+            const float *probs;
+
+            g_assert_true (attn_model_array_get_top (a, run / 2, run % 2, t, &top_ids, &probs));
+            for (guint k = 0; k < ATTN_MODEL_TOP_K; k++)
+              {
+                float w = g_array_index (f.top_probs, float,
+                                         ((run + 1) * T + t) * ATTN_MODEL_TOP_K + k);
+
+                if (isnan (w) || isnan (probs[k]))
+                  g_error ("run %u token %zu: probability %g, the full capture's %g", run, t,
+                           probs[k], w);
+                g_assert_cmpfloat_with_epsilon (probs[k], w, 1e-5);
+              }
+          }
+      /* a box that cuts rows and keys, through the band */
+      {
+        gsize s2[6] = { 1, 1, 1, 1, 33, 7 }, c2[6] = { 1, 1, 1, 1, 90, 101 };
+        g_autofree float *box = g_new (float, 90 * 101);
+        gsize base = ((((gsize) 3) * c->n_layers + 1) * c->n_heads + 1) * T * T;
+
+        g_assert_true (attn_array_read_box (a, s2, c2, box, NULL, &error));
+        for (gsize i = 0; i < 90; i++)
+          for (gsize j = 0; j < 101; j++)
+            g_assert_cmpfloat_with_epsilon (
+                box[i * 101 + j],
+                g_array_index (want, float, f.per_run + base + (33 + i) * T + 7 + j), 1e-6);
+      }
+      n_checked += n_runs * f.per_run;
+    }
+  attn_model_set_att_block_floats (0);
+  g_test_message ("%zu values equal to the full capture's", n_checked);
+  g_array_unref (f.attention), g_array_unref (f.value_norm), g_array_unref (f.top_probs);
+}
+
 static void
 test_qwen2_untied (void)
 {
@@ -279,6 +404,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/model-hf/load/qwen2-tied", test_qwen2_tied);
   g_test_add_func ("/model-hf/load/qwen2-untied", test_qwen2_untied);
+  g_test_add_func ("/model-hf/array-from-kept", test_array_from_kept);
   g_test_add_func ("/model-hf/sniff", test_sniff);
   for (gsize i = 0; i < G_N_ELEMENTS (broken); i++)
     {

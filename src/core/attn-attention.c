@@ -333,6 +333,15 @@ attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const float *q,
   return pass_rows (outputs, n_outputs, q, k, T, d, causal, 0, T, ws, cancellable);
 }
 
+gboolean
+attn_attention_pass_rows (const AttnOutput *outputs, guint n_outputs, const float *q,
+                          const float *k, gsize T, gsize d, gboolean causal, gsize r0, gsize r1,
+                          AttnWorkspace *ws, GCancellable *cancellable)
+{
+  g_return_val_if_fail (r0 < r1 && r1 <= T, FALSE);
+  return pass_rows (outputs, n_outputs, q, k, T, d, causal, r0, r1, ws, cancellable);
+}
+
 /* --- one head --- */
 
 typedef struct

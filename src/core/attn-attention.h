@@ -145,6 +145,14 @@ gboolean attn_attention_pass (const AttnOutput *outputs, guint n_outputs, const 
                               const float *k, gsize T, gsize d, gboolean causal,
                               AttnWorkspace *ws, GCancellable *cancellable);
 
+/* The same for query rows [r0, r1) only: each output's out holds row r0
+ * first ([(r1 - r0), T]); rowdot, den and bad_row are indexed by the row
+ * itself.  Memory O((r1 - r0) · T) beside the inputs: how a forward pass
+ * over a long context attends a block of rows at a time. */
+gboolean attn_attention_pass_rows (const AttnOutput *outputs, guint n_outputs, const float *q,
+                                   const float *k, gsize T, gsize d, gboolean causal, gsize r0,
+                                   gsize r1, AttnWorkspace *ws, GCancellable *cancellable);
+
 /* --- one head, several (component, ε) requests --- */
 
 /* out[r] [T, T] = the quantity with component[r] perturbed by p->op with

@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The quantity of each (run, layer) is a block [head, query, key] of its
- * own, kept only for the layers the runs computed: a layer past them reads
- * as NaN and costs no memory (a 12-layer model shown at layer 2 keeps a
- * quarter of its grid).
+ * What each (run, layer) keeps is what its attention is computed from: Q
+ * and K after the rotary embedding (and the intervention) and the norms of
+ * V's rows, never T × T.  A box is computed when it is read, a band of
+ * query rows at a time (the engine of the live computation), so a long
+ * context costs O(L · T · d) and what is drawn, not L · H · T².  Only the
+ * layers the runs computed are kept: a layer past them reads as NaN and
+ * costs no memory.
  */
 #include "attn-model-array.h"
 #include "attn-error.h"
@@ -15,16 +18,29 @@
 #include <math.h>
 #include <string.h>
 
+/* The most a read holds of rows it copies a key range out of. */
+#define BAND_FLOATS ((gsize) 4 << 20)
+
 #define ATTN_TYPE_MODEL_ARRAY (attn_model_array_get_type ())
 G_DECLARE_FINAL_TYPE (AttnModelArray, attn_model_array, ATTN, MODEL_ARRAY, AttnArray)
+
+/* One (run, layer): [Hq, T, d], [Hkv, T, d], [Hkv, T]. */
+typedef struct
+{
+  float *q, *k, *vnorm;
+} Layer;
 
 struct _AttnModelArray
 {
   AttnArray parent_instance;
-  gsize n_runs, n_eps, n_layers, n_heads, T;
-  float **blocks;  /* [run · L + layer]: [H, T, T] or NULL (not computed) */
+  gsize n_runs, n_eps, n_layers, n_heads, n_kv_heads, d, T;
+  AttnQuantity quantity;
+  Layer *layers;   /* [run · L + layer]; q NULL: not computed */
+  float *den;      /* [L, Hq, T] Σ_j A⁰_ij ‖v⁰_j‖ of the unperturbed run (value norm) */
   gint32 *top_ids; /* [runs, T, K] */
   float *top_probs;
+  GMutex lock;            /* guards workspaces */
+  GPtrArray *workspaces;  /* idle AttnWorkspace* */
 };
 
 G_DEFINE_FINAL_TYPE (AttnModelArray, attn_model_array, ATTN_TYPE_ARRAY)
@@ -34,38 +50,112 @@ attn_model_array_finalize (GObject *object)
 {
   AttnModelArray *self = ATTN_MODEL_ARRAY (object);
 
-  for (gsize i = 0; self->blocks && i < self->n_runs * self->n_layers; i++)
-    g_free (self->blocks[i]);
-  g_free (self->blocks);
+  for (gsize i = 0; self->layers && i < self->n_runs * self->n_layers; i++)
+    {
+      g_free (self->layers[i].q);
+      g_free (self->layers[i].k);
+      g_free (self->layers[i].vnorm);
+    }
+  g_free (self->layers);
+  g_free (self->den);
   g_free (self->top_ids);
   g_free (self->top_probs);
+  g_ptr_array_unref (self->workspaces);
+  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (attn_model_array_parent_class)->finalize (object);
 }
 
-/* dims [component, epsilon, layer, head, query, key]: rows of keys copied
- * from their blocks, NaN where a layer was not computed. */
+static AttnWorkspace *
+take_workspace (AttnModelArray *self)
+{
+  AttnWorkspace *ws = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->workspaces->len > 0)
+    ws = g_ptr_array_steal_index_fast (self->workspaces, self->workspaces->len - 1);
+  g_mutex_unlock (&self->lock);
+  return ws ? ws : attn_workspace_new (0);
+}
+
+static void
+give_workspace (AttnModelArray *self, AttnWorkspace *ws)
+{
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->workspaces, ws);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Query rows [r0, r0 + n) of head h of one (run, layer), keys [k0, k0 +
+ * nk), into out [n, nk]: the weights, or the value norm against the
+ * unperturbed run's row sums.  band [rows, T] when the keys are not all
+ * of them. */
+static gboolean
+read_rows (AttnModelArray *self, const Layer *lay, gsize l, gsize h, gsize r0, gsize n, gsize k0,
+           gsize nk, float *out, float *band, gsize band_rows, AttnWorkspace *ws,
+           GCancellable *cancellable)
+{
+  gsize T = self->T, d = self->d, kvh = h / (self->n_heads / self->n_kv_heads);
+  gboolean vn = self->quantity == ATTN_QUANTITY_VALUE_NORM;
+  AttnOutput o = { NULL, NULL, (float) (1.0 / sqrt ((double) d)),
+                   vn ? lay->vnorm + kvh * T : NULL,
+                   vn ? self->den + (l * self->n_heads + h) * T : NULL, NULL };
+  const float *q = lay->q + h * T * d, *k = lay->k + kvh * T * d;
+
+  if (k0 == 0 && nk == T)
+    {
+      o.out = out;
+      return attn_attention_pass_rows (&o, 1, q, k, T, d, TRUE, r0, r0 + n, ws, cancellable);
+    }
+  o.out = band;
+  for (gsize a = r0; a < r0 + n; a += band_rows)
+    {
+      gsize b = MIN (r0 + n, a + band_rows);
+
+      if (!attn_attention_pass_rows (&o, 1, q, k, T, d, TRUE, a, b, ws, cancellable))
+        return FALSE;
+      for (gsize i = a; i < b; i++)
+        memcpy (out + (i - r0) * nk, band + (i - a) * T + k0, nk * sizeof (float));
+    }
+  return TRUE;
+}
+
+/* dims [component, epsilon, layer, head, query, key]: computed from the
+ * kept Q and K, NaN where a layer was not computed. */
 static gboolean
 attn_model_array_read_box (AttnArray *array, const gsize *start, const gsize *count, float *out,
                            GCancellable *cancellable, GError **error)
 {
   AttnModelArray *self = ATTN_MODEL_ARRAY (array);
-  gsize T = self->T;
+  gsize T = self->T, per_head = count[4] * count[5];
+  gsize band_rows = CLAMP (BAND_FLOATS / T, 1, count[4]);
+  g_autofree float *band = NULL;
+  AttnWorkspace *ws = NULL;
+  gboolean ok = TRUE;
 
-  for (gsize c = start[0]; c < start[0] + count[0]; c++)
-    for (gsize e = start[1]; e < start[1] + count[1]; e++)
-      for (gsize l = start[2]; l < start[2] + count[2]; l++)
-        for (gsize h = start[3]; h < start[3] + count[3]; h++)
+  if (!(start[5] == 0 && count[5] == T)
+      && (band = g_try_malloc (band_rows * T * sizeof (float))) == NULL)
+    return g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
+                        _("out of memory for the attention of %zu tokens"), T), FALSE;
+  for (gsize c = start[0]; ok && c < start[0] + count[0]; c++)
+    for (gsize e = start[1]; ok && e < start[1] + count[1]; e++)
+      for (gsize l = start[2]; ok && l < start[2] + count[2]; l++)
+        for (gsize h = start[3]; ok && h < start[3] + count[3]; h++, out += per_head)
           {
-            const float *block = self->blocks[(c * self->n_eps + e) * self->n_layers + l];
+            const Layer *lay = &self->layers[(c * self->n_eps + e) * self->n_layers + l];
 
-            for (gsize q = start[4]; q < start[4] + count[4]; q++, out += count[5])
-              if (block)
-                memcpy (out, block + (h * T + q) * T + start[5], count[5] * sizeof (float));
-              else
-                for (gsize k = 0; k < count[5]; k++)
-                  out[k] = NAN;
+            if (lay->q == NULL)
+              {
+                for (gsize i = 0; i < per_head; i++)
+                  out[i] = NAN;
+                continue;
+              }
+            ws = ws ? ws : take_workspace (self);
+            ok = read_rows (self, lay, l, h, start[4], count[4], start[5], count[5], out, band,
+                            band_rows, ws, cancellable);
           }
-  return TRUE;
+  if (ws)
+    give_workspace (self, ws);
+  return ok || !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 static void
@@ -78,40 +168,54 @@ attn_model_array_class_init (AttnModelArrayClass *klass)
 static void
 attn_model_array_init (AttnModelArray *self)
 {
+  g_mutex_init (&self->lock);
+  self->workspaces = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_workspace_free);
 }
 
 typedef struct
 {
   AttnModelArray *array;
-  AttnQuantity quantity;
   guint last_layer;
   gboolean skip_clean;  /* with an intervention the clean run is not shown */
   gint *runs_done;
 } Collect;
+
+/* Layer l of a run's capture kept in lay: its Q and K, the norms of V's
+ * rows.  FALSE when memory runs out. */
+static gboolean
+keep_layer (AttnModelArray *a, const AttnModelCapture *cap, gsize l, Layer *lay)
+{
+  gsize T = a->T, d = a->d, qn = a->n_heads * T * d, kn = a->n_kv_heads * T * d;
+
+  lay->q = g_try_malloc (qn * sizeof (float));
+  lay->k = g_try_malloc (kn * sizeof (float));
+  lay->vnorm = g_try_malloc (a->n_kv_heads * T * sizeof (float));
+  if (!lay->q || !lay->k || !lay->vnorm)
+    return FALSE;
+  memcpy (lay->q, cap->q + l * qn, qn * sizeof (float));
+  memcpy (lay->k, cap->k + l * kn, kn * sizeof (float));
+  for (gsize h = 0; h < a->n_kv_heads; h++)
+    attn_row_norms (lay->vnorm + h * T, cap->v + l * kn + h * T * d, T, d);
+  return TRUE;
+}
 
 static gboolean
 collect_run (guint run, const AttnModelCapture *cap, gpointer user_data, GError **error)
 {
   Collect *c = user_data;
   AttnModelArray *a = c->array;
-  const float *src = c->quantity == ATTN_QUANTITY_VALUE_NORM ? cap->value_norm : cap->attention;
   gsize at = run - (c->skip_clean ? 1 : 0), k = a->T * ATTN_MODEL_TOP_K;
-  gsize per_layer = a->n_heads * a->T * a->T;
 
   if (c->runs_done)
     g_atomic_int_inc (c->runs_done);
+  if (run == 0 && cap->den)
+    memcpy (a->den, cap->den, a->n_layers * a->n_heads * a->T * sizeof (float));
   if (run == 0 && c->skip_clean)
     return TRUE;
   for (gsize l = 0; l < a->n_layers && l <= c->last_layer; l++)
-    {
-      float *block = g_try_malloc (per_layer * sizeof (float));
-
-      if (block == NULL)
-        return g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
-                            _("out of memory for the attention of %zu tokens"), a->T), FALSE;
-      memcpy (block, src + l * per_layer, per_layer * sizeof (float));
-      a->blocks[at * a->n_layers + l] = block;
-    }
+    if (!keep_layer (a, cap, l, &a->layers[at * a->n_layers + l]))
+      return g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
+                          _("out of memory for the attention of %zu tokens"), a->T), FALSE;
   memcpy (a->top_ids + at * k, cap->top_ids, k * sizeof (gint32));
   memcpy (a->top_probs + at * k, cap->top_probs, k * sizeof (float));
   return TRUE;
@@ -169,7 +273,8 @@ label (AttnArray *array, const AttnComputeSpec *spec, guint n_comp, guint n_eps,
 }
 
 static AttnModelArray *
-model_array_new (const AttnModelConfig *c, guint n_comp, guint n_eps, gsize T)
+model_array_new (const AttnModelConfig *c, guint n_comp, guint n_eps, gsize T,
+                 AttnQuantity quantity)
 {
   static const char *const names[] = { "component", "epsilon", "layer", "head", "query", "key" };
   gsize dims[6] = { n_comp, n_eps, c->n_layers, c->n_heads, T, T };
@@ -180,8 +285,13 @@ model_array_new (const AttnModelConfig *c, guint n_comp, guint n_eps, gsize T)
   self->n_eps = n_eps;
   self->n_layers = c->n_layers;
   self->n_heads = c->n_heads;
+  self->n_kv_heads = c->n_kv_heads;
+  self->d = c->head_size;
   self->T = T;
-  self->blocks = g_new0 (float *, self->n_runs * c->n_layers);
+  self->quantity = quantity;
+  self->layers = g_new0 (Layer, self->n_runs * c->n_layers);
+  if (quantity == ATTN_QUANTITY_VALUE_NORM)
+    self->den = g_new0 (float, (gsize) c->n_layers * c->n_heads * T);
   self->top_ids = g_new (gint32, self->n_runs * T * ATTN_MODEL_TOP_K);
   self->top_probs = g_new (float, self->n_runs * T * ATTN_MODEL_TOP_K);
   return self;
@@ -197,7 +307,7 @@ attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const AttnCo
   guint n_eps = n_runs ? n_runs / n_comp : 1;
   g_autoptr (AttnModelCapture) cap = NULL;
   g_autoptr (AttnModelArray) array = NULL;
-  Collect col = { NULL, quantity, last_layer, n_runs > 0, runs_done };
+  Collect col = { NULL, last_layer, n_runs > 0, runs_done };
 
   if (T == 0 || T > c->max_seq_len)
     {
@@ -205,13 +315,13 @@ attn_model_array_new (AttnModel *model, const gint32 *ids, gsize T, const AttnCo
                    _("the prompt has %zu tokens; the model takes 1 to %u"), T, c->max_seq_len);
       return NULL;
     }
-  if ((cap = attn_model_capture_new (model, T, FALSE)) == NULL)
+  if ((cap = attn_model_capture_new_kept (model, T, quantity == ATTN_QUANTITY_VALUE_NORM)) == NULL)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED,
                    _("out of memory for the attention of %zu tokens"), T);
       return NULL;
     }
-  col.array = array = model_array_new (c, n_comp, n_eps, T);
+  col.array = array = model_array_new (c, n_comp, n_eps, T, quantity);
   if (!attn_model_run_until (model, ids, T, spec, last_layer, cap, collect_run, &col, cancellable,
                              error))
     return NULL;

@@ -4,7 +4,7 @@
  *
  * What the viewer's Model page and `render` of a model draw: the runs of
  * attn_model_run as one AttnArray [component, epsilon, layer, head, query,
- * key] in memory (component "none" and one ε without an intervention),
+ * key], computed when read (component "none" and one ε without an intervention),
  * tick labels the tokens, component names, ε values and indices.
  */
 #pragma once
@@ -16,7 +16,9 @@ G_BEGIN_DECLS
 
 /* quantity of every run of spec (NULL or op none: the unperturbed run) on
  * ids [T], their tokens (attn_model_label) the query and key labels.
- * Memory: H · T² floats per run and layer computed.  Layers past last_layer are not computed (NaN; G_MAXUINT: all
+ * Memory: (Hq + Hkv) · T · d + Hkv · T floats per run and layer computed
+ * (Q, K and V's row norms: the attention is computed from them when a
+ * box is read, never T × T).  Layers past last_layer are not computed (NaN; G_MAXUINT: all
  * are), nor then the next tokens.  runs_done (may be NULL) counts the runs
  * finished, atomically, for a progress bar in another thread.  Errors:
  * attn_model_run's. */

@@ -46,6 +46,11 @@ float *attn_model_alloc (AttnModel *model, gsize n, GError **error);
 gboolean attn_model_config_check (const AttnModelConfig *config, GError **error);
 
 /* The loaders attn_model_load picks between. */
+/* The most floats a forward pass holds of one head's weights when its
+ * capture keeps no T × T arrays (0: the default, 4 Mi): tests make it
+ * small to check the pass that attends a block of rows at a time. */
+void attn_model_set_att_block_floats (gsize n);
+
 AttnModel *attn_model_load_single_file (const char *path, GError **error);
 AttnModel *attn_model_load_hf (const char *folder, GError **error);
 

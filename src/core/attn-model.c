@@ -24,6 +24,16 @@
 #include <string.h>
 
 #define LOGIT_ROWS 64
+/* The most a pass holds of one head's weights: query rows of a block,
+ * attended one block at a time when T × T does not fit. */
+#define ATT_BLOCK_FLOATS ((gsize) 4 << 20)
+static gsize att_block_floats = ATT_BLOCK_FLOATS;
+
+void
+attn_model_set_att_block_floats (gsize n)
+{
+  att_block_floats = n ? n : ATT_BLOCK_FLOATS;
+}
 
 typedef struct
 {
@@ -45,7 +55,8 @@ typedef struct
   float *cos, *sin; /* [T, d/2] */
   float *prefix; /* [T, dim] x before the first intervened layer */
   float *logits; /* [LOGIT_ROWS, vocab] */
-  float *att;    /* [T, T] one head's weights when not captured */
+  float *att;    /* [att_rows, T] one block of a head's weights when not captured */
+  gsize att_rows;
   AttnWorkspace *ws;
 } AttnModelPass;
 
@@ -202,11 +213,13 @@ pass_new (AttnModel *m, gsize T, GError **error)
     { &p->up, T * c->hidden_dim }, { &p->heads, T * (qd + 2 * kvd) }, { &p->tmp, T * d },
     { &p->noise, T * d }, { &p->vnorm, T }, { &p->den, (gsize) c->n_layers * c->n_heads * T },
     { &p->cos, T * d / 2 }, { &p->sin, T * d / 2 }, { &p->prefix, T * c->dim },
-    { &p->logits, MIN (T, LOGIT_ROWS) * (gsize) c->vocab_size }, { &p->att, T * T },
+    { &p->logits, MIN (T, LOGIT_ROWS) * (gsize) c->vocab_size }, { &p->att, 0 },
   };
 
   p->m = m;
   p->T = T;
+  p->att_rows = CLAMP (att_block_floats / MAX (T, 1), 1, T);
+  bufs[G_N_ELEMENTS (bufs) - 1].n = p->att_rows * T;
   p->last = c->n_layers - 1;
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     if ((*bufs[i].buf = g_try_malloc0 (bufs[i].n * sizeof (float))) == NULL)
@@ -244,12 +257,32 @@ attn_model_capture_new (const AttnModel *model, gsize T, gboolean with_qkv)
   return g_steal_pointer (&cap);
 }
 
+AttnModelCapture *
+attn_model_capture_new_kept (const AttnModel *model, gsize T, gboolean with_den)
+{
+  const AttnModelConfig *c = &model->config;
+  g_autoptr (AttnModelCapture) cap = g_new0 (AttnModelCapture, 1);
+  gsize L = c->n_layers, d = c->head_size;
+
+  cap->T = T;
+  cap->top_ids = g_try_malloc (T * ATTN_MODEL_TOP_K * sizeof (gint32));
+  cap->top_probs = g_try_malloc (T * ATTN_MODEL_TOP_K * sizeof (float));
+  cap->q = g_try_malloc (L * c->n_heads * T * d * sizeof (float));
+  cap->k = g_try_malloc (L * c->n_kv_heads * T * d * sizeof (float));
+  cap->v = g_try_malloc (L * c->n_kv_heads * T * d * sizeof (float));
+  if (with_den)
+    cap->den = g_try_malloc0 (L * c->n_heads * T * sizeof (float));
+  if (!cap->top_ids || !cap->top_probs || !cap->q || !cap->k || !cap->v || (with_den && !cap->den))
+    return NULL;
+  return g_steal_pointer (&cap);
+}
+
 void
 attn_model_capture_free (AttnModelCapture *cap)
 {
   if (cap == NULL)
     return;
-  g_free (cap->q), g_free (cap->k), g_free (cap->v);
+  g_free (cap->q), g_free (cap->k), g_free (cap->v), g_free (cap->den);
   g_free (cap->attention), g_free (cap->value_norm);
   g_free (cap->top_ids), g_free (cap->top_probs);
   g_free (cap);
@@ -288,37 +321,87 @@ intervene (AttnModelPass *p, const Intervention *iv, guint layer, float *qh, flo
     }
 }
 
-/* Attention of every query head of layer l, into the capture (or the
- * scratch), and the heads' outputs o = A v into p->o.  clean: the
- * value-norm's row sums are this run's own (and kept for the others). */
+/* One head's attention into the capture's T × T arrays and its output
+ * o = A v into p->o (column h · d).  clean: the value-norm's row sums are
+ * this run's own (and kept for the others). */
+static gboolean
+attend_captured (AttnModelPass *p, guint l, gsize h, const float *q, const float *k,
+                 const float *v, AttnModelCapture *cap, gboolean clean, gboolean need_output,
+                 GCancellable *cancellable)
+{
+  const AttnModelConfig *c = &p->m->config;
+  gsize T = p->T, d = c->head_size, Hq = c->n_heads, at = ((gsize) l * Hq + h) * T * T;
+  float alpha = (float) (1.0 / sqrt ((double) d)), *A = cap->attention + at;
+  float *den = p->den + ((gsize) l * Hq + h) * T;
+  AttnOutput outs[3] = { { A, NULL, alpha, NULL, NULL, NULL } };
+  guint n = 1;
+
+  attn_row_norms (p->vnorm, v, T, d);
+  if (clean)
+    outs[n++] = (AttnOutput){ NULL, den, alpha, p->vnorm, NULL, NULL };
+  outs[n++] = (AttnOutput){ cap->value_norm + at, NULL, alpha, p->vnorm, den, NULL };
+  if (!attn_attention_pass (outs, n, q, k, T, d, TRUE, p->ws, cancellable))
+    return FALSE;
+  if (need_output)
+    attn_sgemm (FALSE, (int) T, (int) d, (int) T, 1.0f, A, (int) T, v, (int) d, 0.0f,
+                p->o + h * d, (int) (Hq * d));
+  return TRUE;
+}
+
+/* The same without T × T arrays: a block of query rows at a time, its
+ * weights in p->att, its output rows into p->o; den (NULL: not wanted)
+ * takes the value-norm's row sums of the unperturbed run. */
+static gboolean
+attend_rows (AttnModelPass *p, gsize h, const float *q, const float *k, const float *v, float *den,
+             gboolean need_output, GCancellable *cancellable)
+{
+  const AttnModelConfig *c = &p->m->config;
+  gsize T = p->T, d = c->head_size, Hq = c->n_heads;
+  float alpha = (float) (1.0 / sqrt ((double) d));
+  AttnOutput outs[2];
+  guint n = 0;
+
+  if (need_output)
+    outs[n++] = (AttnOutput){ p->att, NULL, alpha, NULL, NULL, NULL };
+  if (den)
+    {
+      attn_row_norms (p->vnorm, v, T, d);
+      outs[n++] = (AttnOutput){ NULL, den, alpha, p->vnorm, NULL, NULL };
+    }
+  for (gsize r0 = 0; n > 0 && r0 < T; r0 += p->att_rows)
+    {
+      gsize r1 = MIN (T, r0 + p->att_rows);
+
+      if (!attn_attention_pass_rows (outs, n, q, k, T, d, TRUE, r0, r1, p->ws, cancellable))
+        return FALSE;
+      /* causal: the block's keys end at its last row */
+      if (need_output)
+        attn_sgemm (FALSE, (int) (r1 - r0), (int) d, (int) r1, 1.0f, p->att, (int) T, v, (int) d,
+                    0.0f, p->o + r0 * Hq * d + h * d, (int) (Hq * d));
+    }
+  return TRUE;
+}
+
+/* Attention of every query head of layer l, into the capture (T × T
+ * arrays when it has them), and the heads' outputs o = A v into p->o.
+ * clean: the unperturbed run. */
 static gboolean
 attend (AttnModelPass *p, guint l, const float *qh, const float *kh, const float *vh,
         AttnModelCapture *cap, gboolean clean, gboolean need_output, GCancellable *cancellable)
 {
   const AttnModelConfig *c = &p->m->config;
   gsize T = p->T, d = c->head_size, Hq = c->n_heads, group = c->n_heads / c->n_kv_heads;
-  float alpha = (float) (1.0 / sqrt ((double) d));
 
   for (gsize h = 0; h < Hq; h++)
     {
       const float *q = qh + h * T * d, *k = kh + (h / group) * T * d, *v = vh + (h / group) * T * d;
-      gsize at = ((gsize) l * Hq + h) * T * T;
-      float *A = cap ? cap->attention + at : p->att, *den = p->den + ((gsize) l * Hq + h) * T;
-      AttnOutput outs[3] = { { A, NULL, alpha, NULL, NULL, NULL } };
-      guint n = 1;
+      float *den = cap && cap->den && clean ? cap->den + ((gsize) l * Hq + h) * T : NULL;
+      gboolean ok = cap && cap->attention
+                      ? attend_captured (p, l, h, q, k, v, cap, clean, need_output, cancellable)
+                      : attend_rows (p, h, q, k, v, den, need_output, cancellable);
 
-      if (cap)
-        {
-          attn_row_norms (p->vnorm, v, T, d);
-          if (clean)
-            outs[n++] = (AttnOutput){ NULL, den, alpha, p->vnorm, NULL, NULL };
-          outs[n++] = (AttnOutput){ cap->value_norm + at, NULL, alpha, p->vnorm, den, NULL };
-        }
-      if (!attn_attention_pass (outs, n, q, k, T, d, TRUE, p->ws, cancellable))
+      if (!ok)
         return FALSE;
-      if (need_output)
-        attn_sgemm (FALSE, (int) T, (int) d, (int) T, 1.0f, A, (int) T, v, (int) d, 0.0f,
-                  p->o + h * d, (int) (Hq * d));
     }
   return TRUE;
 }

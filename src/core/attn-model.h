@@ -84,11 +84,18 @@ typedef struct
   float *value_norm; /* [L, Hq, T, T]: A_ij ‖v_j‖ / Σ_j A⁰_ij ‖v⁰_j‖ (⁰: the unperturbed run) */
   gint32 *top_ids;   /* [T, TOP_K]: the likeliest next tokens, most likely first */
   float *top_probs;  /* [T, TOP_K]: their probabilities */
+  float *den;        /* [L, Hq, T]: Σ_j A⁰_ij ‖v⁰_j‖, written by the unperturbed run (kept
+                      * captures that want it) */
 } AttnModelCapture;
 
 /* One capture's arrays, each allocated (q, k, v only when with_qkv);
  * NULL when memory runs out. */
 AttnModelCapture *attn_model_capture_new (const AttnModel *model, gsize T, gboolean with_qkv);
+/* A capture without T × T arrays: q, k, v, the top tokens and (with_den)
+ * den, from which any block of the attention can be computed again (what
+ * a long context is shown from).  The pass attends a block of query rows
+ * at a time.  NULL when memory runs out. */
+AttnModelCapture *attn_model_capture_new_kept (const AttnModel *model, gsize T, gboolean with_den);
 void attn_model_capture_free (AttnModelCapture *capture);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnModelCapture, attn_model_capture_free)
 
