@@ -6,6 +6,7 @@ damaged, written with h5py into the directory given.
     make-hostile-fixtures.py write DIR
 """
 import os
+import struct
 import sys
 
 import h5py
@@ -42,6 +43,27 @@ def bad_gzip(path):
         out.write(bytes(data))
 
 
+def lzf_size(path):
+    """An LZF dataset whose filter records a chunk size (h5py's cd_values[2])
+    of half its chunks: the filter would hand HDF5 shorter chunks than it
+    copies out of them.  Refused when the dataset is opened."""
+    rng = np.random.default_rng(5)
+    with h5py.File(path, "w") as f:
+        f.create_dataset("attn", data=rng.random((64, 64), dtype=np.float32),
+                         chunks=(16, 16), compression="lzf")
+    with h5py.File(path, "r") as f:
+        values = f["attn"].id.get_create_plist().get_filter(0)[2]
+    data = bytes(open(path, "rb").read())
+    recorded = struct.pack("<%dI" % len(values), *values)
+    assert values[2] == 16 * 16 * 4 and data.count(recorded) == 1
+    data = data.replace(recorded, struct.pack("<%dI" % len(values), values[0], values[1], 512))
+    with open(path, "wb") as out:
+        out.write(bytes(data))
+    with h5py.File(path, "r") as f:
+        code, _, values, _ = f["attn"].id.get_create_plist().get_filter(0)
+        assert code == 32000 and values[2] == 512, values
+
+
 def names(path):
     """Names that are not UTF-8, and names with terminal controls."""
     with h5py.File(path, "w") as f:
@@ -67,6 +89,7 @@ def main():
     plain(os.path.join(out, "plain.h5"))
     big(os.path.join(out, "big.h5"))
     bad_gzip(os.path.join(out, "badgz.h5"))
+    lzf_size(os.path.join(out, "lzfsize.h5"))
     names(os.path.join(out, "names.h5"))
     qkv(os.path.join(out, "qkv.h5"))
 

@@ -206,6 +206,15 @@ test_read_error_exit (void)
     }
 }
 
+/* An LZF dataset whose filter records half its chunk size: refused when
+ * it is opened, before HDF5 could copy whole chunks out of short ones. */
+static void
+test_lzf_size (void)
+{
+  refused ("lzfsize.h5", NEEDLES ("/attn", "LZF filter records chunks of 512 bytes", "1024"),
+           ARGS ("render", "lzfsize.h5", "-o", "out.png"));
+}
+
 /* ---- saved views that are not files, too large, too deep ---- */
 
 static void
@@ -671,6 +680,7 @@ main (int argc, char **argv)
   g_assert_cmpint (g_chdir (attn_test_tmpdir ()), ==, 0);
 
   g_test_add_func ("/hostile/read-error-exit", test_read_error_exit);
+  g_test_add_func ("/hostile/lzf-size", test_lzf_size);
   g_test_add_func ("/hostile/view/dev-zero", test_view_dev_zero);
   g_test_add_func ("/hostile/view/fifo", test_view_fifo);
   g_test_add_func ("/hostile/view/deep", test_view_deep);

@@ -152,6 +152,33 @@ attn_h5_filter_names (hid_t dset)
   return g_strv_builder_end (b);
 }
 
+/* An LZF filter's recorded chunk size (h5py's cd_values[2]; 0 when not
+ * recorded) against the dataset's chunks: NULL when they agree, else why
+ * not.  The filter holds every chunk to the recorded size. */
+static char *
+lzf_size_problem (hid_t dset, hid_t dcpl, int i)
+{
+  unsigned int flags = 0, cd[8] = { 0 }, config = 0;
+  size_t n_cd = G_N_ELEMENTS (cd);
+  hsize_t chunk[H5S_MAX_RANK];
+  hid_t type;
+  int rank = H5Pget_chunk (dcpl, H5S_MAX_RANK, chunk);
+  guint64 bytes = 0;
+
+  if (H5Pget_filter2 (dcpl, (unsigned int) i, &flags, &n_cd, cd, 0, NULL, &config) < 0
+      || n_cd < 3 || cd[2] == 0 || rank < 1 || (type = H5Dget_type (dset)) < 0)
+    return NULL;
+  bytes = H5Tget_size (type);
+  H5Tclose (type);
+  for (int d = 0; d < rank && bytes <= G_MAXUINT32; d++)
+    bytes *= chunk[d];
+  if (bytes == cd[2])
+    return NULL;
+  return g_strdup_printf (_("its LZF filter records chunks of %u bytes, not the %" G_GUINT64_FORMAT
+                            " bytes of its chunks: the file is damaged"),
+                          cd[2], bytes);
+}
+
 gboolean
 attn_h5_check_filters (hid_t dset, const char *path, GError **error)
 {
@@ -176,6 +203,14 @@ attn_h5_check_filters (hid_t dset, const char *path, GError **error)
           ok = attn_h5_fail (error, ATTN_ERROR_FILTER,
                              _("%s uses %s (%d), which no HDF5 plugin on this system provides"),
                              shown_path, what, (int) id);
+        }
+      else if (id == ATTN_H5_FILTER_LZF)
+        {
+          g_autofree char *why = lzf_size_problem (dset, dcpl, i);
+          g_autofree char *shown_path = attn_format_name (path);
+
+          if (why)
+            ok = attn_h5_fail (error, ATTN_ERROR_FILTER, "%s: %s", shown_path, why);
         }
     }
   if (dcpl >= 0)
