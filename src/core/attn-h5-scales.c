@@ -10,6 +10,7 @@
 #include "attn-i18n.h"
 
 #include <hdf5_hl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -174,7 +175,7 @@ lzf_size_problem (hid_t dset, hid_t dcpl, int i)
     bytes *= chunk[d];
   if (bytes == cd[2])
     return NULL;
-  return g_strdup_printf (_("its LZF filter records chunks of %u bytes, not the %" G_GUINT64_FORMAT
+  return g_strdup_printf (_("its LZF filter records chunks of %u bytes, not the %" PRIu64
                             " bytes of its chunks: the file is damaged"),
                           cd[2], bytes);
 }
