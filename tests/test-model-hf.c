@@ -175,11 +175,11 @@ keep_full (guint run, const AttnModelCapture *cap, gpointer user_data, GError **
 }
 
 /* The model's array keeps Q, K and V's norms and computes the attention
- * when read, from a pass that attended 37 rows at a time: every value of
- * both quantities, in every run of an intervention (Q scaled on one head
- * and a token range, V scaled), within 1e-6 of the full capture's T × T
- * arrays; the next-token probabilities agree too, so the blocked pass
- * gives the model's output. */
+ * when read, from a pass that attended 9 rows at a time (and ran the MLP
+ * 150 rows at a time): every value of both quantities, in every run of an
+ * intervention (Q scaled on one head and a token range, V scaled), within
+ * 1e-6 of the full capture's T × T arrays; the next-token probabilities
+ * agree too, so the blocked pass gives the model's output. */
 static void
 test_array_from_kept (void)
 {
@@ -197,6 +197,7 @@ test_array_from_kept (void)
 
   g_assert_no_error (error);
   c = attn_model_get_config (m);
+  g_assert_cmpuint (c->hidden_dim, ==, 12); /* 9 T floats: MLP blocks of 150 rows */
   for (gsize t = 0; t < T; t++)
     ids[t] = (gint32) (1 + (t * 37 + 11) % (c->vocab_size - 1)); /* 0's embedding holds NaN */
   spec->op = ATTN_OP_SCALE;
@@ -218,7 +219,7 @@ test_array_from_kept (void)
   cap = attn_model_capture_new (m, T, FALSE);
   g_assert_true (attn_model_run (m, ids, T, spec, cap, keep_full, &f, NULL, &error));
   g_assert_no_error (error);
-  attn_model_set_att_block_floats (37 * T);
+  attn_model_set_att_block_floats (9 * T); /* the fixture's hidden size is 12 */
   for (int quantity = 0; quantity < 2; quantity++)
     {
       g_autoptr (AttnArray) a = attn_model_array_new (m, ids, T, spec, quantity, G_MAXUINT, NULL,

@@ -45,8 +45,9 @@ typedef struct
   float *q;      /* [T, Hq·d] */
   float *k, *v;  /* [T, Hkv·d] */
   float *o;      /* [T, Hq·d] the heads' outputs */
-  float *gate;   /* [T, hidden] */
-  float *up;     /* [T, hidden] */
+  float *gate;   /* [mlp_rows, hidden] */
+  float *up;     /* [mlp_rows, hidden] */
+  gsize mlp_rows; /* rows of the MLP at a time */
   float *heads;  /* [(Hq + 2 Hkv), T, d] head-major q, k, v when not captured */
   float *tmp;    /* [T, d] */
   float *noise;  /* [T, d] */
@@ -209,8 +210,8 @@ pass_new (AttnModel *m, gsize T, GError **error)
   gsize d = c->head_size, qd = c->n_heads * d, kvd = c->n_kv_heads * d;
   struct { float **buf; gsize n; } bufs[] = {
     { &p->x, T * c->dim }, { &p->xn, T * c->dim }, { &p->q, T * qd }, { &p->k, T * kvd },
-    { &p->v, T * kvd }, { &p->o, T * qd }, { &p->gate, T * c->hidden_dim },
-    { &p->up, T * c->hidden_dim }, { &p->heads, T * (qd + 2 * kvd) }, { &p->tmp, T * d },
+    { &p->v, T * kvd }, { &p->o, T * qd }, { &p->gate, 0 }, { &p->up, 0 },
+    { &p->heads, T * (qd + 2 * kvd) }, { &p->tmp, T * d },
     { &p->noise, T * d }, { &p->vnorm, T }, { &p->den, (gsize) c->n_layers * c->n_heads * T },
     { &p->cos, T * d / 2 }, { &p->sin, T * d / 2 }, { &p->prefix, T * c->dim },
     { &p->logits, MIN (T, LOGIT_ROWS) * (gsize) c->vocab_size }, { &p->att, 0 },
@@ -220,6 +221,10 @@ pass_new (AttnModel *m, gsize T, GError **error)
   p->T = T;
   p->att_rows = CLAMP (att_block_floats / MAX (T, 1), 1, T);
   bufs[G_N_ELEMENTS (bufs) - 1].n = p->att_rows * T;
+  /* the MLP's two [rows, hidden] buffers: at most what one head's block of
+   * weights may hold, and whole rows of LOGIT_ROWS at least */
+  p->mlp_rows = CLAMP (att_block_floats / MAX (c->hidden_dim, 1), LOGIT_ROWS, MAX (T, 1));
+  bufs[6].n = bufs[7].n = p->mlp_rows * c->hidden_dim;
   p->last = c->n_layers - 1;
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     if ((*bufs[i].buf = g_try_malloc0 (bufs[i].n * sizeof (float))) == NULL)
@@ -406,19 +411,25 @@ attend (AttnModelPass *p, guint l, const float *qh, const float *kh, const float
   return TRUE;
 }
 
-/* x += (silu (xn W_gateᵀ) ⊙ xn W_upᵀ) W_downᵀ, xn the normed x. */
+/* x += (silu (xn W_gateᵀ) ⊙ xn W_upᵀ) W_downᵀ, xn the normed x; a block
+ * of mlp_rows rows at a time (all of them unless T is long). */
 static void
 mlp (AttnModelPass *p, const AttnModelLayer *w)
 {
   const AttnModelConfig *c = &p->m->config;
-  gsize T = p->T, n = T * c->hidden_dim;
+  gsize T = p->T;
 
   rmsnorm (p->xn, p->x, w->mlp_norm, T, c->dim, c->norm_eps);
-  matmul (p->gate, p->xn, w->w_gate, NULL, T, c->hidden_dim, c->dim, FALSE);
-  matmul (p->up, p->xn, w->w_up, NULL, T, c->hidden_dim, c->dim, FALSE);
-  for (gsize i = 0; i < n; i++)
-    p->gate[i] = silu (p->gate[i]) * p->up[i];
-  matmul (p->x, p->gate, w->w_down, NULL, T, c->dim, c->hidden_dim, TRUE);
+  for (gsize r0 = 0; r0 < T; r0 += p->mlp_rows)
+    {
+      gsize rows = MIN (p->mlp_rows, T - r0), n = rows * c->hidden_dim;
+
+      matmul (p->gate, p->xn + r0 * c->dim, w->w_gate, NULL, rows, c->hidden_dim, c->dim, FALSE);
+      matmul (p->up, p->xn + r0 * c->dim, w->w_up, NULL, rows, c->hidden_dim, c->dim, FALSE);
+      for (gsize i = 0; i < n; i++)
+        p->gate[i] = silu (p->gate[i]) * p->up[i];
+      matmul (p->x + r0 * c->dim, p->gate, w->w_down, NULL, rows, c->dim, c->hidden_dim, TRUE);
+    }
 }
 
 /* Whether l is the last layer computed and not the model's last. */
