@@ -229,7 +229,9 @@ test_bad_prompts (void)
 }
 
 /* render of a model: the figure, its saved view, and the view drawn again
- * to the same bytes; a model without a prompt is refused. */
+ * to the same bytes; a model without a prompt is refused.  The runs stop
+ * at the last layer the view draws (a fixed layer, or a range's end), and
+ * no layer drawn is left out (NaN). */
 static void
 test_render_model (void)
 {
@@ -242,10 +244,20 @@ test_render_model (void)
   const char *argv_view[] = { attn_test_attnview (), "render", model_path, "--view", "m.json",
                               "-o", "m2.png", NULL };
   const char *argv_bad[] = { attn_test_attnview (), "render", model_path, "-o", "m3.png", NULL };
+  /* the runs stop at the last layer drawn: layer 3 shown through a range */
+  const char *argv_range[] = { attn_test_attnview (), "render", model_path, "--prompt", "Lily saw a dog.",
+                               "--rows", "layer", "--range", "layer=2:4", "-o", "m4.png", NULL };
 
   if (!have_model ())
     return;
   g_assert_cmpint (attn_test_spawn (argv_cmd, &out, &err), ==, 0);
+  /* the runs stop at layer 3, not before it: no layer drawn is NaN */
+  g_assert_null (strstr (err, "NaN"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (attn_test_spawn (argv_range, &out, &err), ==, 0);
+  g_assert_null (strstr (err, "NaN"));
+  g_unlink ("m4.png");
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (attn_test_spawn (argv_view, &out, &err), ==, 0);

@@ -391,8 +391,44 @@ only_view_path (AttnReaderFile *file)
   return NULL;
 }
 
-/* A model's runs on the view's prompt under its intervention (all layers:
- * a figure is drawn once). */
+/* The last layer a view of a model's runs draws: where layer is fixed,
+ * that one (0 when not selected), else the end of its range, else every
+ * layer (G_MAXUINT).  The runs stop there (attn_model_run_until). */
+static guint
+last_layer_drawn (const AttnViewSpec *spec)
+{
+  const char *const shown[] = { spec->ydim, spec->xdim, spec->rowdim, spec->coldim };
+  guint64 index = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    if (g_strcmp0 (shown[i], "layer") == 0)
+      {
+        for (guint r = 0; spec->ranges && r < spec->ranges->len; r++)
+          {
+            const AttnRange *range = g_ptr_array_index (spec->ranges, r);
+
+            if (g_strcmp0 (range->dim, "layer") == 0 && range->end > 0 && range->end < G_MAXUINT)
+              return (guint) range->end - 1;
+          }
+        return G_MAXUINT;
+      }
+  for (guint i = 0; spec->selects && i < spec->selects->len; i++)
+    {
+      const AttnSelect *sel = g_ptr_array_index (spec->selects, i);
+
+      if (g_strcmp0 (sel->dim, "layer") != 0)
+        continue;
+      if (sel->label == NULL)
+        index = sel->index;
+      /* a layer's label is its index */
+      else if (!g_ascii_string_to_unsigned (sel->label, 10, 0, G_MAXUINT - 1, &index, NULL))
+        return G_MAXUINT;
+    }
+  return (guint) MIN (index, G_MAXUINT - 1);
+}
+
+/* A model's runs on the view's prompt under its intervention, as far as
+ * the layers the view draws. */
 static AttnArray *
 model_array (const char *path, const AttnViewSpec *spec, GError **error)
 {
@@ -411,7 +447,7 @@ model_array (const char *path, const AttnViewSpec *spec, GError **error)
     return NULL;
   return attn_model_array_new (model, ids, n, spec->live,
                                spec->live ? spec->live->quantity : ATTN_QUANTITY_WEIGHTS,
-                               G_MAXUINT, NULL, NULL, error);
+                               last_layer_drawn (spec), NULL, NULL, error);
 }
 
 /* FILE.overview.h5, when there is one and it is newer than FILE: stored
