@@ -68,6 +68,52 @@ attn_workspace_free (AttnWorkspace *ws)
   g_free (ws);
 }
 
+struct _AttnWorkspacePool
+{
+  GMutex lock;
+  GPtrArray *idle; /* AttnWorkspace* */
+};
+
+AttnWorkspacePool *
+attn_workspace_pool_new (void)
+{
+  AttnWorkspacePool *pool = g_new0 (AttnWorkspacePool, 1);
+
+  g_mutex_init (&pool->lock);
+  pool->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_workspace_free);
+  return pool;
+}
+
+void
+attn_workspace_pool_free (AttnWorkspacePool *pool)
+{
+  if (pool == NULL)
+    return;
+  g_ptr_array_unref (pool->idle);
+  g_mutex_clear (&pool->lock);
+  g_free (pool);
+}
+
+AttnWorkspace *
+attn_workspace_pool_take (AttnWorkspacePool *pool)
+{
+  AttnWorkspace *ws = NULL;
+
+  g_mutex_lock (&pool->lock);
+  if (pool->idle->len > 0)
+    ws = g_ptr_array_steal_index_fast (pool->idle, pool->idle->len - 1);
+  g_mutex_unlock (&pool->lock);
+  return ws ? ws : attn_workspace_new (0);
+}
+
+void
+attn_workspace_pool_give (AttnWorkspacePool *pool, AttnWorkspace *ws)
+{
+  g_mutex_lock (&pool->lock);
+  g_ptr_array_add (pool->idle, ws);
+  g_mutex_unlock (&pool->lock);
+}
+
 static void
 ws_reserve_columns (AttnWorkspace *ws, gsize T)
 {

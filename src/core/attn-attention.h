@@ -101,6 +101,14 @@ AttnWorkspace *attn_workspace_new (guint n_threads);
 void attn_workspace_free (AttnWorkspace *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttnWorkspace, attn_workspace_free)
 
+/* Idle workspaces of an object read from several threads: take one (a new
+ * one when none is idle), give it back when done.  Thread-safe. */
+typedef struct _AttnWorkspacePool AttnWorkspacePool;
+AttnWorkspacePool *attn_workspace_pool_new (void);
+void attn_workspace_pool_free (AttnWorkspacePool *pool);
+AttnWorkspace *attn_workspace_pool_take (AttnWorkspacePool *pool);
+void attn_workspace_pool_give (AttnWorkspacePool *pool, AttnWorkspace *ws);
+
 /* --- the noise generator (README.md, "Live computation") --- */
 
 /* SplitMix64's finaliser. */

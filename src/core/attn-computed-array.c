@@ -65,12 +65,12 @@ struct _AttnComputedArray
   GArray *layers, *heads; /* guint: the file's indices */
   AttnPerturbation pert;
   GMutex h5_lock;             /* HDF5 reads */
-  GMutex lock;                /* the cache and the idle workspaces */
+  GMutex lock;                /* the cache */
   GMutex prefetch_lock;       /* one head's grid computed at a time */
   GHashTable *cache;          /* key -> CacheEntry */
   GQueue lru;                 /* CacheEntry links, most recent first */
   gsize cache_size, cache_used;
-  GPtrArray *workspaces;      /* idle AttnWorkspace* */
+  AttnWorkspacePool *workspaces;
   GPtrArray *spare;           /* up to MAX_SPARE freed slices, reused without page faults */
   HeadData *last_head;        /* the head read last (under lock) */
 };
@@ -96,7 +96,7 @@ attn_computed_array_finalize (GObject *object)
   g_clear_pointer (&self->layers, g_array_unref);
   g_clear_pointer (&self->heads, g_array_unref);
   g_hash_table_destroy (self->cache);
-  g_ptr_array_unref (self->workspaces);
+  attn_workspace_pool_free (self->workspaces);
   g_ptr_array_unref (self->spare);
   head_data_unref (self->last_head);
   g_mutex_clear (&self->h5_lock);
@@ -115,7 +115,7 @@ attn_computed_array_init (AttnComputedArray *self)
                                        (GDestroyNotify) cache_entry_free);
   g_queue_init (&self->lru);
   self->cache_size = ATTN_COMPUTED_ARRAY_DEFAULT_CACHE;
-  self->workspaces = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_workspace_free);
+  self->workspaces = attn_workspace_pool_new ();
   self->spare = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -255,26 +255,6 @@ attn_computed_array_get_cache_used (AttnComputedArray *self)
   used = self->cache_used;
   g_mutex_unlock (&self->lock);
   return used;
-}
-
-static AttnWorkspace *
-take_workspace (AttnComputedArray *self)
-{
-  AttnWorkspace *ws = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->workspaces->len > 0)
-    ws = g_ptr_array_steal_index_fast (self->workspaces, self->workspaces->len - 1);
-  g_mutex_unlock (&self->lock);
-  return ws ? ws : attn_workspace_new (0);
-}
-
-static void
-give_workspace (AttnComputedArray *self, AttnWorkspace *ws)
-{
-  g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->workspaces, ws);
-  g_mutex_unlock (&self->lock);
 }
 
 /* --- reading --- */
@@ -546,14 +526,14 @@ attn_computed_array_read_box (AttnArray *array, const gsize *start, const gsize 
                               GCancellable *cancellable, GError **error)
 {
   AttnComputedArray *self = ATTN_COMPUTED_ARRAY (array);
-  AttnWorkspace *ws = take_workspace (self);
+  AttnWorkspace *ws = attn_workspace_pool_take (self->workspaces);
   gboolean ok = TRUE;
 
   for (gsize li = start[2]; ok && li < start[2] + count[2]; li++)
     for (gsize hi = start[3]; ok && hi < start[3] + count[3]; hi++)
       ok = prefetch_head (self, li, hi, count, ws, cancellable, error)
            && read_head_slices (self, li, hi, start, count, out, ws, cancellable, error);
-  give_workspace (self, ws);
+  attn_workspace_pool_give (self->workspaces, ws);
   return ok;
 }
 

@@ -39,8 +39,7 @@ struct _AttnModelArray
   float *den;      /* [L, Hq, T] Σ_j A⁰_ij ‖v⁰_j‖ of the unperturbed run (value norm) */
   gint32 *top_ids; /* [runs, T, K] */
   float *top_probs;
-  GMutex lock;            /* guards workspaces */
-  GPtrArray *workspaces;  /* idle AttnWorkspace* */
+  AttnWorkspacePool *workspaces;
 };
 
 G_DEFINE_FINAL_TYPE (AttnModelArray, attn_model_array, ATTN_TYPE_ARRAY)
@@ -60,29 +59,8 @@ attn_model_array_finalize (GObject *object)
   g_free (self->den);
   g_free (self->top_ids);
   g_free (self->top_probs);
-  g_ptr_array_unref (self->workspaces);
-  g_mutex_clear (&self->lock);
+  attn_workspace_pool_free (self->workspaces);
   G_OBJECT_CLASS (attn_model_array_parent_class)->finalize (object);
-}
-
-static AttnWorkspace *
-take_workspace (AttnModelArray *self)
-{
-  AttnWorkspace *ws = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->workspaces->len > 0)
-    ws = g_ptr_array_steal_index_fast (self->workspaces, self->workspaces->len - 1);
-  g_mutex_unlock (&self->lock);
-  return ws ? ws : attn_workspace_new (0);
-}
-
-static void
-give_workspace (AttnModelArray *self, AttnWorkspace *ws)
-{
-  g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->workspaces, ws);
-  g_mutex_unlock (&self->lock);
 }
 
 /* Query rows [r0, r0 + n) of head h of one (run, layer), keys [k0, k0 +
@@ -149,12 +127,12 @@ attn_model_array_read_box (AttnArray *array, const gsize *start, const gsize *co
                   out[i] = NAN;
                 continue;
               }
-            ws = ws ? ws : take_workspace (self);
+            ws = ws ? ws : attn_workspace_pool_take (self->workspaces);
             ok = read_rows (self, lay, l, h, start[4], count[4], start[5], count[5], out, band,
                             band_rows, ws, cancellable);
           }
   if (ws)
-    give_workspace (self, ws);
+    attn_workspace_pool_give (self->workspaces, ws);
   return ok || !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
@@ -168,8 +146,7 @@ attn_model_array_class_init (AttnModelArrayClass *klass)
 static void
 attn_model_array_init (AttnModelArray *self)
 {
-  g_mutex_init (&self->lock);
-  self->workspaces = g_ptr_array_new_with_free_func ((GDestroyNotify) attn_workspace_free);
+  self->workspaces = attn_workspace_pool_new ();
 }
 
 typedef struct
