@@ -859,33 +859,7 @@ load_crypto (gpointer unused)
   return NULL;
 }
 
-void
-attn_h5_sha256 (const guint8 *const *parts, const gsize *n, guint n_parts, guint8 out[32])
-{
-  static GOnce once = G_ONCE_INIT;
-
-  g_once (&once, load_crypto, NULL);
-  if (crypto.init)
-    {
-      guint64 ctx[32]; /* SHA256_CTX is 112 bytes */
-
-      crypto.init (ctx);
-      for (guint i = 0; i < n_parts; i++)
-        crypto.update (ctx, parts[i], n[i]);
-      crypto.final (out, ctx);
-    }
-  else
-    {
-      g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-      gsize len = 32;
-
-      for (guint i = 0; i < n_parts; i++)
-        g_checksum_update (sum, parts[i], n[i]);
-      g_checksum_get_digest (sum, out, &len);
-    }
-}
-
-/* SHA-256 a piece at a time, through the same two implementations. */
+/* SHA-256 a piece at a time, through libcrypto's or GLib's. */
 typedef struct
 {
   guint64 ctx[32]; /* SHA256_CTX is 112 bytes */
@@ -924,6 +898,17 @@ sha_end (Sha *h, guint8 out[32])
     }
   else
     crypto.final (out, h->ctx);
+}
+
+void
+attn_h5_sha256 (const guint8 *const *parts, const gsize *n, guint n_parts, guint8 out[32])
+{
+  Sha h;
+
+  sha_begin (&h);
+  for (guint i = 0; i < n_parts; i++)
+    sha_update (&h, parts[i], n[i]);
+  sha_end (&h, out);
 }
 
 /* The digest reads stored bytes in pieces this large into a buffer of its
