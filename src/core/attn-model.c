@@ -208,23 +208,25 @@ pass_new (AttnModel *m, gsize T, GError **error)
   const AttnModelConfig *c = &m->config;
   g_autoptr (AttnModelPass) p = g_new0 (AttnModelPass, 1);
   gsize d = c->head_size, qd = c->n_heads * d, kvd = c->n_kv_heads * d;
+  /* one head's block of weights, and the MLP's two [rows, hidden]
+   * buffers, at most att_block_floats each (whole rows of LOGIT_ROWS at
+   * least for the MLP) */
+  gsize att_rows = CLAMP (att_block_floats / MAX (T, 1), 1, T);
+  gsize mlp_rows = CLAMP (att_block_floats / MAX (c->hidden_dim, 1), LOGIT_ROWS, MAX (T, 1));
   struct { float **buf; gsize n; } bufs[] = {
     { &p->x, T * c->dim }, { &p->xn, T * c->dim }, { &p->q, T * qd }, { &p->k, T * kvd },
-    { &p->v, T * kvd }, { &p->o, T * qd }, { &p->gate, 0 }, { &p->up, 0 },
+    { &p->v, T * kvd }, { &p->o, T * qd }, { &p->gate, mlp_rows * c->hidden_dim },
+    { &p->up, mlp_rows * c->hidden_dim },
     { &p->heads, T * (qd + 2 * kvd) }, { &p->tmp, T * d },
     { &p->noise, T * d }, { &p->vnorm, T }, { &p->den, (gsize) c->n_layers * c->n_heads * T },
     { &p->cos, T * d / 2 }, { &p->sin, T * d / 2 }, { &p->prefix, T * c->dim },
-    { &p->logits, MIN (T, LOGIT_ROWS) * (gsize) c->vocab_size }, { &p->att, 0 },
+    { &p->logits, MIN (T, LOGIT_ROWS) * (gsize) c->vocab_size }, { &p->att, att_rows * T },
   };
 
   p->m = m;
   p->T = T;
-  p->att_rows = CLAMP (att_block_floats / MAX (T, 1), 1, T);
-  bufs[G_N_ELEMENTS (bufs) - 1].n = p->att_rows * T;
-  /* the MLP's two [rows, hidden] buffers: at most what one head's block of
-   * weights may hold, and whole rows of LOGIT_ROWS at least */
-  p->mlp_rows = CLAMP (att_block_floats / MAX (c->hidden_dim, 1), LOGIT_ROWS, MAX (T, 1));
-  bufs[6].n = bufs[7].n = p->mlp_rows * c->hidden_dim;
+  p->att_rows = att_rows;
+  p->mlp_rows = mlp_rows;
   p->last = c->n_layers - 1;
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
     if ((*bufs[i].buf = g_try_malloc0 (bufs[i].n * sizeof (float))) == NULL)
