@@ -18,6 +18,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import time
 import unittest
 import zlib
 
@@ -76,6 +77,24 @@ def write_attention(path, data, file_kw=None, **dataset_kw):
             d.dims[i].label = n
 
 
+def expected_digest(path, box, as_panel=False):
+    """The figure's digest of one panel, as the README defines it: the
+    SHA-256 of the panel's, itself the SHA-256 of the digests of the
+    chunks its box meets (row-major), each the SHA-256 of the chunk's
+    offset (little-endian 64-bit numbers), filter mask (32 bits) and
+    stored bytes."""
+    with h5py.File(path, "r") as f:
+        d = f["attention"]
+        ranges = [range(lo // c * c, hi, c) for (lo, hi), c in zip(box, d.chunks)]
+        panel = hashlib.sha256()
+        for offset in itertools.product(*ranges):
+            mask, stored = d.id.read_direct_chunk(offset)
+            chunk = hashlib.sha256(struct.pack("<%dQ" % len(offset), *offset))
+            chunk.update(struct.pack("<I", mask) + stored)
+            panel.update(chunk.digest())
+    return panel.hexdigest() if as_panel else hashlib.sha256(panel.digest()).hexdigest()
+
+
 class Provenance(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="attnview-prov-")
@@ -124,21 +143,7 @@ class Provenance(unittest.TestCase):
         self.assertNotEqual(provenance(self.draw("c.png"))["data"]["sha256"], before)
 
     def expected_digest(self, path, box):
-        """The figure's digest of one panel, as the README defines it: the
-        SHA-256 of the panel's, itself the SHA-256 of the digests of the
-        chunks its box meets (row-major), each the SHA-256 of the chunk's
-        offset (little-endian 64-bit numbers), filter mask (32 bits) and
-        stored bytes."""
-        with h5py.File(path, "r") as f:
-            d = f["attention"]
-            ranges = [range(lo // c * c, hi, c) for (lo, hi), c in zip(box, d.chunks)]
-            panel = hashlib.sha256()
-            for offset in itertools.product(*ranges):
-                mask, stored = d.id.read_direct_chunk(offset)
-                chunk = hashlib.sha256(struct.pack("<%dQ" % len(offset), *offset))
-                chunk.update(struct.pack("<I", mask) + stored)
-                panel.update(chunk.digest())
-        return hashlib.sha256(panel.digest()).hexdigest()
+        return expected_digest(path, box)
 
     def test_digest_is_sha256_of_stored_chunks(self):
         """Computed independently, for chunks without filters, the same
@@ -238,6 +243,69 @@ class Provenance(unittest.TestCase):
         os.mkfifo(fifo)
         r = run("render", self.h5, "--view", fifo, "-o", self.path("x.png"), timeout=30)
         self.assertEqual(r.returncode, 2)
+
+
+class DigestCache(unittest.TestCase):
+    """Drawn again from the same file, the digest is the one kept from
+    last time ($XDG_CACHE_HOME/attnview/digests); never one of a file that
+    changed since, nor one kept while the file was still being written."""
+
+    BOX = ((1, 2), (2, 3), (0, 64), (0, 64))
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="attnview-digests-")
+        self.env = dict(os.environ, XDG_CACHE_HOME=os.path.join(self.dir, "cache"))
+        self.entries = os.path.join(self.dir, "cache", "attnview", "digests")
+        self.h5 = os.path.join(self.dir, "att.h5")
+        write_attention(self.h5, np.random.default_rng(3).random((2, 3, 64, 64), dtype=np.float32))
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def digest(self, out="f.png"):
+        out = os.path.join(self.dir, out)
+        r = subprocess.run([ATTNVIEW, "render", self.h5, "--select", "layer=1", "--select",
+                            "head=2", "-o", out], capture_output=True, text=True, timeout=60,
+                           env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return provenance(out)["data"]["sha256"]
+
+    def kept(self):
+        return sorted(os.listdir(self.entries)) if os.path.isdir(self.entries) else []
+
+    def test_kept_matched_and_passed_over(self):
+        real = expected_digest(self.h5, self.BOX)
+        # just written: too recent to keep
+        self.assertEqual(self.digest(), real)
+        self.assertEqual(self.kept(), [])
+        time.sleep(3.5)
+        self.assertEqual(self.digest(), real)
+        (name,) = self.kept()
+        self.assertRegex(name, "^[0-9a-f]{64}$")
+        entry = os.path.join(self.entries, name)
+        # the panel's digest, in hex (the figure's is the SHA-256 of the panels')
+        self.assertEqual(read(entry), expected_digest(self.h5, self.BOX, as_panel=True).encode() + b"\n")
+        # an entry of another shape is passed over (and written again)
+        for bad in (b"", b"zz" * 32 + b"\n", b"AB" * 32 + b"\n", b"ab" * 33 + b"\n"):
+            with open(entry, "wb") as f:
+                f.write(bad)
+            self.assertEqual(self.digest(), real, bad)
+        self.assertRegex(read(entry).decode(), "^[0-9a-f]{64}\n$")
+        # a kept entry is what is used: plant one
+        with open(entry, "wb") as f:
+            f.write(b"ff" * 32 + b"\n")
+        self.assertEqual(self.digest(), hashlib.sha256(b"\xff" * 32).hexdigest())
+        # the shown chunk changed in place (same size): not matched
+        with h5py.File(self.h5, "r+") as f:
+            f["attention"][1, 2, 40, 3] = 0.25
+        changed = expected_digest(self.h5, self.BOX)
+        self.assertNotEqual(changed, real)
+        self.assertEqual(self.digest("g.png"), changed)
+        r = subprocess.run([ATTNVIEW, "render", "--view", os.path.join(self.dir, "f.png"), "-o",
+                            os.path.join(self.dir, "x.png")], capture_output=True, text=True,
+                           timeout=60, env=self.env)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("changed since", r.stderr)
 
 
 if __name__ == "__main__":

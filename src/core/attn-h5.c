@@ -21,6 +21,7 @@
 #include <hdf5_hl.h>
 #include <libdeflate.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Metadata read attempts of a SWMR-read open (see open_fid). */
 #define ATTN_H5_READ_ATTEMPTS 2
@@ -877,6 +878,35 @@ attn_h5_file_get_filename (AttnH5File *self)
 {
   g_return_val_if_fail (ATTN_IS_H5_FILE (self), NULL);
   return self->filename;
+}
+
+gboolean
+attn_h5_file_identity (AttnH5File *self, AttnFileIdentity *id, GError **error)
+{
+  hid_t fapl;
+  void *handle = NULL;
+  struct stat st;
+  gboolean ok;
+
+  g_return_val_if_fail (ATTN_IS_H5_FILE (self), FALSE);
+  attn_h5_lock ();
+  attn_h5_thread_init ();
+  /* the sec2 driver's handle is its descriptor (the reader opens no other) */
+  ok = (fapl = H5Fget_access_plist (self->fid)) >= 0 && H5Pget_driver (fapl) == H5FD_SEC2
+       && H5Fget_vfd_handle (self->fid, H5P_DEFAULT, &handle) >= 0 && handle != NULL
+       && fstat (*(int *) handle, &st) == 0;
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  H5Eclear2 (H5E_DEFAULT);
+  attn_h5_unlock ();
+  if (!ok)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: its state cannot be read"),
+                   self->shown);
+      return FALSE;
+    }
+  attn_file_identity_from_stat (id, &st);
+  return TRUE;
 }
 
 void

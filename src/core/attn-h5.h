@@ -9,6 +9,7 @@
 #pragma once
 
 #include "attn-array.h"
+#include "attn-digest-cache.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,8 @@ G_DECLARE_FINAL_TYPE (AttnH5File, attn_h5_file, ATTN, H5_FILE, GObject)
  * with one line that says which. */
 AttnH5File *attn_h5_file_open (const char *filename, GError **error);
 const char *attn_h5_file_get_filename (AttnH5File *self);
+/* The state of the file as opened (fstat of HDF5's descriptor). */
+gboolean attn_h5_file_identity (AttnH5File *self, AttnFileIdentity *id, GError **error);
 
 /* Every dataset in the file, depth first, in name order; AttnH5DatasetInfo*. */
 GPtrArray *attn_h5_file_list_datasets (AttnH5File *self, GError **error);

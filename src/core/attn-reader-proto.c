@@ -36,6 +36,7 @@ static const OpType op_types[ATTN_READER_N_OPS] = {
   [ATTN_READER_OP_REDUCE] = { "reduce", SLICE_T, GRID_T },
   [ATTN_READER_OP_REFRESH] = { "refresh", "u", "(b" DESC_T "as)" },
   [ATTN_READER_OP_DIGEST] = { "digest", SLICE_T, "(tttt)" }, /* not "ay": those are names */
+  [ATTN_READER_OP_STAT] = { "stat", "()", "(tttxx)" },
 };
 
 /* A message as a string GVariant accepts (text that is not UTF-8 would be

@@ -20,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define ATTN_READER_PROTO_VERSION 2
+#define ATTN_READER_PROTO_VERSION 3
 /* No message is longer (the listing of a large file is the longest). */
 #define ATTN_READER_MAX_MESSAGE ((gsize)64 << 20)
 #define ATTN_READER_HEADER_SIZE 8
@@ -38,6 +38,7 @@ typedef enum
   ATTN_READER_OP_REDUCE,  /* (u handle, slice, u max_w, u max_h, u mode) -> grid */
   ATTN_READER_OP_REFRESH, /* u handle -> (b changed, desc, as warnings) */
   ATTN_READER_OP_DIGEST,  /* (u handle, slice, ...) -> (tttt) SHA-256 of its stored chunks */
+  ATTN_READER_OP_STAT,    /* () -> (tttxx) the open file's device, inode, size, mtime, ctime (ns) */
   ATTN_READER_N_OPS
 } AttnReaderOp;
 

@@ -330,6 +330,22 @@ do_digest (Reader *r, GVariant *args, GError **error)
   return g_variant_new ("(tttt)", words[0], words[1], words[2], words[3]);
 }
 
+/* The open file's state, for the digests kept between runs. */
+static GVariant *
+do_stat (Reader *r, GError **error)
+{
+  AttnFileIdentity id;
+
+  if (r->file == NULL)
+    {
+      g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _ ("no file is open"));
+      return NULL;
+    }
+  if (!attn_h5_file_identity (r->file, &id, error))
+    return NULL;
+  return g_variant_new ("(tttxx)", id.dev, id.ino, id.size, id.mtime_ns, id.ctime_ns);
+}
+
 static GVariant *
 do_refresh (Reader *r, GVariant *args, GError **error)
 {
@@ -390,6 +406,8 @@ dispatch (Reader *r, AttnReaderOp op, GVariant *args, int fd, GError **error)
       return do_refresh (r, args, error);
     case ATTN_READER_OP_DIGEST:
       return do_digest (r, args, error);
+    case ATTN_READER_OP_STAT:
+      return do_stat (r, error);
     default:
       g_assert_not_reached ();
     }
