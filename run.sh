@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(
   build-essential meson ninja-build pkg-config
-  libglib2.0-dev libgtk-4-dev libjson-glib-dev libcairo2-dev libpango1.0-dev libfontconfig-dev libpng-dev
+  libglib2.0-dev libgtk-4-dev libjson-glib-dev libcairo2-dev libpango1.0-dev libfontconfig-dev zlib1g-dev
   libhdf5-dev hdf5-tools liblzf-dev libdeflate-dev libopenblas-dev
   hdf5-filter-plugin hdf5-filter-plugin-blosc-serial hdf5-filter-plugin-zfp-serial
   xvfb xauth xdotool imagemagick librsvg2-bin poppler-utils desktop-file-utils appstream

@@ -5,9 +5,11 @@
 #include "attn-error.h"
 #include "attn-export.h"
 #include "attn-mem-array.h"
+#include "attn-png.h"
 #include "attn-test-util.h"
 
 #include <string.h>
+#include <zlib.h>
 
 static AttnFigure *
 small_figure (void)
@@ -101,6 +103,95 @@ test_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The PNG encoder's bands (64 rows each, deflated apart on every core):
+ * images smaller than one band, ending on a band's edge and just past it,
+ * decoded here with zlib alone (which checks the combined Adler-32), every
+ * chunk's CRC checked, the rows unfiltered and compared with the surface's
+ * pixels; the provenance in its iTXt chunk. */
+static void
+test_png_bands (void)
+{
+  const int sizes[][2] = { { 1, 1 }, { 7, 63 }, { 5, 64 }, { 3, 65 }, { 13, 200 }, { 301, 129 } };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int w = sizes[s][0], h = sizes[s][1], stride;
+      cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      g_autoptr (GByteArray) png = g_byte_array_new ();
+      g_autoptr (GByteArray) idat = g_byte_array_new ();
+      g_autofree guint8 *raw = NULL;
+      g_autofree char *text = NULL;
+      g_autofree guint8 *itxt = NULL;
+      gsize text_len = 0;
+      guint8 *px;
+      uLongf raw_len = (uLongf) (1 + 3 * w) * h;
+      gsize at = 8;
+
+      cairo_surface_flush (img);
+      px = cairo_image_surface_get_data (img);
+      stride = cairo_image_surface_get_stride (img);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          /* runs of equal pixels and noise, as in a heatmap */
+          ((guint32 *) (px + y * stride))[x]
+              = (x / 4 + y / 3) % 5 == 0 ? g_rand_int (rand) & 0xffffff
+                                         : 0x3b4cc0 + (guint32) (y / 9);
+      cairo_surface_mark_dirty (img);
+      g_assert_true (attn_png_encode (png, img, "{\"k\": \"v\"}"));
+      g_assert_cmpmem (png->data, 8, "\x89PNG\r\n\x1a\n", 8);
+      while (at < png->len)
+        {
+          guint32 n = GUINT32_FROM_BE (*(guint32 *) (png->data + at));
+          const guint8 *type = png->data + at + 4, *body = type + 4;
+          guint32 crc = GUINT32_FROM_BE (*(guint32 *) (body + n));
+
+          g_assert_cmpuint (at + 12 + n, <=, png->len);
+          g_assert_cmpuint (crc32 (0, type, n + 4), ==, crc);
+          if (memcmp (type, "IHDR", 4) == 0)
+            {
+              g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) body), ==, (guint) w);
+              g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (body + 4)), ==, (guint) h);
+              g_assert_cmpuint (body[8], ==, 8);
+              g_assert_cmpuint (body[9], ==, 2);
+            }
+          else if (memcmp (type, "iTXt", 4) == 0)
+            text = g_strndup ((const char *) body, n), text_len = n,
+            itxt = g_memdup2 (body, n);
+          else if (memcmp (type, "IDAT", 4) == 0)
+            g_byte_array_append (idat, body, n);
+          at += 12 + n;
+        }
+      g_assert_cmpuint (at, ==, png->len);
+      g_assert_cmpmem (png->data + png->len - 12, 12, "\0\0\0\0IEND\xae\x42\x60\x82", 12);
+      /* keyword, flag and method 0, no language, no translated keyword */
+      g_assert_nonnull (text);
+      g_assert_cmpstr (text, ==, "attnview-view");
+      g_assert_cmpmem (itxt, text_len, "attnview-view\0\0\0\0\0{\"k\": \"v\"}", 28);
+      raw = g_malloc (raw_len + 1);
+      g_assert_cmpint (uncompress (raw, &raw_len, idat->data, idat->len), ==, Z_OK);
+      g_assert_cmpuint (raw_len, ==, (uLongf) (1 + 3 * w) * h);
+      for (int y = 0; y < h; y++)
+        {
+          guint8 *row = raw + (gsize) y * (1 + 3 * w);
+
+          g_assert_cmpuint (row[0], ==, 1); /* Sub */
+          for (int i = 3; i < 3 * w; i++)
+            row[1 + i] = (guint8) (row[1 + i] + row[1 + i - 3]);
+          for (int x = 0; x < w; x++)
+            {
+              guint32 p = ((guint32 *) (px + y * stride))[x];
+
+              g_assert_cmpuint (row[1 + 3 * x], ==, (p >> 16) & 0xff);
+              g_assert_cmpuint (row[2 + 3 * x], ==, (p >> 8) & 0xff);
+              g_assert_cmpuint (row[3 + 3 * x], ==, p & 0xff);
+            }
+        }
+      cairo_surface_destroy (img);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -111,6 +202,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/files", test_files);
   g_test_add_func ("/export/failure-keeps-old", test_failure_keeps_old);
   g_test_add_func ("/export/cancel", test_cancel);
+  g_test_add_func ("/export/png-bands", test_png_bands);
   status = g_test_run ();
   attn_render_shutdown ();
   return status;
