@@ -45,11 +45,11 @@ void attn_render_draw_failed_panel (cairo_t *cr, const AttnRect *r, const char *
 /* Text centred in box on a plain band, cut to its width with an ellipsis. */
 void attn_render_draw_message (cairo_t *cr, const AttnRect *box, const char *text);
 
-/* Releases the process's font caches (Pango's, cairo's) so that a
- * leak checker at exit sees nothing; call once, last, when no layout or
- * figure is alive.  Waits (2 s at most) for pango's own thread to let go of
- * the font map, and releases nothing when it does not: a normal exit has no
- * need of it at all. */
+/* Releases Pango's font map (and the fonts it holds) so that a leak
+ * checker at exit sees nothing; fontconfig's and cairo's caches stay,
+ * reachable from their globals.  Call once, last, when no layout or figure
+ * is alive.  Waits (2 s at most) for pango's own thread to let go of the
+ * font map: a normal exit has no need of it at all. */
 void attn_render_shutdown (void);
 /* Starts loading the fonts (pango does it in a thread of its own), so that
  * a command line can open and read its file meanwhile. */
