@@ -186,6 +186,30 @@ refused (const char *input, const char *const *needles, const char *const *args)
   g_assert_cmpstr (names_after, ==, names_before);
 }
 
+/* ---- a chunk HDF5 would read past its size ---- */
+
+/* A damaged file (found by fuzz-h5, fuzz/corpus/h5/found-chunk-overread)
+ * whose gzip chunk H5Dread_chunk read with more bytes than the stored size
+ * HDF5 reports for it, past the buffer made for that size: the reader
+ * crashed.  The stored bytes are now read at the address looked up, never
+ * more than that size, and the chunk is refused for what it is. */
+static void
+test_chunk_overread (void)
+{
+  g_autofree char *src = g_build_filename (attn_test_srcdir (), "fuzz", "corpus", "h5",
+                                           "found-chunk-overread", NULL);
+  g_autoptr (GBytes) bytes = attn_test_read_file (src);
+
+  g_assert_nonnull (bytes);
+  g_assert_true (g_file_set_contents ("overread.h5", g_bytes_get_data (bytes, NULL),
+                                      (gssize) g_bytes_get_size (bytes), NULL));
+  refused ("overread.h5",
+           NEEDLES ("/filtered/gzip", "a compression filter failed", "chunk [0, 0, 0]",
+                    "inflates to fewer bytes than a chunk holds"),
+           ARGS ("render", "overread.h5", "--dataset", "/filtered/gzip", "-o", "out.png"));
+  g_unlink ("overread.h5");
+}
+
 /* ---- render's exit after a read error ---- */
 
 /* Fonts were released at every exit; after a read error that comes before
@@ -681,6 +705,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/hostile/read-error-exit", test_read_error_exit);
   g_test_add_func ("/hostile/lzf-size", test_lzf_size);
+  g_test_add_func ("/hostile/chunk-overread", test_chunk_overread);
   g_test_add_func ("/hostile/view/dev-zero", test_view_dev_zero);
   g_test_add_func ("/hostile/view/fifo", test_view_fifo);
   g_test_add_func ("/hostile/view/deep", test_view_deep);

@@ -549,25 +549,81 @@ take_hdf5_error (AttnH5Chunks *self, const hsize_t *offset, GError **error)
   chunk_fail (self, offset, error, ATTN_ERROR_INPUT, why);
 }
 
-/* Under the lock: where the chunk lies, its stored size (*n) and filter
- * mask; *written FALSE for a chunk never written. */
+/* Under the lock: where the chunk lies (*addr), its stored size (*n) and
+ * filter mask; *written FALSE for a chunk never written. */
 static gboolean
 chunk_info_locked (AttnH5Chunks *self, const hsize_t *offset, gsize *n, guint32 *mask,
-                   gboolean *written, GError **error)
+                   gboolean *written, haddr_t *addr, GError **error)
 {
   unsigned int info_mask = 0;
-  haddr_t addr = HADDR_UNDEF;
   hsize_t size = 0;
 
   attn_h5_thread_init ();
-  if (H5Dget_chunk_info_by_coord (self->dset, offset, &info_mask, &addr, &size) < 0)
+  *addr = HADDR_UNDEF;
+  if (H5Dget_chunk_info_by_coord (self->dset, offset, &info_mask, addr, &size) < 0)
     {
       take_hdf5_error (self, offset, error);
       return FALSE;
     }
-  *written = addr != HADDR_UNDEF;
+  *written = *addr != HADDR_UNDEF;
   *n = (gsize) MIN (size, (hsize_t) G_MAXSIZE);
   *mask = info_mask;
+  return TRUE;
+}
+
+/* Under the lock: whether stored bytes may be read here, outside HDF5,
+ * found once: HDF5's descriptor (the sec2 driver's) and the user block as
+ * the base of chunk addresses, where the file's HDF5 signature must be. */
+static gboolean
+direct_locked (AttnH5Chunks *self)
+{
+  static const guint8 signature[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
+  hid_t file, fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
+  hsize_t userblock = 0;
+  void *handle = NULL;
+  guint8 head[8];
+
+  if (self->direct >= 0)
+    return self->direct == 1;
+  self->direct = 0;
+  if ((file = H5Iget_file_id (self->dset)) < 0)
+    return FALSE;
+  if ((fapl = H5Fget_access_plist (file)) >= 0 && H5Pget_driver (fapl) == H5FD_SEC2
+      && (fcpl = H5Fget_create_plist (file)) >= 0 && H5Pget_userblock (fcpl, &userblock) >= 0
+      && H5Fget_vfd_handle (file, H5P_DEFAULT, &handle) >= 0 && handle != NULL)
+    {
+      self->fd = *(int *) handle;
+      self->base = userblock;
+      if (pread (self->fd, head, sizeof head, (off_t) self->base) == (ssize_t) sizeof head
+          && memcmp (head, signature, sizeof head) == 0)
+        self->direct = 1;
+    }
+  if (fcpl >= 0)
+    H5Pclose (fcpl);
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  H5Fclose (file);
+  H5Eclear2 (H5E_DEFAULT);
+  return self->direct == 1;
+}
+
+/* n stored bytes at addr into buf with pread on HDF5's descriptor (no lock
+ * needed): FALSE when the file ends first. */
+static gboolean
+read_at (AttnH5Chunks *self, haddr_t addr, guint8 *buf, gsize n)
+{
+  for (gsize done = 0; done < n;)
+    {
+      ssize_t got = pread (self->fd, buf + done, n - done, (off_t) (self->base + addr + done));
+
+      if (got <= 0)
+        {
+          if (got < 0 && errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      done += (gsize) got;
+    }
   return TRUE;
 }
 
@@ -691,26 +747,35 @@ attn_h5_chunks_get_n_read (void)
  * FALSE for a chunk never written), its filter mask in *mask.  *s (NULL
  * on entry) is taken only once the chunk is known to be plausible, so that
  * a damaged file declaring huge chunks in a few bytes makes no buffers of
- * their size; the caller gives it back. */
+ * their size; the caller gives it back.  The bytes are read here, at the
+ * address just looked up, never more than *n and outside the lock, where
+ * the file allows (H5Dread_chunk looks the chunk up again, and in a
+ * damaged file has written more bytes than the size it had reported:
+ * past the buffer); else by HDF5. */
 static gboolean
 read_stored (AttnH5Chunks *self, const hsize_t *offset, Scratch **s, gsize *n, guint32 *mask,
              gboolean *written, GError **error)
 {
   const char *why = NULL;
-  gboolean ok;
+  haddr_t addr = HADDR_UNDEF;
+  gboolean ok, direct = FALSE;
 
   attn_h5_lock ();
-  ok = chunk_info_locked (self, offset, n, mask, written, error);
+  ok = chunk_info_locked (self, offset, n, mask, written, &addr, error);
   if (ok && *written && (why = implausible_locked (self, *n, *mask)) == NULL
       && (ok = (*s = scratch_take (self, error)) != NULL))
     {
       chunks_read++;
-      if (!(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, (*s)->stored) >= 0))
+      if (!(direct = direct_locked (self))
+          && !(ok = H5Dread_chunk (self->dset, H5P_DEFAULT, offset, mask, (*s)->stored) >= 0))
         take_hdf5_error (self, offset, error);
     }
   attn_h5_unlock ();
   if (why != NULL)
     ok = chunk_fail (self, offset, error, ATTN_ERROR_FILTER, why);
+  else if (ok && direct && !read_at (self, addr, (*s)->stored, *n))
+    ok = chunk_fail (self, offset, error, ATTN_ERROR_INPUT,
+                     _("cannot read it (the file is shorter than its chunk index says)"));
   return ok;
 }
 
@@ -928,7 +993,7 @@ thread_piece (void)
   return p;
 }
 
-/* n stored bytes at addr hashed into h, read with pread in pieces. */
+/* n stored bytes at addr hashed into h, read in pieces. */
 static gboolean
 sha_stored (AttnH5Chunks *self, Sha *h, haddr_t addr, gsize n)
 {
@@ -937,54 +1002,13 @@ sha_stored (AttnH5Chunks *self, Sha *h, haddr_t addr, gsize n)
   for (gsize done = 0; done < n;)
     {
       gsize want = MIN (PIECE_BYTES, n - done);
-      ssize_t got = pread (self->fd, piece, want, (off_t) (self->base + addr + done));
 
-      if (got <= 0)
-        {
-          if (got < 0 && errno == EINTR)
-            continue;
-          return FALSE;
-        }
-      sha_update (h, piece, (gsize) got);
-      done += (gsize) got;
+      if (!read_at (self, addr + done, piece, want))
+        return FALSE;
+      sha_update (h, piece, want);
+      done += want;
     }
   return TRUE;
-}
-
-/* Under the lock: whether the digest may read stored bytes itself, found
- * once: HDF5's descriptor (the sec2 driver's) and the user block as the
- * base of chunk addresses, where the file's HDF5 signature must be. */
-static gboolean
-direct_locked (AttnH5Chunks *self)
-{
-  static const guint8 signature[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
-  hid_t file, fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
-  hsize_t userblock = 0;
-  void *handle = NULL;
-  guint8 head[8];
-
-  if (self->direct >= 0)
-    return self->direct == 1;
-  self->direct = 0;
-  if ((file = H5Iget_file_id (self->dset)) < 0)
-    return FALSE;
-  if ((fapl = H5Fget_access_plist (file)) >= 0 && H5Pget_driver (fapl) == H5FD_SEC2
-      && (fcpl = H5Fget_create_plist (file)) >= 0 && H5Pget_userblock (fcpl, &userblock) >= 0
-      && H5Fget_vfd_handle (file, H5P_DEFAULT, &handle) >= 0 && handle != NULL)
-    {
-      self->fd = *(int *) handle;
-      self->base = userblock;
-      if (pread (self->fd, head, sizeof head, (off_t) self->base) == (ssize_t) sizeof head
-          && memcmp (head, signature, sizeof head) == 0)
-        self->direct = 1;
-    }
-  if (fcpl >= 0)
-    H5Pclose (fcpl);
-  if (fapl >= 0)
-    H5Pclose (fapl);
-  H5Fclose (file);
-  H5Eclear2 (H5E_DEFAULT);
-  return self->direct == 1;
 }
 
 /* One chunk's digest with its stored bytes read here, outside HDF5:
@@ -993,23 +1017,23 @@ static gboolean
 digest_direct (AttnH5Chunks *self, const hsize_t *offset, const guint64 *where, guint8 out[32],
                gboolean *tried, GError **error)
 {
-  unsigned int info_mask = 0;
+  guint32 info_mask = 0;
   haddr_t addr = HADDR_UNDEF;
-  hsize_t size = 0;
-  gboolean ok, direct = FALSE;
+  gsize size = 0;
+  gboolean ok, written = FALSE, direct = FALSE;
   const char *why = NULL;
   Sha h;
 
   *tried = FALSE;
   attn_h5_lock ();
-  attn_h5_thread_init ();
-  ok = H5Dget_chunk_info_by_coord (self->dset, offset, &info_mask, &addr, &size) >= 0;
-  if (ok && addr != HADDR_UNDEF && (why = implausible_locked (self, (gsize) size, info_mask)) == NULL)
+  ok = chunk_info_locked (self, offset, &size, &info_mask, &written, &addr, NULL);
+  if (ok && written && (why = implausible_locked (self, size, info_mask)) == NULL)
     direct = direct_locked (self);
-  if (ok && addr != HADDR_UNDEF && why == NULL && direct)
+  if (ok && written && why == NULL && direct)
     chunks_read++;
+  H5Eclear2 (H5E_DEFAULT);
   attn_h5_unlock ();
-  if (!ok || (addr != HADDR_UNDEF && why == NULL && !direct))
+  if (!ok || (written && why == NULL && !direct))
     return FALSE; /* HDF5's reading says why, or reads it */
   *tried = TRUE;
   if (why != NULL)
