@@ -578,21 +578,18 @@ static gboolean
 direct_locked (AttnH5Chunks *self)
 {
   static const guint8 signature[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
-  hid_t file, fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
+  hid_t file, fcpl = H5I_INVALID_HID;
   hsize_t userblock = 0;
-  void *handle = NULL;
   guint8 head[8];
 
   if (self->direct >= 0)
     return self->direct == 1;
   self->direct = 0;
-  if ((file = H5Iget_file_id (self->dset)) < 0)
+  if ((self->fd = attn_h5_descriptor_locked (self->dset)) < 0
+      || (file = H5Iget_file_id (self->dset)) < 0)
     return FALSE;
-  if ((fapl = H5Fget_access_plist (file)) >= 0 && H5Pget_driver (fapl) == H5FD_SEC2
-      && (fcpl = H5Fget_create_plist (file)) >= 0 && H5Pget_userblock (fcpl, &userblock) >= 0
-      && H5Fget_vfd_handle (file, H5P_DEFAULT, &handle) >= 0 && handle != NULL)
+  if ((fcpl = H5Fget_create_plist (file)) >= 0 && H5Pget_userblock (fcpl, &userblock) >= 0)
     {
-      self->fd = *(int *) handle;
       self->base = userblock;
       if (pread (self->fd, head, sizeof head, (off_t) self->base) == (ssize_t) sizeof head
           && memcmp (head, signature, sizeof head) == 0)
@@ -600,8 +597,6 @@ direct_locked (AttnH5Chunks *self)
     }
   if (fcpl >= 0)
     H5Pclose (fcpl);
-  if (fapl >= 0)
-    H5Pclose (fapl);
   H5Fclose (file);
   H5Eclear2 (H5E_DEFAULT);
   return self->direct == 1;

@@ -68,6 +68,10 @@ gboolean attn_h5_fail (GError **error, int code, const char *format, ...) G_GNUC
 
 /* Adds one warning line to the file's list (thread-safe). */
 void attn_h5_file_add_warning (AttnH5File *self, const char *warning);
+/* Under the lock: the descriptor HDF5 reads the file of obj (any object
+ * of it, or the file) through, when that is the sec2 driver's; -1 for
+ * another driver. */
+int attn_h5_descriptor_locked (hid_t obj);
 
 /* "float32", "float16 (big-endian)", "int8", "string", "compound"... */
 char *attn_h5_type_name (hid_t type);

@@ -880,26 +880,37 @@ attn_h5_file_get_filename (AttnH5File *self)
   return self->filename;
 }
 
+int
+attn_h5_descriptor_locked (hid_t obj)
+{
+  hid_t file = H5Iget_file_id (obj), fapl = H5I_INVALID_HID;
+  void *handle = NULL;
+  int fd = -1;
+
+  /* the sec2 driver's handle is its descriptor */
+  if (file >= 0 && (fapl = H5Fget_access_plist (file)) >= 0 && H5Pget_driver (fapl) == H5FD_SEC2
+      && H5Fget_vfd_handle (file, H5P_DEFAULT, &handle) >= 0 && handle != NULL)
+    fd = *(int *) handle;
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  if (file >= 0)
+    H5Fclose (file);
+  H5Eclear2 (H5E_DEFAULT);
+  return fd;
+}
+
 gboolean
 attn_h5_file_identity (AttnH5File *self, AttnFileIdentity *id, GError **error)
 {
-  hid_t fapl;
-  void *handle = NULL;
   struct stat st;
-  gboolean ok;
+  int fd;
 
   g_return_val_if_fail (ATTN_IS_H5_FILE (self), FALSE);
   attn_h5_lock ();
   attn_h5_thread_init ();
-  /* the sec2 driver's handle is its descriptor (the reader opens no other) */
-  ok = (fapl = H5Fget_access_plist (self->fid)) >= 0 && H5Pget_driver (fapl) == H5FD_SEC2
-       && H5Fget_vfd_handle (self->fid, H5P_DEFAULT, &handle) >= 0 && handle != NULL
-       && fstat (*(int *) handle, &st) == 0;
-  if (fapl >= 0)
-    H5Pclose (fapl);
-  H5Eclear2 (H5E_DEFAULT);
+  fd = attn_h5_descriptor_locked (self->fid); /* the reader opens no other driver */
   attn_h5_unlock ();
-  if (!ok)
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       g_set_error (error, ATTN_ERROR, ATTN_ERROR_FAILED, _("%s: its state cannot be read"),
                    self->shown);
